@@ -1,0 +1,54 @@
+package dev.streetnum.data;
+
+/**
+ * An axis-aligned pixel rectangle, origin at the image's top left. It may extend past the image:
+ * real SVHN boxes do, and {@link CropExpander} pads instead of rejecting.
+ */
+public record Box(int left, int top, int width, int height) {
+
+    public Box {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException(
+                    "box width and height must be positive, got width=" + width + ", height=" + height);
+        }
+    }
+
+    public int right() {
+        return left + width;
+    }
+
+    public int bottom() {
+        return top + height;
+    }
+
+    /** The smallest box holding both. */
+    public Box union(Box other) {
+        int l = Math.min(left, other.left);
+        int t = Math.min(top, other.top);
+        return new Box(l, t, Math.max(right(), other.right()) - l, Math.max(bottom(), other.bottom()) - t);
+    }
+
+    /** Parses {@code left,top,width,height}, naming the problem when the text is not that. */
+    public static Box parse(String text) {
+        String[] parts = text.trim().split("\\s*,\\s*");
+        if (parts.length != 4) {
+            throw new IllegalArgumentException(
+                    "a box is left,top,width,height (four integers), got '" + text + "'");
+        }
+        int[] v = new int[4];
+        for (int i = 0; i < 4; i++) {
+            try {
+                v[i] = Integer.parseInt(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "box field " + (i + 1) + " is not an integer: '" + parts[i] + "' in '" + text + "'");
+            }
+        }
+        return new Box(v[0], v[1], v[2], v[3]);
+    }
+
+    @Override
+    public String toString() {
+        return left + "," + top + "," + width + "," + height;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.streetnum.model;
+
+import java.util.List;
+
+/**
+ * The decoded answer for one image (DESIGN section 4).
+ *
+ * @param candidate            the most probable digit string (may be "" for length 0; meaningful even
+ *                             when refused, for review queues)
+ * @param transcribable        false when the ">5" length class wins: the model says it cannot transcribe
+ * @param confidence           P(S|x) of the candidate, exp(logProbability)
+ * @param logProbability       log P(S|x) = log P(L=n|x) + sum_{i<=n} log P(s_i|x)
+ * @param adHocConfidence      baseline only: the product of all six heads' maximum probabilities
+ * @param lengthProbabilities  the length softmax, 7 values (0..5, ">5")
+ * @param digitProbabilities   the five digit softmaxes, 5 x 10
+ * @param alternatives         the next most probable transcriptions, best first (may be empty)
+ */
+public record Transcription(
+        String candidate,
+        boolean transcribable,
+        double confidence,
+        double logProbability,
+        double adHocConfidence,
+        double[] lengthProbabilities,
+        double[][] digitProbabilities,
+        List<Alternative> alternatives) {
+
+    /** Another transcription and its P(S|x). */
+    public record Alternative(String text, double confidence) {
+    }
+
+    /** Whether the service gives this answer at threshold t (DESIGN section 7): refuse when P(S|x) < t. */
+    public boolean acceptedAt(double threshold) {
+        return transcribable && confidence >= threshold;
+    }
+}
