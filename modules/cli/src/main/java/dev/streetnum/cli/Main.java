@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
         description = "Reads multi-digit street numbers off photos (Goodfellow et al. 2013).",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.streetnum.data.command.GenerateCommand.class,
+                dev.streetnum.data.command.ImportSvhnCommand.class,
+                dev.streetnum.data.command.BenchPipelineCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
