@@ -1,5 +1,7 @@
 package dev.streetnum.eval;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * What a confidence threshold does to a set of predictions: how many it accepts and how many of
  * those are right. A prediction is accepted when it is transcribable and its confidence is at least
@@ -24,11 +26,13 @@ public record OperatingPoint(double threshold, int accepted, int correctAccepted
     }
 
     /** Fraction of the set accepted; 0 for an empty set. */
+    @JsonProperty
     public double coverage() {
         return total == 0 ? 0 : accepted / (double) total;
     }
 
     /** Fraction of the accepted predictions that are correct; NaN when nothing is accepted. */
+    @JsonProperty
     public double accuracy() {
         return accepted == 0 ? Double.NaN : correctAccepted / (double) accepted;
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class CoverageCurveTest {
@@ -142,46 +141,20 @@ class CoverageCurveTest {
                 correct[i] = !refused && random.nextDouble() < 0.3 + 0.7 * c;
             }
             CoverageCurve curve = new CoverageCurve(confidence, correct);
-            TreeSet<Double> thresholds = new TreeSet<>();
-            for (double c : confidence) {
-                if (c != R) {
-                    thresholds.add(c);
-                }
-            }
             for (double target : targets) {
-                int bestAccepted = 0;
-                double bestThreshold = Double.POSITIVE_INFINITY;
-                for (double t : thresholds) {
-                    int accepted = 0;
-                    int right = 0;
-                    for (int i = 0; i < n; i++) {
-                        if (confidence[i] != R && confidence[i] >= t) {
-                            accepted++;
-                            right += correct[i] ? 1 : 0;
-                        }
-                    }
-                    if (accepted > bestAccepted && (double) right / accepted >= target) {
-                        bestAccepted = accepted;
-                        bestThreshold = t;
-                    }
-                }
+                double[] best = BruteForceCoverage.best(confidence, correct, target);
                 OperatingPoint p = curve.atAccuracy(target);
                 String where = "trial " + trial + ", target " + target;
-                assertEquals(bestAccepted, p.accepted(), where);
-                assertEquals(bestThreshold, p.threshold(), where);
+                assertEquals((int) best[0], p.accepted(), where);
+                assertEquals(best[1], p.threshold(), where);
             }
-            for (double t : thresholds) {
-                int accepted = 0;
-                int right = 0;
-                for (int i = 0; i < n; i++) {
-                    if (confidence[i] != R && confidence[i] >= t) {
-                        accepted++;
-                        right += correct[i] ? 1 : 0;
-                    }
+            for (double c : confidence) {
+                if (c != R) {
+                    int[] counts = BruteForceCoverage.acceptedAt(confidence, correct, c);
+                    OperatingPoint p = curve.atThreshold(c);
+                    assertEquals(counts[0], p.accepted());
+                    assertEquals(counts[1], p.correctAccepted());
                 }
-                OperatingPoint p = curve.atThreshold(t);
-                assertEquals(accepted, p.accepted());
-                assertEquals(right, p.correctAccepted());
             }
         }
     }
