@@ -123,7 +123,7 @@ public final class Evaluator {
                 List<Box> regions = new ArrayList<>(batch.size());
                 try {
                     for (AnnotatedImage image : batch) {
-                        decoded.add(ImageDecoder.read(data.root().resolve(image.file())));
+                        decoded.add(ImageDecoder.read(image.file()));
                         regions.add(image.region());
                     }
                     List<Transcription> answers = transcriber.transcribe(decoded, regions);
@@ -132,7 +132,7 @@ public final class Evaluator {
                         Prediction p = prediction(relativeName(data.root(), image.file()), image.number(),
                                 answers.get(i));
                         predictions.add(p);
-                        imageOf.put(p, new AnnotatedImage(data.root().resolve(image.file()), image.digits()));
+                        imageOf.put(p, image);
                     }
                 } finally {
                     decoded.forEach(Mat::close);
@@ -157,8 +157,10 @@ public final class Evaluator {
         return new Prediction(file, truth, t.candidate(), t.transcribable(), t.confidence(), t.adHocConfidence());
     }
 
+    /** The image's name as the CSV gives it: data sets hold files resolved against their folder. */
     private static String relativeName(Path root, Path file) {
-        return (file.isAbsolute() ? root.toAbsolutePath().relativize(file) : file).toString().replace('\\', '/');
+        return root.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString()
+                .replace('\\', '/');
     }
 
     /** Re-reads the few images a sheet shows and cuts them exactly as the model's input was cut. */
