@@ -80,7 +80,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 m.examples(), 100 * m.sequenceAccuracy(), 100 * m.digitAccuracy(), 100 * m.lengthAccuracy());
         stdout.printf("coverage at %s%% accuracy: %.2f%% at threshold %s chosen on %s (test accuracy there %s);"
                         + " best achievable on test %.2f%%%n",
-                CoverageReport.accuracyKey(100 * targetAccuracy), 100 * atTarget.coverage(),
+                java.math.BigDecimal.valueOf(targetAccuracy).movePointRight(2).stripTrailingZeros().toPlainString(), 100 * atTarget.coverage(),
                 ReportWriter.formatThreshold(atTarget.threshold()), report.calibration().chosenOn(),
                 Double.isNaN(atTarget.accuracy()) ? "n/a" : String.format("%.2f%%", 100 * atTarget.accuracy()),
                 100 * report.test().bestCoverage().get(key).coverage());

@@ -1,6 +1,5 @@
 package dev.streetnum.eval;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,9 +8,9 @@ import java.util.TreeMap;
  * One data set's predictions and the numbers computed from them.
  *
  * @param identity    the data set's provenance (CSV path and hash)
- * @param predictions one per image, in data set order (written to CSV, not to JSON)
+ * @param predictions one per image, in data set order
  */
-public record EvaluatedSet(String identity, @JsonIgnore List<Prediction> predictions) {
+public record EvaluatedSet(String identity, List<Prediction> predictions) {
 
     public EvaluatedSet {
         predictions = List.copyOf(predictions);
@@ -22,14 +21,12 @@ public record EvaluatedSet(String identity, @JsonIgnore List<Prediction> predict
     }
 
     /** Ranked by P(S|x), the principled confidence. */
-    @JsonIgnore
     public CoverageCurve principledCurve() {
         return new CoverageCurve(predictions.stream().mapToDouble(Prediction::principledScore).toArray(),
                 correctFlags());
     }
 
     /** Ranked by the ad-hoc confidence, the baseline the paper compares against. */
-    @JsonIgnore
     public CoverageCurve adHocCurve() {
         return new CoverageCurve(predictions.stream().mapToDouble(Prediction::adHocScore).toArray(),
                 correctFlags());
