@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.data.command.GenerateCommand.class,
                 dev.streetnum.data.command.ImportSvhnCommand.class,
                 dev.streetnum.data.command.BenchPipelineCommand.class,
+                dev.streetnum.eval.EvaluateCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
