@@ -78,8 +78,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "FILE", description = "File of preprocessed training crops, built on first use.")
     Path cache;
 
+    // help = true: picocli then skips the required options, so the GPU script can ask without data.
+    @SuppressWarnings("deprecation")
+    @Option(names = "--print-backend", help = true, description = "Print the ND4J backend and device, then exit.")
+    boolean printBackend;
+
     @Override
     public Integer call() {
+        if (printBackend) {
+            spec.commandLine().getOut().println(Backend.current().logLine());
+            return 0;
+        }
         TrainConfig config = new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
                 weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache);
         String commandLine = "streetnum train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
