@@ -269,6 +269,13 @@ public final class LayerMonitor extends BaseTrainingListener {
             Path folder = Files.createDirectories(runDir.resolve(PNG_FOLDER));
             int rows = (charts.size() + HISTOGRAM_COLUMNS - 1) / HISTOGRAM_COLUMNS;
             int cols = Math.min(HISTOGRAM_COLUMNS, charts.size());
+            // XChart's grid wants exactly rows x cols charts: fill the last row with blank ones.
+            while (charts.size() < rows * cols) {
+                XYChart blank = new XYChartBuilder().width(HISTOGRAM_SIZE).height(HISTOGRAM_SIZE * 3 / 4).build();
+                blank.addSeries(" ", new double[] {0}, new double[] {0}).setMarker(new org.knowm.xchart.style.markers.None());
+                blank.getStyler().setLegendVisible(false);
+                charts.add(blank);
+            }
             BitmapEncoder.saveBitmap(charts, rows, cols,
                     folder.resolve(String.format(Locale.ROOT, "%s-%06d.png", kind, armedAt)).toString(),
                     BitmapEncoder.BitmapFormat.PNG);
