@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.data.command.ImportSvhnCommand.class,
                 dev.streetnum.data.command.BenchPipelineCommand.class,
                 dev.streetnum.eval.EvaluateCommand.class,
+                dev.streetnum.train.TrainCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
