@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Reads the images out of a request, whatever form the client chose (raw PNG/JPEG body, multipart
@@ -31,6 +32,9 @@ final class RequestReader {
     /** The v2 input tensor of encoded images. */
     static final String V2_INPUT = "image";
     static final String V2_BYTES = "BYTES";
+
+    private static final String DATA_URL = "data:";
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final ObjectMapper json;
     private final ServeConfig config;
@@ -211,8 +215,13 @@ final class RequestReader {
         if (node == null || !node.isTextual()) {
             throw ServiceError.badRequest(where + " is missing or not a base64 string");
         }
+        String text = node.textValue();
+        if (text.startsWith(DATA_URL) && text.indexOf(',') > 0) {
+            text = text.substring(text.indexOf(',') + 1); // a browser's data: URL
+        }
         try {
-            return Base64.getMimeDecoder().decode(node.textValue());
+            // Strict decoding (a lenient one skips junk and reports an empty image instead).
+            return Base64.getDecoder().decode(WHITESPACE.matcher(text).replaceAll(""));
         } catch (IllegalArgumentException e) {
             throw ServiceError.badRequest(where + " is not valid base64: " + e.getMessage());
         }

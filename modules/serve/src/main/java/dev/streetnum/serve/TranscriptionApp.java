@@ -43,6 +43,8 @@ public final class TranscriptionApp {
     public static final String METRICS = "/metrics";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String INDEX_PAGE = "index.html";
+    /** How long stopping waits, after the last handler returned, for its response to be written. */
+    private static final long RESPONSE_FLUSH_MS = 200;
 
     private final TranscriptionEngine engine;
     private final ServeConfig config;
@@ -91,13 +93,14 @@ public final class TranscriptionApp {
             cfg.routes.post(OpenInferenceProtocol.INFER, measured(OpenInferenceProtocol.INFER, this::infer));
 
             cfg.routes.exception(Exception.class, (e, ctx) -> writeError(ctx, e));
+            // Javalin's own 404/405 are plain text; ours (an unknown model) are already JSON.
             cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                if (!isJson(ctx)) {
                     reply(ctx, 404, error("no endpoint " + ctx.method() + " " + ctx.path()));
                 }
             });
             cfg.routes.error(405, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                if (!isJson(ctx)) {
                     reply(ctx, 405, error("method " + ctx.method() + " is not allowed on " + ctx.path()));
                 }
             });
@@ -191,6 +194,11 @@ public final class TranscriptionApp {
         }
     }
 
+    private static boolean isJson(Context ctx) {
+        String type = ctx.res().getContentType();
+        return type != null && type.startsWith(RequestReader.JSON);
+    }
+
     private static Map<String, String> error(String message) {
         return Map.of("error", message == null ? "unknown error" : message);
     }
@@ -210,6 +218,9 @@ public final class TranscriptionApp {
             LOG.warn("stopping with {} requests still in flight after {} ms", inFlight.count(),
                     config.shutdownGraceMs());
         }
+        // Javalin writes a handler's result after the handler returns: give the last answers time to
+        // reach the socket before Jetty closes it.
+        Thread.sleep(RESPONSE_FLUSH_MS);
     }
 
     /** Requests being answered, so that stopping can wait for them. */
