@@ -1,8 +1,8 @@
 package dev.streetnum.serve;
 
 import dev.streetnum.data.Box;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.ImageDecoder;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -24,27 +24,31 @@ public record EncodedImage(byte[] bytes, Box region, String source) {
     }
 
     /**
-     * Checks the header (format, size, box) and decodes to 8-bit BGR through the same decoder the
-     * evaluator uses.
+     * Checks the header (format, size, box) without decoding, then decodes to 8-bit BGR through the
+     * same decoder the evaluator uses.
      *
      * @throws ServiceError 413 beyond {@code maxPixels}; 400 when undecodable or the box misses the image
      */
     public Mat decode(long maxPixels) {
-        ImageHeader header = ImageHeader.read(bytes, source);
-        if (header.pixels() > maxPixels) {
-            throw ServiceError.tooLarge(source + " is " + header.width() + "x" + header.height() + " = "
-                    + header.pixels() + " pixels, more than the limit of " + maxPixels);
+        try {
+            ImageDecoder.Dimensions size = ImageDecoder.dimensions(bytes, source);
+            long width = size.width();
+            long height = size.height();
+            if (width <= 0 || height <= 0) {
+                throw ServiceError.badRequest(source + " declares an empty " + width + "x" + height + " image");
+            }
+            if (width * height > maxPixels) {
+                throw ServiceError.tooLarge(source + " is " + width + "x" + height + " = " + width * height
+                        + " pixels, more than the limit of " + maxPixels);
+            }
+            if (region != null && (region.right() <= 0 || region.bottom() <= 0
+                    || region.left() >= width || region.top() >= height)) {
+                throw ServiceError.badRequest("box " + region + " (left,top,width,height) lies outside the "
+                        + width + "x" + height + " image " + source);
+            }
+            return ImageDecoder.decode(bytes, source);
+        } catch (DataException e) {
+            throw ServiceError.badRequest(e.getMessage());
         }
-        if (region != null && (region.right() <= 0 || region.bottom() <= 0
-                || region.left() >= header.width() || region.top() >= header.height())) {
-            throw ServiceError.badRequest("box " + region + " (left,top,width,height) lies outside the "
-                    + header.width() + "x" + header.height() + " image " + source);
-        }
-        // TODO(issue 3 landing): ImageDecoder.decode(bytes, source), the evaluator's decoder.
-        Mat image = opencv_imgcodecs.imdecode(new Mat(new BytePointer(bytes)), opencv_imgcodecs.IMREAD_COLOR);
-        if (image == null || image.empty()) {
-            throw ServiceError.badRequest(source + " could not be decoded as " + header.format());
-        }
-        return image;
     }
 }

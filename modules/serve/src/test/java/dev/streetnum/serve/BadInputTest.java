@@ -64,7 +64,7 @@ class BadInputTest {
     static Stream<Arguments> badInputs() {
         byte[] png = TestImages.png(60, 30);
         byte[] corrupt = Arrays.copyOf(png, png.length);
-        Arrays.fill(corrupt, 40, corrupt.length, (byte) 7); // header intact, pixel data garbage
+        Arrays.fill(corrupt, 40, corrupt.length - 12, (byte) 7); // header and IEND intact, pixel data garbage
         String many = "{\"images\": [" + String.join(",", java.util.Collections.nCopies(
                 ServeConfig.DEFAULT_MAX_IMAGES_PER_CALL + 1, imageJson(b64(png), null))) + "]}";
         return Stream.of(
@@ -72,9 +72,9 @@ class BadInputTest {
                 Arguments.of("no content type", "/v1/transcribe", null, png, 415, "(none)"),
                 Arguments.of("not an image", "/v1/transcribe", "image/png", utf8("hello, not a png"), 400, "not a png or jpeg"),
                 Arguments.of("empty body", "/v1/transcribe", "image/png", new byte[0], 400, "empty"),
-                Arguments.of("truncated png", "/v1/transcribe", "image/png", Arrays.copyOf(png, 12), 400, "truncated png"),
+                Arguments.of("truncated png", "/v1/transcribe", "image/png", Arrays.copyOf(png, 12), 400, "png header is truncated"),
                 Arguments.of("truncated jpeg", "/v1/transcribe", "image/jpeg", Arrays.copyOf(TestImages.jpeg(60, 30), 30), 400, "jpeg"),
-                Arguments.of("corrupt pixels", "/v1/transcribe", "image/png", corrupt, 400, "could not be decoded"),
+                Arguments.of("corrupt pixels", "/v1/transcribe", "image/png", corrupt, 400, "not a decodable png"),
                 Arguments.of("decompression bomb", "/v1/transcribe", "image/png", pngDeclaring(50_000, 50_000), 413, "2500000000 pixels"),
                 Arguments.of("body too large", "/v1/transcribe", "image/png", new byte[(int) MAX_BODY + 1], 413, "limit of " + MAX_BODY),
                 Arguments.of("box with three fields", "/v1/transcribe?box=1,2,3", "image/png", png, 400, "query parameter 'box'"),
