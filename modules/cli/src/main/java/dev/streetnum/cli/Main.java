@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
         description = "Reads multi-digit street numbers off photos (Goodfellow et al. 2013).",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.streetnum.serve.ServeCommand.class,
+                dev.streetnum.serve.TranscribeCommand.class,
+                dev.streetnum.serve.BenchServeCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
