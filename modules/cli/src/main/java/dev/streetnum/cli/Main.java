@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
                 dev.streetnum.data.command.BenchPipelineCommand.class,
                 dev.streetnum.eval.EvaluateCommand.class,
                 dev.streetnum.train.TrainCommand.class,
+                dev.streetnum.serve.ServeCommand.class,
+                dev.streetnum.serve.TranscribeCommand.class,
+                dev.streetnum.serve.BenchServeCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
