@@ -16,6 +16,11 @@ import picocli.CommandLine.Command;
                 dev.streetnum.data.command.GenerateCommand.class,
                 dev.streetnum.data.command.ImportSvhnCommand.class,
                 dev.streetnum.data.command.BenchPipelineCommand.class,
+                dev.streetnum.eval.EvaluateCommand.class,
+                dev.streetnum.train.TrainCommand.class,
+                dev.streetnum.serve.ServeCommand.class,
+                dev.streetnum.serve.TranscribeCommand.class,
+                dev.streetnum.serve.BenchServeCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
