@@ -81,7 +81,7 @@ public final class CropCache implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new DataException("cannot read crop cache: " + e.getMessage(), e);
+            throw new DataException("cannot read crop cache at crop " + index + ": " + e, e);
         }
         return buffer.array();
     }

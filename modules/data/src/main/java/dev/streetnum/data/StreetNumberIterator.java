@@ -132,7 +132,8 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
 
     private void cancelPending() {
         for (Future<Batch> f : pending) {
-            f.cancel(true);
+            // Never interrupt: an interrupted read closes the crop cache's FileChannel for every thread.
+            f.cancel(false);
         }
         pending.clear();
     }
