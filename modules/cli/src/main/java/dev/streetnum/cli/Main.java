@@ -2,6 +2,7 @@ package dev.streetnum.cli;
 
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.StreetnumVersion;
+import dev.streetnum.train.bench.BenchCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Reads multi-digit street numbers off photos (Goodfellow et al. 2013).",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
