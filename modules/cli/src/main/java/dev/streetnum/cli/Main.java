@@ -2,7 +2,6 @@ package dev.streetnum.cli;
 
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.StreetnumVersion;
-import dev.streetnum.train.bench.BenchCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +13,15 @@ import picocli.CommandLine.Command;
         description = "Reads multi-digit street numbers off photos (Goodfellow et al. 2013).",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                BenchCommand.class,
+                dev.streetnum.data.command.GenerateCommand.class,
+                dev.streetnum.data.command.ImportSvhnCommand.class,
+                dev.streetnum.data.command.BenchPipelineCommand.class,
+                dev.streetnum.eval.EvaluateCommand.class,
+                dev.streetnum.train.TrainCommand.class,
+                dev.streetnum.serve.ServeCommand.class,
+                dev.streetnum.serve.TranscribeCommand.class,
+                dev.streetnum.serve.BenchServeCommand.class,
+                dev.streetnum.train.bench.BenchCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
@@ -35,6 +42,8 @@ public final class Main implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::reportError);
+        // --preset cpu and --preset CPU both work.
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
     }
 

@@ -1,12 +1,46 @@
 package dev.streetnum.data;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
 /**
- * A data set folder: {@code labels.csv} (DESIGN section 2) and its images. TODO(issue 3): implement.
+ * A data set folder: {@code labels.csv} (DESIGN section 2, one row per digit in reading order) and
+ * its images.
  */
 public final class AnnotatedDataset {
+
+    /** The file name of the annotations inside a data set folder. */
+    public static final String LABELS_FILE = "labels.csv";
+    /** The CSV columns, in the order this project writes them. */
+    public static final List<String> COLUMNS = List.of("file", "label", "left", "top", "width", "height");
+
+    private final Path root;
+    private final List<AnnotatedImage> images;
+    private final int skippedRows;
+    private final String identity;
+
+    private AnnotatedDataset(Path root, List<AnnotatedImage> images, int skippedRows, String identity) {
+        this.root = root;
+        this.images = List.copyOf(images);
+        this.skippedRows = skippedRows;
+        this.identity = identity;
+    }
 
     /**
      * Loads a data set from a folder holding {@code labels.csv}, or from the CSV itself.
@@ -15,26 +49,180 @@ public final class AnnotatedDataset {
      *                    field; true: bad rows (and the images they belong to) are skipped and counted
      */
     public static AnnotatedDataset load(Path folderOrCsv, boolean skipBadRows) {
-        throw new UnsupportedOperationException("issue 3");
+        Path csv = Files.isDirectory(folderOrCsv) ? folderOrCsv.resolve(LABELS_FILE) : folderOrCsv;
+        if (!Files.isRegularFile(csv)) {
+            throw new DataException("annotation file not found: " + csv);
+        }
+        Path root = csv.toAbsolutePath().getParent();
+        byte[] content;
+        try {
+            content = Files.readAllBytes(csv);
+        } catch (IOException e) {
+            throw new DataException("cannot read " + csv + ": " + e.getMessage(), e);
+        }
+        String identity = csv.normalize() + " sha256:" + sha256(content);
+
+        Map<String, List<DigitBox>> digitsByFile = new LinkedHashMap<>();
+        Map<String, Long> firstLine = new LinkedHashMap<>();
+        Map<String, Boolean> badFiles = new LinkedHashMap<>();
+        int skipped = 0;
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
+                .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
+        try (Reader reader = new java.io.StringReader(new String(content, StandardCharsets.UTF_8));
+             CSVParser parser = format.parse(reader)) {
+            List<String> header = parser.getHeaderNames();
+            for (String column : COLUMNS) {
+                if (!header.contains(column)) {
+                    throw new DataException(csv + " line 1: header lacks column '" + column + "' (expected "
+                            + String.join(",", COLUMNS) + ", got " + String.join(",", header) + ")");
+                }
+            }
+            for (CSVRecord row : parser) {
+                long line = row.getRecordNumber() + 1; // the header is line 1
+                String file = row.isSet("file") ? row.get("file") : "";
+                try {
+                    DigitBox digit = parseRow(row);
+                    if (!badFiles.containsKey(file)) {
+                        digitsByFile.computeIfAbsent(file, f -> new ArrayList<>()).add(digit);
+                        firstLine.putIfAbsent(file, line);
+                    }
+                } catch (IllegalArgumentException e) {
+                    if (!skipBadRows) {
+                        throw new DataException(csv + " line " + line + ": " + e.getMessage());
+                    }
+                    skipped++;
+                    badFiles.put(file, true);
+                    digitsByFile.remove(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot parse " + csv + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new DataException("cannot parse " + csv + ": " + e.getCause().getMessage(), e);
+        }
+
+        List<AnnotatedImage> images = new ArrayList<>(digitsByFile.size());
+        for (Map.Entry<String, List<DigitBox>> entry : digitsByFile.entrySet()) {
+            Path file = root.resolve(entry.getKey());
+            if (!Files.isRegularFile(file)) {
+                if (!skipBadRows) {
+                    throw new DataException(csv + " line " + firstLine.get(entry.getKey()) + ": field 'file': image '"
+                            + entry.getKey() + "' not found in " + root);
+                }
+                skipped += entry.getValue().size();
+                continue;
+            }
+            images.add(new AnnotatedImage(file, entry.getValue()));
+        }
+        if (images.isEmpty()) {
+            throw new DataException(csv + ": no usable images" + (skipped > 0 ? " (" + skipped + " bad rows skipped)" : ""));
+        }
+        return new AnnotatedDataset(root, images, skipped, identity);
+    }
+
+    /** A data set held in memory (a service's request, a test): {@code identity} says where it came from. */
+    public static AnnotatedDataset of(Path root, List<AnnotatedImage> images, String identity) {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("a data set needs at least one image");
+        }
+        return new AnnotatedDataset(root, images, 0, identity);
+    }
+
+    private static DigitBox parseRow(CSVRecord row) {
+        if (!row.isConsistent()) {
+            throw new IllegalArgumentException("expected " + row.getParser().getHeaderNames().size()
+                    + " fields, got " + row.size());
+        }
+        if (row.get("file").isEmpty()) {
+            throw new IllegalArgumentException("field 'file' is empty");
+        }
+        int label = integerField(row, "label");
+        if (label < 0 || label > 9) {
+            throw new IllegalArgumentException("field 'label' must be a digit 0-9, got " + label);
+        }
+        int left = integerField(row, "left");
+        int top = integerField(row, "top");
+        int width = integerField(row, "width");
+        int height = integerField(row, "height");
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("fields 'width' and 'height' must be positive, got "
+                    + width + " and " + height);
+        }
+        return new DigitBox(label, new Box(left, top, width, height));
+    }
+
+    private static int integerField(CSVRecord row, String field) {
+        String text = row.get(field);
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            // digitStruct values are doubles; a whole-valued "12.0" is still an integer.
+            try {
+                double d = Double.parseDouble(text);
+                if (d == Math.rint(d) && Math.abs(d) < Integer.MAX_VALUE) {
+                    return (int) d;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the error naming the field
+            }
+            throw new IllegalArgumentException("field '" + field + "' is not an integer: '" + text + "'");
+        }
+    }
+
+    /**
+     * Writes annotations in this project's layout. Image paths are written relative to the CSV's
+     * folder (absolute paths are relativised to it).
+     */
+    public static void write(Path csv, List<AnnotatedImage> images) {
+        Path folder = csv.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(folder);
+            try (Writer out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
+                 CSVPrinter printer = CSVFormat.RFC4180.builder().setRecordSeparator('\n').build().print(out)) {
+                printer.printRecord(COLUMNS);
+                for (AnnotatedImage image : images) {
+                    Path file = image.file().isAbsolute() ? folder.relativize(image.file()) : image.file();
+                    String name = file.toString().replace('\\', '/');
+                    for (DigitBox d : image.digits()) {
+                        Box b = d.box();
+                        printer.printRecord(name, d.label(), b.left(), b.top(), b.width(), b.height());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot write " + csv + ": " + e.getMessage(), e);
+        }
     }
 
     /** The images in CSV order. */
     public List<AnnotatedImage> images() {
-        throw new UnsupportedOperationException("issue 3");
+        return images;
     }
 
-    /** Rows skipped as malformed (only with skipBadRows). */
+    public int size() {
+        return images.size();
+    }
+
+    /** Rows skipped as malformed (only with skipBadRows), including rows of images not found. */
     public int skippedRows() {
-        throw new UnsupportedOperationException("issue 3");
+        return skippedRows;
     }
 
     /** The folder images are relative to. */
     public Path root() {
-        throw new UnsupportedOperationException("issue 3");
+        return root;
     }
 
     /** Provenance: the CSV's path and content hash, e.g. {@code data/val/labels.csv sha256:1a2b...}. */
     public String identity() {
-        throw new UnsupportedOperationException("issue 3");
+        return identity;
+    }
+
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
     }
 }

@@ -1,23 +1,177 @@
 package dev.streetnum.data;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Turns encoded images (PNG, JPEG; gray, alpha, 16-bit) into 8-bit 3-channel OpenCV matrices.
- * TODO(issue 3): implement. Every failure is a {@link DataException} naming the source.
+ * Turns encoded images (PNG, JPEG; gray, alpha, 16-bit) into 8-bit 3-channel BGR OpenCV matrices.
+ * Every failure is a {@link DataException} naming the source.
  */
 public final class ImageDecoder {
+
+    /** 16-bit samples map to 8-bit by dividing by 257 (65535 -> 255), not by keeping the high byte. */
+    private static final double SIXTEEN_TO_EIGHT_BIT = 1.0 / 257.0;
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    private static final byte[] PNG_IEND = {'I', 'E', 'N', 'D'};
 
     private ImageDecoder() {
     }
 
-    /** Decodes bytes; {@code source} names them in errors (a file name, "request body"). */
+    /** Width and height read from an image header. */
+    public record Dimensions(int width, int height) {
+        public long pixels() {
+            return (long) width * height;
+        }
+    }
+
+    /**
+     * Decodes bytes; {@code source} names them in errors (a file name, "request body"). Alpha is
+     * dropped (street photos have none; a transparent PNG keeps its colour channels).
+     */
     public static Mat decode(byte[] encoded, String source) {
-        throw new UnsupportedOperationException("issue 3");
+        if (encoded == null || encoded.length == 0) {
+            throw new DataException(source + ": empty, not an image");
+        }
+        // OpenCV decodes a truncated JPEG with only a warning, filling the rest with grey: catch it here.
+        requireComplete(encoded, source);
+        Mat buffer = new Mat(1, encoded.length, CV_8UC1);
+        buffer.data().put(encoded);
+        Mat decoded = imdecode(buffer, IMREAD_UNCHANGED);
+        buffer.release();
+        if (decoded == null || decoded.empty()) {
+            throw new DataException(source + ": not a decodable PNG or JPEG image (" + encoded.length + " bytes)");
+        }
+        Mat eightBit = decoded;
+        if (decoded.depth() != CV_8U) {
+            eightBit = new Mat();
+            decoded.convertTo(eightBit, CV_8U, SIXTEEN_TO_EIGHT_BIT, 0);
+        }
+        Mat bgr = eightBit;
+        if (eightBit.channels() == 1) {
+            bgr = new Mat();
+            cvtColor(eightBit, bgr, COLOR_GRAY2BGR);
+        } else if (eightBit.channels() == 4) {
+            bgr = new Mat();
+            cvtColor(eightBit, bgr, COLOR_BGRA2BGR);
+        } else if (eightBit.channels() != 3) {
+            throw new DataException(source + ": unsupported image with " + eightBit.channels() + " channels");
+        }
+        return bgr;
     }
 
     public static Mat read(Path file) {
-        throw new UnsupportedOperationException("issue 3");
+        return decode(readBytes(file), file.toString());
+    }
+
+    /** The file's bytes, or a {@link DataException} naming it. */
+    public static byte[] readBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new DataException("image file not found: " + file);
+        } catch (IOException e) {
+            throw new DataException("cannot read image file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Width and height from a PNG or JPEG header without decoding the pixels, so a service can refuse
+     * a decompression bomb before allocating it.
+     */
+    public static Dimensions dimensions(byte[] encoded, String source) {
+        if (isPng(encoded)) {
+            if (encoded.length < 24) {
+                throw new DataException(source + ": PNG header is truncated");
+            }
+            return new Dimensions(bigEndianInt(encoded, 16), bigEndianInt(encoded, 20));
+        }
+        if (isJpeg(encoded)) {
+            return jpegDimensions(encoded, source);
+        }
+        throw new DataException(source + ": not a PNG or JPEG image");
+    }
+
+    private static Dimensions jpegDimensions(byte[] b, String source) {
+        int i = 2;
+        while (i + 9 < b.length) {
+            if ((b[i] & 0xff) != 0xff) {
+                throw new DataException(source + ": corrupt JPEG header at byte " + i);
+            }
+            int marker = b[i + 1] & 0xff;
+            if (marker == 0xff) {
+                i++; // fill byte
+                continue;
+            }
+            // Start-of-frame markers C0-CF carry the size, except DHT (C4), JPG (C8) and DAC (CC).
+            if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc) {
+                int height = ((b[i + 5] & 0xff) << 8) | (b[i + 6] & 0xff);
+                int width = ((b[i + 7] & 0xff) << 8) | (b[i + 8] & 0xff);
+                return new Dimensions(width, height);
+            }
+            int segment = ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+            i += 2 + segment;
+        }
+        throw new DataException(source + ": JPEG header has no frame size (truncated?)");
+    }
+
+    private static void requireComplete(byte[] b, String source) {
+        if (isPng(b)) {
+            if (lastIndexOf(b, PNG_IEND) < 0) {
+                throw new DataException(source + ": truncated PNG (no IEND chunk)");
+            }
+        } else if (isJpeg(b)) {
+            int end = b.length;
+            while (end > 2 && b[end - 1] == 0) {
+                end--; // some writers pad after the end marker
+            }
+            if (end < 4 || (b[end - 2] & 0xff) != 0xff || (b[end - 1] & 0xff) != 0xd9) {
+                throw new DataException(source + ": truncated JPEG (no end-of-image marker)");
+            }
+        }
+    }
+
+    private static int lastIndexOf(byte[] b, byte[] pattern) {
+        // IEND is the last chunk: searching from the end finds it in a few steps.
+        for (int i = b.length - pattern.length; i >= 0; i--) {
+            boolean match = true;
+            for (int j = 0; j < pattern.length && match; j++) {
+                match = b[i + j] == pattern[j];
+            }
+            if (match) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isPng(byte[] b) {
+        if (b.length < PNG_SIGNATURE.length) {
+            return false;
+        }
+        for (int i = 0; i < PNG_SIGNATURE.length; i++) {
+            if (b[i] != PNG_SIGNATURE[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isJpeg(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff;
+    }
+
+    private static int bigEndianInt(byte[] b, int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
     }
 }

@@ -1,11 +1,18 @@
 package dev.streetnum.model;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.data.StreetnumVersion;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * What travels with the weights (DESIGN section 5): how the model was made and how to feed it.
- * TODO(issue 4): the model issue owns this record's final shape; keep these components.
+ * Written as {@code metadata.json} inside the bundle.
  *
  * @param formatVersion   bundle format; loading a different one either works or says why not
  * @param modelId         a stable id for answers and metrics, e.g. "cpu-20261129-1f3a"
@@ -27,4 +34,84 @@ public record BundleMetadata(
         Map<String, Object> provenance,
         Map<String, Double> metrics,
         String softwareVersion) {
+
+    /** The bundle format this code writes and reads. Bump it when the layout or a field's meaning changes. */
+    public static final int FORMAT_VERSION = 1;
+    /** CropExpander's normalisation: each image's own per-channel mean subtracted, then scaled. */
+    public static final String PER_IMAGE_MEAN = "per-image-channel-mean";
+
+    /** The one JSON mapping for metadata, shared with {@link ModelBundle}. */
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
+
+    public BundleMetadata {
+        if (modelId == null || modelId.isBlank()) {
+            throw new IllegalArgumentException("bundle metadata needs a model id");
+        }
+        if (preset == null || preset.isBlank()) {
+            throw new IllegalArgumentException("bundle metadata needs a preset name");
+        }
+        if (preprocess == null) {
+            throw new IllegalArgumentException("bundle metadata needs the preprocessing configuration");
+        }
+        if (normalisation == null || normalisation.isBlank()) {
+            throw new IllegalArgumentException("bundle metadata needs the normalisation's name");
+        }
+        thresholds = frozen(thresholds);
+        // As JSON will give it back (a long 2 reads as an int 2), so a reloaded bundle equals the saved one.
+        provenance = frozen(provenance == null ? null : throughJson(provenance));
+        metrics = frozen(metrics);
+        softwareVersion = softwareVersion == null ? "unknown" : softwareVersion;
+    }
+
+    /** Metadata for a freshly built network in the current format and software version. */
+    public static BundleMetadata create(String modelId, Preset preset, PreprocessConfig preprocess,
+                                        Map<String, Object> provenance) {
+        return new BundleMetadata(FORMAT_VERSION, modelId, preset.name().toLowerCase(java.util.Locale.ROOT),
+                preprocess, PER_IMAGE_MEAN, Map.of(), provenance, Map.of(), StreetnumVersion.VERSION);
+    }
+
+    /** The preset this bundle's network was built from. */
+    public Preset presetValue() {
+        return Preset.parse(preset);
+    }
+
+    /** With a calibrated threshold added or replaced, e.g. {@code withThreshold("0.98", 0.73)}. */
+    public BundleMetadata withThreshold(String targetAccuracy, double threshold) {
+        Map<String, Double> t = new LinkedHashMap<>(thresholds);
+        t.put(targetAccuracy, threshold);
+        return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, t, provenance,
+                metrics, softwareVersion);
+    }
+
+    /** With metrics added or replaced (existing names not given are kept). */
+    public BundleMetadata withMetrics(Map<String, Double> more) {
+        Map<String, Double> m = new LinkedHashMap<>(metrics);
+        m.putAll(more);
+        return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds,
+                provenance, m, softwareVersion);
+    }
+
+    /** With provenance entries added or replaced. */
+    public BundleMetadata withProvenance(Map<String, Object> more) {
+        Map<String, Object> p = new LinkedHashMap<>(provenance);
+        p.putAll(more);
+        return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds, p,
+                metrics, softwareVersion);
+    }
+
+    private static Map<String, Object> throughJson(Map<String, Object> map) {
+        try {
+            return JSON.readValue(JSON.writeValueAsBytes(map), JSON_OBJECT);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("provenance must be plain JSON values: " + e.getMessage(), e);
+        }
+    }
+
+    private static <V> Map<String, V> frozen(Map<String, V> map) {
+        return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
 }

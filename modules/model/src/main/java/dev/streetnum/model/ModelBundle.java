@@ -1,18 +1,49 @@
 package dev.streetnum.model;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.data.DataException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * One file a user can copy: the network (DL4J's serializer) plus {@link BundleMetadata} as JSON.
- * TODO(issue 4): implement.
+ * One file a user can copy (DESIGN section 5): a zip holding {@code metadata.json} (the
+ * {@link BundleMetadata}, first so a reader can check the format before the weights) and
+ * {@code network.zip} (DL4J's ModelSerializer output, with the Adam state only for training
+ * checkpoints).
  */
 public final class ModelBundle {
+
+    /** Conventional file name extension. */
+    public static final String EXTENSION = ".bundle";
+    static final String METADATA_ENTRY = "metadata.json";
+    static final String NETWORK_ENTRY = "network.zip";
+
+    private static final ObjectMapper JSON = BundleMetadata.JSON;
 
     private final ComputationGraph network;
     private final BundleMetadata metadata;
 
     public ModelBundle(ComputationGraph network, BundleMetadata metadata) {
+        if (network == null || metadata == null) {
+            throw new IllegalArgumentException("a model bundle needs a network and its metadata");
+        }
         this.network = network;
         this.metadata = metadata;
     }
@@ -25,13 +56,110 @@ public final class ModelBundle {
         return metadata;
     }
 
-    /** Writes atomically (temporary file, then rename). */
-    public void save(Path file) {
-        throw new UnsupportedOperationException("issue 4");
+    /** The same network with other metadata (e.g. after the evaluator calibrated thresholds). */
+    public ModelBundle withMetadata(BundleMetadata newMetadata) {
+        return new ModelBundle(network, newMetadata);
     }
 
-    /** Reads a bundle; a truncated file, a non-bundle or an incompatible version is a clear error. */
+    /** Writes without optimiser state (a model to use), atomically. */
+    public void save(Path file) {
+        save(file, false);
+    }
+
+    /**
+     * Writes atomically (temporary file in the same folder, then rename), so a reader never sees a
+     * half-written bundle.
+     *
+     * @param withUpdater also store the optimiser state, for training checkpoints that must resume
+     */
+    public void save(Path file, boolean withUpdater) {
+        Path absolute = file.toAbsolutePath();
+        Path tmp = null;
+        try {
+            Files.createDirectories(absolute.getParent());
+            // Not Files.createTempFile: its owner-only permissions would stick to the bundle.
+            tmp = absolute.resolveSibling(absolute.getFileName() + "." + ProcessHandle.current().pid()
+                    + "-" + System.nanoTime() + ".tmp");
+            ByteArrayOutputStream weights = new ByteArrayOutputStream();
+            ModelSerializer.writeModel(network, weights, withUpdater);
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW); ZipOutputStream zip = new ZipOutputStream(out)) {
+                zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
+                zip.write(JSON.writeValueAsBytes(metadata));
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
+                weights.writeTo(zip);
+                zip.closeEntry();
+            }
+            Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write model bundle " + file, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write already failed; that is the error worth reporting
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads a bundle, with optimiser state when it holds one. A missing file, a truncated file, a
+     * non-bundle or a bundle in another format is a {@link DataException} naming the file.
+     */
     public static ModelBundle load(Path file) {
-        throw new UnsupportedOperationException("issue 4");
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry metaEntry = zip.getEntry(METADATA_ENTRY);
+            ZipEntry netEntry = zip.getEntry(NETWORK_ENTRY);
+            if (metaEntry == null || netEntry == null) {
+                throw new DataException(file + " is a zip archive but not a model bundle: it lacks "
+                        + (metaEntry == null ? METADATA_ENTRY : NETWORK_ENTRY));
+            }
+            BundleMetadata metadata = readMetadata(file, zip, metaEntry);
+            ComputationGraph network;
+            try (InputStream in = zip.getInputStream(netEntry)) {
+                byte[] weights = in.readAllBytes();
+                network = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(weights), true);
+            } catch (ZipException | RuntimeException e) {
+                throw new DataException(file + ": the network inside the bundle is damaged (" + e.getMessage() + ")", e);
+            }
+            return new ModelBundle(network, metadata);
+        } catch (NoSuchFileException e) {
+            throw new DataException("model bundle not found: " + file, e);
+        } catch (ZipException e) {
+            throw new DataException(file + " is not a model bundle, or it is truncated (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            if (!Files.exists(file)) {
+                throw new DataException("model bundle not found: " + file, e);
+            }
+            throw new DataException("could not read model bundle " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static BundleMetadata readMetadata(Path file, ZipFile zip, ZipEntry entry) throws IOException {
+        JsonNode tree;
+        try (InputStream in = zip.getInputStream(entry)) {
+            tree = JSON.readTree(in);
+        } catch (JacksonException e) {
+            throw new DataException(file + ": " + METADATA_ENTRY + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
+        }
+        JsonNode version = tree.get("formatVersion");
+        if (version == null || !version.canConvertToInt()) {
+            throw new DataException(file + ": " + METADATA_ENTRY + " has no formatVersion");
+        }
+        if (version.asInt() != BundleMetadata.FORMAT_VERSION) {
+            JsonNode writer = tree.get("softwareVersion");
+            throw new DataException(file + " is in bundle format " + version.asInt()
+                    + (writer == null ? "" : " (written by streetnum " + writer.asText() + ")")
+                    + "; this streetnum reads format " + BundleMetadata.FORMAT_VERSION);
+        }
+        try {
+            return JSON.treeToValue(tree, BundleMetadata.class);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new DataException(file + ": " + METADATA_ENTRY + " is not valid bundle metadata ("
+                    + e.getMessage() + ")", e);
+        }
     }
 }

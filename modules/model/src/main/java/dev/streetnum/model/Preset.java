@@ -1,13 +1,134 @@
 package dev.streetnum.model;
 
-/** Named network sizes (DESIGN section 4). TODO(issue 4): sizes, parameter counts and FLOPs. */
+import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.data.SequenceLabels;
+import java.util.Locale;
+
+/**
+ * Named network sizes (DESIGN section 4). Every convolution is k x k with "same" zero padding and a
+ * ReLU, followed by a 2x2 max-pool; then ReLU dense layers, then the six heads.
+ *
+ * <p>Parameter counts and forward FLOPs are computed from these shapes (a FLOP is one multiply or one
+ * add of a multiply-accumulate in a convolution or dense layer; biases, activations and pooling are
+ * not counted), so they can be quoted without building the network.
+ */
 public enum Preset {
-    /** A few thousand parameters, for tests. */
-    TINY,
-    /** Trains usefully on a 2-core CPU. */
-    CPU,
+    /** A few thousand parameters, for tests: trains in seconds. */
+    TINY(3, new int[] {4, 8, 8}, new int[] {2, 2, 2}, false, new int[] {16}),
+    /**
+     * Trains usefully on a 2-core CPU: the PROBE layout, narrower (conv 32-64-96-128, dense 256),
+     * about 0.6x its FLOPs.
+     */
+    CPU(5, new int[] {32, 64, 96, 128}, new int[] {2, 2, 2, 2}, false, new int[] {256}),
     /** The speed-issue reference net: conv 32-64-128-160 (5x5, pool 2), dense 512, six heads. */
-    PROBE,
-    /** The paper's net: 8 conv layers 48-64-128-160-192-192-192-192, two 3072-unit dense layers. */
-    PAPER
+    PROBE(5, new int[] {32, 64, 128, 160}, new int[] {2, 2, 2, 2}, false, new int[] {512}),
+    /**
+     * The paper's net: 8 conv layers 48-64-128-160-192-192-192-192, max-pool strides alternating 2 and
+     * 1 (padded so stride 1 keeps the size: 54 -> 4x4x192 = 3072 features), two 3072-unit dense
+     * layers. ReLU throughout: DL4J M2.1 has no maxout layer, so the paper's maxout first layer is
+     * replaced by ReLU.
+     */
+    PAPER(5, new int[] {48, 64, 128, 160, 192, 192, 192, 192}, new int[] {2, 1, 2, 1, 2, 1, 2, 1}, true,
+            new int[] {3072, 3072});
+
+    /** Max-pooling window side, every preset. */
+    static final int POOL_WINDOW = 2;
+
+    private final int kernel;
+    private final int[] convChannels;
+    private final int[] poolStrides;
+    private final boolean padPools;
+    private final int[] denseWidths;
+
+    Preset(int kernel, int[] convChannels, int[] poolStrides, boolean padPools, int[] denseWidths) {
+        this.kernel = kernel;
+        this.convChannels = convChannels;
+        this.poolStrides = poolStrides;
+        this.padPools = padPools;
+        this.denseWidths = denseWidths;
+    }
+
+    /** Parses a preset name, case-insensitively, naming the choices when it is none of them. */
+    public static Preset parse(String name) {
+        for (Preset p : values()) {
+            if (p.name().equalsIgnoreCase(name.trim())) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown preset '" + name + "': choose one of "
+                + java.util.Arrays.toString(values()).toLowerCase(Locale.ROOT));
+    }
+
+    int kernel() {
+        return kernel;
+    }
+
+    int convLayers() {
+        return convChannels.length;
+    }
+
+    int convChannels(int layer) {
+        return convChannels[layer];
+    }
+
+    int poolStride(int layer) {
+        return poolStrides[layer];
+    }
+
+    /** Whether pools pad ("same", ceil(side/stride)) instead of truncating (floor((side-2)/stride)+1). */
+    boolean padPools() {
+        return padPools;
+    }
+
+    int denseLayers() {
+        return denseWidths.length;
+    }
+
+    int denseWidth(int layer) {
+        return denseWidths[layer];
+    }
+
+    /** Side of the feature map a pool of this preset leaves from a {@code side} x {@code side} input. */
+    int pooledSide(int side, int stride) {
+        return padPools ? (side + stride - 1) / stride : (side - POOL_WINDOW) / stride + 1;
+    }
+
+    /** Trainable parameters for the standard input (54x54x3). */
+    public long parameterCount() {
+        return shape(PreprocessConfig.DEFAULT.crop()).parameters;
+    }
+
+    /** Forward floating-point operations for one standard (54x54x3) image. */
+    public long forwardFlops() {
+        return shape(PreprocessConfig.DEFAULT.crop()).flops;
+    }
+
+    /** Parameters and FLOPs of this preset on a {@code side} x {@code side} colour input. */
+    Size shape(int side) {
+        long params = 0;
+        long macs = 0;
+        long channels = PreprocessConfig.DEFAULT.channels();
+        for (int i = 0; i < convChannels.length; i++) {
+            long out = convChannels[i];
+            long window = (long) kernel * kernel * channels;
+            params += window * out + out;
+            macs += (long) side * side * out * window;
+            side = pooledSide(side, poolStrides[i]);
+            channels = out;
+        }
+        long features = (long) side * side * channels;
+        for (int width : denseWidths) {
+            params += features * width + width;
+            macs += features * width;
+            features = width;
+        }
+        long headUnits = SequenceLabels.LENGTH_CLASSES + (long) SequenceLabels.MAX_DIGITS * SequenceLabels.DIGIT_CLASSES;
+        params += features * headUnits + headUnits;
+        macs += features * headUnits;
+        return new Size(params, 2 * macs);
+    }
+
+    /** A network's size: trainable parameters and forward FLOPs per image. */
+    record Size(long parameters, long flops) {
+    }
 }

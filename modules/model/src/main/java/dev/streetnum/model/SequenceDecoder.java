@@ -1,12 +1,21 @@
 package dev.streetnum.model;
 
+import dev.streetnum.data.SequenceLabels;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Exact O(N) MAP decoding of the six heads (DESIGN section 4). TODO(issue 4): implement.
+ * Exact O(N) MAP decoding of the six heads (DESIGN section 4). Given the length, the digits are
+ * independent, so the best sequence of each length n takes every position's argmax; a running sum of
+ * their log-probabilities gives score(n) = log P(L=n) + sum_{i<=n} max_j log P(s_i=j) for all n in one
+ * pass, and the answer is the best n. ">5" winning means "cannot transcribe".
  */
 public final class SequenceDecoder {
+
+    /** How many alternatives each transcription lists (for review queues). */
+    public static final int ALTERNATIVES = 5;
 
     private SequenceDecoder() {
     }
@@ -15,6 +24,110 @@ public final class SequenceDecoder {
      * @param headProbabilities softmax outputs in network order: length [mb,7], digit1..digit5 [mb,10]
      */
     public static List<Transcription> decode(INDArray[] headProbabilities) {
-        throw new UnsupportedOperationException("issue 4");
+        if (headProbabilities.length != SequenceLabels.HEADS) {
+            throw new IllegalArgumentException("decoding needs the " + SequenceLabels.HEADS
+                    + " head outputs (length, digit1..digit5), got " + headProbabilities.length);
+        }
+        int mb = (int) headProbabilities[0].size(0);
+        double[][][] perHead = new double[SequenceLabels.HEADS][][];
+        for (int h = 0; h < SequenceLabels.HEADS; h++) {
+            perHead[h] = headProbabilities[h].toDoubleMatrix();
+        }
+        List<Transcription> out = new ArrayList<>(mb);
+        for (int e = 0; e < mb; e++) {
+            double[][] heads = new double[SequenceLabels.HEADS][];
+            for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                heads[h] = perHead[h][e];
+            }
+            out.add(decode(heads));
+        }
+        return out;
+    }
+
+    /** Decodes one example: heads[0] the 7 length probabilities, heads[1..5] the digit probabilities. */
+    public static Transcription decode(double[][] heads) {
+        double[] length = heads[0];
+        StringBuilder prefix = new StringBuilder(SequenceLabels.MAX_DIGITS);
+        double prefixLog = 0;
+        double adHoc = max(length);
+        String best = "";
+        double bestLog = log(length[0]);
+        for (int i = 1; i <= SequenceLabels.MAX_DIGITS; i++) {
+            double[] digit = heads[i];
+            int argmax = argmax(digit);
+            adHoc *= digit[argmax];
+            prefix.append((char) ('0' + argmax));
+            prefixLog += log(digit[argmax]);
+            double score = log(length[i]) + prefixLog;
+            if (score > bestLog) {
+                bestLog = score;
+                best = prefix.toString();
+            }
+        }
+        boolean transcribable = log(length[SequenceLabels.OVERFLOW_CLASS]) <= bestLog;
+        double[][] digits = new double[SequenceLabels.MAX_DIGITS][];
+        for (int i = 0; i < digits.length; i++) {
+            digits[i] = heads[1 + i].clone();
+        }
+        return new Transcription(best, transcribable, Math.exp(bestLog), bestLog, adHoc, length.clone(), digits,
+                alternatives(heads, best, ALTERNATIVES));
+    }
+
+    /**
+     * The {@code k} most probable digit strings other than {@code best}, best first. Exact: a
+     * sequence in the top k of length i has its length-(i-1) prefix in the top k of that length, so
+     * extending the k best prefixes by every digit and keeping k finds them all.
+     */
+    static List<Transcription.Alternative> alternatives(double[][] heads, String best, int k) {
+        List<Scored> all = new ArrayList<>();
+        List<Scored> prefixes = List.of(new Scored("", 0));
+        all.add(new Scored("", log(heads[0][0])));
+        for (int i = 1; i <= SequenceLabels.MAX_DIGITS; i++) {
+            List<Scored> extended = new ArrayList<>(prefixes.size() * SequenceLabels.DIGIT_CLASSES);
+            for (Scored p : prefixes) {
+                for (int d = 0; d < SequenceLabels.DIGIT_CLASSES; d++) {
+                    extended.add(new Scored(p.text + (char) ('0' + d), p.log + log(heads[i][d])));
+                }
+            }
+            extended.sort(Scored.BEST_FIRST);
+            prefixes = extended.subList(0, Math.min(k + 1, extended.size()));
+            for (Scored p : prefixes) {
+                all.add(new Scored(p.text, p.log + log(heads[0][i])));
+            }
+        }
+        all.sort(Scored.BEST_FIRST);
+        List<Transcription.Alternative> out = new ArrayList<>(k);
+        for (Scored s : all) {
+            if (out.size() == k) {
+                break;
+            }
+            if (!s.text.equals(best)) {
+                out.add(new Transcription.Alternative(s.text, Math.exp(s.log)));
+            }
+        }
+        return out;
+    }
+
+    private record Scored(String text, double log) {
+        static final Comparator<Scored> BEST_FIRST = Comparator.comparingDouble(Scored::log).reversed();
+    }
+
+    /** log that maps a probability of 0 (float underflow) to a very negative number, not -infinity. */
+    private static double log(double p) {
+        return Math.log(Math.max(p, Double.MIN_NORMAL));
+    }
+
+    private static int argmax(double[] v) {
+        int best = 0;
+        for (int j = 1; j < v.length; j++) {
+            if (v[j] > v[best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    private static double max(double[] v) {
+        return v[argmax(v)];
     }
 }

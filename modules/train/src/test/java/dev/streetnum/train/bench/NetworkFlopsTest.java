@@ -11,11 +11,16 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import dev.streetnum.model.Preset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class NetworkFlopsTest {
+
+    private static final InputType STANDARD_INPUT = InputType.convolutional(54, 54, 3);
 
     @Test
     void countsATinyNetworkByHand() {
@@ -36,7 +41,7 @@ class NetworkFlopsTest {
 
     @Test
     void probeNetworkIsTheIssuesNetwork() {
-        ComputationGraph probe = ProbeNetwork.build(1);
+        ComputationGraph probe = ThroughputBenchmark.network(Preset.PROBE, 1);
         // Issue 8's layer sizes worked by hand: 5x5 same convs at 54, 27, 13, 6 pixels a side
         // (truncating pools), 3*3*160 = 1440 features into dense 512, heads 7 + 5*10 = 57 classes.
         long[][] convs = {{3, 32, 54}, {32, 64, 27}, {64, 128, 13}, {128, 160, 6}};
@@ -50,7 +55,15 @@ class NetworkFlopsTest {
         params += 1440 * 512 + 512 + 512 * 57 + 57;
         assertEquals(params, probe.numParams());
         assertEquals(1_537_817, params, "the issue's 1.54 M parameters");
-        assertEquals(flops, NetworkFlops.forwardPerImage(probe.getConfiguration(), InputType.convolutional(54, 54, 3)));
+        assertEquals(flops, NetworkFlops.forwardPerImage(probe.getConfiguration(), STANDARD_INPUT));
         assertEquals(196, Math.round(flops / 1e6), "the issue's 196 MFLOP per image");
+    }
+
+    /** The preset table counts FLOPs from its own layer arithmetic; the graph walk must agree. */
+    @ParameterizedTest
+    @EnumSource(value = Preset.class, names = {"TINY", "CPU", "PROBE"})
+    void agreesWithThePresetTable(Preset preset) {
+        ComputationGraph network = ThroughputBenchmark.network(preset, 1);
+        assertEquals(preset.forwardFlops(), NetworkFlops.forwardPerImage(network.getConfiguration(), STANDARD_INPUT));
     }
 }

@@ -1,0 +1,185 @@
+package dev.streetnum.data;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * One binary file of expanded 64x64 BGR uint8 crops, one per image in data set order, so epochs after
+ * the first don't decode PNGs. Layout: a header (magic, format version, count, crop side, expansion,
+ * data set identity), then {@code count * side * side * 3} bytes. A header that does not match the
+ * data set and preprocessing makes the file stale: it is rebuilt.
+ */
+public final class CropCache implements AutoCloseable {
+
+    private static final String MAGIC = "STREETNUM-CROPS";
+    private static final int FORMAT_VERSION = 1;
+
+    private final FileChannel channel;
+    private final long dataStart;
+    private final int cropBytes;
+    private final int count;
+
+    private CropCache(FileChannel channel, long dataStart, int cropBytes, int count) {
+        this.channel = channel;
+        this.dataStart = dataStart;
+        this.cropBytes = cropBytes;
+        this.count = count;
+    }
+
+    /** Opens the cache at {@code file}, building it first (on {@code workers} threads) if absent or stale. */
+    public static CropCache open(Path file, AnnotatedDataset data, CropExpander expander, int workers) {
+        Header wanted = new Header(data.size(), expander.config().resize(), expander.config().expansion(), data.identity());
+        try {
+            Header found = Files.isRegularFile(file) ? readHeader(file) : null;
+            if (!wanted.equals(found)) {
+                if (found != null) {
+                    System.err.println("crop cache " + file + " is for other data or preprocessing: rebuilding it");
+                }
+                build(file, wanted, data, expander, workers);
+            }
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            long expected = wanted.bytes() + (long) data.size() * expander.expandedCropSize();
+            if (channel.size() != expected) {
+                channel.close();
+                throw new DataException("crop cache " + file + " is " + channel.size() + " bytes, expected " + expected
+                        + ": delete it to rebuild");
+            }
+            return new CropCache(channel, wanted.bytes(), expander.expandedCropSize(), data.size());
+        } catch (IOException e) {
+            throw new DataException("cannot use crop cache " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The expanded crop of image {@code index}; safe to call from several threads. */
+    public byte[] crop(int index) {
+        if (index < 0 || index >= count) {
+            throw new IndexOutOfBoundsException("crop " + index + " of " + count);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(cropBytes);
+        long position = dataStart + (long) index * cropBytes;
+        try {
+            while (buffer.hasRemaining()) {
+                int read = channel.read(buffer, position + buffer.position());
+                if (read < 0) {
+                    throw new DataException("crop cache ended early at crop " + index);
+                }
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot read crop cache: " + e.getMessage(), e);
+        }
+        return buffer.array();
+    }
+
+    public int count() {
+        return count;
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new DataException("cannot close crop cache: " + e.getMessage(), e);
+        }
+    }
+
+    /** The expanded crop of one image, decoded from its file: the same bytes the cache stores. */
+    static byte[] decodeCrop(AnnotatedImage image, CropExpander expander) {
+        return expander.expandedCropBytes(ImageDecoder.read(image.file()), image.region());
+    }
+
+    private static void build(Path file, Header header, AnnotatedDataset data, CropExpander expander, int workers)
+            throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path partial = Files.createTempFile(parent, file.getFileName().toString(), ".partial");
+        List<AnnotatedImage> images = data.images();
+        int inFlight = Math.max(1, workers) * 8;
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers), daemonThreads("crop-cache"));
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(partial), 1 << 20);
+             ProgressBar progress = new ProgressBarBuilder().setTaskName("crop cache").setInitialMax(images.size())
+                     .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                     .showSpeed().build()) {
+            DataOutputStream headerOut = new DataOutputStream(out);
+            header.write(headerOut);
+            headerOut.flush();
+            java.util.ArrayDeque<Future<byte[]>> pending = new java.util.ArrayDeque<>();
+            int next = 0;
+            for (int written = 0; written < images.size(); written++) {
+                while (next < images.size() && pending.size() < inFlight) {
+                    AnnotatedImage image = images.get(next++);
+                    pending.add(pool.submit(() -> decodeCrop(image, expander)));
+                }
+                out.write(StreetNumberIterator.await(pending.poll()));
+                progress.step();
+            }
+        } catch (RuntimeException | IOException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static Header readHeader(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file); DataInputStream data = new DataInputStream(in)) {
+            return Header.read(data);
+        } catch (IOException | RuntimeException e) {
+            return null; // unreadable or foreign: treat as stale
+        }
+    }
+
+    private record Header(int count, int side, double expansion, String identity) {
+        void write(DataOutputStream out) throws IOException {
+            out.writeUTF(MAGIC);
+            out.writeInt(FORMAT_VERSION);
+            out.writeInt(count);
+            out.writeInt(side);
+            out.writeDouble(expansion);
+            out.writeUTF(identity);
+        }
+
+        static Header read(DataInputStream in) throws IOException {
+            if (!MAGIC.equals(in.readUTF()) || in.readInt() != FORMAT_VERSION) {
+                return null;
+            }
+            return new Header(in.readInt(), in.readInt(), in.readDouble(), in.readUTF());
+        }
+
+        long bytes() {
+            try {
+                java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+                write(new DataOutputStream(buffer));
+                return buffer.size();
+            } catch (IOException e) {
+                throw new IllegalStateException("writing to memory cannot fail", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.streetnum.eval;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Coverage at a target accuracy (DESIGN section 6), from plain arrays of confidences and correctness:
+ * no model in here, so it can be checked by hand.
+ *
+ * <p>Predictions sorted by confidence, highest first. Coverage at accuracy A is the largest k/N such
+ * that the k most confident are at least A correct, where k only stops at the end of a run of equal
+ * confidences (ties go in or out together: a threshold cannot split them). The threshold t is the
+ * k-th confidence.
+ *
+ * <p>Refusals: a prediction whose ">5" length class won has no transcription to accept, so it is
+ * never accepted at any threshold. Callers pass {@link #REFUSED} (-infinity) as its confidence; it
+ * still counts in N, since coverage is a fraction of all images. A threshold never equals -infinity.
+ */
+public final class CoverageCurve {
+
+    /** The confidence of a prediction that is not transcribed at any threshold. */
+    public static final double REFUSED = Double.NEGATIVE_INFINITY;
+
+    private final double[] sortedConfidence;
+    /** correctBefore[i] = correct predictions among the i most confident. */
+    private final int[] correctBefore;
+    /** Ends (exclusive) of the runs of equal finite confidence, ascending: the k a threshold can give. */
+    private final int[] groupEnds;
+
+    /**
+     * @param confidence one per prediction, in [0,1] or {@link #REFUSED}
+     * @param correct    whether each prediction matches its truth (whole sequence, length included)
+     */
+    public CoverageCurve(double[] confidence, boolean[] correct) {
+        if (confidence.length != correct.length) {
+            throw new IllegalArgumentException("need one correctness flag per confidence, got "
+                    + confidence.length + " confidences and " + correct.length + " flags");
+        }
+        Integer[] order = new Integer[confidence.length];
+        for (int i = 0; i < order.length; i++) {
+            double c = confidence[i];
+            if (Double.isNaN(c) || c == Double.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("confidence " + i + " is " + c + ": need a finite value or REFUSED");
+            }
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> confidence[i]).reversed());
+        int n = order.length;
+        sortedConfidence = new double[n];
+        correctBefore = new int[n + 1];
+        List<Integer> ends = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            sortedConfidence[r] = confidence[order[r]];
+            correctBefore[r + 1] = correctBefore[r] + (correct[order[r]] ? 1 : 0);
+        }
+        for (int r = 0; r < n && sortedConfidence[r] != REFUSED; r++) {
+            if (r + 1 == n || sortedConfidence[r + 1] != sortedConfidence[r]) {
+                ends.add(r + 1);
+            }
+        }
+        groupEnds = ends.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    public int size() {
+        return sortedConfidence.length;
+    }
+
+    /**
+     * The largest coverage whose accepted predictions are at least {@code targetAccuracy} correct, and
+     * its threshold; coverage 0 and threshold +infinity when no threshold gets there (or the set is
+     * empty).
+     */
+    public OperatingPoint atAccuracy(double targetAccuracy) {
+        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
+            throw new IllegalArgumentException("target accuracy must be in (0, 1], got " + targetAccuracy);
+        }
+        for (int g = groupEnds.length - 1; g >= 0; g--) {
+            int k = groupEnds[g];
+            // Division, not c >= A*k: c/k rounds to the same double as the decimal A when they are equal.
+            if (correctBefore[k] / (double) k >= targetAccuracy) {
+                return new OperatingPoint(sortedConfidence[k - 1], k, correctBefore[k], size());
+            }
+        }
+        return new OperatingPoint(Double.POSITIVE_INFINITY, 0, 0, size());
+    }
+
+    /** What threshold t (chosen on another set, say validation) accepts from this one. */
+    public OperatingPoint atThreshold(double threshold) {
+        if (Double.isNaN(threshold) || threshold == REFUSED) {
+            throw new IllegalArgumentException("a threshold must be a number above -infinity, got " + threshold);
+        }
+        int k = 0;
+        for (int end : groupEnds) {
+            if (sortedConfidence[end - 1] >= threshold) {
+                k = end;
+            } else {
+                break;
+            }
+        }
+        return new OperatingPoint(threshold, k, correctBefore[k], size());
+    }
+
+    /** Every operating point a threshold can give, from the strictest (fewest accepted) to the loosest. */
+    public List<OperatingPoint> points() {
+        List<OperatingPoint> points = new ArrayList<>(groupEnds.length);
+        for (int k : groupEnds) {
+            points.add(new OperatingPoint(sortedConfidence[k - 1], k, correctBefore[k], size()));
+        }
+        return points;
+    }
+
+    /** Fraction of all predictions flagged correct (accepted or not); NaN for an empty set. */
+    public double accuracy() {
+        return size() == 0 ? Double.NaN : correctBefore[size()] / (double) size();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.streetnum.eval;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Everything the evaluator measured: written whole to {@code report.json}, with the predictions to
+ * {@code predictions.csv} and the pictures beside them by {@link ReportWriter}.
+ *
+ * @param softwareVersion     streetnum version that evaluated
+ * @param modelId             the bundle's model id
+ * @param targetAccuracy      the accuracy the operating threshold is chosen for
+ * @param targets             every accuracy coverage is reported at (95, 98, 99% and the target)
+ * @param test                the test set: full-coverage metrics and best achievable coverage
+ * @param validation          the validation set, when given: where thresholds are chosen
+ * @param train               the training set, when given: for the train-test gap
+ * @param calibration         thresholds by target accuracy and what they do on test
+ * @param fit                 the under/overfitting verdict (with a training set only)
+ * @param acceptanceThreshold the threshold at the target accuracy: the "accepted" column of the CSV
+ * @param worstErrors         most confident wrong transcriptions, for the contact sheet
+ * @param refusals            examples not accepted at the acceptance threshold, for the contact sheet
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CoverageReport(
+        String softwareVersion,
+        String modelId,
+        double targetAccuracy,
+        List<Double> targets,
+        SetSummary test,
+        SetSummary validation,
+        SetSummary train,
+        Calibration calibration,
+        FitDiagnosis fit,
+        double acceptanceThreshold,
+        @JsonIgnore List<Prediction> testPredictions,
+        @JsonIgnore List<SheetTile> worstErrors,
+        @JsonIgnore List<SheetTile> refusals) {
+
+    /** Accuracies every report gives coverage at, besides the caller's target. */
+    public static final List<Double> STANDARD_TARGETS = List.of(0.95, 0.98, 0.99);
+
+    /**
+     * A set's numbers as they appear in JSON.
+     *
+     * @param bestCoverage      by target accuracy, the best coverage achievable on this very set with
+     *                          P(S|x), its threshold chosen on the set itself (optimistic for test)
+     * @param adHocBestCoverage the same with the ad-hoc confidence
+     */
+    public record SetSummary(String identity, SequenceMetrics metrics, Map<String, OperatingPoint> bestCoverage,
+                             Map<String, OperatingPoint> adHocBestCoverage) {
+
+        static SetSummary of(EvaluatedSet set, List<Double> targets) {
+            return new SetSummary(set.identity(), set.metrics(), set.coverage(targets), set.adHocCoverage(targets));
+        }
+    }
+
+    /**
+     * @param chosenOn   "validation", or "test" when no validation set was given (then the test figures
+     *                   are the best achievable on test, not a held-out estimate)
+     * @param thresholds P(S|x) threshold by target accuracy, as chosen on {@code chosenOn}
+     * @param onTest     what each threshold does on test: its coverage and accuracy there
+     */
+    public record Calibration(String chosenOn, Map<String, Double> thresholds, Map<String, OperatingPoint> onTest) {
+    }
+
+    /** Builds the report's numbers; the contact sheet tiles are added with {@link #withSheets}. */
+    public static CoverageReport of(String softwareVersion, String modelId, double targetAccuracy,
+                                    EvaluatedSet test, EvaluatedSet validation, EvaluatedSet train) {
+        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
+            throw new IllegalArgumentException("target accuracy must be in (0, 1], got " + targetAccuracy);
+        }
+        TreeSet<Double> targetSet = new TreeSet<>(STANDARD_TARGETS);
+        targetSet.add(targetAccuracy);
+        List<Double> targets = List.copyOf(targetSet);
+
+        EvaluatedSet calibrationSet = validation != null ? validation : test;
+        CoverageCurve calibrationCurve = calibrationSet.principledCurve();
+        CoverageCurve testCurve = test.principledCurve();
+        Map<String, Double> thresholds = new TreeMap<>();
+        Map<String, OperatingPoint> onTest = new TreeMap<>();
+        for (double target : targets) {
+            double t = calibrationCurve.atAccuracy(target).threshold();
+            thresholds.put(accuracyKey(target), t);
+            onTest.put(accuracyKey(target), testCurve.atThreshold(t));
+        }
+        Calibration calibration = new Calibration(validation != null ? "validation" : "test", thresholds, onTest);
+        FitDiagnosis fit = train == null ? null
+                : FitDiagnosis.of(train.metrics().sequenceAccuracy(), test.metrics().sequenceAccuracy(),
+                        targetAccuracy);
+        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets,
+                SetSummary.of(test, targets),
+                validation == null ? null : SetSummary.of(validation, targets),
+                train == null ? null : SetSummary.of(train, targets),
+                calibration, fit, thresholds.get(accuracyKey(targetAccuracy)),
+                test.predictions(), List.of(), List.of());
+    }
+
+    public CoverageReport withSheets(List<SheetTile> worstErrors, List<SheetTile> refusals) {
+        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, test, validation, train,
+                calibration, fit, acceptanceThreshold, testPredictions, List.copyOf(worstErrors),
+                List.copyOf(refusals));
+    }
+
+    /** Whether the test prediction is accepted at the acceptance threshold (the CSV's column). */
+    public boolean accepted(Prediction p) {
+        return p.transcribable() && p.confidence() >= acceptanceThreshold;
+    }
+
+    /** How a target accuracy is written as a key, in JSON and in the bundle: 0.98 -> "0.98". */
+    public static String accuracyKey(double accuracy) {
+        return BigDecimal.valueOf(accuracy).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.streetnum.eval;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One data set's predictions and the numbers computed from them.
+ *
+ * @param identity    the data set's provenance (CSV path and hash)
+ * @param predictions one per image, in data set order
+ */
+public record EvaluatedSet(String identity, List<Prediction> predictions) {
+
+    public EvaluatedSet {
+        predictions = List.copyOf(predictions);
+    }
+
+    public SequenceMetrics metrics() {
+        return SequenceMetrics.of(predictions);
+    }
+
+    /** Ranked by P(S|x), the principled confidence. */
+    public CoverageCurve principledCurve() {
+        return new CoverageCurve(predictions.stream().mapToDouble(Prediction::principledScore).toArray(),
+                correctFlags());
+    }
+
+    /** Ranked by the ad-hoc confidence, the baseline the paper compares against. */
+    public CoverageCurve adHocCurve() {
+        return new CoverageCurve(predictions.stream().mapToDouble(Prediction::adHocScore).toArray(),
+                correctFlags());
+    }
+
+    /** Best achievable coverage on this set at each target accuracy, by P(S|x). */
+    public Map<String, OperatingPoint> coverage(List<Double> targets) {
+        return atAccuracies(principledCurve(), targets);
+    }
+
+    /** The same for the ad-hoc confidence. */
+    public Map<String, OperatingPoint> adHocCoverage(List<Double> targets) {
+        return atAccuracies(adHocCurve(), targets);
+    }
+
+    static Map<String, OperatingPoint> atAccuracies(CoverageCurve curve, List<Double> targets) {
+        Map<String, OperatingPoint> points = new TreeMap<>();
+        for (double target : targets) {
+            points.put(CoverageReport.accuracyKey(target), curve.atAccuracy(target));
+        }
+        return points;
+    }
+
+    private boolean[] correctFlags() {
+        boolean[] correct = new boolean[predictions.size()];
+        for (int i = 0; i < correct.length; i++) {
+            correct[i] = predictions.get(i).correct();
+        }
+        return correct;
+    }
+}

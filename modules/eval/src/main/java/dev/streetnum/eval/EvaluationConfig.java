@@ -1,0 +1,32 @@
+package dev.streetnum.eval;
+
+/**
+ * How an evaluation runs.
+ *
+ * @param targetAccuracy the accuracy the operating threshold is chosen for (the paper's 98%)
+ * @param batchSize      images per forward pass
+ * @param limit          at most this many images from each set (the first ones, in CSV order)
+ * @param showProgress   draw a progress bar on stderr (off in tests and inside training)
+ */
+public record EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress) {
+
+    /** The paper's operating point: human-level accuracy. */
+    public static final double DEFAULT_TARGET_ACCURACY = 0.98;
+    public static final int DEFAULT_BATCH_SIZE = 64;
+    public static final int NO_LIMIT = Integer.MAX_VALUE;
+
+    public static final EvaluationConfig DEFAULT =
+            new EvaluationConfig(DEFAULT_TARGET_ACCURACY, DEFAULT_BATCH_SIZE, NO_LIMIT, true);
+
+    public EvaluationConfig {
+        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
+            throw new IllegalArgumentException("target accuracy must be in (0, 1], e.g. 0.98, got " + targetAccuracy);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("the image limit must be at least 1, got " + limit);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.streetnum.eval;
+
+import java.util.Map;
+
+/** The report's {@code index.html}: the numbers in tables, the pictures by relative link. */
+final class ReportPage {
+
+    private final CoverageReport report;
+    private final StringBuilder html = new StringBuilder();
+
+    ReportPage(CoverageReport report) {
+        this.report = report;
+    }
+
+    String html() {
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>streetnum evaluation: ")
+                .append(escape(report.modelId())).append("</title>\n<style>body{font-family:sans-serif;max-width:1100px;"
+                        + "margin:1em auto}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;"
+                        + "padding:3px 8px;text-align:right}th{background:#eee}td.l,th.l{text-align:left}</style>\n"
+                        + "</head><body>\n");
+        html.append("<h1>Evaluation of model ").append(escape(report.modelId())).append("</h1>\n<p>Test set: <code>")
+                .append(escape(report.test().identity())).append("</code>");
+        if (report.validation() != null) {
+            html.append("<br>Validation set: <code>").append(escape(report.validation().identity())).append("</code>");
+        }
+        if (report.train() != null) {
+            html.append("<br>Training set: <code>").append(escape(report.train().identity())).append("</code>");
+        }
+        html.append("<br>streetnum ").append(escape(report.softwareVersion()))
+                .append(". Every number: <a href=\"").append(ReportWriter.REPORT_JSON).append("\">")
+                .append(ReportWriter.REPORT_JSON).append("</a>; every image: <a href=\"")
+                .append(ReportWriter.PREDICTIONS_CSV).append("\">").append(ReportWriter.PREDICTIONS_CSV)
+                .append("</a>.</p>\n");
+
+        accuracySection();
+        calibrationSection();
+        confidenceSection();
+        if (report.fit() != null) {
+            html.append("<h2>Train against test</h2>\n<p>").append(escape(report.fit().sentence())).append("</p>\n");
+        }
+        html.append("<h2>Most confident wrong transcriptions</h2>\n<p>The 64x64 crop the model was given; the yellow"
+                + " square is the centre crop it saw.</p>\n");
+        image(ReportWriter.WORST_ERRORS_PNG, "most confident wrong transcriptions");
+        html.append("<h2>Refused</h2>\n<p>Not accepted at threshold ")
+                .append(ReportWriter.formatThreshold(report.acceptanceThreshold()))
+                .append(": refusals of the \"&gt;5\" class first, then the least confident.</p>\n");
+        image(ReportWriter.REFUSALS_PNG, "refused examples");
+        html.append("</body></html>\n");
+        return html.toString();
+    }
+
+    private void accuracySection() {
+        SequenceMetrics m = report.test().metrics();
+        html.append("<h2>Accuracy at full coverage (test, ").append(m.examples()).append(" images)</h2>\n<table>")
+                .append("<tr><th class=l>sequence (whole number)</th><td>").append(percent(m.sequenceAccuracy()))
+                .append("</td></tr><tr><th class=l>per digit</th><td>").append(percent(m.digitAccuracy()))
+                .append("</td></tr><tr><th class=l>length</th><td>").append(percent(m.lengthAccuracy()))
+                .append("</td></tr></table>\n<table><tr><th>digits</th><th>images</th><th>sequence accuracy</th></tr>");
+        for (Map.Entry<String, SequenceMetrics.LengthBucket> e : m.byLength().entrySet()) {
+            html.append("<tr><td>").append(escape(e.getKey())).append("</td><td>").append(e.getValue().examples())
+                    .append("</td><td>").append(percent(e.getValue().accuracy())).append("</td></tr>");
+        }
+        html.append("</table>\n");
+    }
+
+    private void calibrationSection() {
+        CoverageReport.Calibration c = report.calibration();
+        boolean heldOut = c.chosenOn().equals("validation");
+        html.append("<h2>Coverage at a target accuracy</h2>\n<p>").append(heldOut
+                ? "Thresholds chosen on the validation set, applied to the test set."
+                : "No validation set: thresholds chosen on the test set itself, so the test figures are the best"
+                        + " achievable, not a held-out estimate.")
+                .append("</p>\n<table><tr><th>target accuracy</th><th>threshold t (").append(escape(c.chosenOn()))
+                .append(")</th><th>test coverage at t</th><th>test accuracy at t</th>"
+                        + "<th>best achievable test coverage</th><th>its threshold</th></tr>");
+        for (String key : c.thresholds().keySet()) {
+            OperatingPoint onTest = c.onTest().get(key);
+            OperatingPoint best = report.test().bestCoverage().get(key);
+            html.append("<tr><td>").append(percentKey(key)).append("</td><td>")
+                    .append(ReportWriter.formatThreshold(c.thresholds().get(key))).append("</td><td>")
+                    .append(percent(onTest.coverage())).append("</td><td>").append(percent(onTest.accuracy()))
+                    .append("</td><td>").append(percent(best.coverage())).append("</td><td>")
+                    .append(ReportWriter.formatThreshold(best.threshold())).append("</td></tr>");
+        }
+        html.append("</table>\n");
+    }
+
+    private void confidenceSection() {
+        html.append("<h2>Principled against ad-hoc confidence</h2>\n<p>Best achievable test coverage when"
+                + " rejecting by P(S|x) or by the product of the six heads' maxima (the paper's baseline).</p>\n"
+                + "<table><tr><th>target accuracy</th><th>P(S|x)</th><th>ad hoc</th></tr>");
+        for (String key : report.test().bestCoverage().keySet()) {
+            html.append("<tr><td>").append(percentKey(key)).append("</td><td>")
+                    .append(percent(report.test().bestCoverage().get(key).coverage())).append("</td><td>")
+                    .append(percent(report.test().adHocBestCoverage().get(key).coverage())).append("</td></tr>");
+        }
+        html.append("</table>\n");
+        image(ReportWriter.CURVE_PNG, "accuracy against coverage, principled and ad-hoc confidence");
+    }
+
+    private void image(String file, String alt) {
+        html.append("<p><img src=\"").append(file).append("\" alt=\"").append(alt).append("\"></p>\n");
+    }
+
+    private static String percentKey(String key) {
+        return percent(Double.parseDouble(key));
+    }
+
+    private static String percent(double fraction) {
+        return Double.isNaN(fraction) ? "n/a" : String.format("%.2f%%", 100 * fraction);
+    }
+
+    private static String escape(String text) {
+        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\"", "&quot;");
+    }
+}

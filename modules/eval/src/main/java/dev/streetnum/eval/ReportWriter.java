@@ -1,0 +1,122 @@
+package dev.streetnum.eval;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Writes a {@link CoverageReport} as a folder a person can open: JSON, CSV, pictures and index.html. */
+public final class ReportWriter {
+
+    public static final String REPORT_JSON = "report.json";
+    public static final String PREDICTIONS_CSV = "predictions.csv";
+    public static final String CURVE_PNG = "accuracy-coverage.png";
+    public static final String WORST_ERRORS_PNG = "worst-errors.png";
+    public static final String REFUSALS_PNG = "refusals.png";
+    public static final String INDEX_HTML = "index.html";
+    public static final List<String> CSV_HEADER = List.of(
+            "file", "truth", "answer", "transcribable", "confidence", "ad_hoc_confidence", "accepted", "correct");
+
+    private static final int CHART_WIDTH = 900;
+    private static final int CHART_HEIGHT = 560;
+
+    private final double seenFraction;
+
+    /** @param seenFraction the network input's side over the crop's (54/64), outlined on the sheets */
+    public ReportWriter(double seenFraction) {
+        this.seenFraction = seenFraction;
+    }
+
+    /** JSON that writes NaN and infinities as null: "no threshold reaches this accuracy", "nothing accepted". */
+    public static ObjectMapper jsonMapper() {
+        SimpleModule nonFinite = new SimpleModule("non-finite-as-null");
+        JsonSerializer<Double> serializer = new JsonSerializer<>() {
+            @Override
+            public void serialize(Double value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+                if (Double.isFinite(value)) {
+                    gen.writeNumber(value);
+                } else {
+                    gen.writeNull();
+                }
+            }
+        };
+        nonFinite.addSerializer(Double.class, serializer);
+        nonFinite.addSerializer(double.class, serializer);
+        return new ObjectMapper().registerModule(nonFinite).enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    public void write(CoverageReport report, Path folder) {
+        try {
+            Files.createDirectories(folder);
+            jsonMapper().writeValue(folder.resolve(REPORT_JSON).toFile(), report);
+            writePredictions(report, folder.resolve(PREDICTIONS_CSV));
+            writeCurve(report, folder.resolve(CURVE_PNG));
+            ImageIO.write(ContactSheet.render("Most confident wrong transcriptions", report.worstErrors(),
+                    seenFraction), "png", folder.resolve(WORST_ERRORS_PNG).toFile());
+            ImageIO.write(ContactSheet.render(String.format("Refused at threshold %s", formatThreshold(
+                    report.acceptanceThreshold())), report.refusals(), seenFraction),
+                    "png", folder.resolve(REFUSALS_PNG).toFile());
+            Files.writeString(folder.resolve(INDEX_HTML), new ReportPage(report).html(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the report to " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writePredictions(CoverageReport report, Path file) throws IOException {
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader(CSV_HEADER.toArray(String[]::new)).get();
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(out, format)) {
+            for (Prediction p : report.testPredictions()) {
+                csv.printRecord(p.file(), p.truth(), p.answer(), p.transcribable(), p.confidence(),
+                        p.adHocConfidence(), report.accepted(p), p.correct());
+            }
+        }
+    }
+
+    private static void writeCurve(CoverageReport report, Path file) throws IOException {
+        EvaluatedSet test = new EvaluatedSet(report.test().identity(), report.testPredictions());
+        XYChart chart = new XYChartBuilder().width(CHART_WIDTH).height(CHART_HEIGHT)
+                .title("Accuracy against coverage on test").xAxisTitle("coverage (fraction of images answered)")
+                .yAxisTitle("accuracy of the answers").build();
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setChartBackgroundColor(Color.WHITE)
+                .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
+        addCurve(chart, "P(S|x), principled", test.principledCurve());
+        addCurve(chart, "product of head maxima, ad hoc", test.adHocCurve());
+        XYSeries target = chart.addSeries(String.format("target %.0f%%", 100 * report.targetAccuracy()),
+                new double[] {0, 1}, new double[] {report.targetAccuracy(), report.targetAccuracy()});
+        target.setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
+        String base = file.toString();
+        BitmapEncoder.saveBitmap(chart, base.substring(0, base.length() - ".png".length()),
+                BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static void addCurve(XYChart chart, String name, CoverageCurve curve) {
+        List<OperatingPoint> points = curve.points();
+        // XChart refuses an empty series; a set with nothing accepted draws a single point at the origin.
+        double[] x = points.isEmpty() ? new double[] {0} : points.stream().mapToDouble(OperatingPoint::coverage).toArray();
+        double[] y = points.isEmpty() ? new double[] {0} : points.stream().mapToDouble(OperatingPoint::accuracy).toArray();
+        chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE);
+    }
+
+    static String formatThreshold(double t) {
+        return Double.isFinite(t) ? String.format("%.4g", t) : "none (accept nothing)";
+    }
+}

@@ -1,0 +1,43 @@
+package dev.streetnum.eval;
+
+import java.util.TreeSet;
+
+/** Coverage by trying every threshold, with no sorting: the independent check of {@link CoverageCurve}. */
+final class BruteForceCoverage {
+
+    /** Accepted and correct-accepted counts at threshold t: transcribable (finite) and confidence >= t. */
+    static int[] acceptedAt(double[] confidence, boolean[] correct, double t) {
+        int accepted = 0;
+        int right = 0;
+        for (int i = 0; i < confidence.length; i++) {
+            if (confidence[i] != CoverageCurve.REFUSED && confidence[i] >= t) {
+                accepted++;
+                right += correct[i] ? 1 : 0;
+            }
+        }
+        return new int[] {accepted, right};
+    }
+
+    /** {accepted count, threshold} of the largest accepted set at least {@code target} correct. */
+    static double[] best(double[] confidence, boolean[] correct, double target) {
+        TreeSet<Double> thresholds = new TreeSet<>();
+        for (double c : confidence) {
+            if (c != CoverageCurve.REFUSED) {
+                thresholds.add(c);
+            }
+        }
+        int bestAccepted = 0;
+        double bestThreshold = Double.POSITIVE_INFINITY;
+        for (double t : thresholds) {
+            int[] counts = acceptedAt(confidence, correct, t);
+            if (counts[0] > bestAccepted && (double) counts[1] / counts[0] >= target) {
+                bestAccepted = counts[0];
+                bestThreshold = t;
+            }
+        }
+        return new double[] {bestAccepted, bestThreshold};
+    }
+
+    private BruteForceCoverage() {
+    }
+}

@@ -1,0 +1,153 @@
+package dev.streetnum.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.PreprocessConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class ModelBundleTest {
+
+    @TempDir
+    Path dir;
+
+    private static INDArray input(long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.rand(DataType.FLOAT, 3, 3, 54, 54).subi(0.5);
+    }
+
+    @Test
+    void roundTripGivesIdenticalOutputsAndMetadata() {
+        ModelBundle bundle = TestBundles.tiny(2);
+        bundle = bundle.withMetadata(bundle.metadata().withThreshold("0.98", 0.73)
+                .withMetrics(Map.of("val_sequence_accuracy", 0.5)));
+        Path file = dir.resolve("sub/model.bundle");
+        bundle.save(file);
+        ModelBundle loaded = ModelBundle.load(file);
+
+        assertEquals(bundle.metadata(), loaded.metadata());
+        INDArray x = input(1);
+        INDArray[] before = bundle.network().output(false, x);
+        INDArray[] after = loaded.network().output(false, x);
+        for (int h = 0; h < before.length; h++) {
+            assertEquals(before[h], after[h], StreetNumberNetwork.OUTPUTS[h]);
+        }
+        try (var files = Files.list(file.getParent())) {
+            assertEquals(1, files.count(), "no temporary file is left behind");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void checkpointCarriesTheOptimiserState() throws IOException {
+        ModelBundle bundle = TestBundles.tiny(3);
+        bundle.network().fit(SequenceBatch.of(input(2), java.util.List.of("1", "22", "333")));
+        INDArray state = bundle.network().getUpdater().getStateViewArray().dup();
+        Path file = dir.resolve("checkpoint.bundle");
+        bundle.save(file, true);
+        ModelBundle loaded = ModelBundle.load(file);
+        assertEquals(state, loaded.network().getUpdater().getStateViewArray());
+        assertTrue(Files.size(file) > Files.size(TestBundles.tinyBundleFile(dir)) , "state makes it bigger");
+    }
+
+    @Test
+    void truncatedFileIsAClearError() throws IOException {
+        Path good = TestBundles.tinyBundleFile(dir);
+        byte[] bytes = Files.readAllBytes(good);
+        Path cut = dir.resolve("cut.bundle");
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+        DataException e = assertThrows(DataException.class, () -> ModelBundle.load(cut));
+        assertTrue(e.getMessage().contains(cut.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void nonBundlesAreClearErrors() throws IOException {
+        Path text = dir.resolve("notes.bundle");
+        Files.writeString(text, "not a zip at all");
+        DataException e1 = assertThrows(DataException.class, () -> ModelBundle.load(text));
+        assertTrue(e1.getMessage().contains(text.toString()) && e1.getMessage().contains("not a model bundle"),
+                e1.getMessage());
+
+        Path zip = dir.resolve("other.zip");
+        writeZip(zip, "readme.txt", "hello");
+        DataException e2 = assertThrows(DataException.class, () -> ModelBundle.load(zip));
+        assertTrue(e2.getMessage().contains(zip.toString()) && e2.getMessage().contains("metadata.json"),
+                e2.getMessage());
+
+        Path missing = dir.resolve("nowhere.bundle");
+        DataException e3 = assertThrows(DataException.class, () -> ModelBundle.load(missing));
+        assertTrue(e3.getMessage().contains("not found") && e3.getMessage().contains(missing.toString()),
+                e3.getMessage());
+    }
+
+    @Test
+    void unknownFormatVersionIsAClearError() throws IOException {
+        Path good = TestBundles.tinyBundleFile(dir);
+        Path future = dir.resolve("future.bundle");
+        try (var in = new java.util.zip.ZipFile(good.toFile());
+             OutputStream out = Files.newOutputStream(future);
+             ZipOutputStream zip = new ZipOutputStream(out)) {
+            String meta = new String(in.getInputStream(in.getEntry(ModelBundle.METADATA_ENTRY)).readAllBytes(),
+                    StandardCharsets.UTF_8).replaceFirst("\"formatVersion\"\\s*:\\s*1", "\"formatVersion\" : 99");
+            zip.putNextEntry(new ZipEntry(ModelBundle.METADATA_ENTRY));
+            zip.write(meta.getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry(ModelBundle.NETWORK_ENTRY));
+            try (InputStream net = in.getInputStream(in.getEntry(ModelBundle.NETWORK_ENTRY))) {
+                net.transferTo(zip);
+            }
+        }
+        DataException e = assertThrows(DataException.class, () -> ModelBundle.load(future));
+        assertTrue(e.getMessage().contains(future.toString()) && e.getMessage().contains("format 99"), e.getMessage());
+    }
+
+    @Test
+    void metadataRejectsMissingEssentials() {
+        assertThrows(IllegalArgumentException.class, () -> BundleMetadata.create(" ", Preset.TINY,
+                PreprocessConfig.DEFAULT, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> BundleMetadata.create("id", Preset.TINY, null, Map.of()));
+    }
+
+    /**
+     * A bundle frozen from format 1 (written by {@link FrozenBundleWriter}): it must keep loading and
+     * predicting what it predicted then, so format changes are noticed.
+     */
+    @Test
+    void frozenFormat1BundleStillLoadsAndPredictsTheSame() throws IOException {
+        Path frozen = dir.resolve("frozen.bundle");
+        try (InputStream in = getClass().getResourceAsStream(FrozenBundleWriter.RESOURCE)) {
+            Files.copy(in, frozen);
+        }
+        ModelBundle bundle = ModelBundle.load(frozen);
+        assertEquals(1, bundle.metadata().formatVersion());
+        assertEquals(Preset.TINY, bundle.metadata().presetValue());
+        assertEquals(PreprocessConfig.DEFAULT, bundle.metadata().preprocess());
+        double[] expected = FrozenBundleWriter.expectedLengthProbabilities(bundle.metadata());
+        double[] actual = bundle.network().output(false, FrozenBundleWriter.probeInput())[0].toDoubleVector();
+        assertArrayEquals(expected, actual, 1e-6);
+    }
+
+    private static void writeZip(Path file, String entry, String text) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry(entry));
+            zip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

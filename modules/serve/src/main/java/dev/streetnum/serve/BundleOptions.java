@@ -1,0 +1,34 @@
+package dev.streetnum.serve;
+
+import dev.streetnum.model.ModelBundle;
+import java.nio.file.Path;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** The model and threshold options shared by {@code serve}, {@code transcribe} and {@code bench-serve}. */
+final class BundleOptions {
+
+    @Option(names = "--model", required = true, paramLabel = "BUNDLE", description = "the model bundle file")
+    Path model;
+
+    @ArgGroup(exclusive = true)
+    ThresholdChoice threshold = new ThresholdChoice();
+
+    static final class ThresholdChoice {
+        @Option(names = "--threshold", paramLabel = "T",
+                description = "refuse answers with P(S|x) below T")
+        Double value;
+
+        @Option(names = "--target-accuracy", paramLabel = "A",
+                description = "use the bundle's threshold calibrated for accuracy A (default 0.98 when neither is given)")
+        Double targetAccuracy;
+    }
+
+    ModelBundle load() {
+        return ModelBundle.load(model);
+    }
+
+    double threshold(ModelBundle bundle) {
+        return ServingThreshold.resolve(bundle.metadata(), threshold.value, threshold.targetAccuracy);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.streetnum.serve;
+
+import dev.streetnum.data.Box;
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.ImageDecoder;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * One image as a client sent it: PNG or JPEG bytes, an optional detector box, and a name for errors.
+ *
+ * @param bytes  the encoded image
+ * @param region the detector's box, or null for the whole image
+ * @param source names the image in errors: "request body", "images[2]", a file name
+ */
+public record EncodedImage(byte[] bytes, Box region, String source) {
+
+    public EncodedImage {
+        if (source == null || source.isBlank()) {
+            throw new IllegalArgumentException("an encoded image needs a source name for its errors");
+        }
+        if (bytes == null || bytes.length == 0) {
+            throw ServiceError.badRequest(source + " is empty: expected PNG or JPEG bytes");
+        }
+    }
+
+    /**
+     * Checks the header (format, size, box) without decoding, then decodes to 8-bit BGR through the
+     * same decoder the evaluator uses.
+     *
+     * @throws ServiceError 413 beyond {@code maxPixels}; 400 when undecodable or the box misses the image
+     */
+    public Mat decode(long maxPixels) {
+        try {
+            ImageDecoder.Dimensions size = ImageDecoder.dimensions(bytes, source);
+            long width = size.width();
+            long height = size.height();
+            if (width <= 0 || height <= 0) {
+                throw ServiceError.badRequest(source + " declares an empty " + width + "x" + height + " image");
+            }
+            if (width * height > maxPixels) {
+                throw ServiceError.tooLarge(source + " is " + width + "x" + height + " = " + width * height
+                        + " pixels, more than the limit of " + maxPixels);
+            }
+            if (region != null && (region.right() <= 0 || region.bottom() <= 0
+                    || region.left() >= width || region.top() >= height)) {
+                throw ServiceError.badRequest("box " + region + " (left,top,width,height) lies outside the "
+                        + width + "x" + height + " image " + source);
+            }
+            return ImageDecoder.decode(bytes, source);
+        } catch (DataException e) {
+            throw ServiceError.badRequest(e.getMessage());
+        }
+    }
+}

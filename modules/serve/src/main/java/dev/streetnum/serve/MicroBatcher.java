@@ -1,0 +1,180 @@
+package dev.streetnum.serve;
+
+import dev.streetnum.data.Box;
+import dev.streetnum.model.Transcription;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serialises concurrent requests through one model: DL4J networks are not thread-safe, and one
+ * forward pass over a batch is much cheaper than one per image. One worker thread owns the
+ * {@link BatchTranscriber}; callers {@link #submit} images to a bounded queue and the worker takes
+ * up to {@code maxBatch} of them, waiting at most {@code maxDelayMs} after the first for company.
+ *
+ * <p>The batcher owns submitted images and releases their native memory once transcribed.
+ */
+public final class MicroBatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+    /** How often an idle worker wakes to notice {@link #close}. */
+    private static final long IDLE_POLL_MS = 50;
+
+    private record Job(Mat image, Box region, CompletableFuture<Transcription> answer) {
+    }
+
+    private final BatchTranscriber model;
+    private final int maxBatch;
+    private final long maxDelayNanos;
+    private final BlockingQueue<Job> queue;
+    private final AtomicBoolean accepting = new AtomicBoolean(true);
+    private final Thread worker;
+    private final DistributionSummary batchSizes;
+    private final Counter rejections;
+
+    public MicroBatcher(BatchTranscriber model, ServeConfig config, MeterRegistry registry) {
+        this.model = model;
+        this.maxBatch = config.maxBatch();
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.maxDelayMs());
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.batchSizes = DistributionSummary.builder("streetnum.batch.size")
+                .description("images per forward pass of the model")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
+                .register(registry);
+        this.rejections = Counter.builder("streetnum.queue.rejections")
+                .description("images refused with 503 because the queue was full or closing")
+                .register(registry);
+        Gauge.builder("streetnum.queue.depth", queue, BlockingQueue::size)
+                .description("images waiting for the model")
+                .register(registry);
+        this.worker = new Thread(this::run, "streetnum-model-worker");
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /**
+     * Queues one image; the future completes with its transcription, or exceptionally when the model
+     * fails. Cancelling the future (a timed-out request) makes the worker skip it.
+     *
+     * @throws ServiceError 503 when the queue is full or the batcher is closing
+     */
+    public CompletableFuture<Transcription> submit(Mat image, Box region) {
+        CompletableFuture<Transcription> answer = new CompletableFuture<>();
+        if (!accepting.get() || !queue.offer(new Job(image, region, answer))) {
+            image.close();
+            rejections.increment();
+            throw ServiceError.unavailable(accepting.get()
+                    ? "the service is busy: " + queue.size() + " images are already waiting; retry shortly"
+                    : "the service is shutting down");
+        }
+        return answer;
+    }
+
+    /** Whether new images are accepted (false once closing). */
+    public boolean ready() {
+        return accepting.get() && worker.isAlive();
+    }
+
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /** Stops accepting, answers everything already queued, then stops the worker. */
+    @Override
+    public void close() {
+        accepting.set(false);
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        List<Job> batch = new ArrayList<>(maxBatch);
+        try {
+            while (accepting.get() || !queue.isEmpty()) {
+                Job first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + maxDelayNanos;
+                while (batch.size() < maxBatch) {
+                    long left = deadline - System.nanoTime();
+                    Job next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                transcribe(batch);
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            failAll(batch, "the service stopped before this image was transcribed");
+            List<Job> left = new ArrayList<>();
+            queue.drainTo(left);
+            failAll(left, "the service stopped before this image was transcribed");
+        }
+    }
+
+    private void transcribe(List<Job> batch) {
+        List<Job> live = new ArrayList<>(batch.size());
+        for (Job job : batch) {
+            if (job.answer().isDone()) {
+                job.image().close(); // its request timed out and gave up
+            } else {
+                live.add(job);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        List<Mat> images = new ArrayList<>(live.size());
+        List<Box> regions = new ArrayList<>(live.size());
+        for (Job job : live) {
+            images.add(job.image());
+            regions.add(job.region());
+        }
+        batchSizes.record(live.size());
+        try {
+            List<Transcription> answers = model.transcribe(images, regions);
+            if (answers.size() != live.size()) {
+                throw new IllegalStateException("the model answered " + answers.size() + " transcriptions for "
+                        + live.size() + " images");
+            }
+            for (int i = 0; i < live.size(); i++) {
+                live.get(i).answer().complete(answers.get(i));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("the model failed on a batch of {} images", live.size(), e);
+            for (Job job : live) {
+                job.answer().completeExceptionally(e);
+            }
+        } finally {
+            images.forEach(Mat::close);
+        }
+    }
+
+    private static void failAll(List<Job> jobs, String why) {
+        for (Job job : jobs) {
+            job.answer().completeExceptionally(ServiceError.unavailable(why));
+            job.image().close();
+        }
+        jobs.clear();
+    }
+}

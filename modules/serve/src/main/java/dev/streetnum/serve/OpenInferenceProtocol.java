@@ -1,0 +1,98 @@
+package dev.streetnum.serve;
+
+import dev.streetnum.data.StreetnumVersion;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The Open Inference Protocol (KServe v2) view of the service: paths, server and model metadata, and
+ * the infer response, so that generic inference clients and gateways can call the model. The model
+ * takes one BYTES tensor of encoded images and gives four outputs per image.
+ */
+final class OpenInferenceProtocol {
+
+    static final String SERVER = "/v2";
+    static final String LIVE = "/v2/health/live";
+    static final String READY = "/v2/health/ready";
+    static final String MODEL = "/v2/models/{name}";
+    static final String INFER = "/v2/models/{name}/infer";
+
+    static final String PLATFORM = "deeplearning4j";
+    /** One dimension of any size: a batch of images, or of answers. */
+    private static final List<Integer> ANY_BATCH = List.of(-1);
+
+    /** A tensor's metadata: name, datatype, shape. */
+    record TensorMetadata(String name, String datatype, List<Integer> shape) {
+    }
+
+    /** An output tensor with its data. */
+    record Tensor(String name, String datatype, List<Integer> shape, List<?> data) {
+    }
+
+    /** The outputs, each with how it is read off an answer. */
+    private record Output(TensorMetadata metadata, Function<TranscriptionAnswer, Object> value) {
+    }
+
+    private static final List<Output> OUTPUTS = List.of(
+            // The accepted text, "" when refused: a client reading only this never gets a refused guess.
+            new Output(new TensorMetadata("transcription", "BYTES", ANY_BATCH),
+                    a -> a.accepted() ? a.text() : ""),
+            new Output(new TensorMetadata("confidence", "FP64", ANY_BATCH), TranscriptionAnswer::confidence),
+            new Output(new TensorMetadata("accepted", "BOOL", ANY_BATCH), TranscriptionAnswer::accepted),
+            new Output(new TensorMetadata("candidate", "BYTES", ANY_BATCH), TranscriptionAnswer::candidate));
+
+    private final ServeConfig config;
+
+    OpenInferenceProtocol(ServeConfig config) {
+        this.config = config;
+    }
+
+    Map<String, Object> serverMetadata() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "streetnum");
+        body.put("version", StreetnumVersion.VERSION);
+        body.put("extensions", List.of());
+        return body;
+    }
+
+    /** @throws ServiceError 404 when {@code name} is not the served model */
+    void requireModel(String name) {
+        if (!config.modelId().equals(name)) {
+            throw new ServiceError(ServiceError.NOT_FOUND, "no model named '" + name + "'; this server serves '"
+                    + config.modelId() + "'");
+        }
+    }
+
+    Map<String, Object> modelMetadata(String name) {
+        requireModel(name);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", config.modelId());
+        body.put("versions", List.of(config.modelId()));
+        body.put("platform", PLATFORM);
+        body.put("inputs", List.of(new TensorMetadata(RequestReader.V2_INPUT, RequestReader.V2_BYTES, ANY_BATCH)));
+        body.put("outputs", OUTPUTS.stream().map(Output::metadata).toList());
+        body.put("parameters", Map.of("threshold", config.threshold()));
+        return body;
+    }
+
+    Map<String, Object> inferResponse(String id, List<TranscriptionAnswer> answers) {
+        List<Tensor> outputs = new ArrayList<>(OUTPUTS.size());
+        for (Output output : OUTPUTS) {
+            TensorMetadata m = output.metadata();
+            outputs.add(new Tensor(m.name(), m.datatype(), List.of(answers.size()),
+                    answers.stream().map(output.value()).toList()));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model_name", config.modelId());
+        body.put("model_version", config.modelId());
+        if (id != null) {
+            body.put("id", id);
+        }
+        body.put("parameters", Map.of("threshold", config.threshold()));
+        body.put("outputs", outputs);
+        return body;
+    }
+}

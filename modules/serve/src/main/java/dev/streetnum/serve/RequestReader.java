@@ -1,0 +1,267 @@
+package dev.streetnum.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.data.Box;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the images out of a request, whatever form the client chose (raw PNG/JPEG body, multipart
+ * upload, JSON with base64, Open Inference Protocol v2 tensors), and names the problem when it
+ * cannot: 415 for a content type it does not take, 400 for malformed JSON, base64 or boxes.
+ */
+final class RequestReader {
+
+    static final String PNG = "image/png";
+    static final String JPEG = "image/jpeg";
+    static final String JSON = "application/json";
+    static final String MULTIPART = "multipart/form-data";
+    /** The field or JSON key that carries an image, and the one that carries its detector box. */
+    static final String IMAGE_FIELD = "image";
+    static final String BOX_FIELD = "box";
+    /** The v2 input tensor of encoded images. */
+    static final String V2_INPUT = "image";
+    static final String V2_BYTES = "BYTES";
+
+    private static final String DATA_URL = "data:";
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+    private final ObjectMapper json;
+    private final ServeConfig config;
+
+    RequestReader(ObjectMapper json, ServeConfig config) {
+        this.json = json;
+        this.config = config;
+    }
+
+    /** One image: raw body ({@code ?box=l,t,w,h}), multipart field {@code image}, or JSON. */
+    EncodedImage single(Context ctx) {
+        String type = mediaType(ctx);
+        switch (type) {
+            case PNG, JPEG -> {
+                return new EncodedImage(body(ctx), queryBox(ctx), "request body");
+            }
+            case MULTIPART -> {
+                List<EncodedImage> images = multipart(ctx);
+                if (images.size() != 1) {
+                    throw ServiceError.badRequest("expected one file in multipart field '" + IMAGE_FIELD
+                            + "', got " + images.size() + " (use /v1/transcribe:batch for several)");
+                }
+                return images.get(0);
+            }
+            case JSON -> {
+                EncodedImage image = jsonImage(parse(ctx), "request body");
+                Box query = queryBox(ctx);
+                return image.region() == null && query != null
+                        ? new EncodedImage(image.bytes(), query, image.source()) : image;
+            }
+            default -> throw unsupported(type, PNG + ", " + JPEG + ", " + MULTIPART + " or " + JSON);
+        }
+    }
+
+    /** Several images: JSON {@code {"images": [{"image": base64, "box": {...}}, ...]}} or multipart files. */
+    List<EncodedImage> batch(Context ctx) {
+        String type = mediaType(ctx);
+        List<EncodedImage> images = switch (type) {
+            case MULTIPART -> multipart(ctx);
+            case JSON -> {
+                JsonNode list = parse(ctx).get("images");
+                if (list == null || !list.isArray()) {
+                    throw ServiceError.badRequest("a batch is JSON {\"images\": [{\"image\": base64, \"box\": {...}}, ...]}:"
+                            + " field 'images' is missing or not an array");
+                }
+                List<EncodedImage> read = new ArrayList<>(list.size());
+                for (int i = 0; i < list.size(); i++) {
+                    read.add(jsonImage(list.get(i), "images[" + i + "]"));
+                }
+                yield read;
+            }
+            default -> throw unsupported(type, MULTIPART + " or " + JSON);
+        };
+        return checkCount(images);
+    }
+
+    /** An Open Inference Protocol v2 request: its optional id and its images. */
+    record InferRequest(String id, List<EncodedImage> images) {
+    }
+
+    /** Open Inference Protocol v2: input {@code image}, datatype BYTES, data = base64 strings. */
+    InferRequest v2(Context ctx) {
+        String type = mediaType(ctx);
+        if (!type.equals(JSON)) {
+            throw unsupported(type, JSON);
+        }
+        JsonNode request = parse(ctx);
+        JsonNode inputs = request.get("inputs");
+        if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
+            throw ServiceError.badRequest("an inference request needs an 'inputs' array with the '" + V2_INPUT
+                    + "' tensor");
+        }
+        JsonNode input = null;
+        for (JsonNode candidate : inputs) {
+            if (V2_INPUT.equals(candidate.path("name").asText())) {
+                input = candidate;
+            }
+        }
+        if (input == null) {
+            throw ServiceError.badRequest("no input named '" + V2_INPUT + "' in 'inputs'");
+        }
+        if (!V2_BYTES.equals(input.path("datatype").asText())) {
+            throw ServiceError.badRequest("input '" + V2_INPUT + "' must have datatype " + V2_BYTES + ", got '"
+                    + input.path("datatype").asText() + "'");
+        }
+        JsonNode data = input.get("data");
+        if (data == null || !data.isArray() || data.isEmpty()) {
+            throw ServiceError.badRequest("input '" + V2_INPUT + "' needs a non-empty 'data' array of base64 images");
+        }
+        List<EncodedImage> images = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            String source = "inputs." + V2_INPUT + ".data[" + i + "]";
+            images.add(new EncodedImage(base64(data.get(i), source), null, source));
+        }
+        return new InferRequest(request.path("id").asText(null), checkCount(images));
+    }
+
+    private List<EncodedImage> checkCount(List<EncodedImage> images) {
+        if (images.isEmpty()) {
+            throw ServiceError.badRequest("the request carries no images");
+        }
+        if (images.size() > config.maxImagesPerCall()) {
+            throw ServiceError.tooLarge(images.size() + " images in one call, more than the limit of "
+                    + config.maxImagesPerCall());
+        }
+        return images;
+    }
+
+    private List<EncodedImage> multipart(Context ctx) {
+        List<UploadedFile> files = ctx.uploadedFiles(IMAGE_FIELD);
+        List<String> boxes = ctx.formParams(BOX_FIELD);
+        if (!boxes.isEmpty() && boxes.size() != files.size()) {
+            throw ServiceError.badRequest(files.size() + " files in field '" + IMAGE_FIELD + "' but " + boxes.size()
+                    + " in field '" + BOX_FIELD + "': give one box per file or none");
+        }
+        Box queryBox = queryBox(ctx);
+        List<EncodedImage> images = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            UploadedFile file = files.get(i);
+            String source = file.filename() == null || file.filename().isBlank()
+                    ? IMAGE_FIELD + "[" + i + "]" : file.filename();
+            Box box = boxes.isEmpty() ? queryBox : box(boxes.get(i), "field '" + BOX_FIELD + "' of " + source);
+            try (InputStream in = file.content()) {
+                images.add(new EncodedImage(in.readAllBytes(), box, source));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (images.isEmpty()) {
+            throw ServiceError.badRequest("the multipart request has no file in field '" + IMAGE_FIELD + "'");
+        }
+        return images;
+    }
+
+    private EncodedImage jsonImage(JsonNode node, String source) {
+        if (node == null || !node.isObject()) {
+            throw ServiceError.badRequest(source + " must be a JSON object {\"image\": base64, \"box\": {...}}");
+        }
+        byte[] bytes = base64(node.get(IMAGE_FIELD), source + ".image");
+        JsonNode box = node.get(BOX_FIELD);
+        return new EncodedImage(bytes, box == null || box.isNull() ? null : jsonBox(box, source + ".box"), source);
+    }
+
+    private static Box jsonBox(JsonNode node, String where) {
+        if (!node.isObject()) {
+            throw ServiceError.badRequest(where + " must be an object {\"left\", \"top\", \"width\", \"height\"}");
+        }
+        int[] v = new int[4];
+        String[] names = {"left", "top", "width", "height"};
+        for (int i = 0; i < names.length; i++) {
+            JsonNode field = node.get(names[i]);
+            if (field == null || !field.canConvertToInt() || !field.isIntegralNumber()) {
+                throw ServiceError.badRequest(where + "." + names[i] + " is missing or not an integer");
+            }
+            v[i] = field.intValue();
+        }
+        try {
+            return new Box(v[0], v[1], v[2], v[3]);
+        } catch (IllegalArgumentException e) {
+            throw ServiceError.badRequest(where + ": " + e.getMessage());
+        }
+    }
+
+    private static Box queryBox(Context ctx) {
+        String text = ctx.queryParam(BOX_FIELD);
+        return text == null ? null : box(text, "query parameter '" + BOX_FIELD + "'");
+    }
+
+    private static Box box(String text, String where) {
+        try {
+            return Box.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ServiceError.badRequest(where + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] base64(JsonNode node, String where) {
+        if (node == null || !node.isTextual()) {
+            throw ServiceError.badRequest(where + " is missing or not a base64 string");
+        }
+        String text = node.textValue();
+        if (text.startsWith(DATA_URL) && text.indexOf(',') > 0) {
+            text = text.substring(text.indexOf(',') + 1); // a browser's data: URL
+        }
+        try {
+            // Strict decoding (a lenient one skips junk and reports an empty image instead).
+            return Base64.getDecoder().decode(WHITESPACE.matcher(text).replaceAll(""));
+        } catch (IllegalArgumentException e) {
+            throw ServiceError.badRequest(where + " is not valid base64: " + e.getMessage());
+        }
+    }
+
+    private JsonNode parse(Context ctx) {
+        try {
+            JsonNode node = json.readTree(body(ctx));
+            if (node == null || !node.isObject()) {
+                throw ServiceError.badRequest("the request body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ServiceError.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte[] body(Context ctx) {
+        long declared = ctx.contentLength();
+        if (declared > config.maxBodyBytes()) {
+            throw ServiceError.tooLarge("the request body is " + declared + " bytes, more than the limit of "
+                    + config.maxBodyBytes());
+        }
+        return ctx.bodyAsBytes();
+    }
+
+    /** The content type without parameters, lower case; "" when absent. */
+    private static String mediaType(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null) {
+            return "";
+        }
+        int semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static ServiceError unsupported(String type, String accepted) {
+        return new ServiceError(ServiceError.UNSUPPORTED_TYPE, "content type '" + (type.isEmpty() ? "(none)" : type)
+                + "' is not supported here; send " + accepted);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.streetnum.serve;
+
+/**
+ * How the transcription service behaves: what it answers with, how it batches, and what it refuses.
+ *
+ * @param modelId           the model's id, in every answer and in the v2 model path
+ * @param threshold         answers with P(S|x) below this are refused (DESIGN section 7)
+ * @param maxBatch          most images the worker hands the model at once
+ * @param maxDelayMs        longest the first image of a batch waits for company before the batch runs
+ * @param queueCapacity     images waiting for the worker before new requests get 503
+ * @param requestTimeoutMs  longest a request waits for its answer before it gets 503
+ * @param maxBodyBytes      largest request body accepted (413 beyond)
+ * @param maxPixels         largest image, width x height, read from its header before decoding (413
+ *                          beyond): a small compressed file can inflate to gigabytes
+ * @param maxImagesPerCall  most images one batch or v2 infer call may carry (413 beyond)
+ * @param shutdownGraceMs   how long stopping waits for in-flight requests to be answered
+ */
+public record ServeConfig(
+        String modelId,
+        double threshold,
+        int maxBatch,
+        int maxDelayMs,
+        int queueCapacity,
+        int requestTimeoutMs,
+        long maxBodyBytes,
+        long maxPixels,
+        int maxImagesPerCall,
+        int shutdownGraceMs) {
+
+    public static final int DEFAULT_MAX_BATCH = 32;
+    public static final int DEFAULT_MAX_DELAY_MS = 5;
+    public static final int DEFAULT_QUEUE_CAPACITY = 1024;
+    public static final int DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+    /** 16 MiB: a large phone photo is 5-10 MiB. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+    /** 40 megapixels: above any phone camera, far below what would exhaust memory when decoded. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    public static final int DEFAULT_MAX_IMAGES_PER_CALL = 256;
+    public static final int DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+    public ServeConfig {
+        if (modelId == null || modelId.isBlank()) {
+            throw new IllegalArgumentException("the service needs a model id to report in its answers");
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("threshold is a probability in [0, 1], got " + threshold);
+        }
+        requirePositive("maxBatch", maxBatch);
+        if (maxDelayMs < 0) {
+            throw new IllegalArgumentException("maxDelayMs cannot be negative, got " + maxDelayMs);
+        }
+        requirePositive("queueCapacity", queueCapacity);
+        requirePositive("requestTimeoutMs", requestTimeoutMs);
+        requirePositive("maxBodyBytes", maxBodyBytes);
+        requirePositive("maxPixels", maxPixels);
+        requirePositive("maxImagesPerCall", maxImagesPerCall);
+        if (shutdownGraceMs < 0) {
+            throw new IllegalArgumentException("shutdownGraceMs cannot be negative, got " + shutdownGraceMs);
+        }
+    }
+
+    /** The defaults above for a model and threshold. */
+    public static ServeConfig defaults(String modelId, double threshold) {
+        return new ServeConfig(modelId, threshold, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS,
+                DEFAULT_QUEUE_CAPACITY, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS,
+                DEFAULT_MAX_IMAGES_PER_CALL, DEFAULT_SHUTDOWN_GRACE_MS);
+    }
+
+    public ServeConfig withBatching(int maxBatch, int maxDelayMs) {
+        return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs);
+    }
+
+    public ServeConfig withLimits(int queueCapacity, int requestTimeoutMs, long maxBodyBytes, long maxPixels) {
+        return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs);
+    }
+
+    private static void requirePositive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+}

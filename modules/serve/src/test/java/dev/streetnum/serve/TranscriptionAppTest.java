@@ -1,0 +1,270 @@
+package dev.streetnum.serve;
+
+import static dev.streetnum.serve.ServiceUnderTest.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streetnum.data.Box;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every endpoint over real HTTP on loopback, with a fake model whose answers are predictable. */
+class TranscriptionAppTest {
+
+    static final String MODEL = "fake-1";
+    static final double THRESHOLD = 0.5;
+
+    FakeTranscriber model;
+    ServiceUnderTest service;
+
+    @BeforeEach
+    void start() {
+        model = new FakeTranscriber();
+        service = new ServiceUnderTest(model, ServeConfig.defaults(MODEL, THRESHOLD));
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+    }
+
+    /** The answer the service must give for an image of this width, read off the fake by hand. */
+    static void assertAnswerFor(int width, JsonNode answer) {
+        String text = Integer.toString(width);
+        boolean accepted = width % 2 == 0;
+        assertEquals(accepted, answer.get("accepted").asBoolean(), answer.toString());
+        assertEquals(text, answer.get("candidate").asText());
+        if (accepted) {
+            assertEquals(text, answer.get("text").asText());
+        } else {
+            assertTrue(answer.get("text").isNull(), "a refused answer has no text: " + answer);
+        }
+        double confidence = accepted ? FakeTranscriber.CONFIDENT : FakeTranscriber.UNSURE;
+        assertEquals(confidence, answer.get("confidence").asDouble(), 1e-12);
+        assertEquals(THRESHOLD, answer.get("threshold").asDouble(), 1e-12);
+        assertEquals(MODEL, answer.get("model").asText());
+        assertTrue(answer.get("elapsedMs").asDouble() >= 0);
+        JsonNode positions = answer.get("positions");
+        assertEquals(text.length(), positions.size());
+        for (int i = 0; i < text.length(); i++) {
+            assertEquals(text.charAt(i) - '0', positions.get(i).get("digit").asInt());
+            assertEquals(Math.pow(confidence, 1.0 / text.length()), positions.get(i).get("probability").asDouble(), 1e-12);
+        }
+        assertEquals(1.0, answer.get("lengthProbabilities").get(text.length()).asDouble());
+        assertEquals(text + "1", answer.get("alternatives").get(0).get("text").asText());
+    }
+
+    @Test
+    void rawPngBodyIsTranscribedAndJudgedAgainstTheThreshold() {
+        HttpResponse<String> refused = service.postBytes("/v1/transcribe", "image/png", TestImages.png(123, 40));
+        assertEquals(200, refused.statusCode(), refused.body());
+        assertAnswerFor(123, json(refused));
+
+        HttpResponse<String> accepted = service.postBytes("/v1/transcribe", "image/png", TestImages.png(124, 40));
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertAnswerFor(124, json(accepted));
+        assertEquals(FakeTranscriber.NO_REGION, model.regions.get(1), "no box means the whole image");
+    }
+
+    @Test
+    void rawJpegBodyWithQueryBoxPassesTheBoxToTheModel() {
+        HttpResponse<String> r = service.postBytes("/v1/transcribe?box=3,4,50,20", "image/jpeg",
+                TestImages.jpeg(96, 48));
+        assertEquals(200, r.statusCode(), r.body());
+        assertAnswerFor(96, json(r));
+        assertEquals(List.of(new Box(3, 4, 50, 20)), model.regions);
+    }
+
+    @Test
+    void multipartUploadWithBoxField() {
+        Multipart form = new Multipart().file("image", "house.png", "image/png", TestImages.png(88, 30))
+                .field("box", "1,2,30,20");
+        HttpResponse<String> r = service.postBytes("/v1/transcribe", form.contentType(), form.body());
+        assertEquals(200, r.statusCode(), r.body());
+        assertAnswerFor(88, json(r));
+        assertEquals(List.of(new Box(1, 2, 30, 20)), model.regions);
+    }
+
+    @Test
+    void jsonWithBase64AndBox() {
+        ObjectNode body = imageJson(TestImages.png(77, 30), new Box(5, 6, 20, 10));
+        HttpResponse<String> r = service.postBytes("/v1/transcribe", "application/json", bytes(body));
+        assertEquals(200, r.statusCode(), r.body());
+        assertAnswerFor(77, json(r));
+        assertEquals(List.of(new Box(5, 6, 20, 10)), model.regions);
+    }
+
+    @Test
+    void batchEndpointAnswersInOrderForJsonAndMultipart() {
+        ObjectNode body = ServiceUnderTest.JSON.createObjectNode();
+        ArrayNode images = body.putArray("images");
+        int[] widths = {101, 102, 250};
+        for (int w : widths) {
+            images.add(imageJson(TestImages.png(w, 20), null));
+        }
+        HttpResponse<String> r = service.postBytes("/v1/transcribe:batch", "application/json", bytes(body));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode results = json(r).get("results");
+        assertEquals(widths.length, results.size());
+        for (int i = 0; i < widths.length; i++) {
+            assertAnswerFor(widths[i], results.get(i));
+        }
+        assertEquals(MODEL, json(r).get("model").asText());
+
+        Multipart form = new Multipart().file("image", "a.png", "image/png", TestImages.png(310, 20))
+                .file("image", "b.jpg", "image/jpeg", TestImages.jpeg(411, 20));
+        HttpResponse<String> m = service.postBytes("/v1/transcribe:batch", form.contentType(), form.body());
+        assertEquals(200, m.statusCode(), m.body());
+        assertAnswerFor(310, json(m).get("results").get(0));
+        assertAnswerFor(411, json(m).get("results").get(1));
+    }
+
+    @Test
+    void openInferenceProtocolV2() {
+        assertEquals(200, service.get("/v2/health/live").statusCode());
+        HttpResponse<String> ready = service.get("/v2/health/ready");
+        assertEquals(200, ready.statusCode());
+        assertTrue(json(ready).get("ready").asBoolean());
+        assertEquals("streetnum", json(service.get("/v2")).get("name").asText());
+
+        HttpResponse<String> metadata = service.get("/v2/models/" + MODEL);
+        assertEquals(200, metadata.statusCode(), metadata.body());
+        JsonNode m = json(metadata);
+        assertEquals(MODEL, m.get("name").asText());
+        assertEquals("image", m.get("inputs").get(0).get("name").asText());
+        assertEquals("BYTES", m.get("inputs").get(0).get("datatype").asText());
+        List<String> outputs = new ArrayList<>();
+        m.get("outputs").forEach(o -> outputs.add(o.get("name").asText()));
+        assertEquals(List.of("transcription", "confidence", "accepted", "candidate"), outputs);
+
+        ObjectNode request = ServiceUnderTest.JSON.createObjectNode().put("id", "req-7");
+        ObjectNode input = request.putArray("inputs").addObject().put("name", "image").put("datatype", "BYTES");
+        input.putArray("shape").add(2);
+        input.putArray("data").add(base64(TestImages.png(222, 20))).add(base64(TestImages.png(333, 20)));
+        HttpResponse<String> r = service.postBytes("/v2/models/" + MODEL + "/infer", "application/json", bytes(request));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode answer = json(r);
+        assertEquals("req-7", answer.get("id").asText());
+        assertEquals(MODEL, answer.get("model_name").asText());
+        JsonNode out = answer.get("outputs");
+        assertEquals("transcription", out.get(0).get("name").asText());
+        assertEquals(2, out.get(0).get("shape").get(0).asInt());
+        assertEquals("222", out.get(0).get("data").get(0).asText());
+        assertEquals("", out.get(0).get("data").get(1).asText(), "a refused image has no transcription");
+        assertEquals(FakeTranscriber.UNSURE, out.get(1).get("data").get(1).asDouble(), 1e-12);
+        assertTrue(out.get(2).get("data").get(0).asBoolean());
+        assertFalse(out.get(2).get("data").get(1).asBoolean());
+        assertEquals("333", out.get(3).get("data").get(1).asText());
+    }
+
+    @Test
+    void metricsCountRequestsBatchesAndRefusals() {
+        service.postBytes("/v1/transcribe", "image/png", TestImages.png(123, 20)); // refused
+        service.postBytes("/v1/transcribe", "text/plain", "hello".getBytes(StandardCharsets.UTF_8)); // 415
+        HttpResponse<String> r = service.get("/metrics");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        String text = r.body();
+        assertTrue(text.contains("streetnum_refusals_total 1.0"), text);
+        assertTrue(text.contains("streetnum_batch_size_count 1"), text);
+        assertTrue(text.contains("streetnum_queue_depth 0.0"), text);
+        assertTrue(text.contains("streetnum_queue_rejections_total 0.0"), text);
+        assertTrue(text.matches("(?s).*streetnum_http_requests_seconds_bucket\\{[^}]*route=\"/v1/transcribe\""
+                + "[^}]*status=\"200\"[^}]*}.*"), text);
+        assertTrue(text.matches("(?s).*streetnum_http_requests_seconds_count\\{[^}]*status=\"415\"[^}]*} 1.*"), text);
+    }
+
+    @Test
+    void uploadPage() {
+        HttpResponse<String> r = service.get("/");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(r.body().contains("<form") && r.body().contains("/v1/transcribe"), r.body());
+    }
+
+    @Test
+    void twoHundredConcurrentRequestsAreBatchedAndEachGetsItsOwnAnswer() {
+        model.sleepMs = 20; // a slow model lets the queue build up, as under real load
+        int requests = 200;
+        List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            pending.add(service.client.sendAsync(
+                    service.post("/v1/transcribe", "image/png", TestImages.png(100 + i, 16)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < requests; i++) {
+            HttpResponse<String> r = pending.get(i).join();
+            assertEquals(200, r.statusCode(), r.body());
+            assertAnswerFor(100 + i, json(r));
+        }
+        assertEquals(requests, model.batchSizes.stream().mapToInt(Integer::intValue).sum());
+        int largest = Collections.max(model.batchSizes);
+        assertTrue(largest > 1, "expected micro-batches above 1, saw " + model.batchSizes);
+        assertTrue(largest <= ServeConfig.DEFAULT_MAX_BATCH, "batch above max-batch: " + model.batchSizes);
+    }
+
+    static ObjectNode imageJson(byte[] image, Box box) {
+        ObjectNode node = ServiceUnderTest.JSON.createObjectNode().put("image", base64(image));
+        if (box != null) {
+            node.putObject("box").put("left", box.left()).put("top", box.top())
+                    .put("width", box.width()).put("height", box.height());
+        }
+        return node;
+    }
+
+    static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    static byte[] bytes(JsonNode node) {
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A multipart/form-data body, written by hand as a browser would. */
+    static final class Multipart {
+        private static final String BOUNDARY = "streetnum-test-boundary";
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Multipart file(String field, String filename, String type, byte[] content) {
+            text("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+                    + filename + "\"\r\nContent-Type: " + type + "\r\n\r\n");
+            out.writeBytes(content);
+            text("\r\n");
+            return this;
+        }
+
+        Multipart field(String field, String value) {
+            text("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field + "\"\r\n\r\n" + value + "\r\n");
+            return this;
+        }
+
+        String contentType() {
+            return "multipart/form-data; boundary=" + BOUNDARY;
+        }
+
+        byte[] body() {
+            ByteArrayOutputStream copy = new ByteArrayOutputStream();
+            copy.writeBytes(out.toByteArray());
+            copy.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+            return copy.toByteArray();
+        }
+
+        private void text(String s) {
+            out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

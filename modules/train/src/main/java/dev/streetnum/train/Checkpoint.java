@@ -1,0 +1,73 @@
+package dev.streetnum.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.data.DataException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * The {@code last} checkpoint: DL4J's model zip with the updater (Adam's moments) and the iteration and
+ * epoch counters, plus a {@link TrainerState} entry. Written to a temporary file and renamed, so a run
+ * killed mid-write leaves the previous checkpoint whole.
+ */
+public final class Checkpoint {
+
+    /** The checkpoint's file name in a run folder. */
+    public static final String FILE_NAME = "last.checkpoint";
+    private static final String STATE_ENTRY = "streetnum-trainer-state.json";
+    private static final String RUN_ENTRY = "streetnum-run-identity";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Checkpoint() {
+    }
+
+    /** What a checkpoint holds. */
+    public record Saved(ComputationGraph network, TrainerState state) {
+    }
+
+    /**
+     * @param runIdentity what must not change across a resume (preset, seed, batch size), as text
+     */
+    public static void save(Path file, ComputationGraph network, TrainerState state, String runIdentity) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            ModelSerializer.writeModel(network, tmp.toFile(), true);
+            ModelSerializer.addObjectToFile(tmp.toFile(), STATE_ENTRY, JSON.writeValueAsString(state));
+            ModelSerializer.addObjectToFile(tmp.toFile(), RUN_ENTRY, runIdentity);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write checkpoint " + file, e);
+        }
+    }
+
+    /** Loads a checkpoint for {@code --resume}, refusing one made with a different preset, seed or batch size. */
+    public static Saved load(Path file, String runIdentity) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException("cannot resume: there is no checkpoint " + file
+                    + " (start the run without --resume)");
+        }
+        try {
+            String saved = ModelSerializer.getObjectFromFile(file.toFile(), RUN_ENTRY);
+            if (!runIdentity.equals(saved)) {
+                throw new IllegalArgumentException("cannot resume " + file + ": it was made with " + saved
+                        + ", this run asks for " + runIdentity + "; use the same options or a new --out folder");
+            }
+            String state = ModelSerializer.getObjectFromFile(file.toFile(), STATE_ENTRY);
+            return new Saved(ModelSerializer.restoreComputationGraph(file.toFile(), true),
+                    JSON.readValue(state, TrainerState.class));
+        } catch (JsonProcessingException e) {
+            throw new DataException("checkpoint " + file + " has an unreadable trainer state: " + e.getOriginalMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw (IllegalArgumentException) e;
+            }
+            throw new DataException("checkpoint " + file + " is damaged or not a checkpoint: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.streetnum.train;
+
+/**
+ * One validation point of a run: a row of {@code metrics.csv}.
+ *
+ * @param iteration       minibatches trained so far
+ * @param epoch           the epoch the run was in
+ * @param learningRate    the rate of the last iteration
+ * @param trainLoss       mean minibatch loss, -log P(S|x), since the previous row
+ * @param train           training images scored with centre crops, as validation is
+ * @param val             validation images, the same number
+ * @param imagesPerSecond training throughput since the previous row
+ * @param elapsedSeconds  training time so far, across resumes
+ */
+public record MetricsRow(long iteration, int epoch, double learningRate, double trainLoss,
+                         SequenceScore train, SequenceScore val, double imagesPerSecond, double elapsedSeconds) {
+
+    /** A better model than {@code other}'s: validation coverage at 98%, then sequence accuracy. */
+    public boolean betterThan(MetricsRow other) {
+        return other == null || val.betterThan(other.val);
+    }
+
+    public FitDiagnosis diagnosis() {
+        return FitDiagnosis.of(1 - train.accuracy(), 1 - val.accuracy());
+    }
+}

@@ -1,0 +1,99 @@
+package dev.streetnum.train;
+
+import dev.streetnum.model.Preset;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code streetnum train}: the options build a {@link TrainConfig}; the {@link Trainer} does the rest. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Trains a network on DIR/train (plus any --extra-train folders), selecting on DIR/val.")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Folder with train/ and val/, each holding labels.csv.")
+    Path data;
+
+    @Option(names = "--extra-train", paramLabel = "DIR", description = "More training data (a folder with labels.csv), mixed in; repeatable.")
+    List<Path> extraTrain = new ArrayList<>();
+
+    @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run folder: best.bundle, last.checkpoint, metrics, monitor, run.json.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from RUN_DIR/last.checkpoint with the same options.")
+    boolean resume;
+
+    @Option(names = "--preset", paramLabel = "P", description = "Network size: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Preset preset = TrainConfig.DEFAULT_PRESET;
+
+    @Option(names = "--epochs", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+    int epochs = TrainConfig.DEFAULT_EPOCHS;
+
+    @Option(names = "--minutes", description = "Training time budget in minutes, 0 for none (default: ${DEFAULT-VALUE}).")
+    double minutes = TrainConfig.DEFAULT_TIME_BUDGET_MINUTES;
+
+    @Option(names = "--max-iterations", description = "Stop after this many minibatches, 0 for none (default: ${DEFAULT-VALUE}).")
+    int maxIterations = TrainConfig.DEFAULT_MAX_ITERATIONS;
+
+    @Option(names = "--batch", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batch = TrainConfig.DEFAULT_BATCH_SIZE;
+
+    @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate = TrainConfig.DEFAULT_LEARNING_RATE;
+
+    @Option(names = "--schedule", description = "Learning-rate schedule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    LearningRateSchedule schedule = TrainConfig.DEFAULT_SCHEDULE;
+
+    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay = TrainConfig.DEFAULT_WEIGHT_DECAY;
+
+    @Option(names = "--dropout", description = "Dense-layer drop probability (default: ${DEFAULT-VALUE}).")
+    double dropout = TrainConfig.DEFAULT_DROPOUT;
+
+    @Option(names = "--seed", description = "The run's seed (default: ${DEFAULT-VALUE}).")
+    long seed = TrainConfig.DEFAULT_SEED;
+
+    @Option(names = "--validate-every", description = "Iterations between validations and checkpoints (default: ${DEFAULT-VALUE}).")
+    int validationInterval = TrainConfig.DEFAULT_VALIDATION_INTERVAL;
+
+    @Option(names = "--validation-sample", description = "Images of train and of val scored per validation (default: ${DEFAULT-VALUE}).")
+    int validationSample = TrainConfig.DEFAULT_VALIDATION_SAMPLE;
+
+    @Option(names = "--patience", description = "Validations without improvement before stopping, 0 never (default: ${DEFAULT-VALUE}).")
+    int patience = TrainConfig.DEFAULT_PATIENCE;
+
+    @Option(names = "--monitor-every", description = "Iterations between per-layer monitor snapshots, 0 off (default: ${DEFAULT-VALUE}).")
+    int monitorInterval = TrainConfig.DEFAULT_MONITOR_INTERVAL;
+
+    @Option(names = "--workers", description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
+    int workers = TrainConfig.DEFAULT_WORKERS;
+
+    @Option(names = "--cache", paramLabel = "FILE", description = "File of preprocessed training crops, built on first use.")
+    Path cache;
+
+    // help = true: picocli then skips the required options, so the GPU script can ask without data.
+    @SuppressWarnings("deprecation")
+    @Option(names = "--print-backend", help = true, description = "Print the ND4J backend and device, then exit.")
+    boolean printBackend;
+
+    @Override
+    public Integer call() {
+        if (printBackend) {
+            spec.commandLine().getOut().println(Backend.current().logLine());
+            return 0;
+        }
+        TrainConfig config = new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
+                weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache);
+        String commandLine = "streetnum train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        new Trainer(config, out, commandLine).train(TrainingData.load(data, extraTrain), resume);
+        spec.commandLine().getOut().println("best model: " + out.resolve(Trainer.BEST_BUNDLE));
+        return 0;
+    }
+}

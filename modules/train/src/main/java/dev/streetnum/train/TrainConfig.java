@@ -1,0 +1,107 @@
+package dev.streetnum.train;
+
+import dev.streetnum.model.NetworkOptions;
+import dev.streetnum.model.Preset;
+import java.nio.file.Path;
+
+/**
+ * Every training hyperparameter in one place, validated on construction. The CLI builds one from its
+ * options; defaults are the named constants below (the CLI's defaults refer to them too).
+ *
+ * @param preset             network size
+ * @param epochs             passes over the training data (the run may stop earlier: budget, early stop)
+ * @param timeBudgetMinutes  stop after this much training time; 0 for no limit
+ * @param maxIterations      stop after this many minibatches; 0 for no limit (smoke runs, tests)
+ * @param batchSize          images per minibatch
+ * @param learningRate       Adam's base step size
+ * @param schedule           how the learning rate moves over the planned iterations
+ * @param weightDecay        L2 weight decay; 0 for none
+ * @param dropout            drop probability in the dense layers; 0 for none
+ * @param seed               the run's one seed, split by {@link SeedSplit}
+ * @param validationInterval iterations between validations (and checkpoints)
+ * @param validationSample   images of training and of validation data scored at each validation, the
+ *                           same number from each so the two errors are comparable
+ * @param patience           validations without a better best before stopping; 0 never stops early
+ * @param monitorInterval    iterations between per-layer monitor snapshots; 0 for none
+ * @param workers            decoding threads of the data iterator
+ * @param cache              file of preprocessed crops, built on first use; null for none
+ */
+public record TrainConfig(
+        Preset preset,
+        int epochs,
+        double timeBudgetMinutes,
+        int maxIterations,
+        int batchSize,
+        double learningRate,
+        LearningRateSchedule schedule,
+        double weightDecay,
+        double dropout,
+        long seed,
+        int validationInterval,
+        int validationSample,
+        int patience,
+        int monitorInterval,
+        int workers,
+        Path cache) {
+
+    public static final Preset DEFAULT_PRESET = Preset.CPU;
+    public static final int DEFAULT_EPOCHS = 30;
+    public static final double DEFAULT_TIME_BUDGET_MINUTES = 0;
+    public static final int DEFAULT_MAX_ITERATIONS = 0;
+    public static final int DEFAULT_BATCH_SIZE = 32;
+    /** Adam's usual step size; the paper's SGD rates do not carry over to Adam. */
+    public static final double DEFAULT_LEARNING_RATE = 1e-3;
+    public static final LearningRateSchedule DEFAULT_SCHEDULE = LearningRateSchedule.COSINE;
+    public static final double DEFAULT_WEIGHT_DECAY = 1e-4;
+    /** The paper used dropout on its dense layers; 0.3 suits our smaller nets. */
+    public static final double DEFAULT_DROPOUT = 0.3;
+    public static final long DEFAULT_SEED = 42;
+    public static final int DEFAULT_VALIDATION_INTERVAL = 200;
+    public static final int DEFAULT_VALIDATION_SAMPLE = 1000;
+    public static final int DEFAULT_PATIENCE = 10;
+    public static final int DEFAULT_MONITOR_INTERVAL = 100;
+    public static final int DEFAULT_WORKERS = 2;
+
+    public TrainConfig {
+        require(preset != null, "a training run needs a preset");
+        require(epochs >= 1, "epochs must be at least 1, got " + epochs);
+        require(timeBudgetMinutes >= 0 && Double.isFinite(timeBudgetMinutes),
+                "the time budget must be 0 (none) or a positive number of minutes, got " + timeBudgetMinutes);
+        require(maxIterations >= 0, "max iterations must be 0 (none) or positive, got " + maxIterations);
+        require(batchSize >= 1, "batch size must be at least 1, got " + batchSize);
+        require(learningRate > 0 && learningRate < 1, "learning rate must be in (0, 1), got " + learningRate);
+        require(schedule != null, "a training run needs a learning-rate schedule");
+        require(weightDecay >= 0 && weightDecay < 1, "weight decay must be in [0, 1), got " + weightDecay);
+        require(dropout >= 0 && dropout < 1, "dropout must be a probability in [0, 1), got " + dropout);
+        require(validationInterval >= 1, "validation interval must be at least 1 iteration, got " + validationInterval);
+        require(validationSample >= 1, "validation sample must be at least 1 image, got " + validationSample);
+        require(patience >= 0, "patience must be 0 (never stop early) or positive, got " + patience);
+        require(monitorInterval >= 0, "monitor interval must be 0 (off) or positive, got " + monitorInterval);
+        require(workers >= 1, "workers must be at least 1, got " + workers);
+    }
+
+    /** The defaults for a preset. */
+    public static TrainConfig defaults(Preset preset) {
+        return new TrainConfig(preset, DEFAULT_EPOCHS, DEFAULT_TIME_BUDGET_MINUTES, DEFAULT_MAX_ITERATIONS,
+                DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, DEFAULT_SCHEDULE, DEFAULT_WEIGHT_DECAY, DEFAULT_DROPOUT,
+                DEFAULT_SEED, DEFAULT_VALIDATION_INTERVAL, DEFAULT_VALIDATION_SAMPLE, DEFAULT_PATIENCE,
+                DEFAULT_MONITOR_INTERVAL, DEFAULT_WORKERS, null);
+    }
+
+    /** The optimisation settings the network is built with. */
+    public NetworkOptions networkOptions() {
+        return new NetworkOptions(learningRate, weightDecay, dropout, SeedSplit.of(seed).init());
+    }
+
+    /** Iterations the run plans to take (the schedule's horizon): the epochs, capped by max iterations. */
+    public long plannedIterations(long batchesPerEpoch) {
+        long planned = (long) epochs * batchesPerEpoch;
+        return maxIterations > 0 ? Math.min(planned, maxIterations) : planned;
+    }
+
+    private static void require(boolean ok, String sentence) {
+        if (!ok) {
+            throw new IllegalArgumentException(sentence);
+        }
+    }
+}

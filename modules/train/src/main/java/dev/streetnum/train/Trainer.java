@@ -1,0 +1,220 @@
+package dev.streetnum.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.data.StreetNumberIterator;
+import dev.streetnum.data.StreetnumVersion;
+import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.StreetNumberNetwork;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A trainer trains a data set into a model: {@link #train} runs {@link TrainingLoop} over random 54x54
+ * crops, selects on validation coverage at 98% (centre crops), and leaves in the run folder
+ * {@code best.bundle}, {@code last.checkpoint}, {@code metrics.csv}, {@code curves.png},
+ * {@code monitor.csv} with {@code monitor/*.png}, and {@code run.json}.
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    public static final String BEST_BUNDLE = "best.bundle";
+    public static final String RUN_JSON = "run.json";
+    /** Bundle format this trainer writes (the model module reads it). */
+    static final int BUNDLE_FORMAT = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final TrainConfig config;
+    private final Path runDir;
+    private final String commandLine;
+
+    /** @param commandLine how the run was started, for provenance ("" from code) */
+    public Trainer(TrainConfig config, Path runDir, String commandLine) {
+        this.config = config;
+        this.runDir = runDir;
+        this.commandLine = commandLine;
+    }
+
+    /**
+     * Trains, or with {@code resume} continues from {@code last.checkpoint}, and returns the best model.
+     */
+    public ModelBundle train(TrainingData data, boolean resume) {
+        long wallStart = System.nanoTime();
+        Backend backend = Backend.current();
+        LOG.info(backend.logLine());
+        createRunDir();
+        SeedSplit seeds = SeedSplit.of(config.seed());
+        CropExpander expander = new CropExpander(PreprocessConfig.DEFAULT);
+        Path checkpoint = runDir.resolve(Checkpoint.FILE_NAME);
+        String identity = TrainingLoop.runIdentity(config);
+
+        ComputationGraph net;
+        TrainerState state;
+        if (resume) {
+            Checkpoint.Saved saved = Checkpoint.load(checkpoint, identity);
+            net = saved.network();
+            state = saved.state();
+            LOG.info("resuming from {} at iteration {}, epoch {}", checkpoint, state.iteration(), state.epoch());
+        } else {
+            net = StreetNumberNetwork.build(config.preset(), config.networkOptions());
+            state = TrainerState.start();
+        }
+        LayerMonitor monitor = config.monitorInterval() > 0 ? new LayerMonitor(runDir, true) : null;
+        if (monitor != null) {
+            monitor.truncateFrom(state.iteration());
+        }
+        Map<String, Object> provenance = provenance(data, backend);
+        int sample = Math.min(config.validationSample(), Math.min(data.train().size(), data.val().size()));
+        try (StreetNumberIterator training = new StreetNumberIterator(data.train(), expander,
+                new StreetNumberIterator.Options(config.batchSize(), true, true, seeds.data(), config.workers(),
+                        config.cache()));
+             StreetNumberIterator trainSample = new StreetNumberIterator(data.train(), expander, centreCrops(seeds));
+             StreetNumberIterator valSample = new StreetNumberIterator(data.val(), expander, centreCrops(seeds))) {
+            TrainingBatches batches = new TrainingBatches() {
+                @Override
+                public MultiDataSetIterator epoch(int epoch) {
+                    training.setEpoch(epoch);
+                    return training;
+                }
+
+                @Override
+                public long batchesPerEpoch() {
+                    return training.batchesPerEpoch();
+                }
+
+                @Override
+                public long images() {
+                    return training.size();
+                }
+            };
+            TrainingLoop.Validation validation = new TrainingLoop.Validation() {
+                @Override
+                public SequenceScore train(ComputationGraph n) {
+                    return SequenceScore.measure(n, trainSample, sample);
+                }
+
+                @Override
+                public SequenceScore val(ComputationGraph n) {
+                    return SequenceScore.measure(n, valSample, sample);
+                }
+            };
+            TrainingLoop.Events events = new TrainingLoop.Events() {
+                @Override
+                public void best(ComputationGraph n, MetricsRow row) {
+                    bundle(n, row, provenance).save(runDir.resolve(BEST_BUNDLE));
+                }
+
+                @Override
+                public void validated(List<MetricsRow> history) {
+                    MetricsLog.write(runDir, history);
+                    MetricsRow last = history.get(history.size() - 1);
+                    LOG.info(String.format(Locale.ROOT, "iteration %d: loss %.4f, val coverage at 98%% %.3f, %s",
+                            last.iteration(), last.trainLoss(), last.val().coverage(), diagnosisLine(last)));
+                }
+            };
+            state = new TrainingLoop(config, checkpoint, batches, validation, events, monitor).run(net, state);
+        }
+        MetricsRow last = state.history().get(state.history().size() - 1);
+        String diagnosis = diagnosisLine(last);
+        LOG.info("{} (best at iteration {})", diagnosis, state.best().iteration());
+        writeRunJson(provenance, state, diagnosis, (System.nanoTime() - wallStart) / 1e9);
+        return ModelBundle.load(runDir.resolve(BEST_BUNDLE));
+    }
+
+    private StreetNumberIterator.Options centreCrops(SeedSplit seeds) {
+        return new StreetNumberIterator.Options(config.batchSize(), false, false, seeds.data(), config.workers(), null);
+    }
+
+    private static String diagnosisLine(MetricsRow row) {
+        return row.diagnosis().sentence(1 - row.train().accuracy(), 1 - row.val().accuracy());
+    }
+
+    private ModelBundle bundle(ComputationGraph net, MetricsRow row, Map<String, Object> provenance) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("iteration", (double) row.iteration());
+        metrics.put("train_loss", row.trainLoss());
+        metrics.put("train_sequence_accuracy", row.train().accuracy());
+        metrics.put("val_sequence_accuracy", row.val().accuracy());
+        metrics.put("val_coverage_at_98", row.val().coverage());
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        if (Double.isFinite(row.val().threshold())) {
+            // A first estimate from the validation sample; the evaluator calibrates the shipped threshold.
+            thresholds.put(String.valueOf(SequenceScore.TARGET_ACCURACY), row.val().threshold());
+        }
+        String modelId = config.preset().name().toLowerCase(Locale.ROOT) + "-s" + config.seed() + "-i" + row.iteration();
+        return new ModelBundle(net, new BundleMetadata(BUNDLE_FORMAT, modelId, config.preset().name(),
+                PreprocessConfig.DEFAULT, CropExpander.NORMALISATION, thresholds, provenance, metrics,
+                StreetnumVersion.VERSION));
+    }
+
+    private Map<String, Object> provenance(TrainingData data, Backend backend) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("train_data", data.train().identity());
+        p.put("train_images", data.train().size());
+        p.put("val_data", data.val().identity());
+        p.put("val_images", data.val().size());
+        p.put("seed", config.seed());
+        p.put("config", config.toString());
+        p.put("command_line", commandLine);
+        p.put("backend", backend.name());
+        p.put("device", backend.device());
+        p.put("created", Instant.now().toString());
+        return p;
+    }
+
+    private void writeRunJson(Map<String, Object> provenance, TrainerState state, String diagnosis, double wallSeconds) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("command_line", commandLine);
+        run.put("preset", config.preset().name());
+        run.put("seed", config.seed());
+        run.put("config", config);
+        run.put("data", Map.of("train", provenance.get("train_data"), "train_images", provenance.get("train_images"),
+                "val", provenance.get("val_data"), "val_images", provenance.get("val_images")));
+        run.put("software", Map.of("streetnum", StreetnumVersion.VERSION, "java", System.getProperty("java.version"),
+                "dl4j", versionOf(ComputationGraph.class), "nd4j", versionOf(org.nd4j.linalg.factory.Nd4j.class)));
+        run.put("backend", provenance.get("backend"));
+        run.put("device", provenance.get("device"));
+        run.put("wall_seconds", wallSeconds);
+        run.put("training_seconds", state.trainingMillis() / 1000.0);
+        run.put("iterations", state.iteration());
+        run.put("epochs_started", state.epoch() + 1);
+        run.put("best", state.best());
+        run.put("final", state.history().get(state.history().size() - 1));
+        run.put("diagnosis", diagnosis);
+        try {
+            Path tmp = runDir.resolve(RUN_JSON + ".tmp");
+            JSON.writeValue(tmp.toFile(), run);
+            Files.move(tmp, runDir.resolve(RUN_JSON), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + runDir.resolve(RUN_JSON), e);
+        }
+    }
+
+    private static String versionOf(Class<?> type) {
+        String v = type.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+
+    private void createRunDir() {
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create the run folder " + runDir, e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# GPU training: builds with the CUDA backend (-Pcuda puts nd4j-cuda-11.6 on the classpath instead of
+# nd4j-native; ND4J picks its backend from the classpath), checks that a CUDA device is there, then runs
+#   streetnum train  with the arguments given, e.g.
+#   scripts/train-gpu.sh --data data --preset PAPER --out runs/gpu1 --batch 128
+# Needs an NVIDIA driver and the CUDA 11.6 runtime on the host.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; then
+  echo "train-gpu: no NVIDIA GPU found (nvidia-smi is missing or lists no device); use scripts/train.sh for CPU." >&2
+  exit 2
+fi
+echo "GPU(s) seen by the driver:" >&2
+nvidia-smi -L >&2
+
+./mvnw -B -q -Pcuda package -DskipTests
+if ! ls modules/cli/target/lib/ | grep -q '^nd4j-cuda-11.6'; then
+  echo "train-gpu: the build has no nd4j-cuda-11.6 jar in modules/cli/target/lib; the -Pcuda build failed." >&2
+  exit 2
+fi
+
+# Ask ND4J itself which backend and device it loads, before committing hours to a run.
+probe=$(scripts/streetnum train --print-backend 2>&1 | tail -1 || true)
+echo "$probe" >&2
+if [[ "$probe" != *"JCublasBackend"* ]]; then
+  echo "train-gpu: ND4J did not load its CUDA backend ($probe); check the CUDA 11.6 runtime (libcudart.so.11.0)." >&2
+  exit 2
+fi
+exec scripts/streetnum train "$@"
