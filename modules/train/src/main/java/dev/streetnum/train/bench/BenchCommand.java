@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
                 "Only the network is timed: no data pipeline, no decoding."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--preset", required = true, converter = PresetConverter.class,
-            description = "network size: ${COMPLETION-CANDIDATES}")
+    @Option(names = "--preset", required = true,
+            description = "network size: ${COMPLETION-CANDIDATES} (any case)")
     Preset preset;
 
     @Option(names = "--batch", defaultValue = "" + BenchConfig.DEFAULT_TRAIN_BATCH,
@@ -49,18 +49,5 @@ public final class BenchCommand implements Callable<Integer> {
         BenchResult result = new ThroughputBenchmark(config).run();
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
         return 0;
-    }
-
-    /** Accepts preset names in any case ({@code probe}, {@code PROBE}). */
-    static final class PresetConverter implements CommandLine.ITypeConverter<Preset> {
-        @Override
-        public Preset convert(String value) {
-            for (Preset p : Preset.values()) {
-                if (p.name().equalsIgnoreCase(value)) {
-                    return p;
-                }
-            }
-            throw new CommandLine.TypeConversionException("unknown preset '" + value + "'");
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.streetnum.train.bench;
 
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -28,14 +29,14 @@ public final class NetworkFlops {
     public static long forwardPerImage(ComputationGraphConfiguration conf, InputType input) {
         Map<String, InputType> outputs = conf.getLayerActivationTypes(input);
         long flops = 0;
-        for (Map.Entry<String, org.deeplearning4j.nn.conf.graph.GraphVertex> entry : conf.getVertices().entrySet()) {
+        for (Map.Entry<String, GraphVertex> entry : conf.getVertices().entrySet()) {
             if (!(entry.getValue() instanceof LayerVertex vertex)) {
                 continue;
             }
             Layer layer = vertex.getLayerConf().getLayer();
             if (layer instanceof ConvolutionLayer conv) {
                 InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) outputs.get(entry.getKey());
-                long[] kernel = {conv.getKernelSize()[0], conv.getKernelSize()[1]};
+                int[] kernel = conv.getKernelSize();
                 flops += 2L * kernel[0] * kernel[1] * conv.getNIn() * conv.getNOut() * out.getHeight() * out.getWidth();
             } else if (layer instanceof FeedForwardLayer dense) {
                 flops += 2L * dense.getNIn() * dense.getNOut();

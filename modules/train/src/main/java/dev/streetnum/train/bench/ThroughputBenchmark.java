@@ -29,6 +29,8 @@ public final class ThroughputBenchmark {
 
     private final BenchConfig config;
     private final ComputationGraph network;
+    /** DL4J picks a layer's helpers when the layer is created, so this is read with the network. */
+    private final boolean accelerated;
 
     /** Builds the preset's network now: call {@code CpuAcceleration} first to choose the layer path. */
     public ThroughputBenchmark(BenchConfig config) {
@@ -39,6 +41,7 @@ public final class ThroughputBenchmark {
     ThroughputBenchmark(BenchConfig config, ComputationGraph network) {
         this.config = config;
         this.network = network;
+        this.accelerated = CpuAcceleration.isEnabled();
     }
 
     /** The network the bench times: the preset with the training defaults (Adam, dropout, decay). */
@@ -62,7 +65,7 @@ public final class ThroughputBenchmark {
             infer[i] = imagesPerSecond(batch, () -> network.output(false, features));
         }
         return new BenchResult(config.preset().name().toLowerCase(Locale.ROOT), network.numParams(), flops,
-                CpuAcceleration.isEnabled(), CpuAcceleration.nativeBuild(), config.trainBatch(),
+                accelerated, CpuAcceleration.nativeBuild(), config.trainBatch(),
                 train, gflops(train * NetworkFlops.TRAINING_PASSES, flops),
                 infer[0], gflops(infer[0], flops), infer[1], gflops(infer[1], flops));
     }
