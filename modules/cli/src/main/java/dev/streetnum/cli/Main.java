@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.serve.ServeCommand.class,
                 dev.streetnum.serve.TranscribeCommand.class,
                 dev.streetnum.serve.BenchServeCommand.class,
+                dev.streetnum.train.bench.BenchCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

@@ -1,0 +1,53 @@
+package dev.streetnum.train.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.model.Preset;
+import dev.streetnum.model.fast.CpuAcceleration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code streetnum bench}: one JSON line of training and inference throughput for a preset. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Times a preset's network on random 54x54 input: training images/s (Adam), "
+                + "inference images/s at batch 1 and 64, FLOPs per image and achieved GFLOP/s, as one JSON line.",
+                "Only the network is timed: no data pipeline, no decoding."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--preset", required = true,
+            description = "network size: ${COMPLETION-CANDIDATES} (any case)")
+    Preset preset;
+
+    @Option(names = "--batch", defaultValue = "" + BenchConfig.DEFAULT_TRAIN_BATCH,
+            description = "training minibatch size (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--seconds", defaultValue = "" + BenchConfig.DEFAULT_SECONDS,
+            description = "timed seconds per phase, after warm-up (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--seed", defaultValue = "1", description = "weights and input seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--reference",
+            description = "keep DL4J's reference layer path (no oneDNN helpers), for before/after figures")
+    boolean reference;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        BenchConfig config = new BenchConfig(preset, batch, seconds, seed);
+        if (reference) {
+            CpuAcceleration.disable();
+        } else {
+            CpuAcceleration.enable();
+        }
+        BenchResult result = new ThroughputBenchmark(config).run();
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+        return 0;
+    }
+}
