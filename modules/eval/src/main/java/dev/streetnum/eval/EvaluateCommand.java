@@ -5,7 +5,6 @@ import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -73,17 +72,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        SequenceMetrics m = report.test().metrics();
-        String key = CoverageReport.accuracyKey(targetAccuracy);
-        OperatingPoint atTarget = report.calibration().onTest().get(key);
-        stdout.printf("test: %d images, sequence accuracy %.2f%%, per-digit %.2f%%, length %.2f%%%n",
-                m.examples(), 100 * m.sequenceAccuracy(), 100 * m.digitAccuracy(), 100 * m.lengthAccuracy());
-        stdout.printf("coverage at %s%% accuracy: %.2f%% at threshold %s chosen on %s (test accuracy there %s);"
-                        + " best achievable on test %.2f%%%n",
-                java.math.BigDecimal.valueOf(targetAccuracy).movePointRight(2).stripTrailingZeros().toPlainString(), 100 * atTarget.coverage(),
-                ReportWriter.formatThreshold(atTarget.threshold()), report.calibration().chosenOn(),
-                Double.isNaN(atTarget.accuracy()) ? "n/a" : String.format("%.2f%%", 100 * atTarget.accuracy()),
-                100 * report.test().bestCoverage().get(key).coverage());
+        printSummary(report, stdout);
         if (report.fit() != null) {
             stdout.println(report.fit().sentence());
         }
@@ -92,6 +81,34 @@ public final class EvaluateCommand implements Callable<Integer> {
             storeThresholds(bundle, report, stdout, stderr);
         }
         return 0;
+    }
+
+    /** A few lines for a person: the headline numbers, then where the rest is. */
+    private void printSummary(CoverageReport report, PrintWriter stdout) {
+        SequenceMetrics m = report.test().metrics();
+        stdout.printf("test: %d images, sequence accuracy %s, per-digit %s, length %s%n",
+                m.examples(), percent(m.sequenceAccuracy()), percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        keys.add(CoverageReport.accuracyKey(targetAccuracy));
+        keys.add(CoverageReport.accuracyKey(Evaluator.VALIDATION_ACCURACY));
+        String chosenOn = report.calibration().chosenOn();
+        for (String key : keys) {
+            OperatingPoint onTest = report.calibration().onTest().get(key);
+            stdout.printf("coverage at %s accuracy: %s of test at threshold %s chosen on %s (test accuracy there %s);"
+                            + " best achievable on test %s%n",
+                    percent(Double.parseDouble(key)), percent(onTest.coverage()),
+                    ReportWriter.formatThreshold(report.calibration().thresholds().get(key)), chosenOn,
+                    percent(onTest.accuracy()), percent(report.test().bestCoverage().get(key).coverage()));
+        }
+    }
+
+    /** Exact for the usual targets: 0.98 -> "98%", 0.985 -> "98.5%"; accuracies to two decimals. */
+    private static String percent(double fraction) {
+        if (Double.isNaN(fraction)) {
+            return "n/a";
+        }
+        String exact = java.math.BigDecimal.valueOf(fraction).movePointRight(2).stripTrailingZeros().toPlainString();
+        return (exact.length() <= 5 ? exact : String.format("%.2f", 100 * fraction)) + "%";
     }
 
     private AnnotatedDataset load(Path folder) {
@@ -109,23 +126,20 @@ public final class EvaluateCommand implements Callable<Integer> {
             stderr.println("warning: thresholds chosen on the test set (no --val): the service will be less"
                     + " accurate than the report says");
         }
-        BundleMetadata old = bundle.metadata();
-        Map<String, Double> thresholds = new TreeMap<>(old.thresholds() == null ? Map.of() : old.thresholds());
-        calibration.thresholds().forEach((accuracy, t) -> {
-            if (Double.isFinite(t)) {
-                thresholds.put(accuracy, t);
+        BundleMetadata updated = bundle.metadata();
+        for (Map.Entry<String, Double> e : calibration.thresholds().entrySet()) {
+            if (Double.isFinite(e.getValue())) {
+                updated = updated.withThreshold(e.getKey(), e.getValue());
             } else {
                 // Keep whatever was there: no threshold reaches this accuracy on this data.
                 stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
-                        accuracy, calibration.chosenOn());
+                        e.getKey(), calibration.chosenOn());
             }
-        });
-        Map<String, Object> provenance = new LinkedHashMap<>(old.provenance() == null ? Map.of() : old.provenance());
-        provenance.put("thresholdsCalibratedOn", report.validation() != null ? report.validation().identity()
-                : report.test().identity());
-        BundleMetadata updated = new BundleMetadata(old.formatVersion(), old.modelId(), old.preset(),
-                old.preprocess(), old.normalisation(), thresholds, provenance, old.metrics(), old.softwareVersion());
-        new ModelBundle(bundle.network(), updated).save(model);
+        }
+        updated = updated.withProvenance(Map.of("thresholdsCalibratedOn", report.validation() != null
+                ? report.validation().identity() : report.test().identity()));
+        bundle.withMetadata(updated).save(model);
+        Map<String, Double> thresholds = new TreeMap<>(updated.thresholds());
         stdout.println("thresholds stored in " + model + ": " + thresholds);
     }
 }

@@ -96,8 +96,11 @@ public final class ReportWriter {
         XYChart chart = new XYChartBuilder().width(CHART_WIDTH).height(CHART_HEIGHT)
                 .title("Accuracy against coverage on test").xAxisTitle("coverage (fraction of images answered)")
                 .yAxisTitle("accuracy of the answers").build();
-        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setChartBackgroundColor(Color.WHITE)
-                .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
+        // Both axes fixed to [0,1]: left to XChart, a weak model's curve along accuracy 0 collapsed the
+        // y axis to the two ticks 0 and the target, and the legend sat on top of the curves.
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0)
+                .setChartBackgroundColor(Color.WHITE)
+                .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         addCurve(chart, "P(S|x), principled", test.principledCurve());
         addCurve(chart, "product of head maxima, ad hoc", test.adHocCurve());
         XYSeries target = chart.addSeries(String.format("target %.0f%%", 100 * report.targetAccuracy()),

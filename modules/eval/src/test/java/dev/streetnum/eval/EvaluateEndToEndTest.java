@@ -1,89 +1,200 @@
 package dev.streetnum.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.CropExpander;
-import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.StreetNumberIterator;
-import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.data.TestData;
-import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
-import dev.streetnum.model.NetworkOptions;
-import dev.streetnum.model.Preset;
-import dev.streetnum.model.StreetNumberNetwork;
+import dev.streetnum.model.TestBundles;
+import dev.streetnum.model.Transcriber;
+import dev.streetnum.model.Transcription;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code streetnum evaluate} on a tiny bundle and tiny generated sets: the whole report, checked. */
+/**
+ * {@code streetnum evaluate} on a briefly trained TINY bundle and tiny generated sets: the whole
+ * report, checked against predictions.csv, the bundle's own Transcriber and the trainer's entry.
+ */
 class EvaluateEndToEndTest {
 
     private static final int TEST_IMAGES = 24;
+    private static final int VALIDATION_IMAGES = 20;
+    /** Full-batch steps: enough that some answers are right and some wrong (measured: about 1 in 4 on test). */
+    private static final int TRAINING_STEPS = 60;
+
+    @TempDir
+    static Path shared;
+    static Path test;
+    static Path validation;
+    static Path train;
+    static ModelBundle trained;
+
+    @BeforeAll
+    static void trainATinyBundleOnTheSetsItWillBeEvaluatedOn() {
+        test = TestData.generatedSet(shared.resolve("test"), TEST_IMAGES, 11);
+        validation = TestData.generatedSet(shared.resolve("val"), VALIDATION_IMAGES, 12);
+        train = TestData.generatedSet(shared.resolve("train"), 12, 13);
+        trained = BrieflyTrainedBundle.train(TRAINING_STEPS, AnnotatedDataset.load(test, false),
+                AnnotatedDataset.load(validation, false));
+    }
 
     @Test
     void evaluateWritesAConsistentReportAndStoresThresholds(@TempDir Path dir) throws Exception {
         Path bundleFile = dir.resolve("tiny.bundle");
-        ModelBundle tiny = tinyBundle();
-        tiny.save(bundleFile);
-        Path test = TestData.generatedSet(dir.resolve("test"), TEST_IMAGES, 11);
-        Path val = TestData.generatedSet(dir.resolve("val"), 20, 12);
-        Path train = TestData.generatedSet(dir.resolve("train"), 12, 13);
+        trained.save(bundleFile);
         Path out = dir.resolve("report");
 
+        StringWriter stdout = new StringWriter();
+        int exit = evaluate(stdout, "--model", bundleFile.toString(), "--data", test.toString(),
+                "--val", validation.toString(), "--train", train.toString(), "--out", out.toString(),
+                "--write-threshold", "--batch-size", "8");
+        assertEquals(0, exit, stdout.toString());
+
+        JsonNode json = ReportFolderCheck.check(out, TEST_IMAGES);
+        double accuracy = json.get("test").get("metrics").get("sequenceAccuracy").asDouble();
+        assertTrue(accuracy > 0 && accuracy < 1, "the fixture must give right and wrong answers, got test accuracy "
+                + accuracy + ": retune TRAINING_STEPS");
+        assertEquals("validation", json.get("calibration").get("chosenOn").asText());
+        assertTrue(json.get("fit").get("sentence").asText().matches("(Overfitting|Underfitting|Fits): .*"));
+        assertEquals(VALIDATION_IMAGES, json.get("validation").get("metrics").get("examples").asInt());
+        double t98 = json.get("calibration").get("thresholds").get("0.98").asDouble(Double.NaN);
+        assertTrue(t98 > 0 && t98 <= 1, "a threshold reaching 98% on validation exists in the fixture: " + t98);
+        JsonNode onTest = json.get("calibration").get("onTest").get("0.98");
+        assertTrue(onTest.get("accepted").asInt() > 0 && onTest.get("accepted").asInt() < TEST_IMAGES,
+                "the validation threshold accepts some test images and refuses others: " + onTest);
+
+        // The human summary names the headline numbers and the report.
+        String summary = stdout.toString();
+        assertTrue(summary.contains("sequence accuracy " + percent(accuracy)), summary);
+        assertTrue(summary.contains("coverage at 98% accuracy: " + percent(onTest.get("coverage").asDouble())
+                + " of test at threshold"), summary);
+        assertTrue(summary.contains("report: " + out.resolve(ReportWriter.INDEX_HTML)), summary);
+
+        // --write-threshold: every reachable threshold chosen on validation is now in the bundle.
+        ModelBundle reloaded = ModelBundle.load(bundleFile);
+        Map<String, Double> stored = reloaded.metadata().thresholds();
+        json.get("calibration").get("thresholds").fields().forEachRemaining(e -> {
+            if (!e.getValue().isNull()) {
+                assertEquals(e.getValue().asDouble(), stored.get(e.getKey()), 0, "threshold " + e.getKey());
+            } else {
+                assertTrue(!stored.containsKey(e.getKey()), "unreachable " + e.getKey() + " is not stored");
+            }
+        });
+        assertEquals(trained.metadata().modelId(), reloaded.metadata().modelId());
+
+        // Each CSV row is what the service would say: the reloaded bundle's Transcriber, one image at a
+        // time, gives the same answer and confidence, and accepts it at the stored threshold exactly
+        // when the report does (DESIGN section 3: served prediction = evaluated prediction).
+        Transcriber transcriber = new Transcriber(reloaded);
+        List<CSVRecord> rows = readCsv(out.resolve(ReportWriter.PREDICTIONS_CSV));
+        List<AnnotatedImage> images = AnnotatedDataset.load(test, false).images();
+        for (int i = 0; i < images.size(); i++) {
+            CSVRecord row = rows.get(i);
+            Transcription served;
+            try (Mat photo = ImageDecoder.read(images.get(i).file())) {
+                served = transcriber.transcribe(List.of(photo), List.of(images.get(i).region())).get(0);
+            }
+            String where = "row " + i + " (" + row.get("file") + ")";
+            assertEquals(test.relativize(images.get(i).file()).toString(), row.get("file"), where);
+            assertEquals(images.get(i).number(), row.get("truth"), where);
+            assertEquals(served.candidate(), row.get("answer"), where);
+            assertEquals(served.transcribable(), Boolean.parseBoolean(row.get("transcribable")), where);
+            double confidence = Double.parseDouble(row.get("confidence"));
+            assertEquals(served.confidence(), confidence, 1e-5, where);
+            if (Math.abs(confidence - t98) > 1e-5) {
+                assertEquals(served.acceptedAt(stored.get("0.98")), Boolean.parseBoolean(row.get("accepted")), where);
+            }
+        }
+
+        // The trainer's cheap entry, fed by the data module's iterator (centre crops), agrees with the
+        // Transcriber path the report used.
+        Iterator<org.nd4j.linalg.dataset.api.MultiDataSet> batches = new StreetNumberIterator(
+                AnnotatedDataset.load(test, false), new CropExpander(trained.metadata().preprocess()),
+                new StreetNumberIterator.Options(8, false, false, 0, 1, null));
+        ValidationScore score = Evaluator.validate(trained.network(), batches);
+        assertEquals(TEST_IMAGES, score.examples());
+        assertEquals(accuracy, score.sequenceAccuracy(), 1e-12);
+        JsonNode best98 = json.get("test").get("bestCoverage").get("0.98");
+        assertEquals(best98.get("coverage").asDouble(), score.coverageAt98(), 1e-12);
+        assertEquals(best98.get("threshold").asDouble(), score.thresholdAt98(), 1e-5);
+    }
+
+    @Test
+    void withoutValidationItWarnsThatStoredThresholdsComeFromTest(@TempDir Path dir) throws Exception {
+        Path bundleFile = TestBundles.tinyBundleFile(dir);
+        Path out = dir.resolve("report");
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
         CommandLine cli = new CommandLine(new EvaluateCommand());
         cli.setOut(new PrintWriter(stdout));
         cli.setErr(new PrintWriter(stderr));
-        int exit = cli.execute("--model", bundleFile.toString(), "--data", test.toString(), "--val", val.toString(),
-                "--train", train.toString(), "--out", out.toString(), "--write-threshold", "--batch-size", "8");
-        assertEquals(0, exit, "stdout: " + stdout + "\nstderr: " + stderr);
-
-        JsonNode json = ReportFolderCheck.check(out, TEST_IMAGES);
-        assertEquals("validation", json.get("calibration").get("chosenOn").asText());
-        assertTrue(json.get("fit").get("sentence").asText().matches("(Overfitting|Underfitting|Fits): .*"));
-        assertEquals(20, json.get("validation").get("metrics").get("examples").asInt());
-
-        // --write-threshold: every reachable threshold chosen on validation is now in the bundle.
-        Map<String, Double> stored = ModelBundle.load(bundleFile).metadata().thresholds();
-        json.get("calibration").get("thresholds").fields().forEachRemaining(e -> {
-            if (!e.getValue().isNull()) {
-                assertEquals(e.getValue().asDouble(), stored.get(e.getKey()), 1e-12, "threshold " + e.getKey());
-            }
-        });
-
-        // The trainer's cheap entry, fed by the data module's iterator (centre crops), agrees with the
-        // Transcriber path the report used.
-        AnnotatedDataset testSet = AnnotatedDataset.load(test, false);
-        Iterator<org.nd4j.linalg.dataset.api.MultiDataSet> batches = new StreetNumberIterator(testSet,
-                new CropExpander(tiny.metadata().preprocess()),
-                new StreetNumberIterator.Options(8, false, false, 0, 1, null));
-        ValidationScore score = Evaluator.validate(tiny.network(), batches);
-        assertEquals(TEST_IMAGES, score.examples());
-        assertEquals(json.get("test").get("metrics").get("sequenceAccuracy").asDouble(), score.sequenceAccuracy(), 1e-12);
-        assertEquals(json.get("test").get("bestCoverage").get("0.98").get("coverage").asDouble(), score.coverageAt98(),
-                1e-12);
+        assertEquals(0, cli.execute("--model", bundleFile.toString(), "--data", test.toString(), "--out",
+                out.toString(), "--write-threshold", "--limit", "10"), stderr.toString());
+        JsonNode json = ReportFolderCheck.check(out, 10);
+        assertEquals("test", json.get("calibration").get("chosenOn").asText());
+        assertTrue(stderr.toString().contains("thresholds chosen on the test set"), stderr.toString());
+        assertTrue(stdout.toString().contains("chosen on test"), stdout.toString());
     }
 
-    /** A freshly initialised tiny network; skips while the model module is still an outline. */
-    private static ModelBundle tinyBundle() {
-        try {
-            return new ModelBundle(StreetNumberNetwork.build(Preset.TINY, new NetworkOptions(1e-3, 0, 0, 7)),
-                    new BundleMetadata(1, "tiny-eval-test", Preset.TINY.name(), PreprocessConfig.DEFAULT,
-                            CropExpander.NORMALISATION, Map.of(), Map.of(), Map.of(), StreetnumVersion.VERSION));
-        } catch (UnsupportedOperationException e) {
-            Assumptions.abort("the model module is not implemented on this branch yet: " + e.getMessage());
-            throw e;
+    @Test
+    void aMissingBundleIsAnErrorNamingTheFile(@TempDir Path dir) {
+        Path missing = dir.resolve("no-such.bundle");
+        StringWriter stderr = new StringWriter();
+        CommandLine cli = new CommandLine(new EvaluateCommand());
+        cli.setErr(new PrintWriter(stderr));
+        cli.setExecutionExceptionHandler((e, c, parsed) -> {
+            c.getErr().println("error: " + e.getMessage());
+            return 2;
+        });
+        assertNotEquals(0, cli.execute("--model", missing.toString(), "--data", test.toString(), "--out",
+                dir.resolve("report").toString()));
+        assertTrue(stderr.toString().contains(missing.toString()), stderr.toString());
+        assertTrue(!Files.exists(dir.resolve("report")), "no report folder for a failed evaluation");
+    }
+
+    private static int evaluate(StringWriter stdout, String... args) {
+        StringWriter stderr = new StringWriter();
+        CommandLine cli = new CommandLine(new EvaluateCommand());
+        cli.setOut(new PrintWriter(stdout));
+        cli.setErr(new PrintWriter(stderr));
+        int exit = cli.execute(args);
+        stdout.append("\nstderr: ").append(stderr.toString());
+        return exit;
+    }
+
+    /** As the command prints a fraction: exact when short (98%, 12.5%), else two decimals. */
+    private static String percent(double fraction) {
+        String exact = new java.math.BigDecimal(Double.toString(fraction)).movePointRight(2).stripTrailingZeros()
+                .toPlainString();
+        return (exact.length() <= 5 ? exact : String.format("%.2f", 100 * fraction)) + "%";
+    }
+
+    private static List<CSVRecord> readCsv(Path file) throws Exception {
+        List<CSVRecord> rows = new ArrayList<>();
+        try (Reader in = Files.newBufferedReader(file)) {
+            CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).forEach(rows::add);
         }
+        return rows;
     }
 }
