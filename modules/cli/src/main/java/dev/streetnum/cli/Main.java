@@ -41,6 +41,8 @@ public final class Main implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::reportError);
+        // --preset cpu and --preset CPU both work.
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
     }
 

@@ -130,15 +130,39 @@ public final class ImageDecoder {
             if (lastIndexOf(b, PNG_IEND) < 0) {
                 throw new DataException(source + ": truncated PNG (no IEND chunk)");
             }
-        } else if (isJpeg(b)) {
-            int end = b.length;
-            while (end > 2 && b[end - 1] == 0) {
-                end--; // some writers pad after the end marker
+        } else if (isJpeg(b) && !hasEndAfterScan(b)) {
+            throw new DataException(source + ": truncated JPEG (no end-of-image marker after the image data)");
+        }
+    }
+
+    /**
+     * Whether an end-of-image marker (FF D9) follows the first start-of-scan. Inside scan data FF is
+     * always followed by 00 or a restart marker, so FF D9 there is the real end; before the scan an
+     * EXIF thumbnail may hold its own end marker, which must not count. Trailing bytes after the end are
+     * allowed (some cameras write them).
+     */
+    private static boolean hasEndAfterScan(byte[] b) {
+        int i = 2;
+        while (i + 3 < b.length) {
+            if ((b[i] & 0xff) != 0xff) {
+                return false;
             }
-            if (end < 4 || (b[end - 2] & 0xff) != 0xff || (b[end - 1] & 0xff) != 0xd9) {
-                throw new DataException(source + ": truncated JPEG (no end-of-image marker)");
+            int marker = b[i + 1] & 0xff;
+            if (marker == 0xff) {
+                i++;
+                continue;
+            }
+            if (marker == 0xda) {
+                break;
+            }
+            i += 2 + (((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff));
+        }
+        for (int j = i + 2; j + 1 < b.length; j++) {
+            if ((b[j] & 0xff) == 0xff && (b[j + 1] & 0xff) == 0xd9) {
+                return true;
             }
         }
+        return false;
     }
 
     private static int lastIndexOf(byte[] b, byte[] pattern) {

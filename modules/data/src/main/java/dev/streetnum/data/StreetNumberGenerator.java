@@ -51,8 +51,10 @@ import org.bytedeco.opencv.opencv_core.Size;
 public final class StreetNumberGenerator {
 
     /** SVHN photos are mostly 30-200 px tall; final heights are drawn log-uniformly in this range. */
-    public static final int MIN_HEIGHT = 32;
+    public static final int MIN_HEIGHT = 30;
     public static final int MAX_HEIGHT = 200;
+    /** Exponent on the uniform draw of log-height: above 1 favours small photos. */
+    private static final double HEIGHT_SKEW = 1.5;
     /** Digit height while drawing, before the final resize. */
     private static final int WORKING_DIGIT_HEIGHT = 64;
     private static final String FONT_FOLDER = "/dev/streetnum/data/fonts/";
@@ -155,8 +157,9 @@ public final class StreetNumberGenerator {
             }
         }
 
+        // Skewed towards small photos: the median comes out near 60 px, like SVHN's.
         int finalHeight = (int) Math.round(Math.exp(Math.log(MIN_HEIGHT)
-                + r.nextDouble() * (Math.log(MAX_HEIGHT) - Math.log(MIN_HEIGHT))));
+                + Math.pow(r.nextDouble(), HEIGHT_SKEW) * (Math.log(MAX_HEIGHT) - Math.log(MIN_HEIGHT))));
         double scale = (double) finalHeight / height;
         int finalWidth = Math.max(8, (int) Math.round(width * scale));
         Mat small = new Mat();
@@ -411,13 +414,17 @@ public final class StreetNumberGenerator {
         double tintR = 0.9 + 0.2 * r.nextDouble();
         double tintB = 0.9 + 0.2 * r.nextDouble();
         double noise = r.nextDouble() < 0.7 ? 2 + 10 * r.nextDouble() : 0;
+        // Street photos are washed out: pull colours part of the way towards grey.
+        double desaturate = r.nextDouble() < 0.6 ? 0.6 * r.nextDouble() : 0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 double light = gain * (1 + rampX * (x - w / 2.0) + rampY * (y - h / 2.0));
                 int i = (y * w + x) * 3;
+                double grey = 0.114 * (px[i] & 0xff) + 0.587 * (px[i + 1] & 0xff) + 0.299 * (px[i + 2] & 0xff);
                 for (int c = 0; c < 3; c++) {
                     double tint = c == 0 ? tintB : c == 2 ? tintR : 1;
                     double v = px[i + c] & 0xff;
+                    v += (grey - v) * desaturate;
                     v = 128 + (v - 128) * squeeze;
                     v = v * light * tint + noise * r.nextGaussian();
                     px[i + c] = (byte) Math.max(0, Math.min(255, Math.round(v)));
@@ -426,10 +433,16 @@ public final class StreetNumberGenerator {
         }
         Mat lit = new Mat(h, w, CV_8UC3);
         lit.data().put(px);
+        if (r.nextDouble() < 0.4) { // a low-resolution camera: lose detail, then scale back up
+            double factor = 1.3 + 1.7 * r.nextDouble();
+            Mat low = new Mat();
+            resize(lit, low, new Size(Math.max(4, (int) (w / factor)), Math.max(4, (int) (h / factor))), 0, 0, INTER_AREA);
+            resize(low, lit, new Size(w, h), 0, 0, INTER_LINEAR);
+        }
 
         Mat blurred = lit;
         double blur = r.nextDouble();
-        if (blur < 0.55) {
+        if (blur < 0.65) {
             blurred = new Mat();
             double sigma = 0.3 + 1.4 * r.nextDouble() * Math.min(1.0, h / 60.0);
             GaussianBlur(lit, blurred, new Size(0, 0), sigma);

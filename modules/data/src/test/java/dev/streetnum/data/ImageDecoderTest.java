@@ -79,6 +79,11 @@ class ImageDecoderTest {
         Mat bgr = ImageDecoder.decode(encode(".jpg", flat), "flat.jpg");
         int[] p = pixel(bgr, 8, 8);
         assertTrue(Math.abs(p[0] - 40) <= 3 && Math.abs(p[1] - 120) <= 3 && Math.abs(p[2] - 200) <= 3, Arrays.toString(p));
+        // Bytes after the end marker (some cameras write them) are not truncation.
+        byte[] jpeg = encode(".jpg", flat);
+        byte[] trailing = Arrays.copyOf(jpeg, jpeg.length + 5);
+        trailing[jpeg.length] = 7;
+        assertEquals(16, ImageDecoder.decode(trailing, "trailing.jpg").cols());
     }
 
     @Test

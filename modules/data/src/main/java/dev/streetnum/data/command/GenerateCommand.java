@@ -67,12 +67,34 @@ public final class GenerateCommand implements Callable<Integer> {
                 System.err.println(SPLITS[i] + ": " + split.size() + " images, " + split.identity());
             }
         }
+        writeManifest(counts);
         if (first != null) {
             Path sheet = out.resolve("samples.png");
             writeSamples(first, sheet);
             System.err.println("contact sheet: " + sheet);
         }
         return 0;
+    }
+
+    /** OUT/generator.json: how the set was made, for bundle metadata and for reproducing it. */
+    private void writeManifest(int[] counts) {
+        java.util.Map<String, Object> manifest = new java.util.LinkedHashMap<>();
+        manifest.put("generator", "streetnum synthetic street numbers");
+        manifest.put("version", dev.streetnum.data.StreetnumVersion.VERSION);
+        manifest.put("seed", seed);
+        java.util.Map<String, Integer> splits = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < SPLITS.length; i++) {
+            splits.put(SPLITS[i], counts[i]);
+        }
+        manifest.put("counts", splits);
+        manifest.put("lengthMix", lengthMix);
+        try {
+            java.nio.file.Files.createDirectories(out);
+            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValue(out.resolve("generator.json").toFile(), manifest);
+        } catch (java.io.IOException e) {
+            throw new dev.streetnum.data.DataException("cannot write " + out.resolve("generator.json") + ": " + e.getMessage(), e);
+        }
     }
 
     /** The seed of split {@code index}: documented so a data set can be reproduced split by split. */
