@@ -45,6 +45,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Measures the service's throughput and p50/p99 latency at several concurrencies.")
 public final class BenchServeCommand implements Callable<Integer> {
 
+    /** Passes of the model alone before its throughput is timed. */
+    private static final int WARM_UP_BATCHES = 5;
+
     @Spec
     CommandSpec spec;
 
@@ -110,7 +113,10 @@ public final class BenchServeCommand implements Callable<Integer> {
         Mat decoded = ImageDecoder.decode(body, "bench image");
         List<Mat> batch = Collections.nCopies(maxBatch, decoded);
         List<dev.streetnum.data.Box> regions = Collections.nCopies(maxBatch, null);
-        transcriber.transcribe(batch, regions); // warm-up
+        // ND4J's first passes allocate workspaces and the JIT compiles the preprocessing.
+        for (int i = 0; i < WARM_UP_BATCHES; i++) {
+            transcriber.transcribe(batch, regions);
+        }
         int batches = Math.max(1, requests / maxBatch);
         long start = System.nanoTime();
         try (ProgressBar bar = new ProgressBar("model alone", (long) batches * maxBatch)) {
