@@ -2,6 +2,7 @@ package dev.streetnum.cli;
 
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.StreetnumVersion;
+import dev.streetnum.model.fast.CpuAcceleration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +36,26 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cli = commandLine();
+        // DL4J picks a layer's helper when the layer is created, so oneDNN must be on before any
+        // command builds or loads a network. Help and version output need no native library.
+        cli.setExecutionStrategy(parsed -> {
+            if (!helpOnly(parsed)) {
+                CpuAcceleration.enable();
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        System.exit(cli.execute(args));
+    }
+
+    private static boolean helpOnly(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()
+                    || p.commandSpec().userObject() instanceof CommandLine.HelpCommand) {
+                return true;
+            }
+        }
+        return parsed.subcommand() == null;
     }
 
     /** The configured command line, shared by {@link #main} and tests. */
