@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         description = "Reads multi-digit street numbers off photos (Goodfellow et al. 2013).",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.streetnum.model.ModelInfoCommand.class,
+                dev.streetnum.model.GradcheckCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
