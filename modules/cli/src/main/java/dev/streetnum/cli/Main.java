@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
                 dev.streetnum.serve.TranscribeCommand.class,
                 dev.streetnum.serve.BenchServeCommand.class,
                 dev.streetnum.train.bench.BenchCommand.class,
+                dev.streetnum.model.ModelInfoCommand.class,
+                dev.streetnum.model.GradcheckCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
