@@ -264,6 +264,8 @@ public final class LayerMonitor extends BaseTrainingListener {
                     .title(e.getKey() + " " + kind).xAxisTitle("value").yAxisTitle("count").build();
             chart.getStyler().setLegendVisible(false);
             chart.getStyler().setMarkerSize(0);
+            // XChart's default prints every tick with all its digits, and neighbouring labels run together.
+            chart.getStyler().setXAxisDecimalPattern("0.##E0");
             chart.addSeries(e.getKey(), h.getxAxisData(), h.getyAxisData())
                     .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
             charts.add(chart);
