@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-layer health every M iterations (a DL4J listener, attached by the trainer, never by the model):
- * activation mean/std, ReLU units off and dead, raw gradient norm, parameter norm and the
+ * activation mean/std, ReLU units off and dead, the norm of the mean loss's gradient, parameter norm and the
  * update-to-parameter ratio. Rows go to {@code monitor.csv}; activation and gradient histograms to
  * {@code monitor/*.png}. Works only on the iteration the loop {@link #arm}s, so it costs nothing between.
  */
@@ -125,6 +125,10 @@ public final class LayerMonitor extends BaseTrainingListener {
             return;
         }
         ComputationGraph net = (ComputationGraph) model;
+        // Here, before the updater runs, DL4J holds the gradient of the minibatch's summed loss; its
+        // updater divides by the minibatch size later. Report the gradient of the mean loss, the one
+        // the reported score and the optimiser step use (under plain SGD, step = rate x this).
+        double perExample = 1.0 / net.batchSize();
         Map<String, INDArray> grads = net.gradient().gradientForVariable();
         for (Layer layer : net.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
@@ -135,9 +139,11 @@ public final class LayerMonitor extends BaseTrainingListener {
             List<double[]> parts = new ArrayList<>();
             for (Map.Entry<String, INDArray> g : grads.entrySet()) {
                 if (g.getKey().startsWith(name + "_")) {
-                    double norm = g.getValue().norm2Number().doubleValue();
+                    // Copied now: the updater overwrites this view with the step.
+                    INDArray mean = g.getValue().castTo(DataType.DOUBLE).mul(perExample);
+                    double norm = mean.norm2Number().doubleValue();
                     sumSquares += norm * norm;
-                    parts.add(sample(g.getValue().castTo(DataType.DOUBLE)));
+                    parts.add(sample(mean));
                 }
             }
             gradientNorms.put(name, Math.sqrt(sumSquares));
@@ -258,6 +264,8 @@ public final class LayerMonitor extends BaseTrainingListener {
                     .title(e.getKey() + " " + kind).xAxisTitle("value").yAxisTitle("count").build();
             chart.getStyler().setLegendVisible(false);
             chart.getStyler().setMarkerSize(0);
+            // XChart's default prints every tick with all its digits, and neighbouring labels run together.
+            chart.getStyler().setXAxisDecimalPattern("0.##E0");
             chart.addSeries(e.getKey(), h.getxAxisData(), h.getyAxisData())
                     .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
             charts.add(chart);

@@ -2,7 +2,9 @@ package dev.streetnum.train;
 
 /**
  * How the learning rate moves over a run, as a function of progress = iteration / planned iterations.
- * A function of the iteration alone (never of wall time) so that a resumed run replays the same rates.
+ * Without a time budget it is a function of the iteration alone, so a resumed run replays the same rates;
+ * with one, progress is the larger of the iteration fraction and the budget fraction (see
+ * {@link #progress}), so a time-budgeted run still decays to its floor by the end of the budget.
  */
 public enum LearningRateSchedule {
     /** The base rate throughout. */
@@ -28,7 +30,24 @@ public enum LearningRateSchedule {
         if (planned < 1) {
             throw new IllegalArgumentException("a schedule needs at least one planned iteration, got " + planned);
         }
-        double progress = Math.min(1.0, Math.max(0.0, (double) iteration / planned));
+        return rateAt(base, (double) iteration / planned);
+    }
+
+    /**
+     * How far through its schedule a run is: the iteration fraction, or the fraction of the time budget
+     * used when that is further along (a budget of 0 means none).
+     */
+    public static double progress(long iteration, long planned, long trainingMillis, double budgetMillis) {
+        if (planned < 1) {
+            throw new IllegalArgumentException("a schedule needs at least one planned iteration, got " + planned);
+        }
+        double byIteration = (double) iteration / planned;
+        return budgetMillis > 0 ? Math.max(byIteration, trainingMillis / budgetMillis) : byIteration;
+    }
+
+    /** The rate at {@code progress} through the run (clamped to [0, 1]). */
+    public double rateAt(double base, double progressFraction) {
+        double progress = Math.min(1.0, Math.max(0.0, progressFraction));
         return switch (this) {
             case CONSTANT -> base;
             case STEP -> {

@@ -1,20 +1,20 @@
 package dev.streetnum.train;
 
-import dev.streetnum.data.SequenceLabels;
-import dev.streetnum.model.SequenceDecoder;
-import dev.streetnum.model.Transcription;
-import java.util.Arrays;
-import java.util.Comparator;
+import dev.streetnum.eval.Evaluator;
+import dev.streetnum.eval.ValidationScore;
+import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Whole-sequence accuracy and coverage at the target accuracy (DESIGN section 6) of a network on the
- * first images of a centre-crop iterator. The trainer's own cheap scorer for model selection; the
- * evaluator module owns the reported figures.
+ * A validation point's score of the network on the first images of a centre-crop iterator, measured by
+ * the evaluator ({@link Evaluator#validate}) so that training selects on the same figures
+ * {@code streetnum evaluate} reports. The trainer keeps its own record so checkpoints and metrics.csv do
+ * not depend on the evaluator's field names.
  *
  * @param examples  images scored
  * @param accuracy  fraction whose whole transcription (length included) is right; refusals count wrong
@@ -24,63 +24,28 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 public record SequenceScore(int examples, double accuracy, double coverage, double threshold) {
 
     /** The operating point the paper reports and the model is selected on. */
-    static final double TARGET_ACCURACY = 0.98;
+    static final double TARGET_ACCURACY = Evaluator.VALIDATION_ACCURACY;
 
-    /** Scores up to {@code maxExamples} images of {@code centreCrops} (reset first). */
+    /** Scores exactly the first {@code maxExamples} images of {@code centreCrops} (reset first), or all when fewer. */
     static SequenceScore measure(ComputationGraph net, MultiDataSetIterator centreCrops, int maxExamples) {
-        double[] confidence = new double[maxExamples];
-        boolean[] correct = new boolean[maxExamples];
+        List<MultiDataSet> batches = new ArrayList<>();
         int n = 0;
         centreCrops.reset();
         while (n < maxExamples && centreCrops.hasNext()) {
             MultiDataSet batch = centreCrops.next();
-            List<Transcription> answers = SequenceDecoder.decode(net.output(false, batch.getFeatures()));
-            for (int row = 0; row < answers.size() && n < maxExamples; row++, n++) {
-                Transcription t = answers.get(row);
-                String truth = truth(batch.getLabels(), row);
-                confidence[n] = t.transcribable() ? t.confidence() : Double.NEGATIVE_INFINITY;
-                correct[n] = t.transcribable() && t.candidate().equals(truth);
+            long rows = batch.getFeatures(0).size(0);
+            if (n + rows > maxExamples) {
+                batch = firstRows(batch, maxExamples - n);
+                rows = maxExamples - n;
             }
+            batches.add(batch);
+            n += (int) rows;
         }
         if (n == 0) {
             throw new IllegalArgumentException("cannot score a network on an empty data set");
         }
-        return of(Arrays.copyOf(confidence, n), Arrays.copyOf(correct, n));
-    }
-
-    /**
-     * Accuracy and coverage from per-image confidences (negative infinity: refused, never accepted) and
-     * correctness. Images tied at the cut-off confidence are accepted or refused together.
-     */
-    static SequenceScore of(double[] confidence, boolean[] correct) {
-        int n = confidence.length;
-        Integer[] order = new Integer[n];
-        int right = 0;
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-            right += correct[i] ? 1 : 0;
-        }
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> confidence[i]).reversed());
-        int bestAccepted = 0;
-        double threshold = Double.POSITIVE_INFINITY;
-        int accepted = 0;
-        int acceptedRight = 0;
-        for (int k = 0; k < n; ) {
-            double c = confidence[order[k]];
-            if (c == Double.NEGATIVE_INFINITY) {
-                break;
-            }
-            while (k < n && confidence[order[k]] == c) {
-                acceptedRight += correct[order[k]] ? 1 : 0;
-                accepted++;
-                k++;
-            }
-            if (acceptedRight >= TARGET_ACCURACY * accepted) {
-                bestAccepted = accepted;
-                threshold = c;
-            }
-        }
-        return new SequenceScore(n, (double) right / n, (double) bestAccepted / n, threshold);
+        ValidationScore v = Evaluator.validate(net, batches.iterator());
+        return new SequenceScore(v.examples(), v.sequenceAccuracy(), v.coverageAt98(), v.thresholdAt98());
     }
 
     /** Whether this is a better model than {@code other}: more coverage, then more accuracy. */
@@ -89,16 +54,19 @@ public record SequenceScore(int examples, double accuracy, double coverage, doub
                 || (coverage == other.coverage && accuracy > other.accuracy);
     }
 
-    /** The labelled number of one row of a minibatch; null when longer than the heads can say. */
-    static String truth(INDArray[] labels, int row) {
-        int length = labels[0].getRow(row).argMax().getInt(0);
-        if (length == SequenceLabels.OVERFLOW_CLASS) {
+    private static MultiDataSet firstRows(MultiDataSet batch, int rows) {
+        return new org.nd4j.linalg.dataset.MultiDataSet(slice(batch.getFeatures(), rows), slice(batch.getLabels(), rows),
+                slice(batch.getFeaturesMaskArrays(), rows), slice(batch.getLabelsMaskArrays(), rows));
+    }
+
+    private static INDArray[] slice(INDArray[] arrays, int rows) {
+        if (arrays == null) {
             return null;
         }
-        StringBuilder s = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            s.append((char) ('0' + labels[1 + i].getRow(row).argMax().getInt(0)));
+        INDArray[] out = new INDArray[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            out[i] = arrays[i] == null ? null : arrays[i].get(NDArrayIndex.interval(0, rows)).dup();
         }
-        return s.toString();
+        return out;
     }
 }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,13 +32,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from RUN_DIR/last.checkpoint with the same options.")
     boolean resume;
 
-    @Option(names = "--preset", paramLabel = "P", description = "Network size: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--extra-train-repeat", paramLabel = "K", description = "Each epoch shows every --extra-train image K times"
+            + " (oversamples a small real set next to a large synthetic one; default: ${DEFAULT-VALUE}).")
+    int extraTrainRepeat = 1;
+
+    @Option(names = "--preset", paramLabel = "P", converter = PresetName.class, description = "Network size: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Preset preset = TrainConfig.DEFAULT_PRESET;
 
     @Option(names = "--epochs", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs = TrainConfig.DEFAULT_EPOCHS;
 
-    @Option(names = "--minutes", description = "Training time budget in minutes, 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--minutes", description = "Training time budget in minutes, 0 for none; the learning-rate schedule then runs"
+            + " over whichever ends first, the budget or the epochs (default: ${DEFAULT-VALUE}).")
     double minutes = TrainConfig.DEFAULT_TIME_BUDGET_MINUTES;
 
     @Option(names = "--max-iterations", description = "Stop after this many minibatches, 0 for none (default: ${DEFAULT-VALUE}).")
@@ -48,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate = TrainConfig.DEFAULT_LEARNING_RATE;
 
-    @Option(names = "--schedule", description = "Learning-rate schedule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", converter = ScheduleName.class, description = "Learning-rate schedule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     LearningRateSchedule schedule = TrainConfig.DEFAULT_SCHEDULE;
 
     @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
@@ -91,9 +98,35 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig config = new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
                 weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache);
-        String commandLine = "streetnum train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        new Trainer(config, out, commandLine).train(TrainingData.load(data, extraTrain), resume);
+        // originalArgs holds the whole command line the root parsed, subcommand name included.
+        String commandLine = "streetnum " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        new Trainer(config, out, commandLine).train(TrainingData.load(data, extraTrain, extraTrainRepeat), resume);
         spec.commandLine().getOut().println("best model: " + out.resolve(Trainer.BEST_BUNDLE));
         return 0;
+    }
+
+    /** Preset names as the other commands take them: case-insensitive, an error naming the choices. */
+    static final class PresetName implements ITypeConverter<Preset> {
+        @Override
+        public Preset convert(String value) {
+            try {
+                return Preset.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class ScheduleName implements ITypeConverter<LearningRateSchedule> {
+        @Override
+        public LearningRateSchedule convert(String value) {
+            for (LearningRateSchedule s : LearningRateSchedule.values()) {
+                if (s.name().equalsIgnoreCase(value.trim())) {
+                    return s;
+                }
+            }
+            throw new TypeConversionException("unknown schedule '" + value + "': choose one of "
+                    + java.util.Arrays.toString(LearningRateSchedule.values()).toLowerCase(java.util.Locale.ROOT));
+        }
     }
 }

@@ -34,8 +34,6 @@ public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     public static final String BEST_BUNDLE = "best.bundle";
     public static final String RUN_JSON = "run.json";
-    /** Bundle format this trainer writes (the model module reads it). */
-    static final int BUNDLE_FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final TrainConfig config;
@@ -156,9 +154,12 @@ public final class Trainer {
             thresholds.put(String.valueOf(SequenceScore.TARGET_ACCURACY), row.val().threshold());
         }
         String modelId = config.preset().name().toLowerCase(Locale.ROOT) + "-s" + config.seed() + "-i" + row.iteration();
-        return new ModelBundle(net, new BundleMetadata(BUNDLE_FORMAT, modelId, config.preset().name(),
-                PreprocessConfig.DEFAULT, CropExpander.NORMALISATION, thresholds, provenance, metrics,
-                StreetnumVersion.VERSION));
+        BundleMetadata metadata = BundleMetadata.create(modelId, config.preset(), PreprocessConfig.DEFAULT, provenance)
+                .withMetrics(metrics);
+        for (Map.Entry<String, Double> t : thresholds.entrySet()) {
+            metadata = metadata.withThreshold(t.getKey(), t.getValue());
+        }
+        return new ModelBundle(net, metadata);
     }
 
     private Map<String, Object> provenance(TrainingData data, Backend backend) {
@@ -170,6 +171,7 @@ public final class Trainer {
         p.put("seed", config.seed());
         p.put("config", config.toString());
         p.put("command_line", commandLine);
+        p.put("git_commit", gitCommit());
         p.put("backend", backend.name());
         p.put("device", backend.device());
         p.put("created", Instant.now().toString());
@@ -186,6 +188,7 @@ public final class Trainer {
                 "val", provenance.get("val_data"), "val_images", provenance.get("val_images")));
         run.put("software", Map.of("streetnum", StreetnumVersion.VERSION, "java", System.getProperty("java.version"),
                 "dl4j", versionOf(ComputationGraph.class), "nd4j", versionOf(org.nd4j.linalg.factory.Nd4j.class)));
+        run.put("git_commit", provenance.get("git_commit"));
         run.put("backend", provenance.get("backend"));
         run.put("device", provenance.get("device"));
         run.put("wall_seconds", wallSeconds);
@@ -202,6 +205,24 @@ public final class Trainer {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + runDir.resolve(RUN_JSON), e);
+        }
+    }
+
+    /** The commit of the working directory's checkout, or "unknown" (no git, not a checkout, a copied jar). */
+    static String gitCommit() {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+            if (!git.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || git.exitValue() != 0
+                    || !out.matches("[0-9a-f]{40}")) {
+                return "unknown";
+            }
+            return out;
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
         }
     }
 

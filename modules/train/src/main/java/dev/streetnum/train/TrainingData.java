@@ -22,19 +22,39 @@ public record TrainingData(AnnotatedDataset train, AnnotatedDataset val) {
      * @param extraTrain more training folders (each with labels.csv), mixed into the training set
      */
     public static TrainingData load(Path dataDir, List<Path> extraTrain) {
+        return load(dataDir, extraTrain, 1);
+    }
+
+    /**
+     * @param extraRepeat how many times each extra folder's images enter the training set (at least 1):
+     *                    oversampling, so 1600 real photos are not drowned by tens of thousands of synthetic ones
+     */
+    public static TrainingData load(Path dataDir, List<Path> extraTrain, int extraRepeat) {
+        if (extraRepeat < 1) {
+            throw new IllegalArgumentException("the extra training repeat must be at least 1, got " + extraRepeat);
+        }
         if (!Files.isDirectory(dataDir)) {
             throw new DataException("data folder " + dataDir + " does not exist or is not a folder");
         }
-        List<AnnotatedDataset> trainSets = new ArrayList<>();
-        trainSets.add(AnnotatedDataset.load(split(dataDir, TRAIN), false));
+        AnnotatedDataset base = AnnotatedDataset.load(split(dataDir, TRAIN), false);
+        if (extraTrain.isEmpty()) {
+            return new TrainingData(base, AnnotatedDataset.load(split(dataDir, VAL), false));
+        }
+        List<AnnotatedImage> images = new ArrayList<>(base.images());
+        List<String> identities = new ArrayList<>(List.of(base.identity()));
         for (Path extra : extraTrain) {
             if (!Files.isRegularFile(extra.resolve(AnnotatedDataset.LABELS_FILE)) && !Files.isRegularFile(extra)) {
                 throw new DataException("extra training folder " + extra + " has no " + AnnotatedDataset.LABELS_FILE);
             }
-            trainSets.add(AnnotatedDataset.load(extra, false));
+            AnnotatedDataset set = AnnotatedDataset.load(extra, false);
+            for (int r = 0; r < extraRepeat; r++) {
+                images.addAll(set.images());
+            }
+            identities.add(extraRepeat == 1 ? set.identity() : extraRepeat + " x " + set.identity());
         }
         AnnotatedDataset val = AnnotatedDataset.load(split(dataDir, VAL), false);
-        return new TrainingData(mix(trainSets), val);
+        // Image paths are resolved at load, so the base set's root only names the mix.
+        return new TrainingData(AnnotatedDataset.of(base.root(), images, String.join(" + ", identities)), val);
     }
 
     private static Path split(Path dataDir, String name) {
@@ -44,19 +64,5 @@ public record TrainingData(AnnotatedDataset train, AnnotatedDataset val) {
                     + ": it must hold " + TRAIN + "/ and " + VAL + "/, each with " + AnnotatedDataset.LABELS_FILE);
         }
         return folder;
-    }
-
-    private static AnnotatedDataset mix(List<AnnotatedDataset> sets) {
-        if (sets.size() == 1) {
-            return sets.get(0);
-        }
-        List<AnnotatedImage> images = new ArrayList<>();
-        List<String> identities = new ArrayList<>();
-        for (AnnotatedDataset s : sets) {
-            images.addAll(s.images());
-            identities.add(s.identity());
-        }
-        // Image paths are resolved at load, so the first set's root only names the mix.
-        return AnnotatedDataset.of(sets.get(0).root(), images, String.join(" + ", identities));
     }
 }

@@ -109,7 +109,8 @@ final class TrainingLoop {
                     }
                 }
                 MultiDataSet batch = data.next();
-                rate = config.schedule().rate(config.learningRate(), iteration, planned);
+                rate = config.schedule().rateAt(config.learningRate(), LearningRateSchedule.progress(iteration,
+                        planned, trainingMillis, config.timeBudgetMinutes() * MILLIS_PER_MINUTE));
                 setLearningRate(net, rate);
                 Nd4j.getRandom().setSeed(seeds.dropoutSeed(iteration));
                 if (monitor != null && config.monitorInterval() > 0 && iteration % config.monitorInterval() == 0) {

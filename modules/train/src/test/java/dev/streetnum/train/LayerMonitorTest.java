@@ -53,8 +53,12 @@ class LayerMonitorTest {
         assertEquals(after.norm2Number().doubleValue(), dense.parameterNorm(), 1e-6);
         assertEquals(stepNorm / after.norm2Number().doubleValue(), dense.updateRatio(), 1e-9);
 
-        // Known gap: the listener's raw gradient norm does not yet match rate x step (see report).
-        assertTrue(dense.gradientNorm() > 0 && Double.isFinite(dense.gradientNorm()));
+        // Under plain SGD the step is rate x gradient, so ||step|| / rate is the raw gradient's norm.
+        assertEquals(stepNorm / RATE, dense.gradientNorm(), 1e-5 * stepNorm / RATE);
+        LayerStats conv = monitor.lastSnapshot().stream().filter(s -> s.layer().equals("conv1")).findFirst().orElseThrow();
+        INDArray convStep = net.getLayer("conv1").params().sub(twin.getLayer("conv1").params());
+        assertEquals(convStep.norm2Number().doubleValue() / RATE, conv.gradientNorm(),
+                1e-5 * convStep.norm2Number().doubleValue() / RATE);
         List<String> csv = Files.readAllLines(dir.resolve(LayerMonitor.CSV_NAME));
         assertEquals(LayerMonitor.HEADER, csv.get(0));
         assertEquals(1 + net.getLayers().length, csv.size());

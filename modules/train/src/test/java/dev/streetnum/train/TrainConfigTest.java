@@ -48,6 +48,20 @@ class TrainConfigTest {
     }
 
     @Test
+    void aTimeBudgetDrivesTheScheduleWhenItIsFurtherAlongThanTheIterations() {
+        // 30 s of a 60 s budget, 10 of 100 iterations: half way.
+        assertEquals(0.5, LearningRateSchedule.progress(10, 100, 30_000, 60_000), 1e-15);
+        // 80 of 100 iterations, 30 s of 60 s: the iterations are further along.
+        assertEquals(0.8, LearningRateSchedule.progress(80, 100, 30_000, 60_000), 1e-15);
+        // No budget: iterations only.
+        assertEquals(0.1, LearningRateSchedule.progress(10, 100, 999_999, 0), 1e-15);
+        assertEquals(0.1 * (0.01 + 0.495), LearningRateSchedule.COSINE.rateAt(0.1, 0.5), 1e-15);
+        // Past the budget the rate stays at the floor.
+        assertEquals(0.1 * 0.01, LearningRateSchedule.COSINE.rateAt(0.1,
+                LearningRateSchedule.progress(10, 100, 90_000, 60_000)), 1e-15);
+    }
+
+    @Test
     void seedSplitIsDeterministicAndGivesDistinctStreams() {
         SeedSplit a = SeedSplit.of(42);
         assertEquals(a, SeedSplit.of(42));

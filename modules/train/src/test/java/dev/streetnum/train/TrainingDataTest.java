@@ -39,4 +39,33 @@ class TrainingDataTest {
         DataException bad = assertThrows(DataException.class, () -> TrainingData.load(dir.resolve("d"), List.of()));
         assertTrue(bad.getMessage().contains("labels.csv") && bad.getMessage().contains("3"), bad.getMessage());
     }
+
+    @Test
+    void extraFolderWithRelativePathsAndBoxesPastTheImageIsOversampled(@TempDir Path dir) throws Exception {
+        TestData.generatedSet(dir.resolve("d/train"), 4, 1);
+        TestData.generatedSet(dir.resolve("d/val"), 2, 2);
+        // Real SVHN layout: images in a subfolder, listed by relative path; one box starts left of the image.
+        Path real = dir.resolve("real");
+        TestData.generatedSet(real.resolve("photos"), 3, 3);
+        List<String> lines = Files.readAllLines(real.resolve("photos/labels.csv"));
+        List<String> moved = new java.util.ArrayList<>(List.of(lines.get(0)));
+        for (String line : lines.subList(1, lines.size())) {
+            moved.add("photos/" + line);
+        }
+        String[] first = moved.get(1).split(",");
+        first[2] = "-7";
+        moved.set(1, String.join(",", first));
+        Files.write(real.resolve("labels.csv"), moved);
+
+        TrainingData data = TrainingData.load(dir.resolve("d"), List.of(real), 3);
+        assertEquals(4 + 3 * 3, data.train().size());
+        assertEquals(data.train().images().get(4), data.train().images().get(4 + 3));
+        assertTrue(data.train().identity().contains(" + 3 x "), data.train().identity());
+        try (dev.streetnum.data.StreetNumberIterator it = new dev.streetnum.data.StreetNumberIterator(data.train(),
+                new dev.streetnum.data.CropExpander(dev.streetnum.data.PreprocessConfig.DEFAULT),
+                new dev.streetnum.data.StreetNumberIterator.Options(13, true, true, 1, 1, null))) {
+            assertEquals(13, it.next().getFeatures(0).size(0));
+        }
+        assertThrows(IllegalArgumentException.class, () -> TrainingData.load(dir.resolve("d"), List.of(real), 0));
+    }
 }
