@@ -93,9 +93,15 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         return epoch;
     }
 
-    /** Batches in one epoch (the last may be smaller). */
+    /**
+     * Batches in one epoch (the last may be smaller). A shuffled (training) pass leaves out a last
+     * batch of one image: DL4J M2.1 rejects label masks on a one-row minibatch ("Per output masking
+     * for MCXENT + softmax: not supported"); the shuffle leaves out a different image each epoch.
+     */
     public int batchesPerEpoch() {
-        return (images.size() + options.batchSize() - 1) / options.batchSize();
+        int batches = (images.size() + options.batchSize() - 1) / options.batchSize();
+        boolean loneLast = images.size() % options.batchSize() == 1 && batches > 1;
+        return options.shuffle() && loneLast ? batches - 1 : batches;
     }
 
     /** Images in the data set. */
