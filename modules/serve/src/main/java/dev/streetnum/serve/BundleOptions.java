@@ -8,7 +8,11 @@ import picocli.CommandLine.Option;
 /** The model and threshold options shared by {@code serve}, {@code transcribe} and {@code bench-serve}. */
 final class BundleOptions {
 
-    @Option(names = "--model", required = true, paramLabel = "BUNDLE", description = "the model bundle file")
+    /** The shipped pretrained bundle; scripts/streetnum sets STREETNUM_HOME to the checkout. */
+    static final String SHIPPED_MODEL = "${env:STREETNUM_HOME:-.}/models/streetnum-cpu.bundle";
+
+    @Option(names = "--model", paramLabel = "BUNDLE", defaultValue = SHIPPED_MODEL,
+            description = "the model bundle file (default: the shipped models/streetnum-cpu.bundle)")
     Path model;
 
     @ArgGroup(exclusive = true)
