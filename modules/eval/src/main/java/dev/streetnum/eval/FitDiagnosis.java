@@ -31,12 +31,15 @@ public record FitDiagnosis(double trainError, double testError, String verdict, 
         double gap = testError - trainError;
         String numbers = String.format("train error %.1f%%, test error %.1f%% (gap %.1f points)",
                 100 * trainError, 100 * testError, 100 * gap);
-        if (gap > OVERFITTING_GAP) {
+        boolean trainTooHigh = trainError > 1 - targetAccuracy;
+        // Both can hold; the larger of the two errors (bias: train error; variance: the gap) is the
+        // one to act on first.
+        if (gap > OVERFITTING_GAP && (!trainTooHigh || gap > trainError)) {
             return new FitDiagnosis(trainError, testError, "overfitting", "Overfitting: " + numbers
                     + ", more than " + Math.round(100 * OVERFITTING_GAP) + " points apart; regularise"
                     + " (dropout, weight decay), augment or add data.");
         }
-        if (trainError > 1 - targetAccuracy) {
+        if (trainTooHigh) {
             return new FitDiagnosis(trainError, testError, "underfitting", "Underfitting: " + numbers
                     + "; the model cannot reach " + Math.round(100 * targetAccuracy) + "% even on its training"
                     + " data, so train longer or use a bigger preset.");

@@ -18,6 +18,10 @@ class FitDiagnosisTest {
     @Test
     void highTrainErrorWithASmallGapIsUnderfitting() {
         assertEquals("underfitting", FitDiagnosis.of(0.80, 0.79, 0.98).verdict());
+        // A gap over 3 points is still underfitting when the train error dwarfs it (a short CPU run).
+        assertEquals("underfitting", FitDiagnosis.of(0.075, 0.03, 0.98).verdict());
+        // ...and overfitting when the gap is the larger problem.
+        assertEquals("overfitting", FitDiagnosis.of(0.90, 0.70, 0.98).verdict());
     }
 
     @Test
