@@ -63,7 +63,9 @@ tail -n +2 "$work/data/test/labels.csv" | cut -d, -f1 | uniq | head -5 | while r
   truth=$(grep "^$f," "$work/data/test/labels.csv" | cut -d, -f2 | tr -d '\n')
   answer=$(curl -sf -H 'Content-Type: image/png' --data-binary "@$work/data/test/$f" \
     "http://127.0.0.1:$port/v1/transcribe") || fail serve "the service did not answer for $f"
-  echo "$f  truth=$truth  ->  $answer"
+  field() { printf '%s' "$answer" | grep -o "\"$1\":[^,}]*" | head -1 | cut -d: -f2 | tr -d '"'; }
+  printf '%-12s truth %-8s candidate %-8s P(S|x) %.3f  %s\n' "$f" "$truth" "$(field candidate)" \
+    "$(field confidence)" "$([[ $(field accepted) == true ]] && echo accepted || echo refused)"
 done
 kill $server; wait $server 2>/dev/null || true; trap - EXIT
 

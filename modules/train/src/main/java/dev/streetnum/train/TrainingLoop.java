@@ -92,6 +92,7 @@ final class TrainingLoop {
         long intervalMillisBefore = trainingMillis;
         double rate = config.learningRate();
         MultiDataSetIterator data = null;
+        long firstIteration = iteration;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(planned)
                 .startsFrom(iteration, Duration.ZERO).setUnit(" it", 1).showSpeed().build()) {
             while (!stopping(iteration, planned, trainingMillis, sinceBest)) {
@@ -125,6 +126,15 @@ final class TrainingLoop {
                 lossCount++;
                 trainingMillis = intervalMillisBefore + (System.nanoTime() - intervalStart) / 1_000_000;
                 bar.stepTo(iteration);
+                if (config.timeBudgetMinutes() > 0) {
+                    // Under a time budget the run ends on the clock, not after `planned`: project the
+                    // iterations the budget allows so the bar's ETA is the real one.
+                    double millisPerIteration = (double) (trainingMillis - intervalMillisBefore)
+                            / (iteration - firstIteration);
+                    long left = (long) ((config.timeBudgetMinutes() * MILLIS_PER_MINUTE - trainingMillis)
+                            / Math.max(1e-9, millisPerIteration));
+                    bar.maxHint(Math.min(planned, iteration + Math.max(0, left)));
+                }
                 bar.setExtraMessage(String.format(Locale.ROOT, " epoch %d loss %.3f %.1f img/s", epoch, loss,
                         images * 1000.0 / Math.max(1, trainingMillis - intervalMillisBefore)));
 
