@@ -24,8 +24,9 @@ public final class GradcheckCommand implements Callable<Integer> {
         GradientChecks.Report r = GradientChecks.run(seed, projections);
         System.out.printf(Locale.ROOT, "DL4J GradientCheckUtil, %d parameters, max relative error %.0e: %s%n",
                 r.parameters(), GradientChecks.MAX_RELATIVE_ERROR, r.dl4jPassed() ? "passed" : "FAILED");
-        System.out.printf(Locale.ROOT, "d(-log P(S|x))/d(logits), centred differences: max relative error %.3e%n",
-                r.logitMaxRelativeError());
+        System.out.printf(Locale.ROOT, "d(-log P(S|x))/d(logits), centred differences: max relative error %.3e"
+                + " (differences under %.0e count as 0)%n",
+                r.logitMaxRelativeError(), GradientChecks.MIN_ABSOLUTE_ERROR);
         System.out.printf(Locale.ROOT, "random projections u^T g(x + t v), %d pairs: max relative error %.3e%n",
                 r.projections(), r.projectionMaxRelativeError());
         return r.dl4jPassed() ? 0 : 1;
