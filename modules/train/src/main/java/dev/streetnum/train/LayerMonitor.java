@@ -98,12 +98,14 @@ public final class LayerMonitor extends BaseTrainingListener {
             return;
         }
         ComputationGraph net = (ComputationGraph) model;
-        for (Map.Entry<String, INDArray> e : activations.entrySet()) {
-            GraphVertex vertex = net.getVertex(e.getKey());
-            if (vertex == null || !vertex.hasLayer()) {
+        // Network order (DL4J's activation map is unordered), so monitor.csv and the plots read top down.
+        for (int index : net.topologicalSortOrder()) {
+            GraphVertex vertex = net.getVertices()[index];
+            INDArray activation = activations.get(vertex.getVertexName());
+            if (activation == null || !vertex.hasLayer()) {
                 continue;
             }
-            INDArray a = e.getValue().castTo(DataType.DOUBLE);
+            INDArray a = activation.castTo(DataType.DOUBLE);
             boolean relu = vertex.getLayer().conf().getLayer() instanceof BaseLayer base
                     && base.getActivationFn() instanceof ActivationReLU;
             double off = Double.NaN;
@@ -113,9 +115,9 @@ public final class LayerMonitor extends BaseTrainingListener {
                 off = 1 - on.meanNumber().doubleValue();
                 dead = unitsNeverOn(on);
             }
-            activationStats.put(e.getKey(), new double[] {a.meanNumber().doubleValue(),
+            activationStats.put(vertex.getVertexName(), new double[] {a.meanNumber().doubleValue(),
                     a.stdNumber().doubleValue(), off, dead});
-            activationSamples.put(e.getKey(), sample(a));
+            activationSamples.put(vertex.getVertexName(), sample(a));
         }
     }
 
