@@ -187,7 +187,8 @@ public final class Trainer {
         run.put("data", Map.of("train", provenance.get("train_data"), "train_images", provenance.get("train_images"),
                 "val", provenance.get("val_data"), "val_images", provenance.get("val_images")));
         run.put("software", Map.of("streetnum", StreetnumVersion.VERSION, "java", System.getProperty("java.version"),
-                "dl4j", versionOf(ComputationGraph.class), "nd4j", versionOf(org.nd4j.linalg.factory.Nd4j.class)));
+                "dl4j", mavenVersion(ComputationGraph.class, "org.deeplearning4j", "deeplearning4j-nn"),
+                "nd4j", mavenVersion(org.nd4j.linalg.factory.Nd4j.class, "org.nd4j", "nd4j-api")));
         run.put("git_commit", provenance.get("git_commit"));
         run.put("backend", provenance.get("backend"));
         run.put("device", provenance.get("device"));
@@ -226,9 +227,19 @@ public final class Trainer {
         }
     }
 
-    private static String versionOf(Class<?> type) {
-        String v = type.getPackage().getImplementationVersion();
-        return v == null ? "unknown" : v;
+    /** A library's version from the pom.properties Maven puts in its jar (its manifest names none). */
+    private static String mavenVersion(Class<?> type, String group, String artifact) {
+        String resource = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+        try (java.io.InputStream in = type.getResourceAsStream(resource)) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private void createRunDir() {
