@@ -192,6 +192,7 @@ public final class Trainer {
         run.put("git_commit", provenance.get("git_commit"));
         run.put("backend", provenance.get("backend"));
         run.put("device", provenance.get("device"));
+        run.put("onednn_layer_helpers", dev.streetnum.model.fast.CpuAcceleration.isEnabled());
         run.put("wall_seconds", wallSeconds);
         run.put("training_seconds", state.trainingMillis() / 1000.0);
         run.put("iterations", state.iteration());
