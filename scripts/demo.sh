@@ -2,13 +2,13 @@
 # The main job, end to end on synthetic Street-View-style data: build, generate, train the `cpu`
 # preset within a time budget, evaluate (coverage at 98% accuracy), serve, transcribe over HTTP.
 #
-#   scripts/demo.sh [--minutes 10] [--work demo-run] [--train 8000] [--val 1000] [--test 2000]
+#   scripts/demo.sh [--minutes 10] [--work demo-run] [--train 20000] [--val 1000] [--test 2000]
 #                   [--port 8089] [--seed 1]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-minutes=10; work=demo-run; ntrain=8000; nval=1000; ntest=2000; port=8089; seed=1
+minutes=10; work=demo-run; ntrain=20000; nval=1000; ntest=2000; port=8089; seed=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --minutes) minutes="$2"; shift 2 ;;
