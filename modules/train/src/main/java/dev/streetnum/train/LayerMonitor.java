@@ -55,6 +55,7 @@ public final class LayerMonitor extends BaseTrainingListener {
     private final Map<String, Double> gradientNorms = new LinkedHashMap<>();
     private final Map<String, double[]> gradientSamples = new LinkedHashMap<>();
     private final Map<String, INDArray> paramsBefore = new LinkedHashMap<>();
+    private final java.util.Set<String> warned = new java.util.HashSet<>();
     private List<LayerStats> last = List.of();
 
     /** @param histograms whether to draw the PNG histograms (tests may skip them) */
@@ -175,10 +176,14 @@ public final class LayerMonitor extends BaseTrainingListener {
                 ratio = now.sub(before).norm2Number().doubleValue() / paramNorm;
             }
             LayerStats s = new LayerStats(armedAt, name, act[0], act[1], act[2], act[3], gradNorm, paramNorm, ratio);
-            if (!"ok".equals(s.updateHealth()) && !"-".equals(s.updateHealth())) {
+            // Warn once per layer and verdict: a decaying learning rate makes "low" expected late in a
+            // run, and monitor.csv keeps every snapshot anyway.
+            if (!"ok".equals(s.updateHealth()) && !"-".equals(s.updateHealth())
+                    && warned.add(name + " " + s.updateHealth())) {
                 LOG.warn(String.format(Locale.ROOT, "layer %s at iteration %d: update/parameter ratio %.2e is %s"
                         + " (healthy is about 1e-2, between %.0e and %.0e)", name, armedAt, ratio,
-                        s.updateHealth(), LayerStats.RATIO_LOW, LayerStats.RATIO_HIGH));
+                        s.updateHealth(), LayerStats.RATIO_LOW, LayerStats.RATIO_HIGH)
+                        + "; later snapshots of this layer are in monitor.csv only");
             }
             rows.add(s);
         }

@@ -93,6 +93,7 @@ final class TrainingLoop {
         double rate = config.learningRate();
         MultiDataSetIterator data = null;
         long firstIteration = iteration;
+        long firstMillis = trainingMillis;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(planned)
                 .startsFrom(iteration, Duration.ZERO).setUnit(" it", 1).showSpeed().build()) {
             while (!stopping(iteration, planned, trainingMillis, sinceBest)) {
@@ -129,7 +130,7 @@ final class TrainingLoop {
                 if (config.timeBudgetMinutes() > 0) {
                     // Under a time budget the run ends on the clock, not after `planned`: project the
                     // iterations the budget allows so the bar's ETA is the real one.
-                    double millisPerIteration = (double) (trainingMillis - intervalMillisBefore)
+                    double millisPerIteration = (double) (trainingMillis - firstMillis)
                             / (iteration - firstIteration);
                     long left = (long) ((config.timeBudgetMinutes() * MILLIS_PER_MINUTE - trainingMillis)
                             / Math.max(1e-9, millisPerIteration));
