@@ -15,6 +15,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -26,7 +30,8 @@ import org.deeplearning4j.util.ModelSerializer;
  * One file a user can copy (DESIGN section 5): a zip holding {@code metadata.json} (the
  * {@link BundleMetadata}, first so a reader can check the format before the weights) and
  * {@code network.zip} (DL4J's ModelSerializer output, with the Adam state only for training
- * checkpoints).
+ * checkpoints). Other entries are attachments other modules derive from the network (the onnx
+ * module's int8 model): kept through load and save, so recalibrating thresholds does not drop them.
  */
 public final class ModelBundle {
 
@@ -39,13 +44,19 @@ public final class ModelBundle {
 
     private final ComputationGraph network;
     private final BundleMetadata metadata;
+    private final Map<String, byte[]> attachments;
 
     public ModelBundle(ComputationGraph network, BundleMetadata metadata) {
+        this(network, metadata, Map.of());
+    }
+
+    private ModelBundle(ComputationGraph network, BundleMetadata metadata, Map<String, byte[]> attachments) {
         if (network == null || metadata == null) {
             throw new IllegalArgumentException("a model bundle needs a network and its metadata");
         }
         this.network = network;
         this.metadata = metadata;
+        this.attachments = Collections.unmodifiableMap(new TreeMap<>(attachments));
     }
 
     public ComputationGraph network() {
@@ -58,7 +69,23 @@ public final class ModelBundle {
 
     /** The same network with other metadata (e.g. after the evaluator calibrated thresholds). */
     public ModelBundle withMetadata(BundleMetadata newMetadata) {
-        return new ModelBundle(network, newMetadata);
+        return new ModelBundle(network, newMetadata, attachments);
+    }
+
+    /** The attachment stored under {@code name}, if the bundle has one. */
+    public Optional<byte[]> attachment(String name) {
+        return Optional.ofNullable(attachments.get(name));
+    }
+
+    /** The same bundle with an attachment added or replaced. */
+    public ModelBundle withAttachment(String name, byte[] content) {
+        if (name == null || name.isBlank() || name.equals(METADATA_ENTRY) || name.equals(NETWORK_ENTRY)
+                || name.contains("/")) {
+            throw new IllegalArgumentException("'" + name + "' cannot name a bundle attachment");
+        }
+        Map<String, byte[]> more = new TreeMap<>(attachments);
+        more.put(name, content.clone());
+        return new ModelBundle(network, metadata, more);
     }
 
     /** Writes without optimiser state (a model to use), atomically. */
@@ -89,6 +116,11 @@ public final class ModelBundle {
                 zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
                 weights.writeTo(zip);
                 zip.closeEntry();
+                for (Map.Entry<String, byte[]> a : attachments.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(a.getKey()));
+                    zip.write(a.getValue());
+                    zip.closeEntry();
+                }
             }
             Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
@@ -125,7 +157,16 @@ public final class ModelBundle {
             } catch (ZipException | RuntimeException e) {
                 throw new DataException(file + ": the network inside the bundle is damaged (" + e.getMessage() + ")", e);
             }
-            return new ModelBundle(network, metadata);
+            Map<String, byte[]> attachments = new TreeMap<>();
+            for (ZipEntry entry : Collections.list(zip.entries())) {
+                if (!entry.isDirectory() && !entry.getName().equals(METADATA_ENTRY)
+                        && !entry.getName().equals(NETWORK_ENTRY)) {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        attachments.put(entry.getName(), in.readAllBytes());
+                    }
+                }
+            }
+            return new ModelBundle(network, metadata, attachments);
         } catch (NoSuchFileException e) {
             throw new DataException("model bundle not found: " + file, e);
         } catch (ZipException e) {

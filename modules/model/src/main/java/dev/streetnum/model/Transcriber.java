@@ -10,21 +10,33 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A model predicts: images (with optional detector boxes) in, {@link Transcription}s out, through the
- * same {@code CropExpander} path the evaluator uses (centre crop, the bundle's PreprocessConfig). Not
- * thread-safe (DL4J networks are not): the service serialises calls through its micro-batcher.
+ * same {@code CropExpander} path the evaluator uses (centre crop, the bundle's PreprocessConfig), and
+ * the forward pass of an {@link InferenceEngine} (DL4J unless another is given). Not thread-safe (DL4J
+ * networks are not): the service serialises calls through its micro-batcher.
  */
 public final class Transcriber {
 
     private final ModelBundle bundle;
+    private final InferenceEngine engine;
     private final CropExpander expander;
 
     public Transcriber(ModelBundle bundle) {
+        this(bundle, new Dl4jEngine(bundle));
+    }
+
+    /** @param engine the forward pass, e.g. ONNX Runtime's; it must run this bundle's network */
+    public Transcriber(ModelBundle bundle, InferenceEngine engine) {
         this.bundle = bundle;
+        this.engine = engine;
         this.expander = new CropExpander(bundle.metadata().preprocess());
     }
 
     public ModelBundle bundle() {
         return bundle;
+    }
+
+    public InferenceEngine engine() {
+        return engine;
     }
 
     /** @param regions one per image; a null entry means the whole image is the region */
@@ -53,8 +65,6 @@ public final class Transcriber {
             throw new IllegalArgumentException("the network takes [mb," + config.channels() + "," + config.crop()
                     + "," + config.crop() + "] input, got " + java.util.Arrays.toString(features.shape()));
         }
-        INDArray input = features.dataType() == bundle.network().params().dataType()
-                ? features : features.castTo(bundle.network().params().dataType());
-        return SequenceDecoder.decode(bundle.network().output(false, input));
+        return SequenceDecoder.decode(engine.output(features));
     }
 }

@@ -1,0 +1,31 @@
+package dev.streetnum.model;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One way to run a bundle's network forward: normalised crops in, the six heads' probabilities out.
+ * DL4J is one ({@link Dl4jEngine}); the onnx module adds ONNX Runtime, float and int8. An engine
+ * carries its own thresholds because an int8 network's probabilities differ from the float one's, so
+ * its 98% threshold is calibrated on its own outputs. Not thread-safe unless an implementation says
+ * so: {@link Transcriber} and the service's micro-batcher call it from one thread.
+ */
+public interface InferenceEngine extends AutoCloseable {
+
+    /** The id answers and reports name the model by. */
+    String modelId();
+
+    /** P(S|x) thresholds calibrated on this engine's outputs, by target accuracy (e.g. "0.98"). */
+    Map<String, Double> thresholds();
+
+    /**
+     * @param features [mb,3,54,54] float, normalised as the bundle says
+     * @return softmax outputs in network order: length [mb,7], digit1..digit5 [mb,10]
+     */
+    INDArray[] output(INDArray features);
+
+    /** Frees native resources; the DL4J engine holds none of its own. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,88 @@
+package dev.streetnum.onnx;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.DataException;
+import dev.streetnum.model.BundleMetadata;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import onnx.Onnx;
+
+/**
+ * The bundle's metadata as an exported model's metadata properties, so another runtime knows what the
+ * model is and how to feed it: model id, preset, preprocessing, normalisation, the calibrated P(S|x)
+ * thresholds, precision. Values are strings (ONNX's rule); maps are JSON.
+ */
+final class OnnxMetadata {
+
+    static final String MODEL_ID = "streetnum.modelId";
+    static final String THRESHOLDS = "streetnum.thresholds";
+    static final String PRECISION = "streetnum.precision";
+    static final String FLOAT = "float32";
+    static final String INT8 = "int8 (QDQ: weights per output channel symmetric int8, activations per tensor uint8)";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Double>> THRESHOLD_MAP = new TypeReference<>() {
+    };
+
+    private OnnxMetadata() {
+    }
+
+    /** The properties of a model exported from {@code bundle}, under its own id and thresholds. */
+    static Map<String, String> properties(BundleMetadata bundle, String modelId, Map<String, Double> thresholds,
+                                          String precision, Map<String, String> more) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(MODEL_ID, modelId);
+        p.put("streetnum.preset", bundle.preset());
+        p.put("streetnum.input", "image [batch,3," + bundle.preprocess().crop() + "," + bundle.preprocess().crop()
+                + "] float: the detector's box expanded by " + bundle.preprocess().expansion() + " in width and height,"
+                + " resized to " + bundle.preprocess().resize() + "x" + bundle.preprocess().resize()
+                + ", centre " + bundle.preprocess().crop() + "x" + bundle.preprocess().crop() + " crop");
+        p.put("streetnum.normalisation", bundle.normalisation() + ": " + CropExpander.NORMALISATION);
+        p.put("streetnum.outputs", "softmax probabilities: length [batch,7] over 0,1,2,3,4,5,>5 digits;"
+                + " digit1..digit5 [batch,10]. P(S|x) = P(length=n) * prod_{i<=n} P(digit_i = s_i)");
+        p.put(THRESHOLDS, json(new TreeMap<>(thresholds)));
+        p.put("streetnum.preprocess", json(bundle.preprocess()));
+        p.put(PRECISION, precision);
+        p.put("streetnum.softwareVersion", bundle.softwareVersion());
+        p.putAll(more);
+        return p;
+    }
+
+    static Map<String, String> properties(Onnx.ModelProto model) {
+        Map<String, String> p = new LinkedHashMap<>();
+        model.getMetadataPropsList().forEach(e -> p.put(e.getKey(), e.getValue()));
+        return p;
+    }
+
+    /** The thresholds property; absent means none calibrated yet. */
+    static Map<String, Double> thresholds(Map<String, String> properties) {
+        String value = properties.get(THRESHOLDS);
+        if (value == null) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(value, THRESHOLD_MAP);
+        } catch (JsonProcessingException e) {
+            throw new DataException("the ONNX model's " + THRESHOLDS + " property is not a JSON map of numbers: " + value, e);
+        }
+    }
+
+    /** The same model with its metadata properties replaced by {@code properties}. */
+    static Onnx.ModelProto withProperties(Onnx.ModelProto model, Map<String, String> properties) {
+        Onnx.ModelProto.Builder b = model.toBuilder().clearMetadataProps();
+        properties.forEach((k, v) -> b.addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return b.build();
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value + " as JSON", e);
+        }
+    }
+}
