@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
                 dev.streetnum.train.bench.BenchCommand.class,
                 dev.streetnum.model.ModelInfoCommand.class,
                 dev.streetnum.model.GradcheckCommand.class,
+                dev.streetnum.onnx.ExportOnnxCommand.class,
+                dev.streetnum.onnx.QuantizeCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

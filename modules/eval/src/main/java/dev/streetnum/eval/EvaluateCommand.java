@@ -1,8 +1,9 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.AnnotatedDataset;
-import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.onnx.Engine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -55,6 +56,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
+            description = "dl4j, onnx (the float export in ONNX Runtime) or onnx-int8 (the bundle's int8 model; its"
+                    + " thresholds are its own) (default: ${DEFAULT-VALUE}).")
+    Engine engine;
+
     @Option(names = "--skip-bad-rows", description = "Skip malformed CSV rows (counted) instead of stopping.")
     boolean skipBadRows;
 
@@ -67,7 +73,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         AnnotatedDataset validationSet = validation == null ? null : load(validation);
         AnnotatedDataset trainSet = train == null ? null : load(train);
 
-        CoverageReport report = new Evaluator(config).evaluate(bundle, testSet, validationSet, trainSet);
+        CoverageReport report;
+        try (InferenceEngine network = engine.open(bundle)) {
+            report = new Evaluator(config).evaluate(bundle, network, testSet, validationSet, trainSet);
+        }
         new ReportWriter(Evaluator.seenFraction(bundle.metadata().preprocess())).write(report, out);
 
         PrintWriter stdout = spec.commandLine().getOut();
@@ -126,20 +135,23 @@ public final class EvaluateCommand implements Callable<Integer> {
             stderr.println("warning: thresholds chosen on the test set (no --val): the service will be less"
                     + " accurate than the report says");
         }
-        BundleMetadata updated = bundle.metadata();
+        Map<String, Double> reached = new TreeMap<>();
         for (Map.Entry<String, Double> e : calibration.thresholds().entrySet()) {
             if (Double.isFinite(e.getValue())) {
-                updated = updated.withThreshold(e.getKey(), e.getValue());
+                reached.put(e.getKey(), e.getValue());
             } else {
                 // Keep whatever was there: no threshold reaches this accuracy on this data.
                 stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
                         e.getKey(), calibration.chosenOn());
             }
         }
-        updated = updated.withProvenance(Map.of("thresholdsCalibratedOn", report.validation() != null
-                ? report.validation().identity() : report.test().identity()));
-        bundle.withMetadata(updated).save(model);
-        Map<String, Double> thresholds = new TreeMap<>(updated.thresholds());
-        stdout.println("thresholds stored in " + model + ": " + thresholds);
+        String calibratedOn = report.validation() != null ? report.validation().identity() : report.test().identity();
+        // Each engine keeps the thresholds calibrated on its own outputs (the int8 model in its own metadata).
+        ModelBundle updated = engine.withThresholds(bundle, reached, calibratedOn);
+        updated.save(model);
+        try (InferenceEngine network = engine.open(updated)) {
+            stdout.println("thresholds stored in " + model + " for the " + engine + " engine: "
+                    + new TreeMap<>(network.thresholds()));
+        }
     }
 }

@@ -8,6 +8,8 @@ import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetnumVersion;
+import dev.streetnum.model.Dl4jEngine;
+import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.Transcriber;
@@ -49,13 +51,22 @@ public final class Evaluator {
      */
     public CoverageReport evaluate(ModelBundle bundle, AnnotatedDataset test, AnnotatedDataset validation,
                                    AnnotatedDataset train) {
-        Transcriber transcriber = new Transcriber(bundle);
+        return evaluate(bundle, new Dl4jEngine(bundle), test, validation, train);
+    }
+
+    /**
+     * The same on another engine (e.g. the bundle's int8 model in ONNX Runtime), so one report format
+     * compares engines; the report names the engine's model id.
+     */
+    public CoverageReport evaluate(ModelBundle bundle, InferenceEngine engine, AnnotatedDataset test,
+                                   AnnotatedDataset validation, AnnotatedDataset train) {
+        Transcriber transcriber = new Transcriber(bundle, engine);
         Map<Prediction, AnnotatedImage> testImages = new IdentityHashMap<>();
         EvaluatedSet testSet = transcribe(transcriber, "test", test, testImages);
         EvaluatedSet validationSet = validation == null ? null
                 : transcribe(transcriber, "validation", validation, new IdentityHashMap<>());
         EvaluatedSet trainSet = train == null ? null : transcribe(transcriber, "train", train, new IdentityHashMap<>());
-        CoverageReport report = CoverageReport.of(StreetnumVersion.VERSION, bundle.metadata().modelId(),
+        CoverageReport report = CoverageReport.of(StreetnumVersion.VERSION, engine.modelId(),
                 config.targetAccuracy(), testSet, validationSet, trainSet);
 
         CropExpander expander = new CropExpander(bundle.metadata().preprocess());

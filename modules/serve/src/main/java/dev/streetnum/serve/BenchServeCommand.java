@@ -1,6 +1,8 @@
 package dev.streetnum.serve;
 
 import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.CropExpander;
+import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.Transcriber;
 import io.javalin.Javalin;
@@ -31,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import me.tongfei.progressbar.ProgressBar;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,15 +42,21 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code streetnum bench-serve}: throughput and latency of the service over loopback HTTP at several
- * concurrencies, beside the raw batched throughput of the model alone. A measurement, not a test.
+ * {@code streetnum bench-serve}: the network's forward pass alone at batch 1 and 64 on the chosen
+ * engine, the raw batched throughput of the model with preprocessing, and the service's throughput and
+ * latency over loopback HTTP at several concurrencies. A measurement, not a test.
  */
 @Command(name = "bench-serve", mixinStandardHelpOptions = true,
-        description = "Measures the service's throughput and p50/p99 latency at several concurrencies.")
+        description = {"Measures an engine: the network alone at batch 1 and 64 (images/s, like bench), then the service's"
+                + " throughput and p50/p99 latency at several concurrencies."})
 public final class BenchServeCommand implements Callable<Integer> {
 
     /** Passes of the model alone before its throughput is timed. */
     private static final int WARM_UP_BATCHES = 5;
+    /** The network-alone batch sizes: one request at a time, and a full micro-batch (as {@code bench}). */
+    private static final int[] NETWORK_BATCHES = {1, 64};
+    /** A timed network phase runs at least this many passes even when one outlasts --seconds. */
+    private static final int MIN_TIMED_PASSES = 2;
 
     @Spec
     CommandSpec spec;
@@ -70,6 +80,10 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--max-delay-ms", defaultValue = "" + ServeConfig.DEFAULT_MAX_DELAY_MS, description = "default ${DEFAULT-VALUE}")
     int maxDelayMs;
 
+    @Option(names = "--seconds", defaultValue = "10",
+            description = "timed seconds for each network-alone figure, after warm-up (default ${DEFAULT-VALUE}; 0 skips them)")
+    double seconds;
+
     @Override
     public Integer call() throws Exception {
         if (requests < 1) {
@@ -78,14 +92,22 @@ public final class BenchServeCommand implements Callable<Integer> {
         byte[] body = image == null ? generatedImage() : Files.readAllBytes(image);
         String type = body[0] == (byte) 0x89 ? RequestReader.PNG : RequestReader.JPEG;
         ModelBundle model = bundle.load();
+        InferenceEngine network = bundle.open(model);
         double threshold = bundle.threshold.value == null && bundle.threshold.targetAccuracy == null
-                ? 0 : bundle.threshold(model); // the threshold does not change the work done
-        ServeConfig config = ServeConfig.defaults(model.metadata().modelId(), threshold).withBatching(maxBatch, maxDelayMs);
-        Transcriber transcriber = new Transcriber(model);
+                ? 0 : bundle.threshold(network); // the threshold does not change the work done
+        ServeConfig config = ServeConfig.defaults(network.modelId(), threshold).withBatching(maxBatch, maxDelayMs);
+        Transcriber transcriber = new Transcriber(model, network);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("model %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",
-                config.modelId(), body.length, requests, maxBatch, maxDelayMs);
+        out.printf("model %s, engine %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",
+                config.modelId(), bundle.engine, body.length, requests, maxBatch, maxDelayMs);
         out.printf("%-22s %12s %10s %10s%n", "load", "images/s", "p50 ms", "p99 ms");
+        if (seconds > 0) {
+            for (int batch : NETWORK_BATCHES) {
+                out.printf("%-22s %12.1f %10s %10s%n", "network alone, batch " + batch,
+                        networkThroughput(network, model, body, batch), "-", "-");
+                out.flush();
+            }
+        }
 
         double raw = rawThroughput(transcriber, body);
         out.printf("%-22s %12.1f %10s %10s%n", "model alone, batch " + maxBatch, raw, "-", "-");
@@ -107,6 +129,34 @@ public final class BenchServeCommand implements Callable<Integer> {
     }
 
     private record Level(double throughput, double p50, double p99) {
+    }
+
+    /** Forward passes only, on the bench image's preprocessed crop repeated: what {@code bench} times. */
+    private double networkThroughput(InferenceEngine network, ModelBundle model, byte[] body, int batch) {
+        CropExpander expander = new CropExpander(model.metadata().preprocess());
+        float[] crop = new float[expander.inputSize()];
+        try (Mat decoded = ImageDecoder.decode(body, "bench image")) {
+            expander.preprocess(decoded, null, null, crop, 0);
+        }
+        float[] input = new float[batch * crop.length];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(crop, 0, input, i * crop.length, crop.length);
+        }
+        int side = model.metadata().preprocess().crop();
+        INDArray features = Nd4j.create(input, new long[] {batch, model.metadata().preprocess().channels(), side, side});
+        for (int i = 0; i < WARM_UP_BATCHES; i++) {
+            network.output(features);
+        }
+        long budget = (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        long elapsed;
+        int passes = 0;
+        do {
+            network.output(features);
+            passes++;
+            elapsed = System.nanoTime() - start;
+        } while (elapsed < budget || passes < MIN_TIMED_PASSES);
+        return passes * (double) batch / (elapsed / 1e9);
     }
 
     private double rawThroughput(Transcriber transcriber, byte[] body) {

@@ -1,11 +1,13 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.onnx.Engine;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** The model and threshold options shared by {@code serve}, {@code transcribe} and {@code bench-serve}. */
+/** The model, engine and threshold options shared by {@code serve}, {@code transcribe} and {@code bench-serve}. */
 final class BundleOptions {
 
     /** The shipped pretrained bundle; scripts/streetnum sets STREETNUM_HOME to the checkout. */
@@ -14,6 +16,11 @@ final class BundleOptions {
     @Option(names = "--model", paramLabel = "BUNDLE", defaultValue = SHIPPED_MODEL,
             description = "the model bundle file (default: the shipped models/streetnum-cpu.bundle)")
     Path model;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
+            description = "dl4j, onnx (the float export in ONNX Runtime) or onnx-int8 (the bundle's int8 model,"
+                    + " from streetnum quantize; its own threshold) (default: ${DEFAULT-VALUE})")
+    Engine engine;
 
     @ArgGroup(exclusive = true)
     ThresholdChoice threshold = new ThresholdChoice();
@@ -32,7 +39,13 @@ final class BundleOptions {
         return ModelBundle.load(model);
     }
 
-    double threshold(ModelBundle bundle) {
-        return ServingThreshold.resolve(bundle.metadata(), threshold.value, threshold.targetAccuracy);
+    /** The bundle's network on the chosen engine. */
+    InferenceEngine open(ModelBundle bundle) {
+        return engine.open(bundle);
+    }
+
+    /** The threshold given, or the one calibrated on this engine's outputs for the target accuracy. */
+    double threshold(InferenceEngine model) {
+        return ServingThreshold.resolve(model.modelId(), model.thresholds(), threshold.value, threshold.targetAccuracy);
     }
 }

@@ -2,6 +2,7 @@ package dev.streetnum.serve;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
+import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.Transcriber;
 import io.javalin.Javalin;
@@ -55,16 +56,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ModelBundle model = bundle.load();
-        ServeConfig config = ServeConfig.defaults(model.metadata().modelId(), bundle.threshold(model))
+        InferenceEngine network = bundle.open(model);
+        ServeConfig config = ServeConfig.defaults(network.modelId(), bundle.threshold(network))
                 .withBatching(maxBatch, maxDelayMs)
                 .withLimits(queue, timeoutMs, ServeConfig.DEFAULT_MAX_BODY_BYTES, ServeConfig.DEFAULT_MAX_PIXELS);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Transcriber transcriber = new Transcriber(model);
+        Transcriber transcriber = new Transcriber(model, network);
         warmUp(transcriber);
         TranscriptionEngine engine = new TranscriptionEngine(transcriber::transcribe, config, registry);
         Javalin app = TranscriptionApp.create(engine, registry).start(host, port);
-        LOG.info("serving model {} at threshold {} on http://{}:{}/", config.modelId(), config.threshold(), host,
-                app.port());
+        LOG.info("serving model {} ({} engine) at threshold {} on http://{}:{}/", config.modelId(), bundle.engine,
+                config.threshold(), host, app.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.stop(); // answers requests in flight, then closes the engine

@@ -21,6 +21,16 @@ public final class ServingThreshold {
      * @throws IllegalArgumentException when both are given, or the bundle has no threshold for the target
      */
     public static double resolve(BundleMetadata metadata, Double threshold, Double targetAccuracy) {
+        return resolve(metadata.modelId(), metadata.thresholds(), threshold, targetAccuracy);
+    }
+
+    /**
+     * The same for an inference engine's own thresholds (an int8 model's are calibrated on its outputs).
+     *
+     * @param calibrated the model's thresholds by target accuracy
+     */
+    public static double resolve(String modelId, Map<String, Double> calibrated, Double threshold,
+                                 Double targetAccuracy) {
         if (threshold != null && targetAccuracy != null) {
             throw new IllegalArgumentException("give --threshold or --target-accuracy, not both");
         }
@@ -31,7 +41,7 @@ public final class ServingThreshold {
             return threshold;
         }
         double target = targetAccuracy == null ? DEFAULT_TARGET_ACCURACY : targetAccuracy;
-        Map<String, Double> calibrated = metadata.thresholds() == null ? Map.of() : metadata.thresholds();
+        calibrated = calibrated == null ? Map.of() : calibrated;
         for (Map.Entry<String, Double> e : calibrated.entrySet()) {
             try {
                 if (Math.abs(Double.parseDouble(e.getKey()) - target) < SAME_ACCURACY) {
@@ -41,7 +51,7 @@ public final class ServingThreshold {
                 // not an accuracy key; the error below lists what there is
             }
         }
-        throw new IllegalArgumentException("model " + metadata.modelId() + " has no threshold calibrated for "
+        throw new IllegalArgumentException("model " + modelId + " has no threshold calibrated for "
                 + target + " accuracy (it has " + (calibrated.isEmpty() ? "none" : new TreeMap<>(calibrated))
                 + "): run the evaluator to calibrate one, or give --threshold");
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.Transcriber;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,10 +45,11 @@ public final class TranscribeCommand implements Callable<Integer> {
     public Integer call() {
         Box region = box == null ? null : Box.parse(box);
         ModelBundle model = bundle.load();
-        ServeConfig config = ServeConfig.defaults(model.metadata().modelId(), bundle.threshold(model));
+        InferenceEngine network = bundle.open(model);
+        ServeConfig config = ServeConfig.defaults(network.modelId(), bundle.threshold(network));
         ObjectMapper json = new ObjectMapper();
         PrintWriter out = spec.commandLine().getOut();
-        try (TranscriptionEngine engine = new TranscriptionEngine(new Transcriber(model)::transcribe, config,
+        try (TranscriptionEngine engine = new TranscriptionEngine(new Transcriber(model, network)::transcribe, config,
                 new SimpleMeterRegistry())) {
             for (int from = 0; from < images.size(); from += config.maxImagesPerCall()) {
                 List<Path> chunk = images.subList(from, Math.min(images.size(), from + config.maxImagesPerCall()));
