@@ -11,10 +11,13 @@ import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.StreetNumberIterator;
 import dev.streetnum.data.TestData;
+import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TestBundles;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
+import dev.streetnum.onnx.Engine;
+import dev.streetnum.onnx.QuantizeCommand;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -138,6 +141,48 @@ class EvaluateEndToEndTest {
         JsonNode best98 = json.get("test").get("bestCoverage").get("0.98");
         assertEquals(best98.get("coverage").asDouble(), score.coverageAt98(), 1e-12);
         assertEquals(best98.get("threshold").asDouble(), score.thresholdAt98(), 1e-5);
+    }
+
+    @Test
+    void onnxEnginesAreEvaluatedAndInt8KeepsItsOwnThresholds(@TempDir Path dir) throws Exception {
+        Path bundleFile = dir.resolve("tiny.bundle");
+        trained.save(bundleFile);
+        CommandLine quantize = new CommandLine(new QuantizeCommand());
+        quantize.setOut(new PrintWriter(new StringWriter()));
+        assertEquals(0, quantize.execute("--model", bundleFile.toString(), "--calibration", train.toString()));
+
+        // The float export answers as DL4J does, image by image.
+        StringWriter stdout = new StringWriter();
+        assertEquals(0, evaluate(stdout, "--model", bundleFile.toString(), "--data", test.toString(),
+                "--out", dir.resolve("dl4j").toString()), stdout.toString());
+        assertEquals(0, evaluate(stdout, "--model", bundleFile.toString(), "--engine", "onnx", "--data",
+                test.toString(), "--out", dir.resolve("onnx").toString()), stdout.toString());
+        List<CSVRecord> dl4j = readCsv(dir.resolve("dl4j").resolve(ReportWriter.PREDICTIONS_CSV));
+        List<CSVRecord> onnx = readCsv(dir.resolve("onnx").resolve(ReportWriter.PREDICTIONS_CSV));
+        assertEquals(TEST_IMAGES, onnx.size());
+        for (int i = 0; i < dl4j.size(); i++) {
+            assertEquals(dl4j.get(i).get("answer"), onnx.get(i).get("answer"), "row " + i);
+            assertEquals(Double.parseDouble(dl4j.get(i).get("confidence")),
+                    Double.parseDouble(onnx.get(i).get("confidence")), 1e-4, "row " + i);
+        }
+
+        // The int8 model is reported under its own id and its thresholds go into it, not the float ones.
+        Path out = dir.resolve("int8");
+        assertEquals(0, evaluate(stdout, "--model", bundleFile.toString(), "--engine", "onnx-int8", "--data",
+                test.toString(), "--val", validation.toString(), "--out", out.toString(), "--write-threshold"),
+                stdout.toString());
+        JsonNode json = ReportFolderCheck.check(out, TEST_IMAGES);
+        assertEquals(trained.metadata().modelId() + "-int8", json.get("modelId").asText());
+        ModelBundle reloaded = ModelBundle.load(bundleFile);
+        assertEquals(trained.metadata().thresholds(), reloaded.metadata().thresholds());
+        try (InferenceEngine int8 = Engine.ONNX_INT8.open(reloaded)) {
+            json.get("calibration").get("thresholds").fields().forEachRemaining(e -> {
+                if (!e.getValue().isNull()) {
+                    assertEquals(e.getValue().asDouble(), int8.thresholds().get(e.getKey()), 0, "threshold " + e.getKey());
+                }
+            });
+            assertTrue(int8.thresholds().containsKey("0.98"), int8.thresholds().toString());
+        }
     }
 
     @Test

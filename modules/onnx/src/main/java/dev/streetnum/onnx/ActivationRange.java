@@ -45,7 +45,8 @@ final class ActivationRange {
         }
         float[] sorted = Arrays.copyOf(samples, count);
         Arrays.sort(sorted);
-        int rank = (int) Math.ceil(percent / 100 * count);
+        // percent * count / 100, not percent / 100 * count: 99.9 / 100 * 1000 is 999.0000000000001.
+        int rank = (int) Math.ceil(percent * count / 100);
         return sorted[Math.max(0, Math.min(count - 1, rank - 1))];
     }
 

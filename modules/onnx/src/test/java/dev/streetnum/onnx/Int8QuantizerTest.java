@@ -1,13 +1,22 @@
 package dev.streetnum.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.DataException;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.TestData;
 import dev.streetnum.model.Dl4jEngine;
+import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.SequenceDecoder;
+import dev.streetnum.model.TestBundles;
+import dev.streetnum.model.Transcription;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,30 +26,124 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+/** The int8 model: its arithmetic against hand computations, ONNX Runtime's fusion, and its answers. */
 class Int8QuantizerTest {
 
     @TempDir
     static Path dir;
     static INDArray crops;
+    static ModelBundle shipped;
+    static Onnx.ModelProto shippedInt8;
 
     @BeforeAll
-    static void crops() {
-        Path data = TestData.generatedSet(dir.resolve("generated"), 24, 11);
+    static void quantizeTheShippedModel() {
+        Path data = TestData.generatedSet(dir.resolve("generated"), 32, 11);
         crops = CentreCrops.of(AnnotatedDataset.load(data, false).images(), PreprocessConfig.DEFAULT);
+        shipped = ModelBundle.load(OnnxExportTest.SHIPPED);
+        shippedInt8 = new Int8Quantizer(99.99).quantize(shipped, List.of(crops).iterator(), 32, "generated", n -> { });
     }
 
     @Test
-    void shippedModelFuses() {
-        ModelBundle shipped = ModelBundle.load(OnnxExportTest.SHIPPED);
-        Onnx.ModelProto int8 = new Int8Quantizer(99.99).quantize(shipped, List.of(crops).iterator(), 24, "generated", n -> { });
-        List<String> ops = OnnxEngine.optimizedOperators(int8, dir);
-        System.out.println(Int8Quantizer.operatorCounts(ops));
+    void onnxRuntimeRunsIntegerKernelsForEveryConvolutionAndTheDenseLayer() {
+        Map<String, Integer> ops = Int8Quantizer.operatorCounts(OnnxEngine.optimizedOperators(shippedInt8, dir));
+        assertEquals(4, ops.get("QLinearConv"), ops.toString());
+        assertEquals(1, ops.get("QGemm"), ops.toString());
+        assertFalse(ops.containsKey("Conv"), "no float convolution is left: " + ops);
+        assertEquals(1, ops.get("QuantizeLinear"), "only the input is quantized: " + ops);
+        assertEquals(1, ops.get("DequantizeLinear"), "only the heads' input is dequantized: " + ops);
+        assertEquals(1, ops.get("Gemm"), "the heads stay float: " + ops);
+    }
+
+    @Test
+    void int8AnswersAreTheFloatAnswersOnGeneratedCrops() {
         INDArray[] expected = new Dl4jEngine(shipped).output(crops);
-        try (OnnxEngine engine = new OnnxEngine(int8)) {
-            INDArray[] actual = engine.output(crops);
-            for (int h = 0; h < expected.length; h++) {
-                System.out.println("head " + h + " max diff " + expected[h].sub(actual[h]).amaxNumber());
-            }
+        INDArray[] actual;
+        try (OnnxEngine engine = new OnnxEngine(shippedInt8)) {
+            actual = engine.output(crops);
+            assertEquals(shipped.metadata().modelId() + Int8Quantizer.MODEL_ID_SUFFIX, engine.modelId());
         }
+        double worst = 0;
+        for (int h = 0; h < expected.length; h++) {
+            worst = Math.max(worst, expected[h].sub(actual[h]).amaxNumber().doubleValue());
+        }
+        // Measured: 0.04 at most; a wrong scale or layout gives differences near 1.
+        assertTrue(worst < 0.1, "int8 probabilities differ from float by up to " + worst);
+        List<Transcription> floatAnswers = SequenceDecoder.decode(expected);
+        List<Transcription> int8Answers = SequenceDecoder.decode(actual);
+        int same = 0;
+        for (int i = 0; i < floatAnswers.size(); i++) {
+            same += floatAnswers.get(i).candidate().equals(int8Answers.get(i).candidate()) ? 1 : 0;
+        }
+        assertTrue(same >= floatAnswers.size() - 1, same + " of " + floatAnswers.size() + " answers agree");
+    }
+
+    @Test
+    void weightsAreSymmetricInt8PerOutputChannel() {
+        // Channel 0: max |w| = 2.54 -> scale 0.02, codes w / 0.02; channel 1 all zero -> scale 1, codes 0.
+        float[] w = {2.54f, -1.0f, 0.3f, 0f, 0f, 0f};
+        Int8Quantizer.QuantizedWeights q = Int8Quantizer.QuantizedWeights.of(w, 2);
+        assertEquals(0.02f, q.scales()[0], 1e-7);
+        assertEquals(1f, q.scales()[1]);
+        assertArrayEquals(new byte[] {127, -50, 15, 0, 0, 0}, q.codes());
+    }
+
+    @Test
+    void activationParametersFromARange() {
+        // [-1, 3]: scale 4/255, zero point round(1 / (4/255)) = round(63.75) = 64.
+        ActivationRange.QuantParams signed = ActivationRange.uint8(-1, 3);
+        assertEquals(4 / 255.0, signed.scale(), 1e-7);
+        assertEquals(64, signed.zeroPoint());
+        // A ReLU output's range starts at 0 even when its low percentile is above it.
+        ActivationRange.QuantParams relu = ActivationRange.uint8(0.5, 2);
+        assertEquals(2 / 255.0, relu.scale(), 1e-7);
+        assertEquals(0, relu.zeroPoint());
+    }
+
+    @Test
+    void percentilesOfAStridedSample() {
+        // 4,000,000 expected values keep every 2nd: of 0..1999 the even ones, whatever the chunking.
+        ActivationRange range = new ActivationRange(2L * ActivationRange.MAX_SAMPLES);
+        float[] values = new float[2000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i;
+        }
+        range.add(FloatBuffer.wrap(values, 0, 777));
+        range.add(FloatBuffer.wrap(values, 777, 2000 - 777).slice());
+        assertEquals(1000, range.sampleCount());
+        // Nearest rank over 0, 2, ..., 1998: the 999th value is 1996, the 1st is 0, the 500th is 998.
+        assertEquals(1996, range.percentile(99.9));
+        assertEquals(0, range.percentile(0.01));
+        assertEquals(998, range.percentile(50));
+    }
+
+    @Test
+    void thresholdsCalibratedForInt8GoIntoTheInt8ModelAndSurviveSaving(@TempDir Path tmp) {
+        ModelBundle tiny = TestBundles.tiny(2);
+        Onnx.ModelProto int8 = new Int8Quantizer(99.9).quantize(tiny, List.of(crops).iterator(), 32, "generated", n -> { });
+        ModelBundle withInt8 = Int8Quantizer.attach(tiny, int8);
+        ModelBundle calibrated = Engine.ONNX_INT8.withThresholds(withInt8, Map.of("0.98", 0.93), "val");
+        Path file = tmp.resolve("tiny.bundle");
+        calibrated.save(file);
+        ModelBundle reloaded = ModelBundle.load(file);
+        try (InferenceEngine engine = Engine.ONNX_INT8.open(reloaded)) {
+            assertEquals(Map.of("0.98", 0.93), engine.thresholds());
+            assertEquals("tiny-test-2-int8", engine.modelId());
+        }
+        assertEquals(Map.of(), reloaded.metadata().thresholds(), "the float thresholds are not touched");
+        // Recalibrating the float model keeps the int8 one (and its threshold) in the bundle.
+        ModelBundle floatCalibrated = Engine.DL4J.withThresholds(reloaded, Map.of("0.98", 0.5), "val");
+        assertEquals(0.5, floatCalibrated.metadata().thresholds().get("0.98"));
+        try (InferenceEngine engine = Engine.ONNX_INT8.open(floatCalibrated)) {
+            assertEquals(0.93, engine.thresholds().get("0.98"));
+        }
+    }
+
+    @Test
+    void aBundleWithoutAnInt8ModelSaysHowToMakeOne() {
+        DataException e = assertThrows(DataException.class, () -> Engine.ONNX_INT8.open(TestBundles.tiny(1)));
+        assertTrue(e.getMessage().contains("streetnum quantize"), e.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Engine.parse("tensorrt"));
+        assertTrue(bad.getMessage().contains("onnx-int8"), bad.getMessage());
+        assertEquals(Engine.ONNX_INT8, Engine.parse("ONNX-int8"));
     }
 }
