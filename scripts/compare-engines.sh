@@ -7,7 +7,8 @@
 #   scripts/compare-engines.sh [BUNDLE=models/streetnum-cpu.bundle] [SVHN_DIR=../shared/svhn-real/train] [OUT=compare-engines]
 #
 # Splits SVHN_DIR by datasets/svhn-real-split.csv (train_1..3000 train, 3001..3500 val, 3501..4000
-# test). The bundle's own (float) thresholds are left as they are.
+# test). The bundle's own (float) thresholds are left as they are. CALIBRATION_LIMIT (default 3000:
+# the whole train split) caps the calibration images.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bundle="${1:-$here/models/streetnum-cpu.bundle}"
@@ -18,7 +19,7 @@ out="${3:-compare-engines}"
 mkdir -p "$out"
 "$here/scripts/split-svhn-real.sh" "$svhn" "$out/split" >/dev/null
 echo "== quantize on the real train split (calibration only; never val or test)"
-"$here/scripts/streetnum" quantize --model "$bundle" --calibration "$out/split/train" --limit 3000
+"$here/scripts/streetnum" quantize --model "$bundle" --calibration "$out/split/train" --limit "${CALIBRATION_LIMIT:-3000}"
 printf '%-10s %-28s %-20s %-34s %s\n' engine model "sequence accuracy" "coverage at 98% (threshold from val)" "accuracy there" > "$out/table.txt"
 for engine in dl4j onnx onnx-int8; do
   echo "== evaluate $engine"

@@ -57,6 +57,19 @@ class ModelBundleTest {
     }
 
     @Test
+    void attachmentsSurviveSavingAndNewMetadata() {
+        byte[] int8 = {1, 2, 3, -4};
+        ModelBundle bundle = TestBundles.tiny(2).withAttachment("int8.onnx", int8);
+        Path file = dir.resolve("attached.bundle");
+        bundle.withMetadata(bundle.metadata().withThreshold("0.98", 0.6)).save(file);
+        ModelBundle reloaded = ModelBundle.load(file);
+        assertArrayEquals(int8, reloaded.attachment("int8.onnx").orElseThrow());
+        assertEquals(0.6, reloaded.metadata().thresholds().get("0.98"));
+        assertTrue(reloaded.attachment("other").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> bundle.withAttachment(ModelBundle.NETWORK_ENTRY, int8));
+    }
+
+    @Test
     void checkpointCarriesTheOptimiserState() throws IOException {
         ModelBundle bundle = TestBundles.tiny(3);
         bundle.network().fit(SequenceBatch.of(input(2), java.util.List.of("1", "22", "333")));

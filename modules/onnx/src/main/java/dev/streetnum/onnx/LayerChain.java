@@ -11,7 +11,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -27,6 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A bundle's network read out of DL4J as the chain of layers ONNX expresses: convolutions, max-pools,
  * dense layers (each with its ReLU or none), then the softmax heads, which all read the last layer.
+ * Batch norm is folded into the layer before it, and a separate ReLU layer joins the layer before it.
  * Weights are copied into ONNX's layouts here, once: convolution weights stay [out,in,kh,kw] (DL4J's
  * layout is ONNX's), dense and head weights go from DL4J's [in,out] to [out,in] for Gemm with
  * transB=1, and "same" padding becomes explicit pads computed by DL4J's rule.
@@ -143,6 +146,15 @@ record LayerChain(int channels, int side, List<Layer> body, Heads heads) {
                         floats(network.getLayer(name).getParam("b")), relu(name, dense), spatial));
                 spatial = false;
                 depth = out;
+            } else if (layer instanceof BatchNormalization norm) {
+                body.set(body.size() - 1, folded(network, name, norm, lastLinear(body, name)));
+            } else if (layer instanceof ActivationLayer activation) {
+                Layer last = lastLinear(body, name);
+                if (activation.getActivationFn() instanceof ActivationReLU) {
+                    body.set(body.size() - 1, withRelu(last));
+                } else if (!(activation.getActivationFn() instanceof ActivationIdentity)) {
+                    throw unsupported(name, "activation " + activation.getActivationFn());
+                }
             } else {
                 throw unsupported(name, layer.getClass().getSimpleName());
             }
@@ -152,6 +164,76 @@ record LayerChain(int channels, int side, List<Layer> body, Heads heads) {
             throw new IllegalArgumentException("ONNX export needs a dense layer before the heads");
         }
         return new LayerChain(channels, side, body, heads(network, outputs, previous, depth));
+    }
+
+    /** The convolution or dense layer a batch norm or activation layer follows, still without its ReLU. */
+    private static Layer lastLinear(List<Layer> body, String name) {
+        Layer last = body.isEmpty() ? null : body.get(body.size() - 1);
+        if (last instanceof Conv c && !c.relu() || last instanceof Dense d && !d.relu()) {
+            return last;
+        }
+        throw unsupported(name, "a batch norm or activation layer that does not follow a convolution or dense"
+                + " layer without activation");
+    }
+
+    private static Layer withRelu(Layer layer) {
+        if (layer instanceof Conv c) {
+            return new Conv(c.name(), c.out(), c.in(), c.kernelH(), c.kernelW(), c.weights(), c.bias(), c.strides(),
+                    c.pads(), true);
+        }
+        Dense d = (Dense) layer;
+        return new Dense(d.name(), d.out(), d.in(), d.weights(), d.bias(), true, d.flattenFirst());
+    }
+
+    /**
+     * Inference batch norm is a per-channel affine map, y = gamma (x - mean) / sqrt(var + eps) + beta, so
+     * it folds into the layer before it: each output channel's weights times k = gamma / sqrt(var + eps),
+     * its bias (b - mean) k + beta. DL4J stores log10 of the standard deviation sqrt(var) by default
+     * (useLogStd), the variance itself otherwise.
+     */
+    private static Layer folded(ComputationGraph network, String name, BatchNormalization norm, Layer layer) {
+        org.deeplearning4j.nn.api.Layer params = network.getLayer(name);
+        float[] mean = floats(params.getParam("mean"));
+        float[] variance;
+        if (norm.isUseLogStd()) {
+            float[] log10Std = floats(params.getParam("log10stdev"));
+            variance = new float[log10Std.length];
+            for (int c = 0; c < variance.length; c++) {
+                double std = Math.pow(10, log10Std[c]);
+                variance[c] = (float) (std * std);
+            }
+        } else {
+            variance = floats(params.getParam("var"));
+        }
+        int channels = mean.length;
+        float[] gamma = new float[channels];
+        float[] beta = new float[channels];
+        if (norm.isLockGammaBeta()) {
+            Arrays.fill(gamma, (float) norm.getGamma());
+            Arrays.fill(beta, (float) norm.getBeta());
+        } else {
+            gamma = floats(params.getParam("gamma"));
+            beta = floats(params.getParam("beta"));
+        }
+        float[] weights = layer instanceof Conv c ? c.weights().clone() : ((Dense) layer).weights().clone();
+        float[] bias = layer instanceof Conv c ? c.bias().clone() : ((Dense) layer).bias().clone();
+        if (bias.length != channels) {
+            throw new IllegalArgumentException("batch norm " + name + " has " + channels + " channels, the layer before it "
+                    + bias.length);
+        }
+        int per = weights.length / channels;
+        for (int c = 0; c < channels; c++) {
+            double k = gamma[c] / Math.sqrt(variance[c] + norm.getEps());
+            for (int i = c * per; i < (c + 1) * per; i++) {
+                weights[i] = (float) (weights[i] * k);
+            }
+            bias[c] = (float) ((bias[c] - mean[c]) * k + beta[c]);
+        }
+        if (layer instanceof Conv c) {
+            return new Conv(c.name(), c.out(), c.in(), c.kernelH(), c.kernelW(), weights, bias, c.strides(), c.pads(), false);
+        }
+        Dense d = (Dense) layer;
+        return new Dense(d.name(), d.out(), d.in(), weights, bias, false, d.flattenFirst());
     }
 
     private static Heads heads(ComputationGraph network, List<String> outputs, String previous, int in) {

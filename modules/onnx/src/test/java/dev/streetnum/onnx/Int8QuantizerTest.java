@@ -37,10 +37,10 @@ class Int8QuantizerTest {
 
     @BeforeAll
     static void quantizeTheShippedModel() {
-        Path data = TestData.generatedSet(dir.resolve("generated"), 32, 11);
+        Path data = TestData.generatedSet(dir.resolve("generated"), 16, 11);
         crops = CentreCrops.of(AnnotatedDataset.load(data, false).images(), PreprocessConfig.DEFAULT);
         shipped = ModelBundle.load(OnnxExportTest.SHIPPED);
-        shippedInt8 = new Int8Quantizer(99.99).quantize(shipped, List.of(crops).iterator(), 32, "generated", n -> { });
+        shippedInt8 = new Int8Quantizer(99.99).quantize(shipped, List.of(crops).iterator(), 16, "generated", n -> { });
     }
 
     @Test
@@ -119,7 +119,7 @@ class Int8QuantizerTest {
     @Test
     void thresholdsCalibratedForInt8GoIntoTheInt8ModelAndSurviveSaving(@TempDir Path tmp) {
         ModelBundle tiny = TestBundles.tiny(2);
-        Onnx.ModelProto int8 = new Int8Quantizer(99.9).quantize(tiny, List.of(crops).iterator(), 32, "generated", n -> { });
+        Onnx.ModelProto int8 = new Int8Quantizer(99.9).quantize(tiny, List.of(crops).iterator(), 16, "generated", n -> { });
         ModelBundle withInt8 = Int8Quantizer.attach(tiny, int8);
         ModelBundle calibrated = Engine.ONNX_INT8.withThresholds(withInt8, Map.of("0.98", 0.93), "val");
         Path file = tmp.resolve("tiny.bundle");

@@ -1,5 +1,6 @@
 package dev.streetnum.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,6 @@ import dev.streetnum.data.TestData;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.ModelBundle;
-import dev.streetnum.model.NetworkOptions;
 import dev.streetnum.model.Preset;
 import dev.streetnum.model.StreetNumberNetwork;
 import dev.streetnum.model.TestBundles;
@@ -22,7 +22,19 @@ import onnx.Onnx;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The exported model, run by ONNX Runtime, gives DL4J's outputs within 1e-4 on generated and real crops. */
 class OnnxExportTest {
@@ -37,7 +49,7 @@ class OnnxExportTest {
 
     @BeforeAll
     static void crops() {
-        Path data = TestData.generatedSet(dir.resolve("generated"), 24, 7);
+        Path data = TestData.generatedSet(dir.resolve("generated"), 16, 7);
         generatedCrops = CentreCrops.of(AnnotatedDataset.load(data, false).images(), PreprocessConfig.DEFAULT);
     }
 
@@ -46,11 +58,41 @@ class OnnxExportTest {
         assertMatches(TestBundles.tiny(3), generatedCrops);
     }
 
+    /**
+     * The paper preset's "same" pools (stride 1, and stride 2 on an odd side) pad on the bottom/right
+     * only; a small network with such pools checks the export's padding against DL4J's.
+     */
     @Test
-    void cpuPresetMatchesDl4j() {
-        ModelBundle bundle = new ModelBundle(StreetNumberNetwork.build(Preset.CPU, NetworkOptions.seeded(5)),
-                BundleMetadata.create("cpu-random", Preset.CPU, PreprocessConfig.DEFAULT, Map.of()));
-        assertMatches(bundle, generatedCrops);
+    void samePaddedPoolsMatchDl4j() {
+        int side = PreprocessConfig.DEFAULT.crop();
+        ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder().seed(9)
+                .weightInit(WeightInit.RELU).graphBuilder().addInputs("image")
+                .addLayer("conv1", new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same).nOut(4)
+                        .activation(Activation.RELU).build(), "image")
+                .addLayer("pool1", samePool(1), "conv1")
+                .addLayer("conv2", new ConvolutionLayer.Builder(5, 5).convolutionMode(ConvolutionMode.Same).nOut(6)
+                        .activation(Activation.RELU).build(), "pool1")
+                .addLayer("pool2", samePool(2), "conv2") // 54 -> 27
+                .addLayer("pool3", samePool(2), "pool2") // 27 (odd) -> 14
+                .addLayer("dense1", new DenseLayer.Builder().nOut(12).activation(Activation.RELU).build(), "pool3");
+        for (int i = 0; i < StreetNumberNetwork.OUTPUTS.length; i++) {
+            graph.addLayer(StreetNumberNetwork.OUTPUTS[i], new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .nOut(i == 0 ? 7 : 10).activation(Activation.SOFTMAX).build(), "dense1");
+        }
+        graph.setOutputs(StreetNumberNetwork.OUTPUTS).setInputTypes(InputType.convolutional(side, side, 3));
+        ComputationGraph network = new ComputationGraph(graph.build());
+        network.init();
+        assertMatches(new ModelBundle(network, BundleMetadata.create("same-pools", Preset.PAPER,
+                PreprocessConfig.DEFAULT, Map.of())), generatedCrops);
+        LayerChain chain = LayerChain.of(network, 3, side);
+        assertArrayEquals(new int[] {0, 0, 1, 1}, ((LayerChain.MaxPool) chain.body().get(1)).pads());
+        assertArrayEquals(new int[] {0, 0, 1, 1}, ((LayerChain.MaxPool) chain.body().get(4)).pads());
+        assertEquals(6 * 14 * 14, ((LayerChain.Dense) chain.body().get(5)).in());
+    }
+
+    private static SubsamplingLayer samePool(int stride) {
+        return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(stride, stride)
+                .convolutionMode(ConvolutionMode.Same).build();
     }
 
     @Test
