@@ -147,9 +147,14 @@ public final class Trainer {
             throw new IllegalArgumentException("--init-from " + bundleFile + " holds a " + m.preset()
                     + " network; this run trains " + config.preset() + ": use the same --preset");
         }
-        if (!m.preprocess().equals(config.preprocess())) {
-            throw new IllegalArgumentException("--init-from " + bundleFile + " was trained with preprocessing "
-                    + m.preprocess() + ", this run uses " + config.preprocess());
+        if (m.preprocess().resize() != config.preprocess().resize() || m.preprocess().crop() != config.preprocess().crop()) {
+            throw new IllegalArgumentException("--init-from " + bundleFile + " was trained on " + m.preprocess().crop()
+                    + "-pixel crops of " + m.preprocess().resize() + "-pixel regions; this run uses "
+                    + config.preprocess().crop() + " of " + config.preprocess().resize());
+        }
+        if (m.preprocess().expansion() != config.preprocess().expansion()) {
+            LOG.warn("--init-from {} was trained with crop expansion {}; this run adapts it to {}", bundleFile,
+                    m.preprocess().expansion(), config.preprocess().expansion());
         }
         net.setParams(start.network().params());
         LOG.info("starting from the weights of {} (model {})", bundleFile, m.modelId());
