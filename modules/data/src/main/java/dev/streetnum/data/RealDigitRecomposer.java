@@ -1,7 +1,10 @@
 package dev.streetnum.data;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.meanStdDev;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -11,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -38,8 +42,13 @@ public final class RealDigitRecomposer implements ExampleSource {
     /** Common digit height of a number: a random source digit's height, kept in this range (px). */
     static final int MIN_DIGIT_HEIGHT = 14;
     static final int MAX_DIGIT_HEIGHT = 80;
-    /** Source digits shorter than this, or less than half inside their photo, are not cut. */
+    /** Source digits shorter than this (px), or less than half inside their photo, are not cut. */
     static final int MIN_SOURCE_HEIGHT = 8;
+    /**
+     * Source digits whose brightness varies less than this inside their box (standard deviation, 0-255)
+     * are not cut: washed-out digits a person cannot read would be labels without a visible digit.
+     */
+    static final double MIN_SOURCE_CONTRAST = 10;
     /** A digit-free strip must be at least this many pixels on each side to serve as background. */
     static final int MIN_STRIP = 3;
     /** The source margin blended around each pasted box, as a share of the box height. */
@@ -66,7 +75,7 @@ public final class RealDigitRecomposer implements ExampleSource {
     }
 
     /** A decoded train photo, its clipped digit boxes and its digit-free strips. */
-    private record SourcePhoto(Mat image, List<Box> boxes, List<Box> strips, int medianDigitHeight) {
+    private record SourcePhoto(Mat image, List<Box> boxes, double[] contrast, List<Box> strips, int medianDigitHeight) {
     }
 
     /**
@@ -98,6 +107,7 @@ public final class RealDigitRecomposer implements ExampleSource {
                 Box clipped = photo.boxes().get(d);
                 Box original = digits.get(d).box();
                 if (clipped != null && clipped.height() >= MIN_SOURCE_HEIGHT && clipped.width() >= 2
+                        && photo.contrast()[d] >= MIN_SOURCE_CONTRAST
                         && 2L * clipped.width() * clipped.height() >= (long) original.width() * original.height()) {
                     cutsByLabel.get(digits.get(d).label()).add(new Cut(p, d, digits.get(d).label(), clipped));
                     heights.add(clipped.height());
@@ -109,7 +119,7 @@ public final class RealDigitRecomposer implements ExampleSource {
         }
         if (heights.isEmpty()) {
             throw new DataException(labels + ": no digit box is at least " + MIN_SOURCE_HEIGHT
-                    + " px tall and mostly inside its photo, nothing to recompose");
+                    + " px tall, mostly inside its photo and of visible contrast, nothing to recompose");
         }
         if (backgrounds.isEmpty()) {
             throw new DataException(labels + ": no photo has a digit-free strip of at least " + MIN_STRIP + "x" + MIN_STRIP
@@ -149,7 +159,23 @@ public final class RealDigitRecomposer implements ExampleSource {
             addStrip(strips, 0, bottom, w, h - bottom);
         }
         int median = heights.isEmpty() ? 1 : heights.stream().sorted().toList().get(heights.size() / 2);
-        return new SourcePhoto(image, boxes, strips, median);
+        double[] contrast = new double[boxes.size()];
+        try (Mat gray = new Mat()) {
+            cvtColor(image, gray, COLOR_BGR2GRAY);
+            for (int i = 0; i < boxes.size(); i++) {
+                Box b = boxes.get(i);
+                if (b != null) {
+                    try (Rect rect = new Rect(b.left(), b.top(), b.width(), b.height()); Mat roi = new Mat(gray, rect);
+                         Mat mean = new Mat(); Mat std = new Mat()) {
+                        meanStdDev(roi, mean, std);
+                        try (DoubleIndexer deviation = std.createIndexer()) {
+                            contrast[i] = deviation.get(0);
+                        }
+                    }
+                }
+            }
+        }
+        return new SourcePhoto(image, boxes, contrast, strips, median);
     }
 
     private static void addStrip(List<Box> strips, int left, int top, int width, int height) {

@@ -42,7 +42,7 @@ class RealDigitRecomposerTest {
     @BeforeAll
     static void sources() throws IOException {
         split = shared.resolve("split.csv");
-        Files.writeString(split, "file,split\n" + Stream.iterate(1, i -> i + 1).limit(PHOTOS)
+        Files.writeString(split, "file,split\n" + Stream.iterate(1, i -> i + 1).limit(PHOTOS + 1)
                 .map(i -> "train_" + i + ".png,train\n").reduce("", String::concat)
                 + "train_3001.png,val\ntrain_3501.png,test\n");
         Path folder = shared.resolve("real");
@@ -54,6 +54,19 @@ class RealDigitRecomposerTest {
             images.add(photo(folder.resolve("train_" + p + ".png"), 60, 40, new DigitBox((2 * p) % 10, new Box(firstLeft, 8, 14, 22)),
                     new DigitBox((2 * p + 1) % 10, new Box(firstLeft + 14, 8, 14, 22))));
         }
+        // A washed-out digit (a 2-level step, invisible) is not cut: no label without a visible digit.
+        Path faint = folder.resolve("train_" + (PHOTOS + 1) + ".png");
+        byte[] flat = new byte[60 * 40 * 3];
+        java.util.Arrays.fill(flat, (byte) GREY);
+        for (int y = 10; y < 28; y++) {
+            for (int x = 10; x < 22; x++) {
+                flat[(y * 60 + x) * 3 + 2] = (byte) (GREY + 2);
+            }
+        }
+        Mat faintImage = new Mat(40, 60, CV_8UC3);
+        faintImage.data().put(flat);
+        assertTrue(imwrite(faint.toString(), faintImage));
+        images.add(new AnnotatedImage(faint, List.of(new DigitBox(5, new Box(8, 8, 16, 22)))));
         AnnotatedDataset.write(folder.resolve(AnnotatedDataset.LABELS_FILE), images);
         // A val photo in the same folder that is not a decodable image: reading it would fail.
         Files.writeString(folder.resolve("train_3001.png"), "not an image: the recomposer must never read this");
@@ -68,9 +81,9 @@ class RealDigitRecomposerTest {
             // The digit fills its box but for a 2 px rim of wall, as a real digit does.
             for (int y = Math.max(0, b.top() + 2); y < Math.min(h, b.bottom() - 2); y++) {
                 for (int x = Math.max(0, b.left() + 2); x < Math.min(w, b.right() - 2); x++) {
-                    bgr[(y * w + x) * 3] = 60;
-                    bgr[(y * w + x) * 3 + 1] = 60;
-                    bgr[(y * w + x) * 3 + 2] = (byte) (60 + code(d.label()));
+                    bgr[(y * w + x) * 3] = 30;
+                    bgr[(y * w + x) * 3 + 1] = 30;
+                    bgr[(y * w + x) * 3 + 2] = (byte) (30 + code(d.label()));
                 }
             }
         }
@@ -184,8 +197,8 @@ class RealDigitRecomposerTest {
     void valPhotosBesideTheTrainPhotosAreNeverRead() {
         // The shared folder holds an undecodable train_3001.png its labels do not name: building the
         // recomposer and composing succeeded, so it was never read, and every source is a train photo.
-        assertEquals(PHOTOS, recomposer.photoCount());
-        assertEquals(2 * PHOTOS, recomposer.cutCount());
+        assertEquals(PHOTOS + 1, recomposer.photoCount());
+        assertEquals(2 * PHOTOS, recomposer.cutCount(), "two digits per photo, none from the washed-out one");
         assertFalse(recomposer.sourceIdentity().isEmpty());
     }
 
