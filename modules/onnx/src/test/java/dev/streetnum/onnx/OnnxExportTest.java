@@ -11,6 +11,7 @@ import dev.streetnum.data.TestData;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.NetworkOptions;
 import dev.streetnum.model.Preset;
 import dev.streetnum.model.StreetNumberNetwork;
 import dev.streetnum.model.TestBundles;
@@ -34,6 +35,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The exported model, run by ONNX Runtime, gives DL4J's outputs within 1e-4 on generated and real crops. */
@@ -56,6 +58,35 @@ class OnnxExportTest {
     @Test
     void tinyNetworkMatchesDl4j() {
         assertMatches(TestBundles.tiny(3), generatedCrops);
+    }
+
+    /**
+     * Batch norm folded into the convolution before it: with statistics far from the initial ones
+     * (means, small and large variances, gammas, betas), so a wrong formula or epsilon would show.
+     */
+    @Test
+    void batchNormIsFoldedExactly() {
+        ComputationGraph network = StreetNumberNetwork.build(Preset.TINY_BN, NetworkOptions.seeded(6));
+        java.util.Random random = new java.util.Random(6);
+        for (org.deeplearning4j.nn.api.Layer layer : network.getLayers()) {
+            if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization) {
+                for (String key : layer.paramTable().keySet()) {
+                    INDArray p = layer.getParam(key);
+                    float[] values = new float[(int) p.length()];
+                    for (int i = 0; i < values.length; i++) {
+                        double u = random.nextDouble();
+                        values[i] = (float) switch (key) {
+                            case "log10stdev" -> -2.5 + 3 * u; // std from 0.003 (var 1e-5, as large as eps) to 3
+                            case "gamma" -> 0.5 + u;
+                            default -> u - 0.5; // mean, beta
+                        };
+                    }
+                    layer.setParam(key, Nd4j.create(values).reshape(p.shape()));
+                }
+            }
+        }
+        assertMatches(new ModelBundle(network, BundleMetadata.create("tiny-bn", Preset.TINY_BN, PreprocessConfig.DEFAULT,
+                Map.of())), generatedCrops);
     }
 
     /**
