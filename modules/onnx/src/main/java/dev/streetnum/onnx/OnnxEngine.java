@@ -118,6 +118,8 @@ public final class OnnxEngine implements InferenceEngine {
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         if (optimizedModel != null) {
             options.setOptimizedModelFilePath(optimizedModel.toString());
+            // ORT warns that a saved model with NCHWc layouts is machine-specific: it is only read back here.
+            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
         }
         return options;
     }
