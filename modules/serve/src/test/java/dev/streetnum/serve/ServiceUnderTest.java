@@ -28,7 +28,11 @@ final class ServiceUnderTest implements AutoCloseable {
 
     /** Around a model preprocessed as the test bundles are ({@link PreprocessConfig#DEFAULT}). */
     ServiceUnderTest(BatchTranscriber model, ServeConfig config) {
-        engine = new TranscriptionEngine(model, config, PreprocessConfig.DEFAULT, registry);
+        this(model, config, PreprocessConfig.DEFAULT);
+    }
+
+    ServiceUnderTest(BatchTranscriber model, ServeConfig config, PreprocessConfig preprocess) {
+        engine = new TranscriptionEngine(model, config, preprocess, registry);
         app = TranscriptionApp.create(engine, registry).start(LOOPBACK, 0);
     }
 
