@@ -40,7 +40,7 @@
 
   function percent(p) {
     if (p >= 0.001) return (100 * p).toFixed(p >= 0.9995 ? 2 : 1) + '%';
-    return p === 0 ? '0' : p.toPrecision(2);
+    return p === 0 ? '0%' : (100 * p).toPrecision(2) + '%';
   }
 
   function boxText(b) {
@@ -345,9 +345,9 @@
       const column = element('div', 'position' + (i < used ? '' : ' unused'));
       column.dataset.position = String(i + 1);
       const head = element('div', 'position-head');
-      head.appendChild(element('span', 'digit', i < used ? answer.candidate[i] : '·'));
+      head.appendChild(element('span', 'digit', i < used ? answer.candidate[i] : '–'));
       head.appendChild(element('span', 'probability',
-          i < used ? percent(digits[i][chosen]) : 'past the length'));
+          i < used ? percent(digits[i][chosen]) : 'not read'));
       column.appendChild(head);
       const bars = element('div', 'bars');
       digits[i].forEach((p, d) => bars.appendChild(
@@ -364,6 +364,8 @@
     const best = lengths.indexOf(Math.max(...lengths));
     lengths.forEach((p, n) => box.appendChild(
         bar(p, LENGTH_LABELS[n] || String(n), n === best, 'length ' + LENGTH_LABELS[n] + ': ' + percent(p))));
+    $('length-caption').textContent = 'most likely ' + (LENGTH_LABELS[best] === '1' ? '1 digit' : LENGTH_LABELS[best]
+        + ' digits') + ': P(L=' + LENGTH_LABELS[best] + '|x) = ' + percent(lengths[best]);
   }
 
   function renderAlternatives(answer) {
