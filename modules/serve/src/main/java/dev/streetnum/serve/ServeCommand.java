@@ -61,7 +61,8 @@ public final class ServeCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Transcriber transcriber = new Transcriber(model);
         warmUp(transcriber);
-        TranscriptionEngine engine = new TranscriptionEngine(transcriber::transcribe, config, registry);
+        TranscriptionEngine engine = new TranscriptionEngine(transcriber::transcribe, config,
+                model.metadata().preprocess(), registry);
         Javalin app = TranscriptionApp.create(engine, registry).start(host, port);
         LOG.info("serving model {} at threshold {} on http://{}:{}/", config.modelId(), config.threshold(), host,
                 app.port());

@@ -48,7 +48,7 @@ public final class TranscribeCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         PrintWriter out = spec.commandLine().getOut();
         try (TranscriptionEngine engine = new TranscriptionEngine(new Transcriber(model)::transcribe, config,
-                new SimpleMeterRegistry())) {
+                model.metadata().preprocess(), new SimpleMeterRegistry())) {
             for (int from = 0; from < images.size(); from += config.maxImagesPerCall()) {
                 List<Path> chunk = images.subList(from, Math.min(images.size(), from + config.maxImagesPerCall()));
                 List<EncodedImage> encoded = new ArrayList<>(chunk.size());
