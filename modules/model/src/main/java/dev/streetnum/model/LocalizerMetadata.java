@@ -29,7 +29,8 @@ public record LocalizerMetadata(int formatVersion, int inputSide, String encodin
             throw new IllegalArgumentException("unknown localizer box encoding '" + encoding + "' (this streetnum reads '"
                     + BoxEncoding.NAME + "')");
         }
-        provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        provenance = provenance == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(BundleMetadata.throughJson(provenance)));
         metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         softwareVersion = softwareVersion == null ? "unknown" : softwareVersion;
     }

@@ -61,6 +61,7 @@ class LocalizerTrainerTest {
             centre += middle.iou(truth) / photos.size();
         }
         photos.forEach(Mat::close);
+        System.err.println("MEASURE trained " + trained + " centre " + centre + "\n" + log);
         assertTrue(trained > 0.6 && trained > centre + 0.1,
                 "mean IoU trained " + trained + ", centre " + centre + "\n" + log);
         assertTrue(log.toString().contains("photos/s") && log.toString().contains("left"), log.toString());
