@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.Box;
+import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.TestData;
 import dev.streetnum.model.Localizer;
@@ -16,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,48 +27,58 @@ class LocalizerTrainerTest {
     @TempDir
     static Path dir;
 
+    private static final int TRAINING_STEPS = 200;
+    private static final double MIN_IOU = 0.35;
+    private static final double MIN_GAIN_OVER_CENTRE = 0.08;
+
+    /** Re-framed like a user's photo, the number anywhere in the view: a centre guess does badly here. */
+    private static final LocalizerConfig USER_FRAMING = new LocalizerConfig(32, 0, 1, 1, 1e-3, 1, 1, 0.0, 0.3, 0.5);
+
     @Test
-    void aBrieflyTrainedLocalizerFindsGeneratedNumbersBetterThanTheCentre() {
-        AnnotatedDataset train = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("train"), 300, 21), false);
-        AnnotatedDataset val = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("val"), 60, 22), false);
-        AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 100, 23), false);
-        LocalizerConfig config = new LocalizerConfig(32, 0, 250, 32, 3e-3, 5, 125, 0.4, 0.3, 0.5);
+    void aBrieflyTrainedLocalizerFindsGeneratedNumbersFarBetterThanTheCentre() {
+        AnnotatedDataset train = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("train"), 200, 21), false);
+        AnnotatedDataset val = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("val"), 40, 22), false);
+        AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 80, 23), false);
+        LocalizerConfig config = new LocalizerConfig(32, 0, TRAINING_STEPS, 32, 3e-3, 5, TRAINING_STEPS / 2, 0.2, 0.3, 0.5);
         StringWriter log = new StringWriter();
         Localizer localizer = new LocalizerTrainer(config, "test", new PrintWriter(log)).train(List.of(train), val);
 
-        // A broken localizer that answers the photo's centre with the training boxes' mean relative size.
+        // A broken localizer that answers the view's centre with the training boxes' mean relative size.
         double meanWidth = 0;
         double meanHeight = 0;
         for (AnnotatedImage image : train.images()) {
-            Mat photo = ImageDecoder.read(image.file());
-            meanWidth += image.region().width() / (double) photo.cols() / train.size();
-            meanHeight += image.region().height() / (double) photo.rows() / train.size();
-            photo.close();
+            try (Mat photo = ImageDecoder.read(image.file())) {
+                meanWidth += image.region().width() / (double) photo.cols() / train.size();
+                meanHeight += image.region().height() / (double) photo.rows() / train.size();
+            }
         }
-        List<Mat> photos = new ArrayList<>();
+        Random framing = new Random(99);
+        List<Mat> views = new ArrayList<>();
+        List<Box> truths = new ArrayList<>();
+        for (AnnotatedImage image : test.images()) {
+            try (Mat photo = ImageDecoder.read(image.file())) {
+                Box number = LocalizerViews.visible(image.region(), photo.cols(), photo.rows());
+                Box window = LocalizerViews.window(photo.cols(), photo.rows(), number, USER_FRAMING, framing);
+                views.add(CropExpander.cutReplicating(photo, window));
+                truths.add(LocalizerViews.inWindow(number, window));
+            }
+        }
+        List<Box> found = localizer.localize(views);
         double trained = 0;
         double centre = 0;
-        for (AnnotatedImage image : test.images()) {
-            photos.add(ImageDecoder.read(image.file()));
+        for (int i = 0; i < views.size(); i++) {
+            int w = views.get(i).cols();
+            int h = views.get(i).rows();
+            int bw = Math.max(1, (int) Math.round(meanWidth * w));
+            int bh = Math.max(1, (int) Math.round(meanHeight * h));
+            trained += found.get(i).iou(truths.get(i)) / views.size();
+            centre += new Box((w - bw) / 2, (h - bh) / 2, bw, bh).iou(truths.get(i)) / views.size();
         }
-        List<Box> found = localizer.localize(photos);
-        for (int i = 0; i < photos.size(); i++) {
-            Box truth = test.images().get(i).region();
-            int w = photos.get(i).cols();
-            int h = photos.get(i).rows();
-            int bw = (int) Math.round(meanWidth * w);
-            int bh = (int) Math.round(meanHeight * h);
-            Box middle = new Box((w - bw) / 2, (h - bh) / 2, bw, bh);
-            trained += found.get(i).iou(truth) / photos.size();
-            centre += middle.iou(truth) / photos.size();
-        }
-        photos.forEach(Mat::close);
-        System.err.println("MEASURE trained " + trained + " centre " + centre + "\n" + log);
-        assertTrue(trained > 0.6 && trained > centre + 0.1,
-                "mean IoU trained " + trained + ", centre " + centre + "\n" + log);
+        views.forEach(Mat::close);
+        String figures = "mean IoU trained " + trained + ", centre " + centre + "\n" + log;
+        assertTrue(trained > MIN_IOU && trained > centre + MIN_GAIN_OVER_CENTRE, figures);
         assertTrue(log.toString().contains("photos/s") && log.toString().contains("left"), log.toString());
         assertEquals("test", localizer.metadata().provenance().get("command_line"));
-        assertTrue(localizer.metadata().metrics().get("val_mean_iou") > 0.5);
     }
 
     @Test
