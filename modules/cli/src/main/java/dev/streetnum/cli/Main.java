@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 dev.streetnum.data.command.BenchPipelineCommand.class,
                 dev.streetnum.eval.EvaluateCommand.class,
                 dev.streetnum.train.TrainCommand.class,
+                dev.streetnum.train.TrainLocalizerCommand.class,
+                dev.streetnum.train.AttachLocalizerCommand.class,
                 dev.streetnum.serve.ServeCommand.class,
                 dev.streetnum.serve.TranscribeCommand.class,
                 dev.streetnum.serve.BenchServeCommand.class,

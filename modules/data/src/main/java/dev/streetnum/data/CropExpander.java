@@ -167,7 +167,7 @@ public final class CropExpander {
      * The box's pixels; where it leaves the image the nearest edge pixel repeats. Works even when the
      * box lies wholly outside: the nearest row/column of the image is cut and replicated.
      */
-    static Mat cutReplicating(Mat image, Box box) {
+    public static Mat cutReplicating(Mat image, Box box) {
         int w = image.cols();
         int h = image.rows();
         int x0 = clamp(box.left(), 0, w - 1);

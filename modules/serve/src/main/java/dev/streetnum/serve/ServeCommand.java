@@ -60,6 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .withLimits(queue, timeoutMs, ServeConfig.DEFAULT_MAX_BODY_BYTES, ServeConfig.DEFAULT_MAX_PIXELS);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Transcriber transcriber = new Transcriber(model);
+        LOG.info(model.localizerSummary());
         warmUp(transcriber);
         TranscriptionEngine engine = new TranscriptionEngine(transcriber::transcribe, config,
                 model.metadata().preprocess(), registry);

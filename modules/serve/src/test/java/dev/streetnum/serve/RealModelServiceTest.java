@@ -142,6 +142,10 @@ class RealModelServiceTest {
         }
         assertEquals(threshold, answer.get("threshold").asDouble(), 0, where);
         assertEquals(modelId, answer.get("model").asText(), where);
+        assertEquals(expected.boxSource().label(), answer.get("boxSource").asText(), where);
+        JsonNode box = answer.get("box");
+        assertEquals(expected.box(), new Box(box.get("left").asInt(), box.get("top").asInt(), box.get("width").asInt(),
+                box.get("height").asInt()), where);
         JsonNode positions = answer.get("positions");
         assertEquals(expected.candidate().length(), positions.size(), where);
         for (int i = 0; i < positions.size(); i++) {
@@ -161,6 +165,32 @@ class RealModelServiceTest {
             assertEquals(expected.alternatives().get(i).text(), alternatives.get(i).get("text").asText(), where);
             assertEquals(expected.alternatives().get(i).confidence(), alternatives.get(i).get("confidence").asDouble(),
                     TOLERANCE, where);
+        }
+    }
+
+    @Test
+    void withALocalizerARequestWithoutBoxIsReadInTwoPassesAndOneWithABoxIsUnchanged() {
+        ModelBundle withLocalizer = ModelBundle.load(bundleFile).withLocalizer(new dev.streetnum.model.Localizer(
+                dev.streetnum.model.LocalizerNetwork.build(32, 4, 1e-3),
+                dev.streetnum.model.LocalizerMetadata.create(32, java.util.Map.of(), java.util.Map.of())));
+        List<Mat> decoded = new ArrayList<>();
+        for (byte[] png : pngs) {
+            decoded.add(ImageDecoder.decode(png, "test"));
+        }
+        List<Transcription> localized = new Transcriber(withLocalizer).transcribe(decoded,
+                Collections.nCopies(decoded.size(), null));
+        decoded.forEach(Mat::close);
+        start(new Transcriber(withLocalizer)::transcribe, ServeConfig.defaults(modelId, threshold));
+        for (int i = 0; i < IMAGES; i++) {
+            HttpResponse<String> raw = service.postBytes(TranscriptionApp.TRANSCRIBE, RequestReader.PNG, pngs.get(i));
+            assertEquals(200, raw.statusCode(), raw.body());
+            assertEquals("localized", json(raw).get("boxSource").asText());
+            assertSameAnswer(localized.get(i), json(raw), "image " + i + ", no box, localized");
+            Box box = boxes.get(i);
+            String query = "?box=" + box.left() + "," + box.top() + "," + box.width() + "," + box.height();
+            HttpResponse<String> rawBoxed = service.postBytes(TranscriptionApp.TRANSCRIBE + query, RequestReader.PNG,
+                    pngs.get(i));
+            assertSameAnswer(boxed.get(i), json(rawBoxed), "image " + i + ", box given, localizer present");
         }
     }
 
