@@ -42,7 +42,10 @@ public final class Transcriber {
         for (int i = 0; i < images.size(); i++) {
             expander.preprocess(images.get(i), regions == null ? null : regions.get(i), null, input, i * size);
         }
-        return transcribe(Nd4j.create(input, new long[] {images.size(), config.channels(), config.crop(), config.crop()}));
+        try (INDArray features = Nd4j.create(input,
+                new long[] {images.size(), config.channels(), config.crop(), config.crop()})) {
+            return transcribe(features);
+        }
     }
 
     /** Transcribes already-preprocessed input [mb,3,54,54]. */
@@ -53,8 +56,22 @@ public final class Transcriber {
             throw new IllegalArgumentException("the network takes [mb," + config.channels() + "," + config.crop()
                     + "," + config.crop() + "] input, got " + java.util.Arrays.toString(features.shape()));
         }
-        INDArray input = features.dataType() == bundle.network().params().dataType()
-                ? features : features.castTo(bundle.network().params().dataType());
-        return SequenceDecoder.decode(bundle.network().output(false, input));
+        boolean cast = features.dataType() != bundle.network().params().dataType();
+        INDArray input = cast ? features.castTo(bundle.network().params().dataType()) : features;
+        INDArray[] outputs = bundle.network().output(false, input);
+        try {
+            return SequenceDecoder.decode(outputs);
+        } finally {
+            // Off-heap buffers go back now, not when a garbage collection finds them (a service's
+            // batches would otherwise pile up native memory between collections).
+            for (INDArray output : outputs) {
+                if (output.closeable()) {
+                    output.close();
+                }
+            }
+            if (cast && input.closeable()) {
+                input.close();
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.data.DataException;
 import dev.streetnum.model.Transcription;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,20 +11,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The one path from encoded images to thresholded answers, shared by the HTTP service and
- * {@code streetnum transcribe}: check each header, decode on the caller's thread, queue the pixels
- * for the model's {@link MicroBatcher}, wait (bounded) and judge each answer against the threshold.
+ * {@code streetnum transcribe}: check each header, decode and reduce each image to its region on the
+ * caller's thread (releasing the photo at once), queue that for the model's {@link MicroBatcher},
+ * wait (bounded) and judge each answer against the threshold.
  */
 public final class TranscriptionEngine implements AutoCloseable {
 
     private final ServeConfig config;
+    private final BatchTranscriber model;
     private final MicroBatcher batcher;
     private final Counter refusals;
 
     public TranscriptionEngine(BatchTranscriber model, ServeConfig config, MeterRegistry registry) {
         this.config = config;
+        this.model = model;
         this.batcher = new MicroBatcher(model, config, registry);
         this.refusals = Counter.builder("streetnum.refusals")
                 .description("answers refused because P(S|x) was below the threshold or the number too long")
@@ -42,14 +47,21 @@ public final class TranscriptionEngine implements AutoCloseable {
     /**
      * Transcribes the images together: all are answered or the call fails as a whole.
      *
-     * @throws ServiceError 400/413 naming the bad image, 503 when the queue is full or the answer late
+     * @throws ServiceError 400/413 naming the bad image or more images than the queue holds, 503 when
+     *                     the queue is full or the answer late
      */
     public List<TranscriptionAnswer> transcribe(List<EncodedImage> images) {
+        if (images.size() > config.queueCapacity()) {
+            // Such a call could never be queued whole, however idle the service.
+            throw ServiceError.tooLarge(images.size() + " images in one call, but the queue holds "
+                    + config.queueCapacity() + " images: send at most that many per call");
+        }
         long start = System.nanoTime();
         List<CompletableFuture<Transcription>> pending = new ArrayList<>(images.size());
         try {
             for (EncodedImage image : images) {
-                pending.add(batcher.submit(image.decode(config.maxPixels()), image.region()));
+                BatchTranscriber.Queued queued = prepare(image);
+                pending.add(batcher.submit(queued.pixels(), queued.region()));
             }
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
             List<TranscriptionAnswer> answers = new ArrayList<>(images.size());
@@ -69,6 +81,22 @@ public final class TranscriptionEngine implements AutoCloseable {
         }
     }
 
+    /** Decodes one image and reduces it to what the model needs; the photo's memory is released here. */
+    private BatchTranscriber.Queued prepare(EncodedImage image) {
+        Mat decoded = image.decode(config.maxPixels());
+        BatchTranscriber.Queued queued = null;
+        try {
+            queued = model.prepare(decoded, image.region());
+            return queued;
+        } catch (DataException e) {
+            throw ServiceError.badRequest(image.source() + ": " + e.getMessage());
+        } finally {
+            if (queued == null || queued.pixels() != decoded) {
+                decoded.close();
+            }
+        }
+    }
+
     private Transcription await(CompletableFuture<Transcription> answer, long deadline, String source) {
         try {
             return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -81,6 +109,10 @@ public final class TranscriptionEngine implements AutoCloseable {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ServiceError error) {
                 throw error;
+            }
+            if (e.getCause() instanceof DataException bad) {
+                // A model without prepare() met the bad region inside its batch (which the batcher isolated).
+                throw ServiceError.badRequest(source + ": " + bad.getMessage());
             }
             // The batcher has logged the model's failure once, with its stack trace.
             throw new ServiceError(ServiceError.INTERNAL, "the model failed to transcribe " + source);

@@ -2,6 +2,8 @@ package dev.streetnum.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.Transcriber;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** The service started on a random loopback port around a model, with a client to call it. */
@@ -28,6 +31,11 @@ final class ServiceUnderTest implements AutoCloseable {
     ServiceUnderTest(BatchTranscriber model, ServeConfig config) {
         engine = new TranscriptionEngine(model, config, registry);
         app = TranscriptionApp.create(engine, registry).start(LOOPBACK, 0);
+    }
+
+    /** The bundle's model as {@code streetnum serve} runs it. */
+    static BatchTranscriber servedModel(Path bundle) {
+        return new ServedModel(new Transcriber(ModelBundle.load(bundle)));
     }
 
     URI uri(String pathAndQuery) {
