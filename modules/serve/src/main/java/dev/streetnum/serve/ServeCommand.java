@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -36,6 +37,8 @@ public final class ServeCommand implements Callable<Integer> {
     private static final int WARM_UP_SIDE = 64;
     /** The signals that stop the service cleanly (exit code 0): kill's default, and Ctrl-C. */
     private static final List<String> STOP_SIGNALS = List.of("TERM", "INT");
+    /** How much longer than the grace period a shutdown hook waits for the service to stop. */
+    private static final long SHUTDOWN_HOOK_MARGIN_MS = 2_000;
 
     @Mixin
     BundleOptions bundle;
@@ -55,11 +58,11 @@ public final class ServeCommand implements Callable<Integer> {
     int maxDelayMs;
 
     @Option(names = "--queue", defaultValue = "" + ServeConfig.DEFAULT_QUEUE_CAPACITY,
-            description = "images that may wait before requests get 503 (default ${DEFAULT-VALUE})")
+            description = "images that may wait before requests get 503, and the most one call may carry (default ${DEFAULT-VALUE})")
     int queue;
 
     @Option(names = "--timeout-ms", defaultValue = "" + ServeConfig.DEFAULT_REQUEST_TIMEOUT_MS,
-            description = "longest a request waits for its answer (default ${DEFAULT-VALUE})")
+            description = "longest a request waits for its answer, or its body may stall (default ${DEFAULT-VALUE})")
     int timeoutMs;
 
     @Option(names = "--allowed-hosts", split = ",", paramLabel = "HOST",
@@ -82,11 +85,22 @@ public final class ServeCommand implements Callable<Integer> {
         // A signal's default action ends the JVM with 128+signal (143 for SIGTERM) whatever call()
         // returns; handling it here lets a clean stop exit 0.
         CountDownLatch stopRequested = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
         Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
         for (String name : STOP_SIGNALS) {
             Signal signal = new Signal(name);
             previous.put(signal, Signal.handle(signal, s -> stopRequested.countDown()));
         }
+        // Any other way the JVM ends (another signal, System.exit) still answers requests in flight.
+        Thread hook = new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                stopped.await(config.shutdownGraceMs() + SHUTDOWN_HOOK_MARGIN_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "streetnum-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             Javalin app = TranscriptionApp.create(engine, registry).start(host, port);
             LOG.info("serving model {} at threshold {} on http://{}:{}/", config.modelId(), config.threshold(), host,
@@ -96,7 +110,13 @@ public final class ServeCommand implements Callable<Integer> {
             app.stop(); // answers requests in flight, then closes the engine
             LOG.info("stopped");
         } finally {
+            stopped.countDown();
             previous.forEach(Signal::handle);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is running and returns now
+            }
         }
         return 0;
     }

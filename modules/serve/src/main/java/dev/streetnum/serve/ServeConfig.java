@@ -10,8 +10,10 @@ import java.util.Locale;
  * @param threshold         answers with P(S|x) below this are refused (DESIGN section 7)
  * @param maxBatch          most images the worker hands the model at once
  * @param maxDelayMs        longest the first image of a batch waits for company before the batch runs
- * @param queueCapacity     images waiting for the worker before new requests get 503
- * @param requestTimeoutMs  longest a request waits for its answer before it gets 503
+ * @param queueCapacity     images waiting for the worker before new requests get 503; also the most
+ *                          images one call may carry (413 beyond: such a call could never be queued)
+ * @param requestTimeoutMs  longest a request waits for its answer before it gets 503, and longest its
+ *                          connection may stay idle (a stalled body is dropped)
  * @param maxBodyBytes      largest request body accepted (413 beyond)
  * @param maxPixels         largest image, width x height, read from its header before decoding (413
  *                          beyond): a small compressed file can inflate to gigabytes

@@ -8,7 +8,6 @@ import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -114,25 +113,23 @@ public final class TranscriptionApp {
             cfg.events.serverStopping(this::drain);
             cfg.events.serverStopped(engine::close);
 
+            cfg.events.handlerAdded(added -> {
+                if (added.getHttpMethod().isHttpMethod()) {
+                    routes.computeIfAbsent(added.getPath(), p -> new LinkedHashSet<>()).add(added.getHttpMethod().name());
+                }
+            });
             cfg.routes.before(this::guard);
-            route(HandlerType.GET, "/", this::index, handler -> cfg.routes.get("/", handler));
-            route(HandlerType.POST, TRANSCRIBE, measured(TRANSCRIBE, this::transcribe),
-                    handler -> cfg.routes.post(TRANSCRIBE, handler));
-            route(HandlerType.POST, TRANSCRIBE_BATCH, measured(TRANSCRIBE_BATCH, this::transcribeBatch),
-                    handler -> cfg.routes.post(TRANSCRIBE_BATCH, handler));
-            route(HandlerType.GET, METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape()),
-                    handler -> cfg.routes.get(METRICS, handler));
-            route(HandlerType.GET, OpenInferenceProtocol.SERVER, measured(OpenInferenceProtocol.SERVER,
-                    ctx -> reply(ctx, 200, v2.serverMetadata())), handler -> cfg.routes.get(OpenInferenceProtocol.SERVER, handler));
-            route(HandlerType.GET, OpenInferenceProtocol.LIVE, ctx -> reply(ctx, 200, Map.of("live", true)),
-                    handler -> cfg.routes.get(OpenInferenceProtocol.LIVE, handler));
-            route(HandlerType.GET, OpenInferenceProtocol.READY, this::ready,
-                    handler -> cfg.routes.get(OpenInferenceProtocol.READY, handler));
-            route(HandlerType.GET, OpenInferenceProtocol.MODEL, measured(OpenInferenceProtocol.MODEL,
-                    ctx -> reply(ctx, 200, v2.modelMetadata(ctx.pathParam("name")))),
-                    handler -> cfg.routes.get(OpenInferenceProtocol.MODEL, handler));
-            route(HandlerType.POST, OpenInferenceProtocol.INFER, measured(OpenInferenceProtocol.INFER, this::infer),
-                    handler -> cfg.routes.post(OpenInferenceProtocol.INFER, handler));
+            cfg.routes.get("/", this::index);
+            cfg.routes.post(TRANSCRIBE, measured(TRANSCRIBE, this::transcribe));
+            cfg.routes.post(TRANSCRIBE_BATCH, measured(TRANSCRIBE_BATCH, this::transcribeBatch));
+            cfg.routes.get(METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape()));
+            cfg.routes.get(OpenInferenceProtocol.SERVER, measured(OpenInferenceProtocol.SERVER,
+                    ctx -> reply(ctx, 200, v2.serverMetadata())));
+            cfg.routes.get(OpenInferenceProtocol.LIVE, ctx -> reply(ctx, 200, Map.of("live", true)));
+            cfg.routes.get(OpenInferenceProtocol.READY, this::ready);
+            cfg.routes.get(OpenInferenceProtocol.MODEL, measured(OpenInferenceProtocol.MODEL,
+                    ctx -> reply(ctx, 200, v2.modelMetadata(ctx.pathParam("name")))));
+            cfg.routes.post(OpenInferenceProtocol.INFER, measured(OpenInferenceProtocol.INFER, this::infer));
 
             cfg.routes.exception(Exception.class, (e, ctx) -> writeError(ctx, e));
             // Javalin's own 404/405 are plain text; ours (an unknown model) are already JSON.
@@ -148,12 +145,6 @@ public final class TranscriptionApp {
                         + "; use " + allow));
             });
         });
-    }
-
-    /** Registers a route and remembers its method for the {@code Allow} header. */
-    private void route(HandlerType method, String path, Handler handler, java.util.function.Consumer<Handler> register) {
-        routes.computeIfAbsent(path, p -> new LinkedHashSet<>()).add(method.name());
-        register.accept(handler);
     }
 
     private String allowedMethods(String path) {
