@@ -51,8 +51,9 @@ with open(target, "w") as out:
         if os.path.exists(os.path.join(folder, name)):
             out.write(f"{os.path.join(folder, name)} {l},{t},{r - l},{b - t}\n")
 EOF
-# Two large photos (a gradient with noise rows, so that they do not compress to nothing).
-python3 - "$large_side" "$out" <<'EOF'
+# Two large photos (a gradient with noise rows, so that they do not compress to nothing); an --out
+# folder from an earlier run keeps its own.
+[[ -f "$out/large-rgb.png" && -f "$out/large-rgba.png" ]] || python3 - "$large_side" "$out" <<'EOF'
 import struct, sys, zlib, random
 side, folder = int(sys.argv[1]), sys.argv[2]
 def png(path, width, height, alpha):
