@@ -5,7 +5,6 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.Transcriber;
 import io.javalin.Javalin;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.slf4j.Logger;
@@ -128,15 +126,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Heap, non-heap and direct buffers (Micrometer's JVM binder), and the native bytes JavaCPP has
-     * allocated (ND4J's arrays): with the process's resident size, what a soak test watches.
+     * Heap, non-heap and direct buffers (Micrometer's JVM binder): with the process's resident size,
+     * what a soak test watches (resident minus committed heap is the native memory: OpenCV, ND4J).
      */
     private static void bindMemoryMetrics(PrometheusMeterRegistry registry) {
         new JvmMemoryMetrics().bindTo(registry);
-        Gauge.builder("streetnum.javacpp.bytes", Pointer::totalBytes)
-                .description("native memory allocated through JavaCPP (ND4J arrays), in bytes")
-                .baseUnit("bytes")
-                .register(registry);
     }
 
     /**
