@@ -11,6 +11,11 @@ public record Box(int left, int top, int width, int height) {
             throw new IllegalArgumentException(
                     "box width and height must be positive, got width=" + width + ", height=" + height);
         }
+        // right() and bottom() are ints: a box reaching past Integer.MAX_VALUE would wrap to negative.
+        if ((long) left + width > Integer.MAX_VALUE || (long) top + height > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("box " + left + "," + top + "," + width + "," + height
+                    + " reaches past pixel " + Integer.MAX_VALUE);
+        }
     }
 
     public int right() {

@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -73,6 +74,34 @@ class CropExpanderTest {
     void partlyOutsideRegionReplicatesTheBorder() {
         assertCropIsReplicatedCut(gradient(40, 30), new Box(-10, 5, 49, 49)); // past left, right and bottom
         assertCropIsReplicatedCut(gradient(40, 30), new Box(80, -70, 49, 49)); // wholly outside: the corner pixel
+    }
+
+    @Test
+    void aRegionFarOutsideCostsOnlyItsOwnSize() {
+        // Before: the padded cut spanned the gap to the image, 1e9 x 64 pixels (192 GB).
+        assertCropIsReplicatedCut(gradient(40, 30), new Box(1_000_000_000, 5, 49, 49));
+        assertCropIsReplicatedCut(gradient(40, 30), new Box(-1_000_000_000, -900_000_000, 49, 49));
+    }
+
+    @Test
+    void aRegionFarLargerThanTheImageIsRefusedNamingTheSizes() {
+        Mat image = gradient(100, 40);
+        DataException e = assertThrows(DataException.class,
+                () -> expander.expandedCrop(image, new Box(0, 0, 10_000, 10_000)));
+        assertTrue(e.getMessage().contains("13000x13000") && e.getMessage().contains("100x40"), e.getMessage());
+        // 2e9 * 1.3 overflows an int: a negative width used to reach OpenCV.
+        assertThrows(DataException.class, () -> expander.expandedCrop(image, new Box(0, 0, 2_000_000_000, 2_000_000_000)));
+        assertThrows(IllegalArgumentException.class, () -> expander.expand(new Box(0, 0, 2_000_000_000, 2_000_000_000)));
+        // Up to twice the image (or twice the resize side, for small images) is still cut.
+        assertEquals(64 * 64 * 3, expander.expandedCropBytes(image, new Box(-20, -10, 150, 60)).length);
+        assertEquals(64 * 64 * 3, expander.expandedCropBytes(gradient(10, 10), new Box(0, 0, 90, 90)).length);
+    }
+
+    @Test
+    void aBoxCannotReachPastTheLargestInt() {
+        assertThrows(IllegalArgumentException.class, () -> new Box(2_000_000_000, 0, 2_000_000_000, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Box(0, Integer.MAX_VALUE, 1, 1));
+        assertEquals(Integer.MAX_VALUE, new Box(Integer.MAX_VALUE - 1, 0, 1, 1).right());
     }
 
     @Test

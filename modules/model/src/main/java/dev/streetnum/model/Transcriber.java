@@ -67,13 +67,48 @@ public final class Transcriber {
         for (int i = 0; i < images.size(); i++) {
             expander.preprocess(images.get(i), used.get(i), null, input, i * size);
         }
-        List<Transcription> answers = transcribe(
-                Nd4j.create(input, new long[] {images.size(), config.channels(), config.crop(), config.crop()}));
+        List<Transcription> answers;
+        try (INDArray features = Nd4j.create(input,
+                new long[] {images.size(), config.channels(), config.crop(), config.crop()})) {
+            answers = transcribe(features);
+        }
         List<Transcription> withBoxes = new ArrayList<>(answers.size());
         for (int i = 0; i < answers.size(); i++) {
             Mat image = images.get(i);
             Box region = used.get(i) != null ? used.get(i) : new Box(0, 0, image.cols(), image.rows());
             withBoxes.add(answers.get(i).withBox(region, sources.get(i)));
+        }
+        return withBoxes;
+    }
+
+    /**
+     * Transcribes expanded crops already cut for the callers' boxes (as {@link CropExpander#expandedCrop}
+     * gives them): each is read whole, never localized, and its answer names the caller's box. Equal to
+     * {@link #transcribe(List, List)} of the photos with those boxes (resizing a crop to its own size is
+     * a copy); the service cuts crops on the request threads so its queue never holds whole photos.
+     */
+    public List<Transcription> transcribeCrops(List<Mat> expandedCrops, List<Box> callerBoxes) {
+        if (callerBoxes.size() != expandedCrops.size()) {
+            throw new IllegalArgumentException("give one caller box per crop: " + expandedCrops.size() + " crops, "
+                    + callerBoxes.size() + " boxes");
+        }
+        if (expandedCrops.isEmpty()) {
+            return List.of();
+        }
+        PreprocessConfig config = expander.config();
+        int size = expander.inputSize();
+        float[] input = new float[expandedCrops.size() * size];
+        for (int i = 0; i < expandedCrops.size(); i++) {
+            expander.preprocess(expandedCrops.get(i), null, null, input, i * size);
+        }
+        List<Transcription> answers;
+        try (INDArray features = Nd4j.create(input,
+                new long[] {expandedCrops.size(), config.channels(), config.crop(), config.crop()})) {
+            answers = transcribe(features);
+        }
+        List<Transcription> withBoxes = new ArrayList<>(answers.size());
+        for (int i = 0; i < answers.size(); i++) {
+            withBoxes.add(answers.get(i).withBox(callerBoxes.get(i), BoxSource.CALLER));
         }
         return withBoxes;
     }
@@ -86,8 +121,22 @@ public final class Transcriber {
             throw new IllegalArgumentException("the network takes [mb," + config.channels() + "," + config.crop()
                     + "," + config.crop() + "] input, got " + java.util.Arrays.toString(features.shape()));
         }
-        INDArray input = features.dataType() == bundle.network().params().dataType()
-                ? features : features.castTo(bundle.network().params().dataType());
-        return SequenceDecoder.decode(bundle.network().output(false, input));
+        boolean cast = features.dataType() != bundle.network().params().dataType();
+        INDArray input = cast ? features.castTo(bundle.network().params().dataType()) : features;
+        INDArray[] outputs = bundle.network().output(false, input);
+        try {
+            return SequenceDecoder.decode(outputs);
+        } finally {
+            // Off-heap buffers go back now, not when a garbage collection finds them (a service's
+            // batches would otherwise pile up native memory between collections).
+            for (INDArray output : outputs) {
+                if (output.closeable()) {
+                    output.close();
+                }
+            }
+            if (cast && input.closeable()) {
+                input.close();
+            }
+        }
     }
 }

@@ -51,7 +51,7 @@ public final class TranscribeCommand implements Callable<Integer> {
         ServeConfig config = ServeConfig.defaults(model.metadata().modelId(), bundle.threshold(model));
         ObjectMapper json = new ObjectMapper();
         PrintWriter out = spec.commandLine().getOut();
-        try (TranscriptionEngine engine = new TranscriptionEngine(new Transcriber(model)::transcribe, config,
+        try (TranscriptionEngine engine = new TranscriptionEngine(new ServedModel(new Transcriber(model)), config,
                 model.metadata().preprocess(), new SimpleMeterRegistry())) {
             for (int from = 0; from < images.size(); from += config.maxImagesPerCall()) {
                 List<Path> chunk = images.subList(from, Math.min(images.size(), from + config.maxImagesPerCall()));

@@ -1,6 +1,7 @@
 package dev.streetnum.serve;
 
 import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.DataException;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.model.Transcription;
 import io.micrometer.core.instrument.Counter;
@@ -16,13 +17,15 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The one path from encoded images to thresholded answers, shared by the HTTP service and
- * {@code streetnum transcribe}: check each header, decode on the caller's thread, queue the pixels
- * for the model's {@link MicroBatcher}, wait (bounded) and judge each answer against the threshold.
+ * {@code streetnum transcribe}: check each header, decode and reduce each image to its region on the
+ * caller's thread (releasing the photo at once), queue that for the model's {@link MicroBatcher},
+ * wait (bounded) and judge each answer against the threshold.
  */
 public final class TranscriptionEngine implements AutoCloseable {
 
     private final ServeConfig config;
     private final CropExpander expander;
+    private final BatchTranscriber model;
     private final MicroBatcher batcher;
     private final Counter refusals;
 
@@ -31,6 +34,7 @@ public final class TranscriptionEngine implements AutoCloseable {
             MeterRegistry registry) {
         this.config = config;
         this.expander = new CropExpander(preprocess);
+        this.model = model;
         this.batcher = new MicroBatcher(model, config, registry);
         this.refusals = Counter.builder("streetnum.refusals")
                 .description("answers refused because P(S|x) was below the threshold or the number too long")
@@ -49,7 +53,8 @@ public final class TranscriptionEngine implements AutoCloseable {
     /**
      * Transcribes the images together: all are answered or the call fails as a whole.
      *
-     * @throws ServiceError 400/413 naming the bad image, 503 when the queue is full or the answer late
+     * @throws ServiceError 400/413 naming the bad image or more images than the queue holds, 503 when
+     *                     the queue is full or the answer late
      */
     public List<TranscriptionAnswer> transcribe(List<EncodedImage> images) {
         return run(images, null).stream().map(Judged::answer).toList();
@@ -78,15 +83,17 @@ public final class TranscriptionEngine implements AutoCloseable {
 
     /** @param keep when not null, receives a copy of each decoded image (the caller closes them) */
     private List<Judged> run(List<EncodedImage> images, List<Mat> keep) {
+        if (images.size() > config.queueCapacity()) {
+            // Such a call could never be queued whole, however idle the service.
+            throw ServiceError.tooLarge(images.size() + " images in one call, but the queue holds "
+                    + config.queueCapacity() + " images: send at most that many per call");
+        }
         long start = System.nanoTime();
         List<CompletableFuture<Transcription>> pending = new ArrayList<>(images.size());
         try {
             for (EncodedImage image : images) {
-                Mat pixels = image.decode(config.maxPixels());
-                if (keep != null) {
-                    keep.add(pixels.clone()); // the batcher closes the original once transcribed
-                }
-                pending.add(batcher.submit(pixels, image.region()));
+                BatchTranscriber.Queued queued = prepare(image, keep);
+                pending.add(batcher.submit(queued.pixels(), queued.region()));
             }
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
             List<Judged> judged = new ArrayList<>(images.size());
@@ -106,6 +113,29 @@ public final class TranscriptionEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Decodes one image and reduces it to what the model needs; the photo's memory is released here.
+     *
+     * @param keep when not null, receives a copy of the decoded photo (the caller closes it)
+     */
+    private BatchTranscriber.Queued prepare(EncodedImage image, List<Mat> keep) {
+        Mat decoded = image.decode(config.maxPixels());
+        BatchTranscriber.Queued queued = null;
+        try {
+            if (keep != null) {
+                keep.add(decoded.clone());
+            }
+            queued = model.prepare(decoded, image.region());
+            return queued;
+        } catch (DataException e) {
+            throw ServiceError.badRequest(image.source() + ": " + e.getMessage());
+        } finally {
+            if (queued == null || queued.pixels() != decoded) {
+                decoded.close();
+            }
+        }
+    }
+
     private Transcription await(CompletableFuture<Transcription> answer, long deadline, String source) {
         try {
             return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -118,6 +148,10 @@ public final class TranscriptionEngine implements AutoCloseable {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ServiceError error) {
                 throw error;
+            }
+            if (e.getCause() instanceof DataException bad) {
+                // A model without prepare() met the bad region inside its batch (which the batcher isolated).
+                throw ServiceError.badRequest(source + ": " + bad.getMessage());
             }
             // The batcher has logged the model's failure once, with its stack trace.
             throw new ServiceError(ServiceError.INTERNAL, "the model failed to transcribe " + source);

@@ -117,7 +117,7 @@ class RealModelServiceTest {
     }
 
     static BatchTranscriber servedModel() {
-        return new Transcriber(ModelBundle.load(bundleFile))::transcribe;
+        return ServiceUnderTest.servedModel(bundleFile);
     }
 
     @AfterEach

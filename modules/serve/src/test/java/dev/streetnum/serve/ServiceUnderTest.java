@@ -3,6 +3,8 @@ package dev.streetnum.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.Transcriber;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** The service started on a random loopback port around a model, with a client to call it. */
@@ -34,6 +37,11 @@ final class ServiceUnderTest implements AutoCloseable {
     ServiceUnderTest(BatchTranscriber model, ServeConfig config, PreprocessConfig preprocess) {
         engine = new TranscriptionEngine(model, config, preprocess, registry);
         app = TranscriptionApp.create(engine, registry).start(LOOPBACK, 0);
+    }
+
+    /** The bundle's model as {@code streetnum serve} runs it. */
+    static BatchTranscriber servedModel(Path bundle) {
+        return new ServedModel(new Transcriber(ModelBundle.load(bundle)));
     }
 
     URI uri(String pathAndQuery) {
