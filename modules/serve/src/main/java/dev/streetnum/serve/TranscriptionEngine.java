@@ -1,5 +1,6 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.PreprocessConfig;
@@ -70,8 +71,11 @@ public final class TranscriptionEngine implements AutoCloseable {
         List<Mat> kept = new ArrayList<>(1);
         try {
             Judged judged = run(List.of(image), kept).get(0);
-            return new ExplainedAnswer(judged.answer(),
-                    Explanation.of(kept.get(0), image.region(), expander, judged.transcription()));
+            Transcription t = judged.transcription();
+            // Explain the region the model read: the caller's box, or the localizer's when it found one.
+            Box read = image.region() != null ? image.region()
+                    : t.boxSource() == dev.streetnum.model.BoxSource.LOCALIZED ? t.box() : null;
+            return new ExplainedAnswer(judged.answer(), Explanation.of(kept.get(0), read, expander, t));
         } finally {
             kept.forEach(Mat::close);
         }
