@@ -138,7 +138,7 @@ public final class Trainer {
     }
 
     private static String diagnosisLine(MetricsRow row) {
-        return row.diagnosis().sentence(1 - row.train().accuracy(), 1 - row.val().accuracy());
+        return row.diagnosis().sentence();
     }
 
     private ModelBundle bundle(ComputationGraph net, MetricsRow row, Map<String, Object> provenance) {

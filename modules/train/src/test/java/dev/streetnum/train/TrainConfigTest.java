@@ -72,11 +72,4 @@ class TrainConfigTest {
         assertNotEquals(a.dropoutSeed(5), a.dropoutSeed(6));
     }
 
-    @Test
-    void diagnosisByHand() {
-        assertEquals(FitDiagnosis.OVERFITTING, FitDiagnosis.of(0.02, 0.20));
-        assertEquals(FitDiagnosis.UNDERFITTING, FitDiagnosis.of(0.40, 0.42));
-        assertEquals(FitDiagnosis.BALANCED, FitDiagnosis.of(0.04, 0.06));
-        assertTrue(FitDiagnosis.UNDERFITTING.sentence(0.4, 0.42).startsWith("underfitting"));
-    }
 }
