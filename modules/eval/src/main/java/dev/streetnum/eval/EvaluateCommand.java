@@ -37,7 +37,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--train", paramLabel = "DIR", description = "Training set, for the train-test gap.")
     Path train;
 
-    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "0.98",
+    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "" + BundleMetadata.TARGET_ACCURACY,
             description = "Accuracy the operating threshold is chosen for (default: ${DEFAULT-VALUE}).")
     double targetAccuracy;
 
@@ -89,8 +89,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         stdout.printf("test: %d images, sequence accuracy %s, per-digit %s, length %s%n",
                 m.examples(), percent(m.sequenceAccuracy()), percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-        keys.add(CoverageReport.accuracyKey(targetAccuracy));
-        keys.add(CoverageReport.accuracyKey(Evaluator.VALIDATION_ACCURACY));
+        keys.add(BundleMetadata.accuracyKey(targetAccuracy));
+        keys.add(BundleMetadata.accuracyKey(BundleMetadata.TARGET_ACCURACY));
         String chosenOn = report.calibration().chosenOn();
         for (String key : keys) {
             OperatingPoint onTest = report.calibration().onTest().get(key);
@@ -127,13 +127,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " accurate than the report says");
         }
         BundleMetadata updated = bundle.metadata();
-        for (Map.Entry<String, Double> e : calibration.thresholds().entrySet()) {
-            if (Double.isFinite(e.getValue())) {
-                updated = updated.withThreshold(e.getKey(), e.getValue());
+        for (double target : report.targets()) {
+            double threshold = calibration.thresholds().get(BundleMetadata.accuracyKey(target));
+            if (Double.isFinite(threshold)) {
+                updated = updated.withThreshold(target, threshold);
             } else {
                 // Keep whatever was there: no threshold reaches this accuracy on this data.
                 stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
-                        e.getKey(), calibration.chosenOn());
+                        BundleMetadata.accuracyKey(target), calibration.chosenOn());
             }
         }
         updated = updated.withProvenance(Map.of("thresholdsCalibratedOn", report.validation() != null

@@ -8,6 +8,7 @@ import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetnumVersion;
+import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.Transcriber;
@@ -30,9 +31,6 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /** An evaluator evaluates a model bundle on data sets into a {@link CoverageReport} (DESIGN section 6). */
 public final class Evaluator {
-
-    /** The accuracy {@link #validate} reports coverage at: the paper's operating point. */
-    public static final double VALIDATION_ACCURACY = 0.98;
 
     private final EvaluationConfig config;
 
@@ -75,7 +73,7 @@ public final class Evaluator {
     }
 
     /**
-     * For the trainer: sequence accuracy and coverage at 98% on batches it has already built (features
+     * For the trainer: sequence accuracy and coverage at {@link BundleMetadata#TARGET_ACCURACY} on batches it has already built (features
      * [mb,3,54,54], labels and masks as {@code StreetNumberIterator} makes them), writing nothing.
      */
     public static ValidationScore validate(ComputationGraph network, Iterator<MultiDataSet> batches) {
@@ -89,9 +87,9 @@ public final class Evaluator {
             }
         }
         EvaluatedSet set = new EvaluatedSet("validation batches", predictions);
-        OperatingPoint at98 = set.principledCurve().atAccuracy(VALIDATION_ACCURACY);
-        return new ValidationScore(predictions.size(), set.metrics().sequenceAccuracy(), at98.coverage(),
-                at98.threshold());
+        OperatingPoint target = set.principledCurve().atAccuracy(BundleMetadata.TARGET_ACCURACY);
+        return new ValidationScore(predictions.size(), set.metrics().sequenceAccuracy(),
+                BundleMetadata.TARGET_ACCURACY, target.coverage(), target.threshold());
     }
 
     /**

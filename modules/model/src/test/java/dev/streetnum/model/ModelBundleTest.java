@@ -36,7 +36,7 @@ class ModelBundleTest {
     @Test
     void roundTripGivesIdenticalOutputsAndMetadata() {
         ModelBundle bundle = TestBundles.tiny(2);
-        bundle = bundle.withMetadata(bundle.metadata().withThreshold("0.98", 0.73)
+        bundle = bundle.withMetadata(bundle.metadata().withThreshold(0.98, 0.73)
                 .withMetrics(Map.of("val_sequence_accuracy", 0.5)));
         Path file = dir.resolve("sub/model.bundle");
         bundle.save(file);

@@ -148,16 +148,12 @@ public final class Trainer {
         metrics.put("train_sequence_accuracy", row.train().accuracy());
         metrics.put("val_sequence_accuracy", row.val().accuracy());
         metrics.put("val_coverage_at_98", row.val().coverage());
-        Map<String, Double> thresholds = new LinkedHashMap<>();
-        if (Double.isFinite(row.val().threshold())) {
-            // A first estimate from the validation sample; the evaluator calibrates the shipped threshold.
-            thresholds.put(String.valueOf(SequenceScore.TARGET_ACCURACY), row.val().threshold());
-        }
         String modelId = config.preset().name().toLowerCase(Locale.ROOT) + "-s" + config.seed() + "-i" + row.iteration();
         BundleMetadata metadata = BundleMetadata.create(modelId, config.preset(), PreprocessConfig.DEFAULT, provenance)
                 .withMetrics(metrics);
-        for (Map.Entry<String, Double> t : thresholds.entrySet()) {
-            metadata = metadata.withThreshold(t.getKey(), t.getValue());
+        if (Double.isFinite(row.val().threshold())) {
+            // A first estimate from the validation sample; the evaluator calibrates the shipped threshold.
+            metadata = metadata.withThreshold(BundleMetadata.TARGET_ACCURACY, row.val().threshold());
         }
         return new ModelBundle(net, metadata);
     }

@@ -1,11 +1,13 @@
 package dev.streetnum.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.eval.CoverageReport;
 import dev.streetnum.eval.EvaluatedSet;
 import dev.streetnum.eval.FitDiagnosis;
 import dev.streetnum.eval.Prediction;
+import dev.streetnum.model.BundleMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class FitDiagnosisAgreementTest {
                 MetricsRow row = new MetricsRow(1, 0, 1e-3, 1.0,
                         new SequenceScore(IMAGES, trainAccuracy, 0, Double.POSITIVE_INFINITY),
                         new SequenceScore(IMAGES, heldOutAccuracy, 0, Double.POSITIVE_INFINITY), 1, 1);
-                CoverageReport report = CoverageReport.of("test", "model", SequenceScore.TARGET_ACCURACY,
+                CoverageReport report = CoverageReport.of("test", "model", BundleMetadata.TARGET_ACCURACY,
                         set(heldOutCorrect), null, set(trainCorrect));
                 String where = "train " + trainCorrect + "/" + IMAGES + ", held out " + heldOutCorrect + "/" + IMAGES;
                 assertEquals(report.fit().verdict(), row.diagnosis().verdict(), where);
@@ -46,7 +48,7 @@ class FitDiagnosisAgreementTest {
         MetricsRow row = new MetricsRow(1, 0, 1e-3, 1.0, new SequenceScore(IMAGES, 0.99, 0, 1),
                 new SequenceScore(IMAGES, 0.80, 0, 1), 1, 1);
         assertEquals(FitDiagnosis.OVERFITTING, row.diagnosis().verdict());
-        assertEquals(true, row.diagnosis().sentence().contains("validation error 20.0%"), row.diagnosis().sentence());
+        assertTrue(row.diagnosis().sentence().contains("validation error 20.0%"), row.diagnosis().sentence());
     }
 
     /** {@code correct} right answers out of {@link #IMAGES}, the rest wrong, all confident. */
