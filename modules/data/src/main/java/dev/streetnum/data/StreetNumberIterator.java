@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -21,10 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <ul>
  *   <li>features: one array [mb,3,54,54], RGB, normalised by {@link CropExpander};</li>
- *   <li>labels, in head order: length one-hot [mb,7] (class n for n digits up to 5, class 6 = ">5"),
- *       then digit1..digit5 one-hot [mb,10]; a digit head past the number's length is all zeros;</li>
- *   <li>label masks [mb,1] per head: the length head's are all ones; digit head i (0-based) has 1
- *       iff i &lt; min(n,5), so heads past the length get no gradient.</li>
+ *   <li>labels and label masks as {@link SequenceLabels} encodes them.</li>
  * </ul>
  *
  * <p>Order and augmentation are reproducible: the shuffle is a function of (seed, epoch), an image's
@@ -161,26 +159,19 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         int mb = indices.length;
         int inputSize = expander.inputSize();
         float[] features = new float[mb * inputSize];
-        float[] length = new float[mb * SequenceLabels.LENGTH_CLASSES];
-        float[][] digits = new float[SequenceLabels.MAX_DIGITS][mb * SequenceLabels.DIGIT_CLASSES];
-        float[][] masks = new float[SequenceLabels.MAX_DIGITS][mb];
+        SequenceLabels.Rows labels = new SequenceLabels.Rows(mb);
         for (int row = 0; row < mb; row++) {
             int index = indices[row];
             AnnotatedImage image = images.get(index);
             byte[] crop = cache != null ? cache.crop(index) : CropCache.decodeCrop(image, expander);
             Random random = options.augment() ? new Random(mix(mix(options.seed(), batchEpoch), index)) : null;
             expander.normalise(crop, random, features, row * inputSize);
-            int n = image.length();
-            length[row * SequenceLabels.LENGTH_CLASSES + SequenceLabels.lengthClass(n)] = 1f;
-            for (int i = 0; i < Math.min(n, SequenceLabels.MAX_DIGITS); i++) {
-                digits[i][row * SequenceLabels.DIGIT_CLASSES + image.digits().get(i).label()] = 1f;
-                masks[i][row] = 1f;
-            }
+            labels.put(row, image.digits().stream().mapToInt(DigitBox::label).toArray());
         }
-        return new Batch(mb, features, length, digits, masks);
+        return new Batch(mb, features, labels);
     }
 
-    private record Batch(int size, float[] features, float[] length, float[][] digits, float[][] masks) {
+    private record Batch(int size, float[] features, SequenceLabels.Rows labels) {
     }
 
     @Override
@@ -193,14 +184,8 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         fillPrefetch();
         int crop = expander.config().crop();
         int mb = b.size();
-        INDArray[] labels = new INDArray[SequenceLabels.HEADS];
-        INDArray[] masks = new INDArray[SequenceLabels.HEADS];
-        labels[0] = Nd4j.create(b.length(), new long[] {mb, SequenceLabels.LENGTH_CLASSES}, 'c');
-        masks[0] = Nd4j.ones(mb, 1);
-        for (int i = 0; i < SequenceLabels.MAX_DIGITS; i++) {
-            labels[i + 1] = Nd4j.create(b.digits()[i], new long[] {mb, SequenceLabels.DIGIT_CLASSES}, 'c');
-            masks[i + 1] = Nd4j.create(b.masks()[i], new long[] {mb, 1}, 'c');
-        }
+        INDArray[] labels = b.labels().labels(DataType.FLOAT);
+        INDArray[] masks = b.labels().masks(DataType.FLOAT);
         INDArray features = Nd4j.create(b.features(), new long[] {mb, expander.config().channels(), crop, crop}, 'c');
         org.nd4j.linalg.dataset.MultiDataSet batch =
                 new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features}, labels, null, masks);

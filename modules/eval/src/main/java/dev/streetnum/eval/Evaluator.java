@@ -83,30 +83,13 @@ public final class Evaluator {
             List<Transcription> answers = SequenceDecoder.decode(network.output(batch.getFeatures(0)));
             INDArray[] labels = batch.getLabels();
             for (int i = 0; i < answers.size(); i++) {
-                predictions.add(prediction("#" + predictions.size(), truthFromLabels(labels, i), answers.get(i)));
+                predictions.add(prediction("#" + predictions.size(), SequenceLabels.decode(labels, i), answers.get(i)));
             }
         }
         EvaluatedSet set = new EvaluatedSet("validation batches", predictions);
         OperatingPoint target = set.principledCurve().atAccuracy(BundleMetadata.TARGET_ACCURACY);
         return new ValidationScore(predictions.size(), set.metrics().sequenceAccuracy(),
                 BundleMetadata.TARGET_ACCURACY, target.coverage(), target.threshold());
-    }
-
-    /**
-     * The number a row of one-hot labels encodes. A ">5" label only carries its first five digits; a
-     * trailing '+' makes it six characters long, so it is the ">5" class and never equals an answer.
-     */
-    static String truthFromLabels(INDArray[] labels, int row) {
-        int lengthClass = labels[0].getRow(row).argMax().getInt(0);
-        int shown = Math.min(lengthClass, SequenceLabels.MAX_DIGITS);
-        StringBuilder truth = new StringBuilder();
-        for (int d = 0; d < shown; d++) {
-            truth.append((char) ('0' + labels[1 + d].getRow(row).argMax().getInt(0)));
-        }
-        if (lengthClass == SequenceLabels.OVERFLOW_CLASS) {
-            truth.append('+');
-        }
-        return truth.toString();
     }
 
     private EvaluatedSet transcribe(Transcriber transcriber, String name, AnnotatedDataset data,
