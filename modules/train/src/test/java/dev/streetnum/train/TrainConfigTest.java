@@ -72,4 +72,14 @@ class TrainConfigTest {
         assertNotEquals(a.dropoutSeed(5), a.dropoutSeed(6));
     }
 
+
+    @Test
+    void trainingDefaultsAreTheNetworksDefaults() {
+        // One set of defaults: what the benchmark and the tests build equals what a default run trains.
+        dev.streetnum.model.NetworkOptions training = TrainConfig.defaults(Preset.CPU).networkOptions();
+        dev.streetnum.model.NetworkOptions network = dev.streetnum.model.NetworkOptions.DEFAULT;
+        assertEquals(network.learningRate(), training.learningRate());
+        assertEquals(network.weightDecay(), training.weightDecay());
+        assertEquals(network.dropout(), training.dropout());
+    }
 }

@@ -44,7 +44,7 @@ public final class ThroughputBenchmark {
         this.accelerated = CpuAcceleration.isEnabled();
     }
 
-    /** The network the bench times: the preset with the training defaults (Adam, dropout, decay). */
+    /** The network the bench times: the preset with the training defaults ({@link NetworkOptions}: Adam, dropout, decay). */
     static ComputationGraph network(Preset preset, long seed) {
         return StreetNumberNetwork.build(preset, NetworkOptions.seeded(seed));
     }
