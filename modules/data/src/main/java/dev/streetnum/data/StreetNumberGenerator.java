@@ -85,7 +85,7 @@ public final class StreetNumberGenerator {
 
     /** Example {@code index} of the stream {@code seed}. */
     public Example generate(long seed, long index) {
-        Random r = new Random(StreetNumberIterator.mix(seed, index));
+        Random r = new Random(SeedStreams.derive(seed, index));
         int length = lengthMix.draw(r);
         int[] digits = new int[length];
         for (int i = 0; i < length; i++) {

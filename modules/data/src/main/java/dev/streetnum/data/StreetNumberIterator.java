@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,8 +34,6 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
 
     /** Batches assembled ahead of the consumer per worker. */
     private static final int PREFETCH_PER_WORKER = 2;
-    /** Mixes seeds (the golden-ratio increment of SplitMix64). */
-    private static final long SEED_MIX = 0x9E3779B97F4A7C15L;
 
     /**
      * @param batchSize minibatch size
@@ -114,7 +111,7 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
             o[i] = i;
         }
         if (options.shuffle()) {
-            Random random = new Random(mix(options.seed(), epoch));
+            Random random = new Random(SeedStreams.derive(options.seed(), epoch));
             for (int i = o.length - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
                 int t = o[i];
@@ -164,7 +161,7 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
             int index = indices[row];
             AnnotatedImage image = images.get(index);
             byte[] crop = cache != null ? cache.crop(index) : CropCache.decodeCrop(image, expander);
-            Random random = options.augment() ? new Random(mix(mix(options.seed(), batchEpoch), index)) : null;
+            Random random = options.augment() ? new Random(SeedStreams.derive(SeedStreams.derive(options.seed(), batchEpoch), index)) : null;
             expander.normalise(crop, random, features, row * inputSize);
             labels.put(row, image.digits().stream().mapToInt(DigitBox::label).toArray());
         }
@@ -242,11 +239,6 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         if (cache != null) {
             cache.close();
         }
-    }
-
-    /** A stream seed derived from a parent seed and a number (SplitMix64 finaliser). */
-    static long mix(long seed, long value) {
-        return new SplittableRandom(seed * SEED_MIX + value).nextLong();
     }
 
     /** A worker's result; its {@link DataException} surfaces as it was thrown. */

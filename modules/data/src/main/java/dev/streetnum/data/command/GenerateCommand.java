@@ -6,6 +6,7 @@ import dev.streetnum.data.ContactSheet;
 import dev.streetnum.data.DigitBox;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.LengthMix;
+import dev.streetnum.data.SeedStreams;
 import dev.streetnum.data.StreetNumberGenerator;
 import dev.streetnum.data.SyntheticDatasetWriter;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ public final class GenerateCommand implements Callable<Integer> {
         AnnotatedDataset first = null;
         for (int i = 0; i < SPLITS.length; i++) {
             if (counts[i] > 0) {
-                AnnotatedDataset split = writer.write(out.resolve(SPLITS[i]), counts[i], splitSeed(seed, i), true);
+                AnnotatedDataset split = writer.write(out.resolve(SPLITS[i]), counts[i], SeedStreams.datasetSplit(seed, i), true);
                 first = first == null ? split : first;
                 System.err.println(SPLITS[i] + ": " + split.size() + " images, " + split.identity());
             }
@@ -95,11 +96,6 @@ public final class GenerateCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new dev.streetnum.data.DataException("cannot write " + out.resolve("generator.json") + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The seed of split {@code index}: documented so a data set can be reproduced split by split. */
-    public static long splitSeed(long seed, int index) {
-        return seed * 1_000_003L + index;
     }
 
     static void writeSamples(AnnotatedDataset data, Path sheet) {
