@@ -24,7 +24,7 @@ class SequenceLabelsTest {
         assertEquals(1f, labels[3].getFloat(0, 7), "third digit of 307");
         assertEquals(0f, labels[4].getRow(0).sumNumber().floatValue(), "no fourth digit: all zeros");
         assertEquals(1f, labels[5].getFloat(1, 5), "a >5 number labels its first five digits");
-        float[][] expectedMasks = {{1, 1, 1}, {1, 1, 1}, {1, 1, 0}, {0, 1, 0}, {0, 1, 0}, {0, 1, 0}};
+        float[][] expectedMasks = {{1, 1, 1}, {1, 1, 1}, {1, 1, 0}, {1, 1, 0}, {0, 1, 0}, {0, 1, 0}};
         for (int head = 0; head < 6; head++) {
             for (int row = 0; row < 3; row++) {
                 assertEquals(expectedMasks[head][row], masks[head].getFloat(row, 0), "mask head " + head + " row " + row);

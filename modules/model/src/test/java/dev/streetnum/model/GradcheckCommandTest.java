@@ -23,10 +23,20 @@ class GradcheckCommandTest {
     }
 
     @Test
-    void realChecksPassAndExitZero() {
-        Run r = run(new GradcheckCommand(), "--seed", "2", "--projections", "1");
+    void passingChecksExitZeroAndGetTheArguments() {
+        // The real checks are GradientChecksTest's; here only what the command makes of their report.
+        GradcheckCommand command = new GradcheckCommand();
+        long[] asked = new long[2];
+        command.checks = (seed, projections) -> {
+            asked[0] = seed;
+            asked[1] = projections;
+            return new GradientChecks.Report(true, 42, 1e-9, 1e-9, projections);
+        };
+        Run r = run(command, "--seed", "2", "--projections", "4");
         assertEquals(0, r.exitCode(), r.out());
-        assertTrue(r.out().contains("1 pairs") && r.out().contains("all checks passed"), r.out());
+        assertEquals(2, asked[0]);
+        assertEquals(4, asked[1]);
+        assertTrue(r.out().contains("4 pairs") && r.out().contains("all checks passed"), r.out());
     }
 
     @Test

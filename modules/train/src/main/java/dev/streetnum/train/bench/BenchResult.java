@@ -1,5 +1,7 @@
 package dev.streetnum.train.bench;
 
+import dev.streetnum.model.NetworkFlops;
+
 /**
  * One benchmark run's figures. GFLOP/s are achieved rates: forward FLOPs per image times images per
  * second (times {@link NetworkFlops#TRAINING_PASSES} for training).

@@ -1,5 +1,7 @@
 package dev.streetnum.train.bench;
 
+import dev.streetnum.model.NetworkFlops;
+
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.model.NetworkOptions;
 import dev.streetnum.model.Preset;
