@@ -1,15 +1,10 @@
 package dev.streetnum.data;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
@@ -59,11 +54,9 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
     private final Options options;
     private final CropCache cache;
     private final ExecutorService pool;
-    private final ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
+    private OrderedPrefetch<Batch> pending;
     private MultiDataSetPreProcessor preProcessor;
     private int epoch;
-    private int[] order;
-    private int nextBatchToSubmit;
     private int batchesTaken;
 
     public StreetNumberIterator(AnnotatedDataset data, CropExpander expander, Options options) {
@@ -71,7 +64,7 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         this.expander = expander;
         this.options = options;
         this.cache = options.cache() == null ? null : CropCache.open(options.cache(), data, expander, options.workers());
-        this.pool = Executors.newFixedThreadPool(options.workers(), CropCache.daemonThreads("batches"));
+        this.pool = OrderedPrefetch.daemonPool("batches", options.workers());
         startEpoch(0);
     }
 
@@ -125,29 +118,19 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
     private void startEpoch(int newEpoch) {
         cancelPending();
         epoch = newEpoch;
-        order = epochOrder(newEpoch);
-        nextBatchToSubmit = 0;
+        int[] order = epochOrder(newEpoch);
         batchesTaken = 0;
-        fillPrefetch();
+        int batchEpoch = newEpoch;
+        pending = new OrderedPrefetch<>(pool, batchesPerEpoch(), options.workers() * PREFETCH_PER_WORKER, batch -> {
+            int start = batch * options.batchSize();
+            int[] indices = java.util.Arrays.copyOfRange(order, start, Math.min(images.size(), start + options.batchSize()));
+            return () -> assemble(indices, batchEpoch);
+        });
     }
 
     private void cancelPending() {
-        for (Future<Batch> f : pending) {
-            // Never interrupt: an interrupted read closes the crop cache's FileChannel for every thread.
-            f.cancel(false);
-        }
-        pending.clear();
-    }
-
-    private void fillPrefetch() {
-        int ahead = options.workers() * PREFETCH_PER_WORKER;
-        while (pending.size() < ahead && nextBatchToSubmit < batchesPerEpoch()) {
-            int start = nextBatchToSubmit * options.batchSize();
-            int end = Math.min(images.size(), start + options.batchSize());
-            int[] indices = java.util.Arrays.copyOfRange(order, start, end);
-            int batchEpoch = epoch;
-            pending.add(pool.submit(() -> assemble(indices, batchEpoch)));
-            nextBatchToSubmit++;
+        if (pending != null) {
+            pending.cancel();
         }
     }
 
@@ -176,9 +159,8 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         if (!hasNext()) {
             throw new NoSuchElementException("epoch " + epoch + " has no more batches: call reset()");
         }
-        Batch b = await(pending.poll());
+        Batch b = pending.next();
         batchesTaken++;
-        fillPrefetch();
         int crop = expander.config().crop();
         int mb = b.size();
         INDArray[] labels = b.labels().labels(DataType.FLOAT);
@@ -203,7 +185,7 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
 
     @Override
     public boolean hasNext() {
-        return !pending.isEmpty();
+        return pending.hasNext();
     }
 
     @Override
@@ -238,23 +220,6 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         pool.shutdownNow();
         if (cache != null) {
             cache.close();
-        }
-    }
-
-    /** A worker's result; its {@link DataException} surfaces as it was thrown. */
-    static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a batch", e);
-        } catch (CancellationException e) {
-            throw new IllegalStateException("batch was cancelled", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 }
