@@ -5,6 +5,7 @@ import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.Java2dImage;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetnumVersion;
@@ -13,8 +14,6 @@ import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -57,8 +56,8 @@ public final class Evaluator {
                 config.targetAccuracy(), testSet, validationSet, trainSet);
 
         CropExpander expander = new CropExpander(bundle.metadata().preprocess());
-        List<SheetTile> worst = tiles(ContactSheet.mostConfidentErrors(testSet.predictions()), testImages, expander);
-        List<SheetTile> refused = tiles(ContactSheet.refused(testSet.predictions(), report.acceptanceThreshold()),
+        List<SheetTile> worst = tiles(ReviewSheet.mostConfidentErrors(testSet.predictions()), testImages, expander);
+        List<SheetTile> refused = tiles(ReviewSheet.refused(testSet.predictions(), report.acceptanceThreshold()),
                 testImages, expander);
         return report.withSheets(worst, refused);
     }
@@ -152,23 +151,9 @@ public final class Evaluator {
             AnnotatedImage image = imageOf.get(p);
             try (Mat photo = ImageDecoder.read(image.file());
                  Mat crop = expander.expandedCrop(photo, image.region())) {
-                tiles.add(new SheetTile(toImage(crop), p));
+                tiles.add(new SheetTile(Java2dImage.of(crop), p));
             }
         }
         return tiles;
-    }
-
-    /** An 8-bit BGR matrix as a Java image (same byte order, so one copy). */
-    static BufferedImage toImage(Mat bgr) {
-        if (bgr.channels() != 3 || bgr.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
-            throw new IllegalArgumentException("expected an 8-bit 3-channel crop, got " + bgr.channels()
-                    + " channels of depth " + bgr.depth());
-        }
-        try (Mat continuous = bgr.isContinuous() ? new Mat(bgr) : bgr.clone()) {
-            BufferedImage image = new BufferedImage(bgr.cols(), bgr.rows(), BufferedImage.TYPE_3BYTE_BGR);
-            byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-            continuous.data().get(pixels);
-            return image;
-        }
     }
 }

@@ -2,7 +2,7 @@ package dev.streetnum.data.command;
 
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
-import dev.streetnum.data.ContactSheet;
+import dev.streetnum.data.SampleSheet;
 import dev.streetnum.data.DigitBox;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.LengthMix;
@@ -99,11 +99,11 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     static void writeSamples(AnnotatedDataset data, Path sheet) {
-        List<ContactSheet.Tile> tiles = new ArrayList<>();
+        List<SampleSheet.Tile> tiles = new ArrayList<>();
         for (AnnotatedImage image : data.images().subList(0, Math.min(SHEET_TILES, data.size()))) {
-            tiles.add(new ContactSheet.Tile(ImageDecoder.read(image.file()),
+            tiles.add(new SampleSheet.Tile(ImageDecoder.read(image.file()),
                     image.digits().stream().map(DigitBox::box).toList(), image.number()));
         }
-        ContactSheet.write(sheet, tiles, SHEET_WIDTH);
+        SampleSheet.write(sheet, tiles, SHEET_WIDTH);
     }
 }

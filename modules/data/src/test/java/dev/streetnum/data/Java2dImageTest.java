@@ -1,4 +1,4 @@
-package dev.streetnum.eval;
+package dev.streetnum.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,8 +8,8 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
-/** The conversion the evaluator makes on its own: OpenCV crops to pictures. */
-class EvaluatorConversionTest {
+/** OpenCV crops to pictures: the same pixels, in the right byte order. */
+class Java2dImageTest {
 
     @Test
     void bgrMatBecomesTheSamePixels() {
@@ -19,7 +19,7 @@ class EvaluatorConversionTest {
                 bgr[i] = (byte) (10 * i + 5);
             }
             ((BytePointer) mat.data()).put(bgr);
-            BufferedImage image = Evaluator.toImage(mat);
+            BufferedImage image = Java2dImage.of(mat);
             for (int y = 0; y < 2; y++) {
                 for (int x = 0; x < 3; x++) {
                     int o = (y * 3 + x) * 3;
