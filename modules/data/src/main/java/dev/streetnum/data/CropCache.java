@@ -14,8 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * One binary file of expanded 64x64 BGR uint8 crops, one per image in data set order, so epochs after
@@ -111,9 +109,7 @@ public final class CropCache implements AutoCloseable {
         int inFlight = Math.max(1, workers) * 8;
         ExecutorService pool = OrderedPrefetch.daemonPool("crop-cache", Math.max(1, workers));
         try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(partial), 1 << 20);
-             ProgressBar progress = new ProgressBarBuilder().setTaskName("crop cache").setInitialMax(images.size())
-                     .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                     .showSpeed().build()) {
+             ProgressBar progress = ProgressDisplay.start("crop cache", images.size(), " img")) {
             DataOutputStream headerOut = new DataOutputStream(out);
             header.write(headerOut);
             headerOut.flush();

@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Writes generated examples as a data set folder: PNGs plus {@code labels.csv}, on several threads. */
 public final class SyntheticDatasetWriter {
@@ -43,9 +40,7 @@ public final class SyntheticDatasetWriter {
         }
         List<AnnotatedImage> images = new ArrayList<>(count);
         ExecutorService pool = OrderedPrefetch.daemonPool("generate", threads);
-        ProgressBar progress = showProgress ? new ProgressBarBuilder().setTaskName(folder.getFileName().toString())
-                .setInitialMax(count).setStyle(ProgressBarStyle.ASCII).showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
+        ProgressBar progress = showProgress ? ProgressDisplay.start(folder.getFileName().toString(), count, " img") : null;
         try {
             OrderedPrefetch<AnnotatedImage> written = new OrderedPrefetch<>(pool, count, threads * 4,
                     index -> () -> writeOne(folder, seed, index));

@@ -5,8 +5,6 @@ import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -119,28 +117,18 @@ public final class EvaluateCommand implements Callable<Integer> {
         return set;
     }
 
-    /** Adds the calibrated thresholds to the bundle's metadata and saves it in place (atomically). */
+    /** Stores the thresholds in the bundle and says what happened. */
     private void storeThresholds(ModelBundle bundle, CoverageReport report, PrintWriter stdout, PrintWriter stderr) {
-        CoverageReport.Calibration calibration = report.calibration();
-        if (!calibration.chosenOn().equals("validation")) {
+        BundleCalibration stored = BundleCalibration.store(bundle, report, model);
+        if (stored.chosenOnTest()) {
             stderr.println("warning: thresholds chosen on the test set (no --val): the service will be less"
                     + " accurate than the report says");
         }
-        BundleMetadata updated = bundle.metadata();
-        for (double target : report.targets()) {
-            double threshold = calibration.thresholds().get(BundleMetadata.accuracyKey(target));
-            if (Double.isFinite(threshold)) {
-                updated = updated.withThreshold(target, threshold);
-            } else {
-                // Keep whatever was there: no threshold reaches this accuracy on this data.
-                stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
-                        BundleMetadata.accuracyKey(target), calibration.chosenOn());
-            }
+        for (double target : stored.unreachable()) {
+            // Whatever was there is kept: no threshold reaches this accuracy on this data.
+            stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
+                    BundleMetadata.accuracyKey(target), report.calibration().chosenOn());
         }
-        updated = updated.withProvenance(Map.of("thresholdsCalibratedOn", report.validation() != null
-                ? report.validation().identity() : report.test().identity()));
-        bundle.withMetadata(updated).save(model);
-        Map<String, Double> thresholds = new TreeMap<>(updated.thresholds());
-        stdout.println("thresholds stored in " + model + ": " + thresholds);
+        stdout.println("thresholds stored in " + model + ": " + stored.thresholds());
     }
 }

@@ -7,6 +7,7 @@ import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.Java2dImage;
 import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BundleMetadata;
@@ -20,9 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -129,8 +128,7 @@ public final class Evaluator {
         if (!config.showProgress()) {
             return null;
         }
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(images).setUnit(" img", 1).showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+        return ProgressDisplay.start(task, images, " img");
     }
 
     private static Prediction prediction(String file, String truth, Transcription t) {
