@@ -129,7 +129,7 @@ public final class Trainer {
         MetricsRow last = state.history().get(state.history().size() - 1);
         String diagnosis = diagnosisLine(last);
         LOG.info("{} (best at iteration {})", diagnosis, state.best().iteration());
-        writeRunJson(provenance, state, diagnosis, (System.nanoTime() - wallStart) / 1e9);
+        writeRunJson(provenance, state, diagnosis, (System.nanoTime() - wallStart) / 1e9, net);
         return ModelBundle.load(runDir.resolve(BEST_BUNDLE));
     }
 
@@ -174,7 +174,9 @@ public final class Trainer {
         return p;
     }
 
-    private void writeRunJson(Map<String, Object> provenance, TrainerState state, String diagnosis, double wallSeconds) {
+    /** @param net the trained network, asked which layers really run on the oneDNN helpers */
+    private void writeRunJson(Map<String, Object> provenance, TrainerState state, String diagnosis, double wallSeconds,
+                              ComputationGraph net) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command_line", commandLine);
         run.put("preset", config.preset().name());
@@ -188,7 +190,8 @@ public final class Trainer {
         run.put("git_commit", provenance.get("git_commit"));
         run.put("backend", provenance.get("backend"));
         run.put("device", provenance.get("device"));
-        run.put("onednn_layer_helpers", dev.streetnum.model.fast.CpuAcceleration.isEnabled());
+        run.put("onednn_layer_helpers", new java.util.TreeMap<>(Map.of("requested", dev.streetnum.model.fast.CpuAcceleration.isRequested(),
+                "layers", dev.streetnum.model.fast.CpuAcceleration.layersWithHelpers(net))));
         run.put("wall_seconds", wallSeconds);
         run.put("training_seconds", state.trainingMillis() / 1000.0);
         run.put("iterations", state.iteration());

@@ -43,7 +43,7 @@ public final class ThroughputBenchmark {
     ThroughputBenchmark(BenchConfig config, ComputationGraph network) {
         this.config = config;
         this.network = network;
-        this.accelerated = CpuAcceleration.isEnabled();
+        this.accelerated = !CpuAcceleration.layersWithHelpers(network).isEmpty();
     }
 
     /** The network the bench times: the preset with the training defaults ({@link NetworkOptions}: Adam, dropout, decay). */
