@@ -23,6 +23,7 @@ import me.tongfei.progressbar.ProgressBar;
  */
 public final class CropCache implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CropCache.class);
     private static final String MAGIC = "STREETNUM-CROPS";
     private static final int FORMAT_VERSION = 1;
 
@@ -45,7 +46,7 @@ public final class CropCache implements AutoCloseable {
             Header found = Files.isRegularFile(file) ? readHeader(file) : null;
             if (!wanted.equals(found)) {
                 if (found != null) {
-                    System.err.println("crop cache " + file + " is for other data or preprocessing: rebuilding it");
+                    LOG.warn("crop cache {} is for other data or preprocessing: rebuilding it", file);
                 }
                 build(file, wanted, data, expander, workers);
             }

@@ -76,11 +76,6 @@ public final class StreetNumberGenerator {
 
     /** One generated photo: 8-bit BGR pixels and its digits' boxes in reading order. */
     public record Example(Mat image, List<DigitBox> digits) {
-        public String number() {
-            StringBuilder s = new StringBuilder();
-            digits.forEach(d -> s.append(d.label()));
-            return s.toString();
-        }
     }
 
     /** Example {@code index} of the stream {@code seed}. */

@@ -103,10 +103,11 @@ class TrainerTest {
         JsonNode run = new ObjectMapper().readTree(runDir.resolve(Trainer.RUN_JSON).toFile());
         assertEquals(STEPS, run.get("iterations").asInt());
         assertEquals(meta.metrics().get("iteration").intValue(), run.get("best").get("iteration").asInt());
-        // The test never asks for oneDNN: the record says so, and names no layer as helped.
+        // What was asked, and what DL4J did: nothing asked means no layer named as helped.
         JsonNode helpers = run.get("onednn_layer_helpers");
         assertEquals(dev.streetnum.model.fast.CpuAcceleration.isRequested(), helpers.get("requested").asBoolean());
-        assertTrue(helpers.get("layers").isArray() && helpers.get("layers").isEmpty(), helpers.toString());
+        assertTrue(helpers.get("layers").isArray(), helpers.toString());
+        assertTrue(helpers.get("requested").asBoolean() || helpers.get("layers").isEmpty(), helpers.toString());
         // Every monitored layer with parameters has a finite gradient norm in every snapshot.
         List<String> monitored = readLines(runDir.resolve(LayerMonitor.CSV_NAME)).stream()
                 .filter(row -> !row.endsWith(",-")).toList();
