@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 dev.streetnum.data.command.GenerateCommand.class,
+                dev.streetnum.data.command.RecomposeCommand.class,
                 dev.streetnum.data.command.ImportSvhnCommand.class,
                 dev.streetnum.data.command.BenchPipelineCommand.class,
                 dev.streetnum.eval.EvaluateCommand.class,

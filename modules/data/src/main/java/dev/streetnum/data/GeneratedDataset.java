@@ -75,7 +75,8 @@ public final class GeneratedDataset {
         return written;
     }
 
-    private static void writeSamples(AnnotatedDataset data, Path sheet) {
+    /** The first images of {@code data} with their boxes and numbers, as a {@link SampleSheet} at {@code sheet}. */
+    public static void writeSamples(AnnotatedDataset data, Path sheet) {
         List<SampleSheet.Tile> tiles = new ArrayList<>();
         try {
             for (AnnotatedImage image : data.images().subList(0, Math.min(SHEET_TILES, data.size()))) {

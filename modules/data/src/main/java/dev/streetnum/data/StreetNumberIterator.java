@@ -29,6 +29,8 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
 
     /** Batches assembled ahead of the consumer per worker. */
     private static final int PREFETCH_PER_WORKER = 2;
+    /** Separates the jitter's random stream from the crop offset's, so adding jitter keeps the offsets. */
+    private static final long JITTER_STREAM = 0x6A09E667F3BCC909L;
 
     /**
      * @param batchSize minibatch size
@@ -36,10 +38,26 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
      * @param shuffle   reshuffle every epoch, deterministically from seed and epoch
      * @param seed      the run's data seed (shuffling and crop offsets)
      * @param workers   decoding threads
-     * @param cache     optional file of preprocessed 64x64 uint8 crops, built on first use; null for none
+     * @param cache     optional file of preprocessed 64x64 uint8 crops, built on first use; null for none;
+     *                  not usable with an augmentation that moves the box (the crops would be fixed)
+     * @param jitter    what {@code augment} adds to the random crop ({@link Augmentation#NONE} for nothing)
      */
-    public record Options(int batchSize, boolean augment, boolean shuffle, long seed, int workers, Path cache) {
+    public record Options(int batchSize, boolean augment, boolean shuffle, long seed, int workers, Path cache,
+                          Augmentation jitter) {
+
+        /** Random crops only, no jitter: the first round's behaviour. */
+        public Options(int batchSize, boolean augment, boolean shuffle, long seed, int workers, Path cache) {
+            this(batchSize, augment, shuffle, seed, workers, cache, Augmentation.NONE);
+        }
+
         public Options {
+            if (jitter == null) {
+                throw new IllegalArgumentException("options need an augmentation (Augmentation.NONE for none)");
+            }
+            if (cache != null && augment && jitter.jittersBox()) {
+                throw new IllegalArgumentException("a crop cache holds fixed crops: it cannot serve an augmentation that"
+                        + " moves the box; leave out the cache or the box jitter");
+            }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
             }
@@ -143,12 +161,31 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         for (int row = 0; row < mb; row++) {
             int index = indices[row];
             AnnotatedImage image = images.get(index);
-            byte[] crop = cache != null ? cache.crop(index) : CropCache.decodeCrop(image, expander);
             Random random = options.augment() ? new Random(SeedStreams.derive(SeedStreams.derive(options.seed(), batchEpoch), index)) : null;
+            byte[] crop = expandedCrop(image, index, batchEpoch);
             expander.normalise(crop, random, features, row * inputSize);
             labels.put(row, image.digits().stream().mapToInt(DigitBox::label).toArray());
         }
         return new Batch(mb, features, labels);
+    }
+
+    /** The image's expanded crop, with the box and pixel jitter of (seed, epoch, index) when augmenting. */
+    private byte[] expandedCrop(AnnotatedImage image, int index, int batchEpoch) {
+        Augmentation jitter = options.augment() ? options.jitter() : Augmentation.NONE;
+        if (jitter.isNone()) {
+            return cache != null ? cache.crop(index) : CropCache.decodeCrop(image, expander);
+        }
+        Random random = new Random(SeedStreams.derive(SeedStreams.derive(options.seed() ^ JITTER_STREAM, batchEpoch), index));
+        byte[] crop;
+        if (jitter.jittersBox()) {
+            try (org.bytedeco.opencv.opencv_core.Mat decoded = ImageDecoder.read(image.file())) {
+                crop = expander.expandedCropBytes(decoded, jitter.jitter(image.region(), random));
+            }
+        } else {
+            crop = cache != null ? cache.crop(index) : CropCache.decodeCrop(image, expander);
+        }
+        jitter.apply(crop, expander.config().resize(), random);
+        return crop;
     }
 
     private record Batch(int size, float[] features, SequenceLabels.Rows labels) {

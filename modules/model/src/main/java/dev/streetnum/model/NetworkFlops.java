@@ -37,6 +37,9 @@ public final class NetworkFlops {
                 continue;
             }
             Layer layer = vertex.getLayerConf().getLayer();
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization) {
+                continue; // a per-channel scale and shift: no matrix product
+            }
             if (layer instanceof ConvolutionLayer conv) {
                 InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) outputs.get(entry.getKey());
                 int[] kernel = conv.getKernelSize();

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -70,15 +72,23 @@ public final class StreetNumberNetwork {
             String pool = "pool" + (i + 1);
             int stride = preset.poolStride(i);
             graph.addLayer(conv, new ConvolutionLayer.Builder(preset.kernel(), preset.kernel())
-                            .convolutionMode(ConvolutionMode.Same)
-                            .nOut(preset.convChannels(i))
-                            .activation(Activation.RELU)
-                            .build(), previous)
-                    .addLayer(pool, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                    .convolutionMode(ConvolutionMode.Same)
+                    .nOut(preset.convChannels(i))
+                    .activation(preset.batchNorm() ? Activation.IDENTITY : Activation.RELU)
+                    .build(), previous);
+            String pooled = conv;
+            if (preset.batchNorm()) {
+                String norm = "norm" + (i + 1);
+                String relu = "relu" + (i + 1);
+                graph.addLayer(norm, new BatchNormalization.Builder().build(), conv)
+                        .addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), norm);
+                pooled = relu;
+            }
+            graph.addLayer(pool, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                             .kernelSize(Preset.POOL_WINDOW, Preset.POOL_WINDOW)
                             .stride(stride, stride)
                             .convolutionMode(preset.padPools() ? ConvolutionMode.Same : ConvolutionMode.Truncate)
-                            .build(), conv);
+                            .build(), pooled);
             previous = pool;
         }
         for (int i = 0; i < preset.denseLayers(); i++) {

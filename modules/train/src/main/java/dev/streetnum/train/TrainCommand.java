@@ -30,11 +30,32 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from RUN_DIR/last.checkpoint with the same options.")
     boolean resume;
 
+    @Option(names = "--train-repeat", paramLabel = "K", description = "Each epoch shows every DIR/train image K times"
+            + " (oversamples a small real set next to large --extra-train sets; default: ${DEFAULT-VALUE}).")
+    int trainRepeat = 1;
+
+    @Option(names = "--val", paramLabel = "DIR", description = "Validation folder (labels.csv) for model selection,"
+            + " instead of DIR/val: e.g. real photos while training on generated ones.")
+    Path val;
+
+    @Option(names = "--init-from", paramLabel = "BUNDLE", description = "Start from this bundle's weights (same preset"
+            + " and preprocessing): fine-tuning.")
+    Path initFrom;
+
+    // A plain flag: picocli's negatable form of a true-by-default option did not turn it off.
+    @Option(names = "--no-jitter", description = "Plain random 54x54 crops only: no box, rotation and colour jitter"
+            + " (training jitters by default: DESIGN section 3).")
+    boolean noJitter;
+
+    @Option(names = "--expansion", paramLabel = "F", description = "Crop expansion around the box, 0.30 = 30%"
+            + " (default: ${DEFAULT-VALUE}); the bundle carries it to evaluation and serving.")
+    double expansion = dev.streetnum.data.PreprocessConfig.DEFAULT.expansion();
+
     @Option(names = "--extra-train-repeat", paramLabel = "K", description = "Each epoch shows every --extra-train image K times"
             + " (oversamples a small real set next to a large synthetic one; default: ${DEFAULT-VALUE}).")
     int extraTrainRepeat = 1;
 
-    @Option(names = "--preset", paramLabel = "P", description = "Network size: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", paramLabel = "P", converter = PresetName.class, description = "Network size: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Preset preset = TrainConfig.DEFAULT_PRESET;
 
     @Option(names = "--epochs", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
@@ -94,12 +115,36 @@ public final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(Backend.current().logLine());
             return 0;
         }
-        TrainConfig config = new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
-                weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache);
+        TrainConfig config = config();
         // originalArgs holds the whole command line the root parsed, subcommand name included.
         String commandLine = "streetnum " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        new Trainer(config, out, commandLine).train(TrainingData.load(data, extraTrain, extraTrainRepeat), resume);
+        new Trainer(config, out, commandLine).train(
+                TrainingData.load(data, trainRepeat, val, extraTrain, extraTrainRepeat), resume);
         spec.commandLine().getOut().println("best model: " + out.resolve(Trainer.BEST_BUNDLE));
         return 0;
+    }
+
+    /** The run's configuration as the options give it. */
+    TrainConfig config() {
+        dev.streetnum.data.PreprocessConfig defaults = dev.streetnum.data.PreprocessConfig.DEFAULT;
+        return new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
+                weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
+                noJitter ? dev.streetnum.data.Augmentation.NONE : dev.streetnum.data.Augmentation.DEFAULT,
+                new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom);
+    }
+
+    /**
+     * Preset names as the other commands and the docs spell them ("cpu-bn" for CPU_BN): picocli's
+     * case-insensitive enums do not map the hyphen, {@link Preset#parse} does and names the choices.
+     */
+    static final class PresetName implements picocli.CommandLine.ITypeConverter<Preset> {
+        @Override
+        public Preset convert(String value) {
+            try {
+                return Preset.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

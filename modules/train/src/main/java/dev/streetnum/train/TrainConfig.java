@@ -1,5 +1,7 @@
 package dev.streetnum.train;
 
+import dev.streetnum.data.Augmentation;
+import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.model.NetworkOptions;
 import dev.streetnum.model.Preset;
 import java.nio.file.Path;
@@ -26,6 +28,9 @@ import java.nio.file.Path;
  * @param monitorInterval    iterations between per-layer monitor snapshots; 0 for none
  * @param workers            decoding threads of the data iterator
  * @param cache              file of preprocessed crops, built on first use; null for none
+ * @param jitter             training-time box, rotation and colour jitter ({@link Augmentation#NONE} for none)
+ * @param preprocess         how regions become network input (the crop expansion, above all); the bundle carries it
+ * @param initFrom           a bundle of the same preset whose weights start the run (fine-tuning); null for random
  */
 public record TrainConfig(
         Preset preset,
@@ -43,7 +48,10 @@ public record TrainConfig(
         int patience,
         int monitorInterval,
         int workers,
-        Path cache) {
+        Path cache,
+        Augmentation jitter,
+        PreprocessConfig preprocess,
+        Path initFrom) {
 
     public static final Preset DEFAULT_PRESET = Preset.CPU;
     public static final int DEFAULT_EPOCHS = 30;
@@ -61,7 +69,21 @@ public record TrainConfig(
     public static final int DEFAULT_MONITOR_INTERVAL = 100;
     public static final int DEFAULT_WORKERS = 2;
 
+    /** No jitter, the standard preprocessing, random initial weights. */
+    public TrainConfig(Preset preset, int epochs, double timeBudgetMinutes, int maxIterations, int batchSize,
+                       double learningRate, LearningRateSchedule schedule, double weightDecay, double dropout, long seed,
+                       int validationInterval, int validationSample, int patience, int monitorInterval, int workers,
+                       Path cache) {
+        this(preset, epochs, timeBudgetMinutes, maxIterations, batchSize, learningRate, schedule, weightDecay, dropout,
+                seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
+                Augmentation.NONE, PreprocessConfig.DEFAULT, null);
+    }
+
     public TrainConfig {
+        require(jitter != null, "a training run needs an augmentation (Augmentation.NONE for none)");
+        require(preprocess != null, "a training run needs a preprocessing config");
+        require(cache == null || !jitter.jittersBox(), "a crop cache holds fixed crops: it cannot serve box jitter;"
+                + " leave out --cache or use --no-box-jitter");
         require(preset != null, "a training run needs a preset");
         require(epochs >= 1, "epochs must be at least 1, got " + epochs);
         require(timeBudgetMinutes >= 0 && Double.isFinite(timeBudgetMinutes),

@@ -56,7 +56,7 @@ public final class Trainer {
         LOG.info(backend.logLine());
         createRunDir();
         SeedSplit seeds = SeedSplit.of(config.seed());
-        CropExpander expander = new CropExpander(PreprocessConfig.DEFAULT);
+        CropExpander expander = new CropExpander(config.preprocess());
         Path checkpoint = runDir.resolve(Checkpoint.FILE_NAME);
         String identity = TrainingLoop.runIdentity(config);
 
@@ -69,6 +69,9 @@ public final class Trainer {
             LOG.info("resuming from {} at iteration {}, epoch {}", checkpoint, state.iteration(), state.epoch());
         } else {
             net = StreetNumberNetwork.build(config.preset(), config.networkOptions());
+            if (config.initFrom() != null) {
+                startFrom(net, config.initFrom());
+            }
             state = TrainerState.start();
         }
         LayerMonitor monitor = config.monitorInterval() > 0 ? new LayerMonitor(runDir, true) : null;
@@ -79,7 +82,7 @@ public final class Trainer {
         int sample = Math.min(config.validationSample(), Math.min(data.train().size(), data.val().size()));
         try (StreetNumberIterator training = new StreetNumberIterator(data.train(), expander,
                 new StreetNumberIterator.Options(config.batchSize(), true, true, seeds.data(), config.workers(),
-                        config.cache()));
+                        config.cache(), config.jitter()));
              StreetNumberIterator trainSample = new StreetNumberIterator(data.train(), expander, centreCrops(seeds));
              StreetNumberIterator valSample = new StreetNumberIterator(data.val(), expander, centreCrops(seeds))) {
             TrainingBatches batches = new TrainingBatches() {
@@ -133,6 +136,30 @@ public final class Trainer {
         return ModelBundle.load(runDir.resolve(BEST_BUNDLE));
     }
 
+    /**
+     * Fine-tuning: the bundle's weights (and batch-norm statistics) replace the random ones; the updater
+     * starts fresh. The preset and preprocessing must match, or the weights would mean something else.
+     */
+    private void startFrom(ComputationGraph net, Path bundleFile) {
+        ModelBundle start = ModelBundle.load(bundleFile);
+        BundleMetadata m = start.metadata();
+        if (!m.preset().equalsIgnoreCase(config.preset().name())) {
+            throw new IllegalArgumentException("--init-from " + bundleFile + " holds a " + m.preset()
+                    + " network; this run trains " + config.preset() + ": use the same --preset");
+        }
+        if (m.preprocess().resize() != config.preprocess().resize() || m.preprocess().crop() != config.preprocess().crop()) {
+            throw new IllegalArgumentException("--init-from " + bundleFile + " was trained on " + m.preprocess().crop()
+                    + "-pixel crops of " + m.preprocess().resize() + "-pixel regions; this run uses "
+                    + config.preprocess().crop() + " of " + config.preprocess().resize());
+        }
+        if (m.preprocess().expansion() != config.preprocess().expansion()) {
+            LOG.warn("--init-from {} was trained with crop expansion {}; this run adapts it to {}", bundleFile,
+                    m.preprocess().expansion(), config.preprocess().expansion());
+        }
+        net.setParams(start.network().params());
+        LOG.info("starting from the weights of {} (model {})", bundleFile, m.modelId());
+    }
+
     private StreetNumberIterator.Options centreCrops(SeedSplit seeds) {
         return new StreetNumberIterator.Options(config.batchSize(), false, false, seeds.data(), config.workers(), null);
     }
@@ -149,7 +176,7 @@ public final class Trainer {
         metrics.put("val_sequence_accuracy", row.val().accuracy());
         metrics.put("val_coverage_at_98", row.val().coverage());
         String modelId = config.preset().name().toLowerCase(Locale.ROOT) + "-s" + config.seed() + "-i" + row.iteration();
-        BundleMetadata metadata = BundleMetadata.create(modelId, config.preset(), PreprocessConfig.DEFAULT, provenance)
+        BundleMetadata metadata = BundleMetadata.create(modelId, config.preset(), config.preprocess(), provenance)
                 .withMetrics(metrics);
         if (Double.isFinite(row.val().threshold())) {
             // A first estimate from the validation sample; the evaluator calibrates the shipped threshold.

@@ -30,6 +30,17 @@ public record TrainingData(AnnotatedDataset train, AnnotatedDataset val) {
      *                    oversampling, so 1600 real photos are not drowned by tens of thousands of synthetic ones
      */
     public static TrainingData load(Path dataDir, List<Path> extraTrain, int extraRepeat) {
+        return load(dataDir, 1, null, extraTrain, extraRepeat);
+    }
+
+    /**
+     * @param trainRepeat how many times each {@code dataDir/train} image enters the training set (at least 1)
+     * @param valDir      the validation folder; null for {@code dataDir/val}
+     */
+    public static TrainingData load(Path dataDir, int trainRepeat, Path valDir, List<Path> extraTrain, int extraRepeat) {
+        if (trainRepeat < 1) {
+            throw new IllegalArgumentException("the training repeat must be at least 1, got " + trainRepeat);
+        }
         if (extraRepeat < 1) {
             throw new IllegalArgumentException("the extra training repeat must be at least 1, got " + extraRepeat);
         }
@@ -37,24 +48,31 @@ public record TrainingData(AnnotatedDataset train, AnnotatedDataset val) {
             throw new DataException("data folder " + dataDir + " does not exist or is not a folder");
         }
         AnnotatedDataset base = AnnotatedDataset.load(split(dataDir, TRAIN), false);
-        if (extraTrain.isEmpty()) {
-            return new TrainingData(base, AnnotatedDataset.load(split(dataDir, VAL), false));
+        AnnotatedDataset val = valDir == null ? AnnotatedDataset.load(split(dataDir, VAL), false) : loadFolder(valDir, "validation");
+        if (extraTrain.isEmpty() && trainRepeat == 1) {
+            return new TrainingData(base, val);
         }
-        List<AnnotatedImage> images = new ArrayList<>(base.images());
-        List<String> identities = new ArrayList<>(List.of(base.identity()));
+        List<AnnotatedImage> images = new ArrayList<>();
+        for (int r = 0; r < trainRepeat; r++) {
+            images.addAll(base.images());
+        }
+        List<String> identities = new ArrayList<>(List.of(trainRepeat == 1 ? base.identity() : trainRepeat + " x " + base.identity()));
         for (Path extra : extraTrain) {
-            if (!Files.isRegularFile(extra.resolve(AnnotatedDataset.LABELS_FILE)) && !Files.isRegularFile(extra)) {
-                throw new DataException("extra training folder " + extra + " has no " + AnnotatedDataset.LABELS_FILE);
-            }
-            AnnotatedDataset set = AnnotatedDataset.load(extra, false);
+            AnnotatedDataset set = loadFolder(extra, "extra training");
             for (int r = 0; r < extraRepeat; r++) {
                 images.addAll(set.images());
             }
             identities.add(extraRepeat == 1 ? set.identity() : extraRepeat + " x " + set.identity());
         }
-        AnnotatedDataset val = AnnotatedDataset.load(split(dataDir, VAL), false);
         // Image paths are resolved at load, so the base set's root only names the mix.
         return new TrainingData(AnnotatedDataset.of(base.root(), images, String.join(" + ", identities)), val);
+    }
+
+    private static AnnotatedDataset loadFolder(Path folder, String what) {
+        if (!Files.isRegularFile(folder.resolve(AnnotatedDataset.LABELS_FILE)) && !Files.isRegularFile(folder)) {
+            throw new DataException(what + " folder " + folder + " has no " + AnnotatedDataset.LABELS_FILE);
+        }
+        return AnnotatedDataset.load(folder, false);
     }
 
     private static Path split(Path dataDir, String name) {

@@ -68,4 +68,23 @@ class TrainingDataTest {
         }
         assertThrows(IllegalArgumentException.class, () -> TrainingData.load(dir.resolve("d"), List.of(real), 0));
     }
+
+    @Test
+    void aSeparateValidationFolderAndARepeatedBaseSet(@TempDir Path dir) throws Exception {
+        TestData.generatedSet(dir.resolve("d/train"), 5, 1);
+        TestData.generatedSet(dir.resolve("real-val"), 3, 2);
+        TestData.generatedSet(dir.resolve("extra"), 4, 3);
+        // no d/val: the separate folder stands in for it
+        TrainingData data = TrainingData.load(dir.resolve("d"), 3, dir.resolve("real-val"), List.of(dir.resolve("extra")), 2);
+        assertEquals(3 * 5 + 2 * 4, data.train().size());
+        assertEquals(3, data.val().size());
+        assertTrue(data.train().identity().startsWith("3 x "), data.train().identity());
+        assertTrue(data.val().root().endsWith("real-val"), data.val().root().toString());
+        DataException noVal = assertThrows(DataException.class,
+                () -> TrainingData.load(dir.resolve("d"), 1, dir.resolve("missing"), List.of(), 1));
+        assertTrue(noVal.getMessage().contains("validation folder") && noVal.getMessage().contains("missing"),
+                noVal.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> TrainingData.load(dir.resolve("d"), 0, dir.resolve("real-val"), List.of(), 1));
+    }
 }

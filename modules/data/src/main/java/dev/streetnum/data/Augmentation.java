@@ -1,0 +1,137 @@
+package dev.streetnum.data;
+
+import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.getRotationMatrix2D;
+import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
+
+import java.util.Random;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point2f;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * Training-time jitter (DESIGN section 3): real detector boxes are imprecise and real photos vary in
+ * pose, colour and contrast, so a training image's box is moved and resized at random <em>before</em>
+ * the 30% expansion, and its expanded crop is rotated a little and its colour and contrast changed.
+ * Evaluation and serving take {@link #NONE}; everything else runs through the same {@link CropExpander}
+ * path as they do.
+ *
+ * @param boxScale     the box's area scale is drawn from [1 - s, 1 + s] (both sides scaled by its root)
+ * @param boxAspect    the box's aspect ratio is multiplied by a factor in [1 - a, 1 + a]
+ * @param boxShift     the box's centre moves by up to this fraction of its width (x) and height (y)
+ * @param maxRotation  the expanded crop rotates by an angle in [-r, r] degrees about its centre
+ * @param contrast     pixel deviations from the crop mean are scaled by a factor in [1 - c, 1 + c]
+ * @param colour       each channel is scaled by its own factor in [1 - k, 1 + k] (a colour cast)
+ */
+public record Augmentation(double boxScale, double boxAspect, double boxShift, double maxRotation,
+                           double contrast, double colour) {
+
+    /** No jitter: evaluation, serving, and training runs that ask for none. */
+    public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0);
+
+    /**
+     * The training default: SVHN's own boxes are hand-drawn and loose by a few pixels, a detector's by
+     * more; +-15% area, +-10% aspect, +-8% shift keep the whole number inside the 30% expansion in
+     * almost every draw. Rotations of real house numbers in SVHN are small (a few degrees).
+     */
+    public static final Augmentation DEFAULT = new Augmentation(0.15, 0.10, 0.08, 5, 0.25, 0.10);
+
+    public Augmentation {
+        requireFraction("box scale", boxScale);
+        requireFraction("box aspect", boxAspect);
+        requireFraction("box shift", boxShift);
+        requireFraction("contrast", contrast);
+        requireFraction("colour", colour);
+        if (!(maxRotation >= 0 && maxRotation <= 45)) {
+            throw new IllegalArgumentException("the maximum rotation must be in [0, 45] degrees, got " + maxRotation);
+        }
+    }
+
+    /** Whether the box moves: a cache of fixed crops cannot serve such a run. */
+    public boolean jittersBox() {
+        return boxScale > 0 || boxAspect > 0 || boxShift > 0;
+    }
+
+    /** Whether anything is jittered at all. */
+    public boolean isNone() {
+        return equals(NONE);
+    }
+
+    /** The region moved and resized at random (the identity for {@link #NONE}); never smaller than 1x1. */
+    public Box jitter(Box box, Random random) {
+        if (!jittersBox()) {
+            return box;
+        }
+        double area = 1 + boxScale * (2 * random.nextDouble() - 1);
+        double aspect = 1 + boxAspect * (2 * random.nextDouble() - 1);
+        double width = box.width() * Math.sqrt(area * aspect);
+        double height = box.height() * Math.sqrt(area / aspect);
+        double centreX = box.left() + box.width() / 2.0 + boxShift * box.width() * (2 * random.nextDouble() - 1);
+        double centreY = box.top() + box.height() / 2.0 + boxShift * box.height() * (2 * random.nextDouble() - 1);
+        int w = (int) Math.max(1, Math.round(width));
+        int h = (int) Math.max(1, Math.round(height));
+        return new Box((int) Math.round(centreX - w / 2.0), (int) Math.round(centreY - h / 2.0), w, h);
+    }
+
+    /**
+     * Rotates, recolours and re-contrasts an expanded crop in place ({@code side x side} packed BGR
+     * bytes, as {@link CropExpander#expandedCropBytes} gives them).
+     */
+    public void apply(byte[] expandedBgr, int side, Random random) {
+        if (expandedBgr.length != side * side * 3) {
+            throw new IllegalArgumentException("an expanded crop has " + side * side * 3 + " bytes, got " + expandedBgr.length);
+        }
+        double angle = maxRotation * (2 * random.nextDouble() - 1);
+        double gain = 1 + contrast * (2 * random.nextDouble() - 1);
+        double[] cast = new double[3];
+        for (int c = 0; c < 3; c++) {
+            cast[c] = 1 + colour * (2 * random.nextDouble() - 1);
+        }
+        if (maxRotation > 0) {
+            rotate(expandedBgr, side, angle);
+        }
+        if (contrast > 0 || colour > 0) {
+            recolour(expandedBgr, gain, cast);
+        }
+    }
+
+    private static void rotate(byte[] bgr, int side, double degrees) {
+        try (BytePointer pixels = new BytePointer(bgr);
+             Mat src = new Mat(side, side, CV_8UC3, pixels);
+             Mat dst = new Mat();
+             Point2f centre = new Point2f(side / 2f, side / 2f);
+             Mat rotation = getRotationMatrix2D(centre, degrees, 1.0);
+             Size size = new Size(side, side);
+             Scalar border = new Scalar()) {
+            warpAffine(src, dst, rotation, size, INTER_LINEAR, BORDER_REPLICATE, border);
+            dst.data().get(bgr);
+        }
+    }
+
+    /** Scales each pixel's deviation from its channel's mean by {@code gain * cast[c]}, keeping the mean. */
+    private static void recolour(byte[] bgr, double gain, double[] cast) {
+        int pixels = bgr.length / 3;
+        for (int c = 0; c < 3; c++) {
+            long sum = 0;
+            for (int i = c; i < bgr.length; i += 3) {
+                sum += bgr[i] & 0xff;
+            }
+            double mean = (double) sum / pixels;
+            double factor = gain * cast[c];
+            for (int i = c; i < bgr.length; i += 3) {
+                long v = Math.round(mean + factor * ((bgr[i] & 0xff) - mean));
+                bgr[i] = (byte) Math.max(0, Math.min(255, v));
+            }
+        }
+    }
+
+    private static void requireFraction(String what, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException("the " + what + " jitter must be in [0, 1), got " + value);
+        }
+    }
+}

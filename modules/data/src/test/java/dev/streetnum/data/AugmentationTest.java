@@ -1,0 +1,195 @@
+package dev.streetnum.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+class AugmentationTest {
+
+    private static final int SIDE = PreprocessConfig.DEFAULT.resize();
+
+    @TempDir
+    static Path dir;
+    static AnnotatedDataset generated;
+
+    @BeforeAll
+    static void generate() {
+        generated = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("gen"), 24, 5), false);
+    }
+
+    @Test
+    void noneChangesNothing() {
+        Box box = new Box(10, 20, 30, 40);
+        assertEquals(box, Augmentation.NONE.jitter(box, new Random(1)));
+        byte[] crop = randomCrop(3);
+        byte[] copy = crop.clone();
+        Augmentation.NONE.apply(crop, SIDE, new Random(1));
+        assertArrayEquals(copy, crop);
+    }
+
+    /** The drawn box, measured independently of how it was drawn, stays within the stated ranges. */
+    @Test
+    void boxJitterStaysWithinItsStatedRanges() {
+        Augmentation a = Augmentation.DEFAULT;
+        Box box = new Box(100, 50, 80, 40);
+        Random random = new Random(7);
+        double cx = 100 + 40.0;
+        double cy = 50 + 20.0;
+        boolean moved = false;
+        for (int i = 0; i < 2000; i++) {
+            Box j = a.jitter(box, random);
+            double area = (double) j.width() * j.height() / (80.0 * 40.0);
+            double aspect = ((double) j.width() / j.height()) / 2.0;
+            // rounding each side to a pixel moves area and aspect by at most ~1/40 + 1/80
+            assertTrue(area >= 1 - a.boxScale() - 0.04 && area <= 1 + a.boxScale() + 0.04, "area " + area);
+            assertTrue(aspect >= 1 - a.boxAspect() - 0.04 && aspect <= 1 + a.boxAspect() + 0.04, "aspect " + aspect);
+            double dx = Math.abs(j.left() + j.width() / 2.0 - cx);
+            double dy = Math.abs(j.top() + j.height() / 2.0 - cy);
+            assertTrue(dx <= a.boxShift() * 80 + 1, "dx " + dx);
+            assertTrue(dy <= a.boxShift() * 40 + 1, "dy " + dy);
+            moved |= !j.equals(box);
+        }
+        assertTrue(moved);
+    }
+
+    /** Jitter must not cut digits off: the 30% expansion of the jittered box still holds the digits. */
+    @Test
+    void theExpandedJitteredBoxKeepsTheDigitsInAlmostEveryDraw() {
+        CropExpander expander = new CropExpander(PreprocessConfig.DEFAULT);
+        Box digits = new Box(200, 80, 90, 60);
+        Random random = new Random(11);
+        int kept = 0;
+        int draws = 5000;
+        for (int i = 0; i < draws; i++) {
+            Box e = expander.expand(Augmentation.DEFAULT.jitter(digits, random));
+            // a pixel of slack: sides round to whole pixels
+            if (e.left() <= digits.left() + 1 && e.top() <= digits.top() + 1
+                    && e.right() >= digits.right() - 1 && e.bottom() >= digits.bottom() - 1) {
+                kept++;
+            }
+        }
+        assertTrue(kept >= 0.95 * draws, kept + " of " + draws);
+    }
+
+    @Test
+    void pixelJitterIsDeterministicPerSeedAndDiffersAcrossSeeds() {
+        byte[] a = randomCrop(5);
+        byte[] b = a.clone();
+        byte[] c = a.clone();
+        Augmentation.DEFAULT.apply(a, SIDE, new Random(42));
+        Augmentation.DEFAULT.apply(b, SIDE, new Random(42));
+        Augmentation.DEFAULT.apply(c, SIDE, new Random(43));
+        assertArrayEquals(a, b);
+        assertFalse(Arrays.equals(a, c));
+    }
+
+    /** Contrast scales deviations from each channel's mean and keeps the mean (checked by plain arithmetic). */
+    @Test
+    void contrastKeepsTheMeanAndScalesTheSpread() {
+        Augmentation contrastOnly = new Augmentation(0, 0, 0, 0, 0.5, 0);
+        byte[] crop = randomCrop(9);
+        double[] before = meanAndSpread(crop, 1);
+        byte[] out = crop.clone();
+        Random draw = new Random(3);
+        contrastOnly.apply(out, SIDE, new Random(3));
+        draw.nextDouble(); // the angle
+        double gain = 1 + 0.5 * (2 * draw.nextDouble() - 1);
+        double[] after = meanAndSpread(out, 1);
+        assertEquals(before[0], after[0], 0.6);
+        // values stay inside 40..200 before, so no clipping at gains up to 1.5
+        assertEquals(before[1] * gain, after[1], 0.02 * before[1]);
+    }
+
+    /** A small rotation about the centre keeps a centred square's centroid at the centre. */
+    @Test
+    void rotationTurnsAboutTheCentre() {
+        byte[] crop = new byte[SIDE * SIDE * 3];
+        for (int y = 22; y < 42; y++) {
+            for (int x = 22; x < 42; x++) {
+                for (int c = 0; c < 3; c++) {
+                    crop[(y * SIDE + x) * 3 + c] = (byte) 200;
+                }
+            }
+        }
+        byte[] rotated = crop.clone();
+        new Augmentation(0, 0, 0, 10, 0, 0).apply(rotated, SIDE, new Random(1));
+        assertFalse(Arrays.equals(crop, rotated));
+        double sum = 0;
+        double sx = 0;
+        double sy = 0;
+        for (int y = 0; y < SIDE; y++) {
+            for (int x = 0; x < SIDE; x++) {
+                int v = rotated[(y * SIDE + x) * 3] & 0xff;
+                sum += v;
+                sx += v * (x + 0.5);
+                sy += v * (y + 0.5);
+            }
+        }
+        assertEquals(SIDE / 2.0, sx / sum, 0.5);
+        assertEquals(SIDE / 2.0, sy / sum, 0.5);
+    }
+
+    @Test
+    void jitteredBatchesRepeatPerSeedAndEvaluationIgnoresTheJitter() {
+        CropExpander expander = new CropExpander(PreprocessConfig.DEFAULT);
+        float[] first = features(expander, new StreetNumberIterator.Options(8, true, true, 3, 2, null, Augmentation.DEFAULT));
+        float[] again = features(expander, new StreetNumberIterator.Options(8, true, true, 3, 2, null, Augmentation.DEFAULT));
+        float[] plain = features(expander, new StreetNumberIterator.Options(8, true, true, 3, 2, null));
+        assertArrayEquals(first, again);
+        assertFalse(Arrays.equals(first, plain));
+        float[] evalJitter = features(expander, new StreetNumberIterator.Options(8, false, false, 3, 1, null, Augmentation.DEFAULT));
+        float[] evalPlain = features(expander, new StreetNumberIterator.Options(8, false, false, 3, 1, null));
+        assertArrayEquals(evalPlain, evalJitter);
+    }
+
+    @Test
+    void aCropCacheCannotServeBoxJitterAndBadRangesAreNamed() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new StreetNumberIterator.Options(8, true, true, 3, 2, dir.resolve("c.bin"), Augmentation.DEFAULT));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Augmentation(1.5, 0, 0, 0, 0, 0));
+        assertTrue(e.getMessage().contains("box scale"), e.getMessage());
+        assertNotEquals(Augmentation.NONE, Augmentation.DEFAULT);
+    }
+
+    private static float[] features(CropExpander expander, StreetNumberIterator.Options options) {
+        try (StreetNumberIterator it = new StreetNumberIterator(generated, expander, options)) {
+            MultiDataSet b = it.next();
+            return b.getFeatures(0).reshape(b.getFeatures(0).length()).toFloatVector();
+        }
+    }
+
+    private static byte[] randomCrop(long seed) {
+        byte[] crop = new byte[SIDE * SIDE * 3];
+        Random r = new Random(seed);
+        for (int i = 0; i < crop.length; i++) {
+            crop[i] = (byte) (40 + r.nextInt(161));
+        }
+        return crop;
+    }
+
+    /** Mean and standard deviation of one channel of packed BGR bytes. */
+    private static double[] meanAndSpread(byte[] bgr, int channel) {
+        double sum = 0;
+        double sq = 0;
+        int n = bgr.length / 3;
+        for (int i = channel; i < bgr.length; i += 3) {
+            int v = bgr[i] & 0xff;
+            sum += v;
+            sq += (double) v * v;
+        }
+        double mean = sum / n;
+        return new double[] {mean, Math.sqrt(sq / n - mean * mean)};
+    }
+}
