@@ -35,7 +35,7 @@ class MainTest {
     }
 
     /** A command for the launcher to run: it notes whether acceleration was on when it started, or throws. */
-    @Command(name = "probe")
+    @Command(name = "probe", mixinStandardHelpOptions = true)
     static final class Probe implements Callable<Integer> {
         final AtomicBoolean accelerated;
         final RuntimeException failure;
