@@ -20,11 +20,6 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class CropExpander {
 
-    /**
-     * The normalisation, by name, for bundle metadata: per image and channel, subtract the mean of the
-     * crop fed to the network, then divide by {@link #SCALE}, so inputs lie in about [-1, 1].
-     */
-    public static final String NORMALISATION = "rgb-chw, minus per-image per-channel mean, divided by 128";
     /** Half the 8-bit range: mean-free pixels then span about unit range. */
     public static final float SCALE = 128f;
     /**

@@ -30,9 +30,6 @@ public final class ImageDecoder {
 
     /** Width and height read from an image header. */
     public record Dimensions(int width, int height) {
-        public long pixels() {
-            return (long) width * height;
-        }
     }
 
     /**

@@ -76,17 +76,12 @@ public final class StreetNumberGenerator implements ExampleSource {
 
     /** One generated photo: 8-bit BGR pixels and its digits' boxes in reading order. */
     public record Example(Mat image, List<DigitBox> digits) {
-        public String number() {
-            StringBuilder s = new StringBuilder();
-            digits.forEach(d -> s.append(d.label()));
-            return s.toString();
-        }
     }
 
     /** Example {@code index} of the stream {@code seed}. */
     @Override
     public Example generate(long seed, long index) {
-        Random r = new Random(StreetNumberIterator.mix(seed, index));
+        Random r = new Random(SeedStreams.derive(seed, index));
         int length = lengthMix.draw(r);
         int[] digits = new int[length];
         for (int i = 0; i < length; i++) {

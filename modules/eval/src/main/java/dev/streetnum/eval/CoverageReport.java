@@ -1,8 +1,9 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.model.BundleMetadata;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -102,8 +103,8 @@ public record CoverageReport(
         Map<String, OperatingPoint> onTest = new TreeMap<>();
         for (double target : targets) {
             double t = calibrationCurve.atAccuracy(target).threshold();
-            thresholds.put(accuracyKey(target), t);
-            onTest.put(accuracyKey(target), testCurve.atThreshold(t));
+            thresholds.put(BundleMetadata.accuracyKey(target), t);
+            onTest.put(BundleMetadata.accuracyKey(target), testCurve.atThreshold(t));
         }
         Calibration calibration = new Calibration(validation != null ? "validation" : "test", thresholds, onTest);
         FitDiagnosis fit = train == null ? null
@@ -113,7 +114,7 @@ public record CoverageReport(
                 SetSummary.of(test, targets),
                 validation == null ? null : SetSummary.of(validation, targets),
                 train == null ? null : SetSummary.of(train, targets),
-                calibration, fit, thresholds.get(accuracyKey(targetAccuracy)),
+                calibration, fit, thresholds.get(BundleMetadata.accuracyKey(targetAccuracy)),
                 test.predictions(), List.of(), List.of());
     }
 
@@ -126,10 +127,5 @@ public record CoverageReport(
     /** Whether the test prediction is accepted at the acceptance threshold (the CSV's column). */
     public boolean accepted(Prediction p) {
         return p.transcribable() && p.confidence() >= acceptanceThreshold;
-    }
-
-    /** How a target accuracy is written as a key, in JSON and in the bundle: 0.98 -> "0.98". */
-    public static String accuracyKey(double accuracy) {
-        return BigDecimal.valueOf(accuracy).stripTrailingZeros().toPlainString();
     }
 }

@@ -5,8 +5,6 @@ import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +35,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--train", paramLabel = "DIR", description = "Training set, for the train-test gap.")
     Path train;
 
-    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "0.98",
+    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "" + BundleMetadata.TARGET_ACCURACY,
             description = "Accuracy the operating threshold is chosen for (default: ${DEFAULT-VALUE}).")
     double targetAccuracy;
 
@@ -99,8 +97,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         stdout.printf("test: %d images, sequence accuracy %s, per-digit %s, length %s%n",
                 m.examples(), percent(m.sequenceAccuracy()), percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-        keys.add(CoverageReport.accuracyKey(targetAccuracy));
-        keys.add(CoverageReport.accuracyKey(Evaluator.VALIDATION_ACCURACY));
+        keys.add(BundleMetadata.accuracyKey(targetAccuracy));
+        keys.add(BundleMetadata.accuracyKey(BundleMetadata.TARGET_ACCURACY));
         String chosenOn = report.calibration().chosenOn();
         for (String key : keys) {
             OperatingPoint onTest = report.calibration().onTest().get(key);
@@ -134,27 +132,18 @@ public final class EvaluateCommand implements Callable<Integer> {
         return set;
     }
 
-    /** Adds the calibrated thresholds to the bundle's metadata and saves it in place (atomically). */
+    /** Stores the thresholds in the bundle and says what happened. */
     private void storeThresholds(ModelBundle bundle, CoverageReport report, PrintWriter stdout, PrintWriter stderr) {
-        CoverageReport.Calibration calibration = report.calibration();
-        if (!calibration.chosenOn().equals("validation")) {
+        BundleCalibration stored = BundleCalibration.store(bundle, report, model);
+        if (stored.chosenOnTest()) {
             stderr.println("warning: thresholds chosen on the test set (no --val): the service will be less"
                     + " accurate than the report says");
         }
-        BundleMetadata updated = bundle.metadata();
-        for (Map.Entry<String, Double> e : calibration.thresholds().entrySet()) {
-            if (Double.isFinite(e.getValue())) {
-                updated = updated.withThreshold(e.getKey(), e.getValue());
-            } else {
-                // Keep whatever was there: no threshold reaches this accuracy on this data.
-                stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
-                        e.getKey(), calibration.chosenOn());
-            }
+        for (double target : stored.unreachable()) {
+            // Whatever was there is kept: no threshold reaches this accuracy on this data.
+            stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
+                    BundleMetadata.accuracyKey(target), report.calibration().chosenOn());
         }
-        updated = updated.withProvenance(Map.of("thresholdsCalibratedOn", report.validation() != null
-                ? report.validation().identity() : report.test().identity()));
-        bundle.withMetadata(updated).save(model);
-        Map<String, Double> thresholds = new TreeMap<>(updated.thresholds());
-        stdout.println("thresholds stored in " + model + ": " + thresholds);
+        stdout.println("thresholds stored in " + model + ": " + stored.thresholds());
     }
 }

@@ -1,5 +1,7 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.model.BundleMetadata;
+
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,7 +55,7 @@ public record EvaluatedSet(String identity, List<Prediction> predictions) {
     static Map<String, OperatingPoint> atAccuracies(CoverageCurve curve, List<Double> targets) {
         Map<String, OperatingPoint> points = new TreeMap<>();
         for (double target : targets) {
-            points.put(CoverageReport.accuracyKey(target), curve.atAccuracy(target));
+            points.put(BundleMetadata.accuracyKey(target), curve.atAccuracy(target));
         }
         return points;
     }

@@ -1,9 +1,11 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.model.BundleMetadata;
+
 /**
  * How an evaluation runs.
  *
- * @param targetAccuracy the accuracy the operating threshold is chosen for (the paper's 98%)
+ * @param targetAccuracy the accuracy the operating threshold is chosen for ({@link BundleMetadata#TARGET_ACCURACY})
  * @param batchSize      images per forward pass
  * @param limit          at most this many images from each set (the first ones, in CSV order)
  * @param showProgress   draw a progress bar on stderr (off in tests and inside training)
@@ -12,13 +14,11 @@ package dev.streetnum.eval;
  */
 public record EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress, boolean noBox) {
 
-    /** The paper's operating point: human-level accuracy. */
-    public static final double DEFAULT_TARGET_ACCURACY = 0.98;
     public static final int DEFAULT_BATCH_SIZE = 64;
     public static final int NO_LIMIT = Integer.MAX_VALUE;
 
     public static final EvaluationConfig DEFAULT =
-            new EvaluationConfig(DEFAULT_TARGET_ACCURACY, DEFAULT_BATCH_SIZE, NO_LIMIT, true, false);
+            new EvaluationConfig(BundleMetadata.TARGET_ACCURACY, DEFAULT_BATCH_SIZE, NO_LIMIT, true, false);
 
     /** With the CSV's boxes given to the model, as a detector's would be. */
     public EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress) {

@@ -70,9 +70,9 @@ public final class ReportWriter {
             jsonMapper().writeValue(folder.resolve(REPORT_JSON).toFile(), report);
             writePredictions(report, folder.resolve(PREDICTIONS_CSV));
             writeCurve(report, folder.resolve(CURVE_PNG));
-            ImageIO.write(ContactSheet.render("Most confident wrong transcriptions", report.worstErrors(),
+            ImageIO.write(ReviewSheet.render("Most confident wrong transcriptions", report.worstErrors(),
                     seenFraction), "png", folder.resolve(WORST_ERRORS_PNG).toFile());
-            ImageIO.write(ContactSheet.render(String.format("Refused at threshold %s", formatThreshold(
+            ImageIO.write(ReviewSheet.render(String.format("Refused at threshold %s", formatThreshold(
                     report.acceptanceThreshold())), report.refusals(), seenFraction),
                     "png", folder.resolve(REFUSALS_PNG).toFile());
             Files.writeString(folder.resolve(INDEX_HTML), new ReportPage(report).html(), StandardCharsets.UTF_8);

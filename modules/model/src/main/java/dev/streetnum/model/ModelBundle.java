@@ -233,11 +233,18 @@ public final class ModelBundle {
                     + (writer == null ? "" : " (written by streetnum " + writer.asText() + ")")
                     + "; this streetnum reads format " + BundleMetadata.FORMAT_VERSION);
         }
+        BundleMetadata metadata;
         try {
-            return JSON.treeToValue(tree, BundleMetadata.class);
+            metadata = JSON.treeToValue(tree, BundleMetadata.class);
         } catch (JacksonException | IllegalArgumentException e) {
             throw new DataException(file + ": " + METADATA_ENTRY + " is not valid bundle metadata ("
                     + e.getMessage() + ")", e);
         }
+        if (!BundleMetadata.PER_IMAGE_MEAN.equals(metadata.normalisation())) {
+            // Fed our normalisation, such a network would answer confidently and wrongly.
+            throw new DataException(file + " was trained on inputs normalised as '" + metadata.normalisation()
+                    + "'; this streetnum only feeds '" + BundleMetadata.PER_IMAGE_MEAN + "'");
+        }
+        return metadata;
     }
 }

@@ -90,10 +90,6 @@ public final class MicroBatcher implements AutoCloseable {
         return accepting.get() && worker.isAlive();
     }
 
-    public int queueDepth() {
-        return queue.size();
-    }
-
     /** Stops accepting, answers everything already queued, then stops the worker. */
     @Override
     public void close() {

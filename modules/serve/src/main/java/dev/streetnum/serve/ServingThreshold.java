@@ -1,23 +1,18 @@
 package dev.streetnum.serve;
 
 import dev.streetnum.model.BundleMetadata;
-import java.util.Map;
 import java.util.TreeMap;
 
 /** Picks the P(S|x) threshold the service refuses below: given outright, or calibrated in the bundle. */
 public final class ServingThreshold {
-
-    /** The operating point DESIGN section 6 calibrates for: 98% accuracy, the paper's. */
-    public static final double DEFAULT_TARGET_ACCURACY = 0.98;
-    /** Keys like "0.98" written by another tool may round differently: compare numerically. */
-    private static final double SAME_ACCURACY = 1e-9;
 
     private ServingThreshold() {
     }
 
     /**
      * @param threshold      an explicit threshold, or null
-     * @param targetAccuracy the accuracy whose calibrated threshold to use, or null for the default
+     * @param targetAccuracy the accuracy whose calibrated threshold to use, or null for
+     *                       {@link BundleMetadata#TARGET_ACCURACY}
      * @throws IllegalArgumentException when both are given, or the bundle has no threshold for the target
      */
     public static double resolve(BundleMetadata metadata, Double threshold, Double targetAccuracy) {
@@ -30,19 +25,10 @@ public final class ServingThreshold {
             }
             return threshold;
         }
-        double target = targetAccuracy == null ? DEFAULT_TARGET_ACCURACY : targetAccuracy;
-        Map<String, Double> calibrated = metadata.thresholds() == null ? Map.of() : metadata.thresholds();
-        for (Map.Entry<String, Double> e : calibrated.entrySet()) {
-            try {
-                if (Math.abs(Double.parseDouble(e.getKey()) - target) < SAME_ACCURACY) {
-                    return e.getValue();
-                }
-            } catch (NumberFormatException ignored) {
-                // not an accuracy key; the error below lists what there is
-            }
-        }
-        throw new IllegalArgumentException("model " + metadata.modelId() + " has no threshold calibrated for "
-                + target + " accuracy (it has " + (calibrated.isEmpty() ? "none" : new TreeMap<>(calibrated))
-                + "): run the evaluator to calibrate one, or give --threshold");
+        double target = targetAccuracy == null ? BundleMetadata.TARGET_ACCURACY : targetAccuracy;
+        return metadata.threshold(target).orElseThrow(() -> new IllegalArgumentException("model "
+                + metadata.modelId() + " has no threshold calibrated for " + target + " accuracy (it has "
+                + (metadata.thresholds().isEmpty() ? "none" : new TreeMap<>(metadata.thresholds()))
+                + "): run the evaluator to calibrate one, or give --threshold"));
     }
 }

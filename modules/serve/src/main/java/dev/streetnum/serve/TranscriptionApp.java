@@ -283,7 +283,10 @@ public final class TranscriptionApp {
                 ctx.header("Retry-After", Integer.toString(ServiceError.RETRY_AFTER_SECONDS));
             }
             reply(ctx, error.status(), error(error.getMessage()));
-        } else if (e instanceof DataException || e instanceof IllegalArgumentException) {
+        } else if (e instanceof DataException) {
+            // The request's bytes did not decode. An IllegalArgumentException is not mapped here: the
+            // request readers turn bad client input into ServiceError, so one reaching this point is
+            // a bug in the service and gets the 500 below.
             reply(ctx, ServiceError.BAD_REQUEST, error(e.getMessage()));
         } else if (e instanceof HttpResponseException http) {
             // Javalin's own refusals, e.g. 413 when a body without a length passes maxRequestSize.
