@@ -15,10 +15,13 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 dev.streetnum.data.command.GenerateCommand.class,
+                dev.streetnum.data.command.RecomposeCommand.class,
                 dev.streetnum.data.command.ImportSvhnCommand.class,
                 dev.streetnum.data.command.BenchPipelineCommand.class,
                 dev.streetnum.eval.EvaluateCommand.class,
                 dev.streetnum.train.TrainCommand.class,
+                dev.streetnum.train.TrainLocalizerCommand.class,
+                dev.streetnum.train.AttachLocalizerCommand.class,
                 dev.streetnum.serve.ServeCommand.class,
                 dev.streetnum.serve.TranscribeCommand.class,
                 dev.streetnum.serve.BenchServeCommand.class,

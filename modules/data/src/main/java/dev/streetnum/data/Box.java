@@ -28,6 +28,16 @@ public record Box(int left, int top, int width, int height) {
         return new Box(l, t, Math.max(right(), other.right()) - l, Math.max(bottom(), other.bottom()) - t);
     }
 
+    /**
+     * Intersection over union, the usual box-quality measure: 1 for the same box, 0 for disjoint ones.
+     */
+    public double iou(Box other) {
+        long overlapWidth = Math.max(0, Math.min(right(), other.right()) - Math.max(left, other.left));
+        long overlapHeight = Math.max(0, Math.min(bottom(), other.bottom()) - Math.max(top, other.top));
+        long overlap = overlapWidth * overlapHeight;
+        return overlap / (double) ((long) width * height + (long) other.width * other.height - overlap);
+    }
+
     /** Parses {@code left,top,width,height}, naming the problem when the text is not that. */
     public static Box parse(String text) {
         String[] parts = text.trim().split("\\s*,\\s*");

@@ -55,6 +55,16 @@ public final class CropExpander {
     }
 
     /**
+     * The pixels that are cut out for a region of an image of the given size: the region expanded, or
+     * the whole image (not expanded) when there is no region. May extend past the image.
+     *
+     * @param region the digits' union box or a detector's box; null means the whole image
+     */
+    public Box cutRegion(int imageWidth, int imageHeight, Box region) {
+        return region == null ? new Box(0, 0, imageWidth, imageHeight) : expand(region);
+    }
+
+    /**
      * The expanded region cut out (border-replicated where it leaves the image) and resized to
      * {@code resize x resize}: 8-bit BGR.
      *
@@ -64,7 +74,7 @@ public final class CropExpander {
         if (image == null || image.empty() || image.type() != CV_8UC3) {
             throw new IllegalArgumentException("expected a decoded 8-bit BGR image (see ImageDecoder)");
         }
-        Box box = region == null ? new Box(0, 0, image.cols(), image.rows()) : expand(region);
+        Box box = cutRegion(image.cols(), image.rows(), region);
         Mat cut = cutReplicating(image, box);
         int side = config.resize();
         // Area averaging when shrinking avoids aliasing; it has no benefit when enlarging.
@@ -81,6 +91,17 @@ public final class CropExpander {
         Mat continuous = crop.isContinuous() ? crop : crop.clone();
         continuous.data().get(bytes);
         return bytes;
+    }
+
+    /**
+     * The centre {@code crop x crop} of the expanded crop, 8-bit BGR: the pixels the network reads at
+     * evaluation and serving time, before normalisation (what the service's explanation shows).
+     */
+    public Mat centreCrop(Mat image, Box region) {
+        try (Mat expanded = expandedCrop(image, region)) {
+            int offset = centreOffset();
+            return new Mat(expanded, new Rect(offset, offset, config.crop(), config.crop())).clone();
+        }
     }
 
     /**
@@ -104,8 +125,8 @@ public final class CropExpander {
             throw new IllegalArgumentException("an expanded crop has " + side * side * 3 + " bytes, got " + expandedBgr.length);
         }
         int slack = side - crop;
-        int x0 = random == null ? slack / 2 : random.nextInt(slack + 1);
-        int y0 = random == null ? slack / 2 : random.nextInt(slack + 1);
+        int x0 = random == null ? centreOffset() : random.nextInt(slack + 1);
+        int y0 = random == null ? centreOffset() : random.nextInt(slack + 1);
         int plane = crop * crop;
         for (int c = 0; c < 3; c++) {
             int bgrChannel = 2 - c; // OpenCV stores BGR; the network reads RGB
@@ -127,6 +148,11 @@ public final class CropExpander {
         }
     }
 
+    /** Where the centre crop starts in the resized expanded crop, in x and in y. */
+    private int centreOffset() {
+        return (config.resize() - config.crop()) / 2;
+    }
+
     /** Floats one preprocessed image occupies. */
     public int inputSize() {
         return config.channels() * config.crop() * config.crop();
@@ -141,7 +167,7 @@ public final class CropExpander {
      * The box's pixels; where it leaves the image the nearest edge pixel repeats. Works even when the
      * box lies wholly outside: the nearest row/column of the image is cut and replicated.
      */
-    static Mat cutReplicating(Mat image, Box box) {
+    public static Mat cutReplicating(Mat image, Box box) {
         int w = image.cols();
         int h = image.rows();
         int x0 = clamp(box.left(), 0, w - 1);

@@ -48,7 +48,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  * compressed. Each example is a pure function of (seed, index), so any subset can be made in
  * parallel and reproduced.
  */
-public final class StreetNumberGenerator {
+public final class StreetNumberGenerator implements ExampleSource {
 
     /** SVHN photos are mostly 30-200 px tall; final heights are drawn log-uniformly in this range. */
     public static final int MIN_HEIGHT = 30;
@@ -96,6 +96,7 @@ public final class StreetNumberGenerator {
     }
 
     /** Example {@code index} of the stream {@code seed}. */
+    @Override
     public Example generate(long seed, long index) {
         Random r = new Random(StreetNumberIterator.mix(seed, index));
         int length = lengthMix.draw(r);

@@ -16,13 +16,16 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Writes generated examples as a data set folder: PNGs plus {@code labels.csv}, on several threads. */
+/**
+ * Writes generated examples (synthetic or recomposed) as a data set folder: PNGs plus
+ * {@code labels.csv}, on several threads.
+ */
 public final class SyntheticDatasetWriter {
 
-    private final StreetNumberGenerator generator;
+    private final ExampleSource generator;
     private final int threads;
 
-    public SyntheticDatasetWriter(StreetNumberGenerator generator, int threads) {
+    public SyntheticDatasetWriter(ExampleSource generator, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("the writer needs at least one thread, got " + threads);
         }

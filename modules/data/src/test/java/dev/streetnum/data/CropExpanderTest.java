@@ -157,6 +157,49 @@ class CropExpanderTest {
     }
 
     @Test
+    void cutRegionIsTheExpandedBoxOrTheWholeImage() {
+        assertEquals(expander.expand(new Box(20, 10, 49, 49)), expander.cutRegion(90, 70, new Box(20, 10, 49, 49)));
+        assertEquals(new Box(0, 0, 90, 70), expander.cutRegion(90, 70, null));
+    }
+
+    /**
+     * The centre crop is the 54x54 window starting at (5, 5) of the 64x64 expanded crop, and the
+     * network input is exactly those pixels, RGB, minus their channel means, over 128.
+     */
+    @Test
+    void centreCropIsWhatTheNetworkReads() {
+        Mat image = gradient(90, 70);
+        Box region = new Box(30, 20, 25, 18);
+        byte[] expanded = expander.expandedCropBytes(image, region);
+        Mat centre = expander.centreCrop(image, region);
+        assertEquals(54, centre.cols());
+        assertEquals(54, centre.rows());
+        assertEquals(CV_8UC3, centre.type());
+        byte[] px = new byte[54 * 54 * 3];
+        centre.data().get(px);
+        for (int y = 0; y < 54; y++) {
+            for (int x = 0; x < 54; x++) {
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(expanded[((y + 5) * 64 + x + 5) * 3 + c], px[(y * 54 + x) * 3 + c]);
+                }
+            }
+        }
+        float[] input = new float[expander.inputSize()];
+        expander.preprocess(image, region, null, input, 0);
+        for (int rgb = 0; rgb < 3; rgb++) {
+            int bgr = 2 - rgb;
+            double sum = 0;
+            for (int i = 0; i < 54 * 54; i++) {
+                sum += px[i * 3 + bgr] & 0xff;
+            }
+            double mean = sum / (54 * 54);
+            for (int i = 0; i < 54 * 54; i++) {
+                assertEquals(((px[i * 3 + bgr] & 0xff) - mean) / 128, input[rgb * 54 * 54 + i], 1e-5);
+            }
+        }
+    }
+
+    @Test
     void undecodedImagesAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> expander.expandedCrop(new Mat(), null));
     }

@@ -16,6 +16,8 @@ import java.util.TreeSet;
  * @param modelId             the bundle's model id
  * @param targetAccuracy      the accuracy the operating threshold is chosen for
  * @param targets             every accuracy coverage is reported at (95, 98, 99% and the target)
+ * @param boxes               what the model was given as the region: "the CSV's boxes", or "no box" when the
+ *                            evaluation ran without (then each set gives the mean IoU of the boxes found)
  * @param test                the test set: full-coverage metrics and best achievable coverage
  * @param validation          the validation set, when given: where thresholds are chosen
  * @param train               the training set, when given: for the train-test gap
@@ -31,6 +33,7 @@ public record CoverageReport(
         String modelId,
         double targetAccuracy,
         List<Double> targets,
+        String boxes,
         SetSummary test,
         SetSummary validation,
         SetSummary train,
@@ -43,6 +46,10 @@ public record CoverageReport(
 
     /** Accuracies every report gives coverage at, besides the caller's target. */
     public static final List<Double> STANDARD_TARGETS = List.of(0.95, 0.98, 0.99);
+    /** {@link #boxes} when the CSV's boxes were given to the model, as a detector's would be. */
+    public static final String CSV_BOXES = "the CSV's boxes";
+    /** {@link #boxes} when no box was given (the CSV's boxes only score the boxes found). */
+    public static final String NO_BOX = "no box";
 
     /**
      * A set's numbers as they appear in JSON.
@@ -50,12 +57,16 @@ public record CoverageReport(
      * @param bestCoverage      by target accuracy, the best coverage achievable on this very set with
      *                          P(S|x), its threshold chosen on the set itself (optimistic for test)
      * @param adHocBestCoverage the same with the ad-hoc confidence
+     * @param meanBoxIou        without boxes: mean IoU of the boxes found against the CSV's union boxes (null
+     *                          when the boxes were given)
      */
     public record SetSummary(String identity, SequenceMetrics metrics, Map<String, OperatingPoint> bestCoverage,
-                             Map<String, OperatingPoint> adHocBestCoverage) {
+                             Map<String, OperatingPoint> adHocBestCoverage, Double meanBoxIou) {
 
         static SetSummary of(EvaluatedSet set, List<Double> targets) {
-            return new SetSummary(set.identity(), set.metrics(), set.coverage(targets), set.adHocCoverage(targets));
+            double iou = set.meanBoxIou();
+            return new SetSummary(set.identity(), set.metrics(), set.coverage(targets), set.adHocCoverage(targets),
+                    Double.isNaN(iou) ? null : iou);
         }
     }
 
@@ -70,6 +81,12 @@ public record CoverageReport(
 
     /** Builds the report's numbers; the contact sheet tiles are added with {@link #withSheets}. */
     public static CoverageReport of(String softwareVersion, String modelId, double targetAccuracy,
+                                    EvaluatedSet test, EvaluatedSet validation, EvaluatedSet train) {
+        return of(softwareVersion, modelId, targetAccuracy, CSV_BOXES, test, validation, train);
+    }
+
+    /** @param boxes {@link #CSV_BOXES} or {@link #NO_BOX} */
+    public static CoverageReport of(String softwareVersion, String modelId, double targetAccuracy, String boxes,
                                     EvaluatedSet test, EvaluatedSet validation, EvaluatedSet train) {
         if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
             throw new IllegalArgumentException("target accuracy must be in (0, 1], got " + targetAccuracy);
@@ -92,7 +109,7 @@ public record CoverageReport(
         FitDiagnosis fit = train == null ? null
                 : FitDiagnosis.of(train.metrics().sequenceAccuracy(), test.metrics().sequenceAccuracy(),
                         targetAccuracy);
-        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets,
+        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes,
                 SetSummary.of(test, targets),
                 validation == null ? null : SetSummary.of(validation, targets),
                 train == null ? null : SetSummary.of(train, targets),
@@ -101,7 +118,7 @@ public record CoverageReport(
     }
 
     public CoverageReport withSheets(List<SheetTile> worstErrors, List<SheetTile> refusals) {
-        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, test, validation, train,
+        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes, test, validation, train,
                 calibration, fit, acceptanceThreshold, testPredictions, List.copyOf(worstErrors),
                 List.copyOf(refusals));
     }

@@ -55,14 +55,24 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--no-box", description = {"Give the model each whole photo, no box (what a user without a detector"
+            + " sends): the bundle's localizer finds the number, or the whole photo is read. The CSV's boxes are then"
+            + " only the truth for the mean IoU of the boxes found."})
+    boolean noBox;
+
     @Option(names = "--skip-bad-rows", description = "Skip malformed CSV rows (counted) instead of stopping.")
     boolean skipBadRows;
 
     @Override
     public Integer call() {
         EvaluationConfig config = new EvaluationConfig(targetAccuracy, batchSize,
-                limit == null ? EvaluationConfig.NO_LIMIT : limit, true);
+                limit == null ? EvaluationConfig.NO_LIMIT : limit, true, noBox);
         ModelBundle bundle = ModelBundle.load(model);
+        if (noBox) {
+            spec.commandLine().getErr().println(bundle.localizer().isPresent()
+                    ? "no box: the bundle's localizer finds the number on each photo"
+                    : "warning: no box and the bundle has no localizer: each whole photo is read as the region");
+        }
         AnnotatedDataset testSet = load(data);
         AnnotatedDataset validationSet = validation == null ? null : load(validation);
         AnnotatedDataset trainSet = train == null ? null : load(train);
@@ -99,6 +109,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                     percent(Double.parseDouble(key)), percent(onTest.coverage()),
                     ReportWriter.formatThreshold(report.calibration().thresholds().get(key)), chosenOn,
                     percent(onTest.accuracy()), percent(report.test().bestCoverage().get(key).coverage()));
+        }
+        if (report.test().meanBoxIou() != null) {
+            stdout.printf("boxes found without a box given: mean IoU %.3f against the true union boxes of test%s%n",
+                    report.test().meanBoxIou(), report.validation() != null && report.validation().meanBoxIou() != null
+                            ? String.format(" (validation %.3f)", report.validation().meanBoxIou()) : "");
         }
     }
 

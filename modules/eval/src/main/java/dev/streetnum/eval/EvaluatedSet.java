@@ -20,6 +20,14 @@ public record EvaluatedSet(String identity, List<Prediction> predictions) {
         return SequenceMetrics.of(predictions);
     }
 
+    /**
+     * Mean IoU of the boxes the model found against the CSV's union boxes, over the predictions made
+     * without a box; NaN when there are none (the boxes were given).
+     */
+    public double meanBoxIou() {
+        return predictions.stream().mapToDouble(Prediction::boxIou).filter(Double::isFinite).average().orElse(Double.NaN);
+    }
+
     /** Ranked by P(S|x), the principled confidence. */
     public CoverageCurve principledCurve() {
         return new CoverageCurve(predictions.stream().mapToDouble(Prediction::principledScore).toArray(),

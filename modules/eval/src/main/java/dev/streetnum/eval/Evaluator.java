@@ -8,6 +8,7 @@ import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetnumVersion;
+import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.Transcriber;
@@ -56,7 +57,8 @@ public final class Evaluator {
                 : transcribe(transcriber, "validation", validation, new IdentityHashMap<>());
         EvaluatedSet trainSet = train == null ? null : transcribe(transcriber, "train", train, new IdentityHashMap<>());
         CoverageReport report = CoverageReport.of(StreetnumVersion.VERSION, bundle.metadata().modelId(),
-                config.targetAccuracy(), testSet, validationSet, trainSet);
+                config.targetAccuracy(), config.noBox() ? CoverageReport.NO_BOX : CoverageReport.CSV_BOXES,
+                testSet, validationSet, trainSet);
 
         CropExpander expander = new CropExpander(bundle.metadata().preprocess());
         List<SheetTile> worst = tiles(ContactSheet.mostConfidentErrors(testSet.predictions()), testImages, expander);
@@ -85,7 +87,8 @@ public final class Evaluator {
             List<Transcription> answers = SequenceDecoder.decode(network.output(batch.getFeatures(0)));
             INDArray[] labels = batch.getLabels();
             for (int i = 0; i < answers.size(); i++) {
-                predictions.add(prediction("#" + predictions.size(), truthFromLabels(labels, i), answers.get(i)));
+                predictions.add(prediction("#" + predictions.size(), truthFromLabels(labels, i), answers.get(i),
+                        Double.NaN));
             }
         }
         EvaluatedSet set = new EvaluatedSet("validation batches", predictions);
@@ -124,13 +127,14 @@ public final class Evaluator {
                 try {
                     for (AnnotatedImage image : batch) {
                         decoded.add(ImageDecoder.read(image.file()));
-                        regions.add(image.region());
+                        regions.add(config.noBox() ? null : image.region());
                     }
                     List<Transcription> answers = transcriber.transcribe(decoded, regions);
                     for (int i = 0; i < batch.size(); i++) {
                         AnnotatedImage image = batch.get(i);
-                        Prediction p = prediction(relativeName(data.root(), image.file()), image.number(),
-                                answers.get(i));
+                        Transcription answer = answers.get(i);
+                        Prediction p = prediction(relativeName(data.root(), image.file()), image.number(), answer,
+                                config.noBox() && answer.box() != null ? answer.box().iou(image.region()) : Double.NaN);
                         predictions.add(p);
                         imageOf.put(p, image);
                     }
@@ -153,8 +157,9 @@ public final class Evaluator {
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
     }
 
-    private static Prediction prediction(String file, String truth, Transcription t) {
-        return new Prediction(file, truth, t.candidate(), t.transcribable(), t.confidence(), t.adHocConfidence());
+    private static Prediction prediction(String file, String truth, Transcription t, double boxIou) {
+        return new Prediction(file, truth, t.candidate(), t.transcribable(), t.confidence(), t.adHocConfidence(),
+                t.box(), t.boxSource(), boxIou);
     }
 
     /** The image's name as the CSV gives it: data sets hold files resolved against their folder. */
@@ -169,8 +174,10 @@ public final class Evaluator {
         List<SheetTile> tiles = new ArrayList<>(chosen.size());
         for (Prediction p : chosen) {
             AnnotatedImage image = imageOf.get(p);
+            // The region the model read: the CSV's box, or the one found without it.
+            Box region = p.box() == null ? image.region() : p.boxSource() == BoxSource.WHOLE_IMAGE ? null : p.box();
             try (Mat photo = ImageDecoder.read(image.file());
-                 Mat crop = expander.expandedCrop(photo, image.region())) {
+                 Mat crop = expander.expandedCrop(photo, region)) {
                 tiles.add(new SheetTile(toImage(crop), p));
             }
         }

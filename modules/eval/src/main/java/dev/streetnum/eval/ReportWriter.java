@@ -33,7 +33,8 @@ public final class ReportWriter {
     public static final String REFUSALS_PNG = "refusals.png";
     public static final String INDEX_HTML = "index.html";
     public static final List<String> CSV_HEADER = List.of(
-            "file", "truth", "answer", "transcribable", "confidence", "ad_hoc_confidence", "accepted", "correct");
+            "file", "truth", "answer", "transcribable", "confidence", "ad_hoc_confidence", "accepted", "correct",
+            "box", "box_source", "box_iou");
 
     private static final int CHART_WIDTH = 900;
     private static final int CHART_HEIGHT = 560;
@@ -86,7 +87,8 @@ public final class ReportWriter {
              CSVPrinter csv = new CSVPrinter(out, format)) {
             for (Prediction p : report.testPredictions()) {
                 csv.printRecord(p.file(), p.truth(), p.answer(), p.transcribable(), p.confidence(),
-                        p.adHocConfidence(), report.accepted(p), p.correct());
+                        p.adHocConfidence(), report.accepted(p), p.correct(), p.box() == null ? "" : p.box(),
+                        p.boxSource() == null ? "" : p.boxSource().label(), Double.isNaN(p.boxIou()) ? "" : p.boxIou());
             }
         }
     }

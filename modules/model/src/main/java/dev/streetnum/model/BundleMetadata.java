@@ -103,7 +103,8 @@ public record BundleMetadata(
                 metrics, softwareVersion);
     }
 
-    private static Map<String, Object> throughJson(Map<String, Object> map) {
+    /** The map as JSON will give it back (a long 2 reads as an int 2), so a reloaded bundle equals the saved one. */
+    static Map<String, Object> throughJson(Map<String, Object> map) {
         try {
             return JSON.readValue(JSON.writeValueAsBytes(map), JSON_OBJECT);
         } catch (java.io.IOException e) {

@@ -90,7 +90,8 @@ public final class BenchServeCommand implements Callable<Integer> {
         double raw = rawThroughput(transcriber, body);
         out.printf("%-22s %12.1f %10s %10s%n", "model alone, batch " + maxBatch, raw, "-", "-");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Javalin app = TranscriptionApp.create(new TranscriptionEngine(transcriber::transcribe, config, registry), registry)
+        Javalin app = TranscriptionApp.create(new TranscriptionEngine(transcriber::transcribe, config,
+                        model.metadata().preprocess(), registry), registry)
                 .start("127.0.0.1", 0);
         try {
             URI uri = URI.create("http://127.0.0.1:" + app.port() + TranscriptionApp.TRANSCRIBE);

@@ -29,6 +29,8 @@ final class RequestReader {
     /** The field or JSON key that carries an image, and the one that carries its detector box. */
     static final String IMAGE_FIELD = "image";
     static final String BOX_FIELD = "box";
+    /** The query parameter that asks for an {@link Explanation} with the answer. */
+    static final String EXPLAIN = "explain";
     /** The v2 input tensor of encoded images. */
     static final String V2_INPUT = "image";
     static final String V2_BYTES = "BYTES";
@@ -67,6 +69,18 @@ final class RequestReader {
             }
             default -> throw unsupported(type, PNG + ", " + JPEG + ", " + MULTIPART + " or " + JSON);
         }
+    }
+
+    /** Whether {@code ?explain=true} asks for the answer's {@link Explanation}. */
+    boolean explain(Context ctx) {
+        String text = ctx.queryParam(EXPLAIN);
+        if (text == null || text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (text.isEmpty() || text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ServiceError.badRequest("query parameter '" + EXPLAIN + "' is true or false, got '" + text + "'");
     }
 
     /** Several images: JSON {@code {"images": [{"image": base64, "box": {...}}, ...]}} or multipart files. */

@@ -60,8 +60,10 @@ public final class ServeCommand implements Callable<Integer> {
                 .withLimits(queue, timeoutMs, ServeConfig.DEFAULT_MAX_BODY_BYTES, ServeConfig.DEFAULT_MAX_PIXELS);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Transcriber transcriber = new Transcriber(model);
+        LOG.info(model.localizerSummary());
         warmUp(transcriber);
-        TranscriptionEngine engine = new TranscriptionEngine(transcriber::transcribe, config, registry);
+        TranscriptionEngine engine = new TranscriptionEngine(transcriber::transcribe, config,
+                model.metadata().preprocess(), registry);
         Javalin app = TranscriptionApp.create(engine, registry).start(host, port);
         LOG.info("serving model {} at threshold {} on http://{}:{}/", config.modelId(), config.threshold(), host,
                 app.port());

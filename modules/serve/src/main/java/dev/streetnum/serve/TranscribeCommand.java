@@ -37,18 +37,22 @@ public final class TranscribeCommand implements Callable<Integer> {
     List<Path> images;
 
     @Option(names = "--box", paramLabel = "L,T,W,H",
-            description = "the detector box left,top,width,height (applies to every image; default: whole image)")
+            description = {"the detector box left,top,width,height (applies to every image); without it the bundle's"
+                    + " localizer finds the number (a bundle without one reads the whole image)"})
     String box;
 
     @Override
     public Integer call() {
         Box region = box == null ? null : Box.parse(box);
         ModelBundle model = bundle.load();
+        if (region == null && model.localizer().isEmpty()) {
+            spec.commandLine().getErr().println("note: " + model.localizerSummary());
+        }
         ServeConfig config = ServeConfig.defaults(model.metadata().modelId(), bundle.threshold(model));
         ObjectMapper json = new ObjectMapper();
         PrintWriter out = spec.commandLine().getOut();
         try (TranscriptionEngine engine = new TranscriptionEngine(new Transcriber(model)::transcribe, config,
-                new SimpleMeterRegistry())) {
+                model.metadata().preprocess(), new SimpleMeterRegistry())) {
             for (int from = 0; from < images.size(); from += config.maxImagesPerCall()) {
                 List<Path> chunk = images.subList(from, Math.min(images.size(), from + config.maxImagesPerCall()));
                 List<EncodedImage> encoded = new ArrayList<>(chunk.size());

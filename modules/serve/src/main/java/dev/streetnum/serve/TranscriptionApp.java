@@ -11,10 +11,6 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +38,6 @@ public final class TranscriptionApp {
     public static final String TRANSCRIBE_BATCH = "/v1/transcribe:batch";
     public static final String METRICS = "/metrics";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    private static final String INDEX_PAGE = "index.html";
     /** How long stopping waits, after the last handler returned, for its response to be written. */
     private static final long RESPONSE_FLUSH_MS = 200;
 
@@ -52,6 +47,7 @@ public final class TranscriptionApp {
     private final ObjectMapper json = new ObjectMapper();
     private final RequestReader reader;
     private final OpenInferenceProtocol v2;
+    private final ServicePage page = new ServicePage();
     private final AtomicBoolean draining = new AtomicBoolean(false);
     private final InFlight inFlight = new InFlight();
 
@@ -80,7 +76,8 @@ public final class TranscriptionApp {
             cfg.events.serverStopping(this::drain);
             cfg.events.serverStopped(engine::close);
 
-            cfg.routes.get("/", this::index);
+            cfg.routes.get(ServicePage.INDEX, page::index);
+            cfg.routes.get(ServicePage.ASSET, page::asset);
             cfg.routes.post(TRANSCRIBE, measured(TRANSCRIBE, this::transcribe));
             cfg.routes.post(TRANSCRIBE_BATCH, measured(TRANSCRIBE_BATCH, this::transcribeBatch));
             cfg.routes.get(METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape()));
@@ -109,7 +106,7 @@ public final class TranscriptionApp {
 
     private void transcribe(Context ctx) {
         EncodedImage image = reader.single(ctx);
-        reply(ctx, 200, engine.transcribe(List.of(image)).get(0));
+        reply(ctx, 200, reader.explain(ctx) ? engine.explain(image) : engine.transcribe(List.of(image)).get(0));
     }
 
     private void transcribeBatch(Context ctx) {
@@ -131,17 +128,6 @@ public final class TranscriptionApp {
     private void ready(Context ctx) {
         boolean ready = engine.ready() && !draining.get();
         reply(ctx, ready ? 200 : 503, Map.of("ready", ready));
-    }
-
-    private void index(Context ctx) {
-        try (InputStream page = TranscriptionApp.class.getResourceAsStream(INDEX_PAGE)) {
-            if (page == null) {
-                throw new IllegalStateException("the upload page " + INDEX_PAGE + " is missing from the jar");
-            }
-            ctx.html(new String(page.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**

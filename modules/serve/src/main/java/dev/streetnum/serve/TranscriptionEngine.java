@@ -1,5 +1,7 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.model.Transcription;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The one path from encoded images to thresholded answers, shared by the HTTP service and
@@ -19,11 +22,15 @@ import java.util.concurrent.TimeoutException;
 public final class TranscriptionEngine implements AutoCloseable {
 
     private final ServeConfig config;
+    private final CropExpander expander;
     private final MicroBatcher batcher;
     private final Counter refusals;
 
-    public TranscriptionEngine(BatchTranscriber model, ServeConfig config, MeterRegistry registry) {
+    /** @param preprocess the model's preprocessing (its bundle's), used to explain answers */
+    public TranscriptionEngine(BatchTranscriber model, ServeConfig config, PreprocessConfig preprocess,
+            MeterRegistry registry) {
         this.config = config;
+        this.expander = new CropExpander(preprocess);
         this.batcher = new MicroBatcher(model, config, registry);
         this.refusals = Counter.builder("streetnum.refusals")
                 .description("answers refused because P(S|x) was below the threshold or the number too long")
@@ -45,14 +52,44 @@ public final class TranscriptionEngine implements AutoCloseable {
      * @throws ServiceError 400/413 naming the bad image, 503 when the queue is full or the answer late
      */
     public List<TranscriptionAnswer> transcribe(List<EncodedImage> images) {
+        return run(images, null).stream().map(Judged::answer).toList();
+    }
+
+    /**
+     * Transcribes one image and says why: the crop the model read, every head's probabilities, the
+     * regions. The image is decoded once; a copy of its pixels is kept for the explanation.
+     *
+     * @throws ServiceError as {@link #transcribe}
+     */
+    public ExplainedAnswer explain(EncodedImage image) {
+        List<Mat> kept = new ArrayList<>(1);
+        try {
+            Judged judged = run(List.of(image), kept).get(0);
+            return new ExplainedAnswer(judged.answer(),
+                    Explanation.of(kept.get(0), image.region(), expander, judged.transcription()));
+        } finally {
+            kept.forEach(Mat::close);
+        }
+    }
+
+    /** The model's transcription and the answer judged from it. */
+    private record Judged(Transcription transcription, TranscriptionAnswer answer) {
+    }
+
+    /** @param keep when not null, receives a copy of each decoded image (the caller closes them) */
+    private List<Judged> run(List<EncodedImage> images, List<Mat> keep) {
         long start = System.nanoTime();
         List<CompletableFuture<Transcription>> pending = new ArrayList<>(images.size());
         try {
             for (EncodedImage image : images) {
-                pending.add(batcher.submit(image.decode(config.maxPixels()), image.region()));
+                Mat pixels = image.decode(config.maxPixels());
+                if (keep != null) {
+                    keep.add(pixels.clone()); // the batcher closes the original once transcribed
+                }
+                pending.add(batcher.submit(pixels, image.region()));
             }
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
-            List<TranscriptionAnswer> answers = new ArrayList<>(images.size());
+            List<Judged> judged = new ArrayList<>(images.size());
             for (int i = 0; i < pending.size(); i++) {
                 Transcription t = await(pending.get(i), deadline, images.get(i).source());
                 double elapsedMs = (System.nanoTime() - start) / 1e6;
@@ -60,9 +97,9 @@ public final class TranscriptionEngine implements AutoCloseable {
                 if (!answer.accepted()) {
                     refusals.increment();
                 }
-                answers.add(answer);
+                judged.add(new Judged(t, answer));
             }
-            return answers;
+            return judged;
         } finally {
             // A failure part-way leaves the rest queued: cancelled jobs are skipped by the worker.
             pending.forEach(p -> p.cancel(false));

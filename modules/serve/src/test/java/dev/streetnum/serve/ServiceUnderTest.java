@@ -2,6 +2,7 @@ package dev.streetnum.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.data.PreprocessConfig;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,8 +26,13 @@ final class ServiceUnderTest implements AutoCloseable {
     final Javalin app;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(CLIENT_TIMEOUT).build();
 
+    /** Around a model preprocessed as the test bundles are ({@link PreprocessConfig#DEFAULT}). */
     ServiceUnderTest(BatchTranscriber model, ServeConfig config) {
-        engine = new TranscriptionEngine(model, config, registry);
+        this(model, config, PreprocessConfig.DEFAULT);
+    }
+
+    ServiceUnderTest(BatchTranscriber model, ServeConfig config, PreprocessConfig preprocess) {
+        engine = new TranscriptionEngine(model, config, preprocess, registry);
         app = TranscriptionApp.create(engine, registry).start(LOOPBACK, 0);
     }
 

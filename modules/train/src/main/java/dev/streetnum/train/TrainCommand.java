@@ -44,9 +44,10 @@ public final class TrainCommand implements Callable<Integer> {
             + " and preprocessing): fine-tuning.")
     Path initFrom;
 
-    @Option(names = "--jitter", negatable = true, description = "Training-time box, rotation and colour jitter"
-            + " (Augmentation.DEFAULT; default: ${DEFAULT-VALUE}). --no-jitter keeps random crops only.")
-    boolean jitter = true;
+    // A plain flag: picocli's negatable form of a true-by-default option did not turn it off.
+    @Option(names = "--no-jitter", description = "Plain random 54x54 crops only: no box, rotation and colour jitter"
+            + " (training jitters by default: DESIGN section 3).")
+    boolean noJitter;
 
     @Option(names = "--expansion", paramLabel = "F", description = "Crop expansion around the box, 0.30 = 30%"
             + " (default: ${DEFAULT-VALUE}); the bundle carries it to evaluation and serving.")
@@ -116,17 +117,22 @@ public final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(Backend.current().logLine());
             return 0;
         }
-        dev.streetnum.data.PreprocessConfig defaults = dev.streetnum.data.PreprocessConfig.DEFAULT;
-        TrainConfig config = new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
-                weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
-                jitter ? dev.streetnum.data.Augmentation.DEFAULT : dev.streetnum.data.Augmentation.NONE,
-                new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom);
+        TrainConfig config = config();
         // originalArgs holds the whole command line the root parsed, subcommand name included.
         String commandLine = "streetnum " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         new Trainer(config, out, commandLine).train(
                 TrainingData.load(data, trainRepeat, val, extraTrain, extraTrainRepeat), resume);
         spec.commandLine().getOut().println("best model: " + out.resolve(Trainer.BEST_BUNDLE));
         return 0;
+    }
+
+    /** The run's configuration as the options give it. */
+    TrainConfig config() {
+        dev.streetnum.data.PreprocessConfig defaults = dev.streetnum.data.PreprocessConfig.DEFAULT;
+        return new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
+                weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
+                noJitter ? dev.streetnum.data.Augmentation.NONE : dev.streetnum.data.Augmentation.DEFAULT,
+                new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom);
     }
 
     /** Preset names as the other commands take them: case-insensitive, an error naming the choices. */

@@ -1,0 +1,40 @@
+package dev.streetnum.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.streetnum.data.Augmentation;
+import dev.streetnum.model.Preset;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The options reach the configuration: a flag that parses but does nothing is a silent wrong experiment. */
+class TrainCommandTest {
+
+    private static TrainConfig parse(String... args) {
+        TrainCommand command = new TrainCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.config();
+    }
+
+    @Test
+    void trainingJittersByDefaultAndNoJitterTurnsItOff() {
+        assertEquals(Augmentation.DEFAULT, parse("--data", "d", "--out", "o").jitter());
+        assertEquals(Augmentation.NONE, parse("--data", "d", "--out", "o", "--no-jitter").jitter());
+    }
+
+    @Test
+    void expansionPresetAndStartingBundleReachTheConfig() {
+        TrainConfig c = parse("--data", "d", "--out", "o", "--expansion", "0", "--preset", "cpu-bn",
+                "--init-from", "start.bundle", "--lr", "5e-4");
+        assertEquals(0.0, c.preprocess().expansion());
+        assertEquals(54, c.preprocess().crop());
+        assertEquals(Preset.CPU_BN, c.preset());
+        assertEquals(Path.of("start.bundle"), c.initFrom());
+        assertEquals(5e-4, c.learningRate());
+        TrainConfig d = parse("--data", "d", "--out", "o");
+        assertEquals(0.30, d.preprocess().expansion());
+        assertNull(d.initFrom());
+    }
+}

@@ -1,0 +1,38 @@
+// Draws the ablation table (rows.csv of scripts/ablation-real.sh) as a bar chart: sequence accuracy
+// and coverage at 98% accuracy on the real test split, one group of bars per row.
+//   jshell --class-path "modules/cli/target/lib/*" -R-Djava.awt.headless=true \
+//       -R-Dablation.rows=ROWS_CSV -R-Dablation.png=OUT_PNG scripts/ablation-chart.jsh
+import org.knowm.xchart.*;
+import org.knowm.xchart.style.Styler;
+import org.apache.commons.csv.*;
+import java.nio.file.*;
+import java.util.*;
+
+void draw() throws Exception {
+    var rows = Path.of(System.getProperty("ablation.rows"));
+    var png = System.getProperty("ablation.png");
+    var names = new ArrayList<String>();
+    var accuracy = new ArrayList<Double>();
+    var coverage = new ArrayList<Double>();
+    try (var parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(Files.newBufferedReader(rows))) {
+        for (var r : parser) {
+            names.add(r.get("row"));
+            accuracy.add(Math.round(1000 * Double.parseDouble(r.get("sequence_accuracy"))) / 10.0);
+            coverage.add(Math.round(1000 * Double.parseDouble(r.get("coverage_at_98_val_threshold"))) / 10.0);
+        }
+    }
+    var chart = new CategoryChartBuilder().width(900).height(450)
+            .title("Real SVHN test (500 photos): one change at a time")
+            .xAxisTitle("ablation row (models/README.md)").yAxisTitle("%").build();
+    var styler = chart.getStyler();
+    styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+    styler.setYAxisMin(0.0);
+    styler.setYAxisMax(100.0);
+    styler.setLabelsVisible(true);
+    chart.addSeries("sequence accuracy", names, accuracy);
+    chart.addSeries("coverage at 98% (val threshold)", names, coverage);
+    BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+    System.out.println("wrote " + png);
+}
+draw();
+/exit
