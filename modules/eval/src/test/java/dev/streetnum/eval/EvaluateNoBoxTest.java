@@ -58,7 +58,8 @@ class EvaluateNoBoxTest {
             assertEquals(BoxSource.LOCALIZED, p.boxSource());
             assertEquals(iou, p.boxIou(), 1e-12);
             assertEquals(byHand.get(i).candidate(), p.answer());
-            assertEquals(byHand.get(i).confidence(), p.confidence(), 1e-12);
+            // float32 network: the evaluator batches differently from this by-hand call
+            assertEquals(byHand.get(i).confidence(), p.confidence(), 1e-6);
         }
         photos.forEach(Mat::close);
         assertEquals(CoverageReport.NO_BOX, report.boxes());
