@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 dev.streetnum.data.command.BenchPipelineCommand.class,
                 dev.streetnum.eval.EvaluateCommand.class,
                 dev.streetnum.train.TrainCommand.class,
+                dev.streetnum.train.TrainLocalizerCommand.class,
+                dev.streetnum.train.AttachLocalizerCommand.class,
                 dev.streetnum.serve.ServeCommand.class,
                 dev.streetnum.serve.TranscribeCommand.class,
                 dev.streetnum.serve.BenchServeCommand.class,
@@ -31,6 +33,8 @@ import picocli.CommandLine.Command;
         })
 public final class Main implements Callable<Integer> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Main.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -41,16 +45,25 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = commandLine();
-        // DL4J picks a layer's helper when the layer is created, so oneDNN must be on before any
-        // command builds or loads a network. Help and version output need no native library.
+        System.exit(execute(commandLine(), args, CpuAcceleration::enable));
+    }
+
+    /**
+     * Runs {@code args} and returns the exit code: 0 done, 1 an unexpected failure (logged with its
+     * stack trace), 2 bad input or usage (one line naming the problem).
+     *
+     * @param accelerate switches the oneDNN layer helpers on. DL4J picks a layer's helper when the
+     *                   layer is created, so it runs before any command builds or loads a network;
+     *                   help and version output need no native library, so it does not run for them.
+     */
+    static int execute(CommandLine cli, String[] args, Runnable accelerate) {
         cli.setExecutionStrategy(parsed -> {
             if (!helpOnly(parsed)) {
-                CpuAcceleration.enable();
+                accelerate.run();
             }
             return new CommandLine.RunLast().execute(parsed);
         });
-        System.exit(cli.execute(args));
+        return cli.execute(args);
     }
 
     private static boolean helpOnly(CommandLine.ParseResult parsed) {
@@ -78,8 +91,8 @@ public final class Main implements Callable<Integer> {
             cli.getErr().println("error: " + e.getMessage());
             return 2;
         }
-        cli.getErr().println("error: " + e);
-        e.printStackTrace(cli.getErr());
+        cli.getErr().println("error: " + e + " (the log has the stack trace)");
+        LOG.error("{} failed", parsed.subcommand() == null ? "streetnum" : parsed.subcommand().commandSpec().name(), e);
         return 1;
     }
 

@@ -11,6 +11,11 @@ public record Box(int left, int top, int width, int height) {
             throw new IllegalArgumentException(
                     "box width and height must be positive, got width=" + width + ", height=" + height);
         }
+        // right() and bottom() are ints: a box reaching past Integer.MAX_VALUE would wrap to negative.
+        if ((long) left + width > Integer.MAX_VALUE || (long) top + height > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("box " + left + "," + top + "," + width + "," + height
+                    + " reaches past pixel " + Integer.MAX_VALUE);
+        }
     }
 
     public int right() {
@@ -26,6 +31,16 @@ public record Box(int left, int top, int width, int height) {
         int l = Math.min(left, other.left);
         int t = Math.min(top, other.top);
         return new Box(l, t, Math.max(right(), other.right()) - l, Math.max(bottom(), other.bottom()) - t);
+    }
+
+    /**
+     * Intersection over union, the usual box-quality measure: 1 for the same box, 0 for disjoint ones.
+     */
+    public double iou(Box other) {
+        long overlapWidth = Math.max(0, Math.min(right(), other.right()) - Math.max(left, other.left));
+        long overlapHeight = Math.max(0, Math.min(bottom(), other.bottom()) - Math.max(top, other.top));
+        long overlap = overlapWidth * overlapHeight;
+        return overlap / (double) ((long) width * height + (long) other.width * other.height - overlap);
     }
 
     /** Parses {@code left,top,width,height}, naming the problem when the text is not that. */

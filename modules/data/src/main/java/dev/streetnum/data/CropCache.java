@@ -13,11 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * One binary file of expanded 64x64 BGR uint8 crops, one per image in data set order, so epochs after
@@ -27,6 +23,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class CropCache implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CropCache.class);
     private static final String MAGIC = "STREETNUM-CROPS";
     private static final int FORMAT_VERSION = 1;
 
@@ -49,7 +46,7 @@ public final class CropCache implements AutoCloseable {
             Header found = Files.isRegularFile(file) ? readHeader(file) : null;
             if (!wanted.equals(found)) {
                 if (found != null) {
-                    System.err.println("crop cache " + file + " is for other data or preprocessing: rebuilding it");
+                    LOG.warn("crop cache {} is for other data or preprocessing: rebuilding it", file);
                 }
                 build(file, wanted, data, expander, workers);
             }
@@ -111,22 +108,16 @@ public final class CropCache implements AutoCloseable {
         Path partial = Files.createTempFile(parent, file.getFileName().toString(), ".partial");
         List<AnnotatedImage> images = data.images();
         int inFlight = Math.max(1, workers) * 8;
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers), daemonThreads("crop-cache"));
+        ExecutorService pool = OrderedPrefetch.daemonPool("crop-cache", Math.max(1, workers));
         try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(partial), 1 << 20);
-             ProgressBar progress = new ProgressBarBuilder().setTaskName("crop cache").setInitialMax(images.size())
-                     .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                     .showSpeed().build()) {
+             ProgressBar progress = ProgressDisplay.start("crop cache", images.size(), " img")) {
             DataOutputStream headerOut = new DataOutputStream(out);
             header.write(headerOut);
             headerOut.flush();
-            java.util.ArrayDeque<Future<byte[]>> pending = new java.util.ArrayDeque<>();
-            int next = 0;
-            for (int written = 0; written < images.size(); written++) {
-                while (next < images.size() && pending.size() < inFlight) {
-                    AnnotatedImage image = images.get(next++);
-                    pending.add(pool.submit(() -> decodeCrop(image, expander)));
-                }
-                out.write(StreetNumberIterator.await(pending.poll()));
+            OrderedPrefetch<byte[]> crops = new OrderedPrefetch<>(pool, images.size(), inFlight,
+                    i -> () -> decodeCrop(images.get(i), expander));
+            while (crops.hasNext()) {
+                out.write(crops.next());
                 progress.step();
             }
         } catch (RuntimeException | IOException e) {
@@ -136,15 +127,6 @@ public final class CropCache implements AutoCloseable {
             pool.shutdownNow();
         }
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static Header readHeader(Path file) throws IOException {

@@ -20,13 +20,15 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class CropExpander {
 
-    /**
-     * The normalisation, by name, for bundle metadata: per image and channel, subtract the mean of the
-     * crop fed to the network, then divide by {@link #SCALE}, so inputs lie in about [-1, 1].
-     */
-    public static final String NORMALISATION = "rgb-chw, minus per-image per-channel mean, divided by 128";
     /** Half the 8-bit range: mean-free pixels then span about unit range. */
     public static final float SCALE = 128f;
+    /**
+     * Most times the image's width (or height) the expanded region may span. A detector's box lies on
+     * the image, so its expansion is at most 1.3 times it; anything far larger is a client's mistake
+     * or an attack (a 10000-pixel box on a small photo took 1 GB and 8 s). Small images are measured
+     * as if they were {@code resize} pixels wide, so that a box around a tiny crop is not refused.
+     */
+    public static final int MAX_REGION_TO_IMAGE = 2;
 
     private final PreprocessConfig config;
 
@@ -44,43 +46,111 @@ public final class CropExpander {
     /**
      * The region grown by {@code expansion} in width and height around its centre. Sizes round to
      * the nearest pixel; the centre stays put to within half a pixel.
+     *
+     * @throws IllegalArgumentException when the grown region does not fit in int pixel coordinates
      */
     public Box expand(Box region) {
-        int width = (int) Math.max(1, Math.round(region.width() * (1 + config.expansion())));
-        int height = (int) Math.max(1, Math.round(region.height() * (1 + config.expansion())));
+        long[] e = expandedBounds(region);
+        if (e[0] < Integer.MIN_VALUE || e[1] < Integer.MIN_VALUE
+                || e[0] + e[2] > Integer.MAX_VALUE || e[1] + e[3] > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("box " + region + " grown by " + percent() + " is " + e[2] + "x" + e[3]
+                    + " pixels, beyond any image's pixel coordinates");
+        }
+        return new Box((int) e[0], (int) e[1], (int) e[2], (int) e[3]);
+    }
+
+    /** left, top, width, height of the grown region, in long so that no box can overflow them. */
+    private long[] expandedBounds(Box region) {
+        long width = Math.max(1, Math.round(region.width() * (1 + config.expansion())));
+        long height = Math.max(1, Math.round(region.height() * (1 + config.expansion())));
         // Doubled coordinates keep the centre exact in integers: 2*left' = 2*left + w - w'.
-        int left = Math.floorDiv(2 * region.left() + region.width() - width, 2);
-        int top = Math.floorDiv(2 * region.top() + region.height() - height, 2);
-        return new Box(left, top, width, height);
+        long left = Math.floorDiv(2L * region.left() + region.width() - width, 2);
+        long top = Math.floorDiv(2L * region.top() + region.height() - height, 2);
+        return new long[] {left, top, width, height};
+    }
+
+    /**
+     * The pixels that are cut out for a region of an image of the given size: the region expanded, or
+     * the whole image (not expanded) when there is no region. May extend past the image.
+     *
+     * @param region the digits' union box or a detector's box; null means the whole image
+     */
+    public Box cutRegion(int imageWidth, int imageHeight, Box region) {
+        return region == null ? new Box(0, 0, imageWidth, imageHeight) : expand(region);
     }
 
     /**
      * The expanded region cut out (border-replicated where it leaves the image) and resized to
-     * {@code resize x resize}: 8-bit BGR.
+     * {@code resize x resize}: 8-bit BGR. The caller owns (and closes) the result.
+     *
+     * <p>The work is bounded by the image, not by the box: only the expanded region is materialised
+     * (never the gap between it and a far-away image), and a region more than
+     * {@link #MAX_REGION_TO_IMAGE} times the image's width or height is refused.
      *
      * @param region the digits' union box or a detector's box; null means the whole image (not expanded)
+     * @throws DataException when the expanded region is absurdly larger than the image
      */
     public Mat expandedCrop(Mat image, Box region) {
         if (image == null || image.empty() || image.type() != CV_8UC3) {
             throw new IllegalArgumentException("expected a decoded 8-bit BGR image (see ImageDecoder)");
         }
-        Box box = region == null ? new Box(0, 0, image.cols(), image.rows()) : expand(region);
-        Mat cut = cutReplicating(image, box);
+        Box box = region == null ? new Box(0, 0, image.cols(), image.rows()) : boundedExpansion(region, image);
         int side = config.resize();
         // Area averaging when shrinking avoids aliasing; it has no benefit when enlarging.
         int interpolation = box.width() >= side && box.height() >= side ? INTER_AREA : INTER_LINEAR;
         Mat resized = new Mat();
-        resize(cut, resized, new Size(side, side), 0, 0, interpolation);
+        try (Mat cut = cutReplicating(image, box); Size size = new Size(side, side)) {
+            resize(cut, resized, size, 0, 0, interpolation);
+        } catch (RuntimeException e) {
+            resized.close();
+            throw e;
+        }
         return resized;
+    }
+
+    private Box boundedExpansion(Box region, Mat image) {
+        long[] e = expandedBounds(region);
+        long maxWidth = (long) MAX_REGION_TO_IMAGE * Math.max(image.cols(), config.resize());
+        long maxHeight = (long) MAX_REGION_TO_IMAGE * Math.max(image.rows(), config.resize());
+        if (e[2] > maxWidth || e[3] > maxHeight) {
+            throw new DataException("box " + region + " grown by " + percent() + " is " + e[2] + "x" + e[3]
+                    + " pixels, more than " + MAX_REGION_TO_IMAGE + " times the " + image.cols() + "x" + image.rows()
+                    + " image in width or height: a box frames the number within the image");
+        }
+        // The size is now small; a position far outside the image only moves which edge pixel repeats.
+        long left = Math.max(Integer.MIN_VALUE, Math.min(e[0], Integer.MAX_VALUE - e[2]));
+        long top = Math.max(Integer.MIN_VALUE, Math.min(e[1], Integer.MAX_VALUE - e[3]));
+        return new Box((int) left, (int) top, (int) e[2], (int) e[3]);
+    }
+
+    private String percent() {
+        return Math.round(config.expansion() * 100) + "%";
     }
 
     /** {@link #expandedCrop} as packed BGR bytes, {@code resize*resize*3} long: the crop cache's unit. */
     public byte[] expandedCropBytes(Mat image, Box region) {
-        Mat crop = expandedCrop(image, region);
         byte[] bytes = new byte[config.resize() * config.resize() * 3];
-        Mat continuous = crop.isContinuous() ? crop : crop.clone();
-        continuous.data().get(bytes);
+        try (Mat crop = expandedCrop(image, region)) {
+            if (crop.isContinuous()) {
+                crop.data().get(bytes);
+            } else {
+                try (Mat continuous = crop.clone()) {
+                    continuous.data().get(bytes);
+                }
+            }
+        }
         return bytes;
+    }
+
+    /**
+     * The centre {@code crop x crop} of the expanded crop, 8-bit BGR: the pixels the network reads at
+     * evaluation and serving time, before normalisation (what the service's explanation shows).
+     */
+    public Mat centreCrop(Mat image, Box region) {
+        try (Mat expanded = expandedCrop(image, region)) {
+            int offset = centreOffset();
+            return new Mat(expanded, new Rect(offset, offset, config.crop(), config.crop())).clone();
+        }
     }
 
     /**
@@ -104,8 +174,8 @@ public final class CropExpander {
             throw new IllegalArgumentException("an expanded crop has " + side * side * 3 + " bytes, got " + expandedBgr.length);
         }
         int slack = side - crop;
-        int x0 = random == null ? slack / 2 : random.nextInt(slack + 1);
-        int y0 = random == null ? slack / 2 : random.nextInt(slack + 1);
+        int x0 = random == null ? centreOffset() : random.nextInt(slack + 1);
+        int y0 = random == null ? centreOffset() : random.nextInt(slack + 1);
         int plane = crop * crop;
         for (int c = 0; c < 3; c++) {
             int bgrChannel = 2 - c; // OpenCV stores BGR; the network reads RGB
@@ -127,6 +197,11 @@ public final class CropExpander {
         }
     }
 
+    /** Where the centre crop starts in the resized expanded crop, in x and in y. */
+    private int centreOffset() {
+        return (config.resize() - config.crop()) / 2;
+    }
+
     /** Floats one preprocessed image occupies. */
     public int inputSize() {
         return config.channels() * config.crop() * config.crop();
@@ -138,30 +213,33 @@ public final class CropExpander {
     }
 
     /**
-     * The box's pixels; where it leaves the image the nearest edge pixel repeats. Works even when the
-     * box lies wholly outside: the nearest row/column of the image is cut and replicated.
+     * The box's pixels, as a new matrix exactly the box's size; where it leaves the image the nearest
+     * edge pixel repeats. Works even when the box lies wholly outside: the nearest row/column of the
+     * image is replicated. Only the box is allocated, however far from the image it lies.
      */
-    static Mat cutReplicating(Mat image, Box box) {
-        int w = image.cols();
-        int h = image.rows();
-        int x0 = clamp(box.left(), 0, w - 1);
-        int x1 = clamp(box.right(), x0 + 1, w);
-        int y0 = clamp(box.top(), 0, h - 1);
-        int y1 = clamp(box.bottom(), y0 + 1, h);
-        int extLeft = Math.min(box.left(), x0);
-        int extTop = Math.min(box.top(), y0);
-        int extRight = Math.max(box.right(), x1);
-        int extBottom = Math.max(box.bottom(), y1);
-        Mat inside = new Mat(image, new Rect(x0, y0, x1 - x0, y1 - y0));
-        if (extLeft == x0 && extTop == y0 && extRight == x1 && extBottom == y1) {
-            return inside.clone();
+    public static Mat cutReplicating(Mat image, Box box) {
+        int[] x = axis(box.left(), box.width(), image.cols());
+        int[] y = axis(box.top(), box.height(), image.rows());
+        try (Rect rect = new Rect(x[0], y[0], x[1], y[1]); Mat inside = new Mat(image, rect)) {
+            if (x[2] == 0 && x[3] == 0 && y[2] == 0 && y[3] == 0) {
+                return inside.clone();
+            }
+            Mat padded = new Mat();
+            copyMakeBorder(inside, padded, y[2], y[3], x[2], x[3], BORDER_REPLICATE);
+            return padded;
         }
-        Mat padded = new Mat();
-        copyMakeBorder(inside, padded, y0 - extTop, extBottom - y1, x0 - extLeft, extRight - x1, BORDER_REPLICATE);
-        return new Mat(padded, new Rect(box.left() - extLeft, box.top() - extTop, box.width(), box.height())).clone();
     }
 
-    private static int clamp(int v, int lo, int hi) {
-        return Math.max(lo, Math.min(hi, v));
+    /**
+     * Along one axis: the image's slice {start, length} that the box sees, and the padding before and
+     * after it that makes up the box's length. A box wholly past an edge sees the one edge pixel.
+     */
+    private static int[] axis(int boxStart, int boxLength, int imageLength) {
+        long boxEnd = (long) boxStart + boxLength;
+        int start = (int) Math.max(0, Math.min(imageLength - 1, boxStart));
+        int end = (int) Math.max(start + 1, Math.min(imageLength, boxEnd));
+        int length = end - start;
+        int before = (int) Math.max(0, Math.min((long) start - boxStart, boxLength - length));
+        return new int[] {start, length, before, boxLength - length - before};
     }
 }

@@ -30,14 +30,13 @@ public final class ImageDecoder {
 
     /** Width and height read from an image header. */
     public record Dimensions(int width, int height) {
-        public long pixels() {
-            return (long) width * height;
-        }
     }
 
     /**
      * Decodes bytes; {@code source} names them in errors (a file name, "request body"). Alpha is
-     * dropped (street photos have none; a transparent PNG keeps its colour channels).
+     * dropped (street photos have none; a transparent PNG keeps its colour channels). The caller owns
+     * (and closes) the result; every intermediate is released here, on errors too, so that a large
+     * photo's native memory does not wait for a garbage collection.
      */
     public static Mat decode(byte[] encoded, String source) {
         if (encoded == null || encoded.length == 0) {
@@ -45,29 +44,40 @@ public final class ImageDecoder {
         }
         // OpenCV decodes a truncated JPEG with only a warning, filling the rest with grey: catch it here.
         requireComplete(encoded, source);
-        Mat buffer = new Mat(1, encoded.length, CV_8UC1);
-        buffer.data().put(encoded);
-        Mat decoded = imdecode(buffer, IMREAD_UNCHANGED);
-        buffer.release();
-        if (decoded == null || decoded.empty()) {
-            throw new DataException(source + ": not a decodable PNG or JPEG image (" + encoded.length + " bytes)");
+        Mat current;
+        try (Mat buffer = new Mat(1, encoded.length, CV_8UC1)) {
+            buffer.data().put(encoded);
+            current = imdecode(buffer, IMREAD_UNCHANGED);
         }
-        Mat eightBit = decoded;
-        if (decoded.depth() != CV_8U) {
-            eightBit = new Mat();
-            decoded.convertTo(eightBit, CV_8U, SIXTEEN_TO_EIGHT_BIT, 0);
+        try {
+            if (current == null || current.empty()) {
+                throw new DataException(source + ": not a decodable PNG or JPEG image (" + encoded.length + " bytes)");
+            }
+            if (current.depth() != CV_8U) {
+                Mat eightBit = new Mat();
+                current.convertTo(eightBit, CV_8U, SIXTEEN_TO_EIGHT_BIT, 0);
+                current = replace(current, eightBit);
+            }
+            if (current.channels() == 1 || current.channels() == 4) {
+                Mat bgr = new Mat();
+                cvtColor(current, bgr, current.channels() == 1 ? COLOR_GRAY2BGR : COLOR_BGRA2BGR);
+                current = replace(current, bgr);
+            } else if (current.channels() != 3) {
+                throw new DataException(source + ": unsupported image with " + current.channels() + " channels");
+            }
+            Mat result = current;
+            current = null;
+            return result;
+        } finally {
+            if (current != null) {
+                current.close();
+            }
         }
-        Mat bgr = eightBit;
-        if (eightBit.channels() == 1) {
-            bgr = new Mat();
-            cvtColor(eightBit, bgr, COLOR_GRAY2BGR);
-        } else if (eightBit.channels() == 4) {
-            bgr = new Mat();
-            cvtColor(eightBit, bgr, COLOR_BGRA2BGR);
-        } else if (eightBit.channels() != 3) {
-            throw new DataException(source + ": unsupported image with " + eightBit.channels() + " channels");
-        }
-        return bgr;
+    }
+
+    private static Mat replace(Mat old, Mat next) {
+        old.close();
+        return next;
     }
 
     public static Mat read(Path file) {

@@ -210,7 +210,7 @@ public final class RealDigitRecomposer implements ExampleSource {
 
     @Override
     public StreetNumberGenerator.Example generate(long seed, long index) {
-        Random r = new Random(StreetNumberIterator.mix(seed, index));
+        Random r = new Random(SeedStreams.derive(seed, index));
         int length = LENGTHS.draw(r);
         int digitHeight = Math.max(MIN_DIGIT_HEIGHT, Math.min(MAX_DIGIT_HEIGHT,
                 (int) Math.round(cutHeights[r.nextInt(cutHeights.length)] * (0.9 + 0.2 * r.nextDouble()))));

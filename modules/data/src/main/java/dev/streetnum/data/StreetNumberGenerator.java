@@ -58,6 +58,18 @@ public final class StreetNumberGenerator implements ExampleSource {
     /** Digit height while drawing, before the final resize. */
     private static final int WORKING_DIGIT_HEIGHT = 64;
     private static final String FONT_FOLDER = "/dev/streetnum/data/fonts/";
+    /** Share of numbers laid out as a staircase. */
+    static final double STAIR_SHARE = 0.06;
+    /** Share of examples whose boxes are loose, and the largest margin per side (in digit heights). */
+    static final double LOOSE_BOX_SHARE = 0.7;
+    static final double MAX_BOX_PAD = 0.12;
+    /** Share of photos with a hard cast shadow across them. */
+    static final double SHADOW_SHARE = 0.2;
+    /**
+     * Share of photos taken at a lower resolution than their final size (then upscaled): most SVHN
+     * digits are 15-40 px tall and the crops the model sees are upscaled from them.
+     */
+    static final double LOW_RESOLUTION_SHARE = 0.55;
     private static final String DISTRACTOR_TEXT = "ABCDEFGHKMNPRSTWXYZ#-/";
     private static final List<Font> FONTS = loadFonts();
 
@@ -76,17 +88,12 @@ public final class StreetNumberGenerator implements ExampleSource {
 
     /** One generated photo: 8-bit BGR pixels and its digits' boxes in reading order. */
     public record Example(Mat image, List<DigitBox> digits) {
-        public String number() {
-            StringBuilder s = new StringBuilder();
-            digits.forEach(d -> s.append(d.label()));
-            return s.toString();
-        }
     }
 
     /** Example {@code index} of the stream {@code seed}. */
     @Override
     public Example generate(long seed, long index) {
-        Random r = new Random(StreetNumberIterator.mix(seed, index));
+        Random r = new Random(SeedStreams.derive(seed, index));
         int length = lengthMix.draw(r);
         int[] digits = new int[length];
         for (int i = 0; i < length; i++) {
@@ -95,22 +102,28 @@ public final class StreetNumberGenerator implements ExampleSource {
         }
 
         Font font = FONTS.get(r.nextInt(FONTS.size()));
-        double condense = 0.75 + 0.5 * r.nextDouble();
+        // Real house numerals are tall and narrow: SVHN digit boxes have a median width/height of 0.48
+        // (measured on the real train split), the glyphs of our fonts about 0.6.
+        double condense = 0.55 + 0.55 * r.nextDouble();
         FontRenderContext frc = new FontRenderContext(null, true, true);
         // Scale the font so digits come out WORKING_DIGIT_HEIGHT tall.
         Font probe = font.deriveFont(100f);
         double digitHeight100 = probe.createGlyphVector(frc, "0123456789").getVisualBounds().getHeight();
         float size = (float) (100.0 * WORKING_DIGIT_HEIGHT / digitHeight100);
         Font scaled = font.deriveFont(AffineTransform.getScaleInstance(size * condense, size));
-        double spacing = WORKING_DIGIT_HEIGHT * (r.nextDouble() < 0.7 ? -0.04 + 0.2 * r.nextDouble() : 0.15 + 0.6 * r.nextDouble());
+        // Real digits sit close: the gap between SVHN boxes is -0.14..0.14 digit heights for 90% of pairs.
+        double spacing = WORKING_DIGIT_HEIGHT * (r.nextDouble() < 0.85 ? -0.08 + 0.18 * r.nextDouble() : 0.1 + 0.35 * r.nextDouble());
 
         // Lay digits out left to right with their outlines, baseline jittered a little (hand-fixed numerals).
         List<Shape> glyphs = new ArrayList<>();
         double x = 0;
         double wobble = r.nextDouble() < 0.3 ? WORKING_DIGIT_HEIGHT * 0.06 : 0;
-        for (int d : digits) {
+        // Some real numbers step diagonally (one numeral per tile, or stuck on a slope).
+        double stair = r.nextDouble() < STAIR_SHARE ? WORKING_DIGIT_HEIGHT * (r.nextBoolean() ? 1 : -1) * (0.2 + 0.3 * r.nextDouble()) : 0;
+        for (int i = 0; i < length; i++) {
+            int d = digits[i];
             GlyphVector gv = scaled.createGlyphVector(frc, String.valueOf(d));
-            double baseline = wobble * r.nextGaussian();
+            double baseline = wobble * r.nextGaussian() + stair * i;
             Shape outline = gv.getOutline((float) x, (float) baseline);
             glyphs.add(outline);
             x += gv.getGlyphMetrics(0).getAdvanceX() + spacing;
@@ -166,7 +179,12 @@ public final class StreetNumberGenerator implements ExampleSource {
         Mat small = new Mat();
         resize(image, small, new Size(finalWidth, finalHeight), 0, 0, scale < 1 ? INTER_AREA : INTER_LINEAR);
 
-        Mat degraded = degrade(small, r);
+        double digitPx = WORKING_DIGIT_HEIGHT * scale;
+        Mat degraded = degrade(small, r, digitPx);
+        // SVHN's boxes are hand-drawn: loose by an uneven margin, top and bottom shared by the number.
+        boolean loose = r.nextDouble() < LOOSE_BOX_SHARE;
+        double padTop = loose ? MAX_BOX_PAD * r.nextDouble() : 0;
+        double padBottom = loose ? MAX_BOX_PAD * r.nextDouble() : 0;
         List<DigitBox> boxes = new ArrayList<>(length);
         for (int i = 0; i < length; i++) {
             double[] c = corners.get(i);
@@ -174,12 +192,24 @@ public final class StreetNumberGenerator implements ExampleSource {
             double maxX = Math.max(Math.max(c[0], c[2]), Math.max(c[4], c[6])) * scale;
             double minY = Math.min(Math.min(c[1], c[3]), Math.min(c[5], c[7])) * scale;
             double maxY = Math.max(Math.max(c[1], c[3]), Math.max(c[5], c[7])) * scale;
-            int left = (int) Math.floor(minX);
-            int top = (int) Math.floor(minY);
-            boxes.add(new DigitBox(digits[i], new Box(left, top,
-                    Math.max(1, (int) Math.ceil(maxX) - left), Math.max(1, (int) Math.ceil(maxY) - top))));
+            double padLeft = loose ? MAX_BOX_PAD * r.nextDouble() : 0;
+            double padRight = loose ? MAX_BOX_PAD * r.nextDouble() : 0;
+            boxes.add(new DigitBox(digits[i], loosen(minX, minY, maxX, maxY, digitPx, padLeft, padTop, padRight, padBottom)));
         }
         return new Example(degraded, boxes);
+    }
+
+    /**
+     * The integer box around {@code [minX,maxX] x [minY,maxY]} widened by the given fractions of the
+     * digit height on each side; it always contains the tight box.
+     */
+    static Box loosen(double minX, double minY, double maxX, double maxY, double digitPx,
+            double padLeft, double padTop, double padRight, double padBottom) {
+        int left = (int) Math.floor(minX - padLeft * digitPx);
+        int top = (int) Math.floor(minY - padTop * digitPx);
+        int right = (int) Math.ceil(maxX + padRight * digitPx);
+        int bottom = (int) Math.ceil(maxY + padBottom * digitPx);
+        return new Box(left, top, Math.max(1, right - left), Math.max(1, bottom - top));
     }
 
     // ---- backgrounds -------------------------------------------------------------------------------
@@ -307,8 +337,9 @@ public final class StreetNumberGenerator implements ExampleSource {
                     GlyphVector gv = f.createGlyphVector(g.getFontRenderContext(), s);
                     Rectangle2D b = gv.getVisualBounds();
                     boolean leftSide = r.nextBoolean();
-                    double gx = leftSide ? text.getMinX() - b.getMaxX() - WORKING_DIGIT_HEIGHT * (0.35 + r.nextDouble())
-                            : text.getMaxX() - b.getMinX() + WORKING_DIGIT_HEIGHT * (0.35 + r.nextDouble());
+                    // Close enough to fall inside the expanded crop, as neighbouring text does in SVHN.
+                    double gx = leftSide ? text.getMinX() - b.getMaxX() - WORKING_DIGIT_HEIGHT * (0.12 + 0.8 * r.nextDouble())
+                            : text.getMaxX() - b.getMinX() + WORKING_DIGIT_HEIGHT * (0.12 + 0.8 * r.nextDouble());
                     double gy = r.nextDouble() * h - b.getCenterY();
                     g.setColor(contrasting(near, r, 70));
                     g.fill(gv.getOutline((float) gx, (float) gy));
@@ -318,8 +349,8 @@ public final class StreetNumberGenerator implements ExampleSource {
                     int pw = 10 + r.nextInt(Math.max(11, w / 3));
                     int ph = 10 + r.nextInt(Math.max(11, h / 2));
                     boolean leftSide = r.nextBoolean();
-                    int px = leftSide ? (int) text.getMinX() - pw - WORKING_DIGIT_HEIGHT / 3 - r.nextInt(WORKING_DIGIT_HEIGHT)
-                            : (int) text.getMaxX() + WORKING_DIGIT_HEIGHT / 3 + r.nextInt(WORKING_DIGIT_HEIGHT);
+                    int px = leftSide ? (int) text.getMinX() - pw - WORKING_DIGIT_HEIGHT / 8 - r.nextInt(WORKING_DIGIT_HEIGHT)
+                            : (int) text.getMaxX() + WORKING_DIGIT_HEIGHT / 8 + r.nextInt(WORKING_DIGIT_HEIGHT);
                     g.fillRect(px, r.nextInt(Math.max(1, h)) - ph / 2, pw, ph);
                 }
             }
@@ -401,12 +432,19 @@ public final class StreetNumberGenerator implements ExampleSource {
         return out;
     }
 
-    /** Uneven light, low contrast, blur, sensor noise and JPEG artefacts, at the final size. */
-    private static Mat degrade(Mat image, Random r) {
+    /**
+     * Uneven light and cast shadows, low contrast, low resolution, blur, sensor noise and JPEG
+     * artefacts, at the final size; {@code digitPx} is the digits' height there.
+     */
+    private static Mat degrade(Mat image, Random r, double digitPx) {
         int w = image.cols();
         int h = image.rows();
         byte[] px = new byte[w * h * 3];
         image.data().get(px);
+        if (r.nextDouble() < SHADOW_SHARE) {
+            castShadow(px, w, h, Math.PI * 2 * r.nextDouble(), (r.nextDouble() - 0.5) * 0.8,
+                    0.35 + 0.4 * r.nextDouble(), 0.5 + 3 * r.nextDouble());
+        }
         // Lighting: a linear ramp (sun and shade) times an overall gain, with a contrast squeeze.
         double gain = 0.6 + 0.7 * r.nextDouble();
         double squeeze = r.nextDouble() < 0.2 ? 0.35 + 0.4 * r.nextDouble() : 1.0;
@@ -434,18 +472,20 @@ public final class StreetNumberGenerator implements ExampleSource {
         }
         Mat lit = new Mat(h, w, CV_8UC3);
         lit.data().put(px);
-        if (r.nextDouble() < 0.4) { // a low-resolution camera: lose detail, then scale back up
-            double factor = 1.3 + 1.7 * r.nextDouble();
-            Mat low = new Mat();
-            resize(lit, low, new Size(Math.max(4, (int) (w / factor)), Math.max(4, (int) (h / factor))), 0, 0, INTER_AREA);
-            resize(low, lit, new Size(w, h), 0, 0, INTER_LINEAR);
+        if (r.nextDouble() < LOW_RESOLUTION_SHARE) {
+            // Digits captured 9-30 px tall, shown at digitPx: the blocky-then-smeared look of SVHN crops.
+            double capturedPx = 9 + 21 * r.nextDouble();
+            if (digitPx > capturedPx * 1.15) {
+                lit = lowerResolution(lit, digitPx / capturedPx);
+            }
         }
 
         Mat blurred = lit;
         double blur = r.nextDouble();
         if (blur < 0.65) {
             blurred = new Mat();
-            double sigma = 0.3 + 1.4 * r.nextDouble() * Math.min(1.0, h / 60.0);
+            // Focus and motion blur scale with the digits, not the photo.
+            double sigma = Math.min(4.0, 0.3 + 0.07 * digitPx * r.nextDouble());
             GaussianBlur(lit, blurred, new Size(0, 0), sigma);
         } else if (blur < 0.7) { // camera shake
             int k = 3 + 2 * r.nextInt(3);
@@ -470,11 +510,46 @@ public final class StreetNumberGenerator implements ExampleSource {
         return blurred;
     }
 
+    /** Shrinks by {@code factor} (area average, as a sensor does) and scales back up bilinearly. */
+    static Mat lowerResolution(Mat image, double factor) {
+        int w = image.cols();
+        int h = image.rows();
+        Mat low = new Mat();
+        resize(image, low, new Size(Math.max(2, (int) Math.round(w / factor)), Math.max(2, (int) Math.round(h / factor))), 0, 0, INTER_AREA);
+        Mat back = new Mat();
+        resize(low, back, new Size(w, h), 0, 0, INTER_LINEAR);
+        return back;
+    }
+
+    /**
+     * Darkens the part of the BGR pixels beyond a line (a building's or a tree's shadow): the line has
+     * normal {@code angle} and passes {@code offset} (fraction of the diagonal) from the centre; pixels
+     * deep in the shadow keep {@code 1 - depth} of their value, with a linear edge {@code softness} px
+     * wide.
+     */
+    static void castShadow(byte[] px, int w, int h, double angle, double offset, double depth, double softness) {
+        double nx = Math.cos(angle);
+        double ny = Math.sin(angle);
+        double c = offset * Math.hypot(w, h);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double d = nx * (x - w / 2.0) + ny * (y - h / 2.0) - c;
+                double inShadow = Math.max(0, Math.min(1, 0.5 + d / softness));
+                double k = 1 - depth * inShadow;
+                int i = (y * w + x) * 3;
+                for (int ch = 0; ch < 3; ch++) {
+                    px[i + ch] = (byte) Math.round((px[i + ch] & 0xff) * k);
+                }
+            }
+        }
+    }
+
     // ---- colours and fonts -------------------------------------------------------------------------
 
     private static Color randomColour(Random r) {
         float hue = r.nextFloat();
-        float saturation = (float) Math.pow(r.nextFloat(), 2) * 0.8f; // mostly muted, like buildings
+        // Mostly muted, like buildings and SVHN's washed-out photos.
+        float saturation = (float) Math.pow(r.nextFloat(), 2.5) * 0.65f;
         float brightness = 0.1f + 0.9f * r.nextFloat();
         return Color.getHSBColor(hue, saturation, brightness);
     }

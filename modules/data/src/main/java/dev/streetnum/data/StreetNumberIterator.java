@@ -1,16 +1,11 @@
 package dev.streetnum.data;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import java.util.SplittableRandom;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -21,10 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <ul>
  *   <li>features: one array [mb,3,54,54], RGB, normalised by {@link CropExpander};</li>
- *   <li>labels, in head order: length one-hot [mb,7] (class n for n digits up to 5, class 6 = ">5"),
- *       then digit1..digit5 one-hot [mb,10]; a digit head past the number's length is all zeros;</li>
- *   <li>label masks [mb,1] per head: the length head's are all ones; digit head i (0-based) has 1
- *       iff i &lt; min(n,5), so heads past the length get no gradient.</li>
+ *   <li>labels and label masks as {@link SequenceLabels} encodes them.</li>
  * </ul>
  *
  * <p>Order and augmentation are reproducible: the shuffle is a function of (seed, epoch), an image's
@@ -37,8 +29,6 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
 
     /** Batches assembled ahead of the consumer per worker. */
     private static final int PREFETCH_PER_WORKER = 2;
-    /** Mixes seeds (the golden-ratio increment of SplitMix64). */
-    private static final long SEED_MIX = 0x9E3779B97F4A7C15L;
     /** Separates the jitter's random stream from the crop offset's, so adding jitter keeps the offsets. */
     private static final long JITTER_STREAM = 0x6A09E667F3BCC909L;
 
@@ -82,11 +72,9 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
     private final Options options;
     private final CropCache cache;
     private final ExecutorService pool;
-    private final ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
+    private OrderedPrefetch<Batch> pending;
     private MultiDataSetPreProcessor preProcessor;
     private int epoch;
-    private int[] order;
-    private int nextBatchToSubmit;
     private int batchesTaken;
 
     public StreetNumberIterator(AnnotatedDataset data, CropExpander expander, Options options) {
@@ -94,7 +82,7 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         this.expander = expander;
         this.options = options;
         this.cache = options.cache() == null ? null : CropCache.open(options.cache(), data, expander, options.workers());
-        this.pool = Executors.newFixedThreadPool(options.workers(), CropCache.daemonThreads("batches"));
+        this.pool = OrderedPrefetch.daemonPool("batches", options.workers());
         startEpoch(0);
     }
 
@@ -134,7 +122,7 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
             o[i] = i;
         }
         if (options.shuffle()) {
-            Random random = new Random(mix(options.seed(), epoch));
+            Random random = new Random(SeedStreams.derive(options.seed(), epoch));
             for (int i = o.length - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
                 int t = o[i];
@@ -148,29 +136,19 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
     private void startEpoch(int newEpoch) {
         cancelPending();
         epoch = newEpoch;
-        order = epochOrder(newEpoch);
-        nextBatchToSubmit = 0;
+        int[] order = epochOrder(newEpoch);
         batchesTaken = 0;
-        fillPrefetch();
+        int batchEpoch = newEpoch;
+        pending = new OrderedPrefetch<>(pool, batchesPerEpoch(), options.workers() * PREFETCH_PER_WORKER, batch -> {
+            int start = batch * options.batchSize();
+            int[] indices = java.util.Arrays.copyOfRange(order, start, Math.min(images.size(), start + options.batchSize()));
+            return () -> assemble(indices, batchEpoch);
+        });
     }
 
     private void cancelPending() {
-        for (Future<Batch> f : pending) {
-            // Never interrupt: an interrupted read closes the crop cache's FileChannel for every thread.
-            f.cancel(false);
-        }
-        pending.clear();
-    }
-
-    private void fillPrefetch() {
-        int ahead = options.workers() * PREFETCH_PER_WORKER;
-        while (pending.size() < ahead && nextBatchToSubmit < batchesPerEpoch()) {
-            int start = nextBatchToSubmit * options.batchSize();
-            int end = Math.min(images.size(), start + options.batchSize());
-            int[] indices = java.util.Arrays.copyOfRange(order, start, end);
-            int batchEpoch = epoch;
-            pending.add(pool.submit(() -> assemble(indices, batchEpoch)));
-            nextBatchToSubmit++;
+        if (pending != null) {
+            pending.cancel();
         }
     }
 
@@ -179,23 +157,16 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         int mb = indices.length;
         int inputSize = expander.inputSize();
         float[] features = new float[mb * inputSize];
-        float[] length = new float[mb * SequenceLabels.LENGTH_CLASSES];
-        float[][] digits = new float[SequenceLabels.MAX_DIGITS][mb * SequenceLabels.DIGIT_CLASSES];
-        float[][] masks = new float[SequenceLabels.MAX_DIGITS][mb];
+        SequenceLabels.Rows labels = new SequenceLabels.Rows(mb);
         for (int row = 0; row < mb; row++) {
             int index = indices[row];
             AnnotatedImage image = images.get(index);
-            Random random = options.augment() ? new Random(mix(mix(options.seed(), batchEpoch), index)) : null;
+            Random random = options.augment() ? new Random(SeedStreams.derive(SeedStreams.derive(options.seed(), batchEpoch), index)) : null;
             byte[] crop = expandedCrop(image, index, batchEpoch);
             expander.normalise(crop, random, features, row * inputSize);
-            int n = image.length();
-            length[row * SequenceLabels.LENGTH_CLASSES + SequenceLabels.lengthClass(n)] = 1f;
-            for (int i = 0; i < Math.min(n, SequenceLabels.MAX_DIGITS); i++) {
-                digits[i][row * SequenceLabels.DIGIT_CLASSES + image.digits().get(i).label()] = 1f;
-                masks[i][row] = 1f;
-            }
+            labels.put(row, image.digits().stream().mapToInt(DigitBox::label).toArray());
         }
-        return new Batch(mb, features, length, digits, masks);
+        return new Batch(mb, features, labels);
     }
 
     /** The image's expanded crop, with the box and pixel jitter of (seed, epoch, index) when augmenting. */
@@ -204,7 +175,7 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         if (jitter.isNone()) {
             return cache != null ? cache.crop(index) : CropCache.decodeCrop(image, expander);
         }
-        Random random = new Random(mix(mix(options.seed() ^ JITTER_STREAM, batchEpoch), index));
+        Random random = new Random(SeedStreams.derive(SeedStreams.derive(options.seed() ^ JITTER_STREAM, batchEpoch), index));
         byte[] crop;
         if (jitter.jittersBox()) {
             try (org.bytedeco.opencv.opencv_core.Mat decoded = ImageDecoder.read(image.file())) {
@@ -217,7 +188,7 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         return crop;
     }
 
-    private record Batch(int size, float[] features, float[] length, float[][] digits, float[][] masks) {
+    private record Batch(int size, float[] features, SequenceLabels.Rows labels) {
     }
 
     @Override
@@ -225,19 +196,12 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         if (!hasNext()) {
             throw new NoSuchElementException("epoch " + epoch + " has no more batches: call reset()");
         }
-        Batch b = await(pending.poll());
+        Batch b = pending.next();
         batchesTaken++;
-        fillPrefetch();
         int crop = expander.config().crop();
         int mb = b.size();
-        INDArray[] labels = new INDArray[SequenceLabels.HEADS];
-        INDArray[] masks = new INDArray[SequenceLabels.HEADS];
-        labels[0] = Nd4j.create(b.length(), new long[] {mb, SequenceLabels.LENGTH_CLASSES}, 'c');
-        masks[0] = Nd4j.ones(mb, 1);
-        for (int i = 0; i < SequenceLabels.MAX_DIGITS; i++) {
-            labels[i + 1] = Nd4j.create(b.digits()[i], new long[] {mb, SequenceLabels.DIGIT_CLASSES}, 'c');
-            masks[i + 1] = Nd4j.create(b.masks()[i], new long[] {mb, 1}, 'c');
-        }
+        INDArray[] labels = b.labels().labels(DataType.FLOAT);
+        INDArray[] masks = b.labels().masks(DataType.FLOAT);
         INDArray features = Nd4j.create(b.features(), new long[] {mb, expander.config().channels(), crop, crop}, 'c');
         org.nd4j.linalg.dataset.MultiDataSet batch =
                 new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features}, labels, null, masks);
@@ -258,7 +222,7 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
 
     @Override
     public boolean hasNext() {
-        return !pending.isEmpty();
+        return pending.hasNext();
     }
 
     @Override
@@ -293,28 +257,6 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         pool.shutdownNow();
         if (cache != null) {
             cache.close();
-        }
-    }
-
-    /** A stream seed derived from a parent seed and a number (SplitMix64 finaliser). */
-    static long mix(long seed, long value) {
-        return new SplittableRandom(seed * SEED_MIX + value).nextLong();
-    }
-
-    /** A worker's result; its {@link DataException} surfaces as it was thrown. */
-    static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a batch", e);
-        } catch (CancellationException e) {
-            throw new IllegalStateException("batch was cancelled", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 }

@@ -5,16 +5,10 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Writes generated examples (synthetic or recomposed) as a data set folder: PNGs plus
@@ -48,19 +42,13 @@ public final class SyntheticDatasetWriter {
             throw new DataException("cannot create " + folder + ": " + e.getMessage(), e);
         }
         List<AnnotatedImage> images = new ArrayList<>(count);
-        ExecutorService pool = Executors.newFixedThreadPool(threads, CropCache.daemonThreads("generate"));
-        ProgressBar progress = showProgress ? new ProgressBarBuilder().setTaskName(folder.getFileName().toString())
-                .setInitialMax(count).setStyle(ProgressBarStyle.ASCII).showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
+        ExecutorService pool = OrderedPrefetch.daemonPool("generate", threads);
+        ProgressBar progress = showProgress ? ProgressDisplay.start(folder.getFileName().toString(), count, " img") : null;
         try {
-            ArrayDeque<Future<AnnotatedImage>> pending = new ArrayDeque<>();
-            int next = 0;
-            for (int done = 0; done < count; done++) {
-                while (next < count && pending.size() < threads * 4) {
-                    int index = next++;
-                    pending.add(pool.submit(() -> writeOne(folder, seed, index)));
-                }
-                images.add(StreetNumberIterator.await(pending.poll()));
+            OrderedPrefetch<AnnotatedImage> written = new OrderedPrefetch<>(pool, count, threads * 4,
+                    index -> () -> writeOne(folder, seed, index));
+            while (written.hasNext()) {
+                images.add(written.next());
                 if (progress != null) {
                     progress.step();
                 }

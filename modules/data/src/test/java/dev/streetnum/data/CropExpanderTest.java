@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -73,6 +74,34 @@ class CropExpanderTest {
     void partlyOutsideRegionReplicatesTheBorder() {
         assertCropIsReplicatedCut(gradient(40, 30), new Box(-10, 5, 49, 49)); // past left, right and bottom
         assertCropIsReplicatedCut(gradient(40, 30), new Box(80, -70, 49, 49)); // wholly outside: the corner pixel
+    }
+
+    @Test
+    void aRegionFarOutsideCostsOnlyItsOwnSize() {
+        // Before: the padded cut spanned the gap to the image, 1e9 x 64 pixels (192 GB).
+        assertCropIsReplicatedCut(gradient(40, 30), new Box(1_000_000_000, 5, 49, 49));
+        assertCropIsReplicatedCut(gradient(40, 30), new Box(-1_000_000_000, -900_000_000, 49, 49));
+    }
+
+    @Test
+    void aRegionFarLargerThanTheImageIsRefusedNamingTheSizes() {
+        Mat image = gradient(100, 40);
+        DataException e = assertThrows(DataException.class,
+                () -> expander.expandedCrop(image, new Box(0, 0, 10_000, 10_000)));
+        assertTrue(e.getMessage().contains("13000x13000") && e.getMessage().contains("100x40"), e.getMessage());
+        // 2e9 * 1.3 overflows an int: a negative width used to reach OpenCV.
+        assertThrows(DataException.class, () -> expander.expandedCrop(image, new Box(0, 0, 2_000_000_000, 2_000_000_000)));
+        assertThrows(IllegalArgumentException.class, () -> expander.expand(new Box(0, 0, 2_000_000_000, 2_000_000_000)));
+        // Up to twice the image (or twice the resize side, for small images) is still cut.
+        assertEquals(64 * 64 * 3, expander.expandedCropBytes(image, new Box(-20, -10, 150, 60)).length);
+        assertEquals(64 * 64 * 3, expander.expandedCropBytes(gradient(10, 10), new Box(0, 0, 90, 90)).length);
+    }
+
+    @Test
+    void aBoxCannotReachPastTheLargestInt() {
+        assertThrows(IllegalArgumentException.class, () -> new Box(2_000_000_000, 0, 2_000_000_000, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Box(0, Integer.MAX_VALUE, 1, 1));
+        assertEquals(Integer.MAX_VALUE, new Box(Integer.MAX_VALUE - 1, 0, 1, 1).right());
     }
 
     @Test
@@ -154,6 +183,49 @@ class CropExpanderTest {
         float[] twoStep = new float[expander.inputSize()];
         expander.normalise(expander.expandedCropBytes(image, region), new Random(3), twoStep, 0);
         assertArrayEquals(twoStep, direct);
+    }
+
+    @Test
+    void cutRegionIsTheExpandedBoxOrTheWholeImage() {
+        assertEquals(expander.expand(new Box(20, 10, 49, 49)), expander.cutRegion(90, 70, new Box(20, 10, 49, 49)));
+        assertEquals(new Box(0, 0, 90, 70), expander.cutRegion(90, 70, null));
+    }
+
+    /**
+     * The centre crop is the 54x54 window starting at (5, 5) of the 64x64 expanded crop, and the
+     * network input is exactly those pixels, RGB, minus their channel means, over 128.
+     */
+    @Test
+    void centreCropIsWhatTheNetworkReads() {
+        Mat image = gradient(90, 70);
+        Box region = new Box(30, 20, 25, 18);
+        byte[] expanded = expander.expandedCropBytes(image, region);
+        Mat centre = expander.centreCrop(image, region);
+        assertEquals(54, centre.cols());
+        assertEquals(54, centre.rows());
+        assertEquals(CV_8UC3, centre.type());
+        byte[] px = new byte[54 * 54 * 3];
+        centre.data().get(px);
+        for (int y = 0; y < 54; y++) {
+            for (int x = 0; x < 54; x++) {
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(expanded[((y + 5) * 64 + x + 5) * 3 + c], px[(y * 54 + x) * 3 + c]);
+                }
+            }
+        }
+        float[] input = new float[expander.inputSize()];
+        expander.preprocess(image, region, null, input, 0);
+        for (int rgb = 0; rgb < 3; rgb++) {
+            int bgr = 2 - rgb;
+            double sum = 0;
+            for (int i = 0; i < 54 * 54; i++) {
+                sum += px[i * 3 + bgr] & 0xff;
+            }
+            double mean = sum / (54 * 54);
+            for (int i = 0; i < 54 * 54; i++) {
+                assertEquals(((px[i * 3 + bgr] & 0xff) - mean) / 128, input[rgb * 54 * 54 + i], 1e-5);
+            }
+        }
     }
 
     @Test

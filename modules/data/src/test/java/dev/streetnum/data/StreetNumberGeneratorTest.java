@@ -1,5 +1,6 @@
 package dev.streetnum.data;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +36,8 @@ class StreetNumberGeneratorTest {
 
     @Test
     void imagesHaveSvhnLikeSizesAndBoxesLieOnTheNumber() {
+        List<Double> aspects = new ArrayList<>();
+        List<Double> gaps = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             StreetNumberGenerator.Example e = generator.generate(3, i);
             int w = e.image().cols();
@@ -45,10 +51,85 @@ class StreetNumberGeneratorTest {
                         "example " + i + " box " + b + " in " + w + "x" + h);
                 if (previous != null) { // reading order: left to right
                     assertTrue(b.left() + b.width() / 2 > previous.left() + previous.width() / 2, "example " + i);
+                    gaps.add((b.left() - previous.right()) / (double) b.height());
                 }
+                aspects.add(b.width() / (double) b.height());
                 previous = b;
             }
         }
+        // Real SVHN (train split): median box width/height 0.48, median gap between boxes 0.0 heights;
+        // the generator before it was made closer to real photos gave 0.76 and 0.10.
+        assertTrue(median(aspects) < 0.7, "median box aspect " + median(aspects));
+        assertTrue(median(gaps) < 0.05, "median gap " + median(gaps));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    @Test
+    void looseBoxesContainTheTightBoxWithTheirMargins() {
+        // Tight box x 10.3..20.2, y 5.7..30.9; digits 25 px tall; margins 0.1, 0.05, 0, 0.12 heights.
+        Box loose = StreetNumberGenerator.loosen(10.3, 5.7, 20.2, 30.9, 25, 0.1, 0.05, 0, 0.12);
+        assertEquals(new Box(7, 4, 14, 30), loose); // floor(7.8), floor(4.45), ceil(20.2), ceil(33.9)
+        assertEquals(new Box(10, 5, 11, 26), StreetNumberGenerator.loosen(10.3, 5.7, 20.2, 30.9, 25, 0, 0, 0, 0));
+    }
+
+    @Test
+    void lowerResolutionRemovesFineDetailAndKeepsTheSize() {
+        // Vertical stripes 2 px wide: the finest detail a photo holds.
+        int w = 60;
+        int h = 30;
+        byte[] stripes = new byte[w * h * 3];
+        for (int i = 0; i < w * h; i++) {
+            byte v = (byte) ((i % w) / 2 % 2 == 0 ? 40 : 220);
+            stripes[3 * i] = v;
+            stripes[3 * i + 1] = v;
+            stripes[3 * i + 2] = v;
+        }
+        Mat image = new Mat(h, w, CV_8UC3);
+        image.data().put(stripes);
+        Mat low = StreetNumberGenerator.lowerResolution(image, 3);
+        assertEquals(w, low.cols());
+        assertEquals(h, low.rows());
+        byte[] after = new byte[w * h * 3];
+        low.data().get(after);
+        double before = gradientEnergy(stripes, w, h);
+        assertTrue(gradientEnergy(after, w, h) < 0.3 * before, gradientEnergy(after, w, h) + " vs " + before);
+        assertEquals(mean(stripes), mean(after), 6, "brightness is kept");
+    }
+
+    @Test
+    void castShadowDarkensTheFarSideOnly() {
+        int w = 40;
+        int h = 20;
+        byte[] px = new byte[w * h * 3];
+        java.util.Arrays.fill(px, (byte) 200);
+        // The line x = w/2 (normal along +x, through the centre), half the light gone beyond it.
+        StreetNumberGenerator.castShadow(px, w, h, 0, 0, 0.5, 1);
+        assertEquals(200, px[(5 * w + 2) * 3] & 0xff, "lit side");
+        assertEquals(100, px[(5 * w + 37) * 3 + 1] & 0xff, "shadow side");
+        assertEquals(150, px[(5 * w + 20) * 3 + 2] & 0xff, "on the edge: half way");
+    }
+
+    /** Mean absolute horizontal difference of the first channel. */
+    private static double gradientEnergy(byte[] px, int w, int h) {
+        double sum = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 1; x < w; x++) {
+                sum += Math.abs((px[(y * w + x) * 3] & 0xff) - (px[(y * w + x - 1) * 3] & 0xff));
+            }
+        }
+        return sum / (h * (w - 1));
+    }
+
+    private static double mean(byte[] px) {
+        double sum = 0;
+        for (byte b : px) {
+            sum += b & 0xff;
+        }
+        return sum / px.length;
     }
 
     @Test

@@ -1,8 +1,9 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.model.BundleMetadata;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +17,8 @@ import java.util.TreeSet;
  * @param modelId             the bundle's model id
  * @param targetAccuracy      the accuracy the operating threshold is chosen for
  * @param targets             every accuracy coverage is reported at (95, 98, 99% and the target)
+ * @param boxes               what the model was given as the region: "the CSV's boxes", or "no box" when the
+ *                            evaluation ran without (then each set gives the mean IoU of the boxes found)
  * @param test                the test set: full-coverage metrics and best achievable coverage
  * @param validation          the validation set, when given: where thresholds are chosen
  * @param train               the training set, when given: for the train-test gap
@@ -31,6 +34,7 @@ public record CoverageReport(
         String modelId,
         double targetAccuracy,
         List<Double> targets,
+        String boxes,
         SetSummary test,
         SetSummary validation,
         SetSummary train,
@@ -43,6 +47,10 @@ public record CoverageReport(
 
     /** Accuracies every report gives coverage at, besides the caller's target. */
     public static final List<Double> STANDARD_TARGETS = List.of(0.95, 0.98, 0.99);
+    /** {@link #boxes} when the CSV's boxes were given to the model, as a detector's would be. */
+    public static final String CSV_BOXES = "the CSV's boxes";
+    /** {@link #boxes} when no box was given (the CSV's boxes only score the boxes found). */
+    public static final String NO_BOX = "no box";
 
     /**
      * A set's numbers as they appear in JSON.
@@ -50,12 +58,16 @@ public record CoverageReport(
      * @param bestCoverage      by target accuracy, the best coverage achievable on this very set with
      *                          P(S|x), its threshold chosen on the set itself (optimistic for test)
      * @param adHocBestCoverage the same with the ad-hoc confidence
+     * @param meanBoxIou        without boxes: mean IoU of the boxes found against the CSV's union boxes (null
+     *                          when the boxes were given)
      */
     public record SetSummary(String identity, SequenceMetrics metrics, Map<String, OperatingPoint> bestCoverage,
-                             Map<String, OperatingPoint> adHocBestCoverage) {
+                             Map<String, OperatingPoint> adHocBestCoverage, Double meanBoxIou) {
 
         static SetSummary of(EvaluatedSet set, List<Double> targets) {
-            return new SetSummary(set.identity(), set.metrics(), set.coverage(targets), set.adHocCoverage(targets));
+            double iou = set.meanBoxIou();
+            return new SetSummary(set.identity(), set.metrics(), set.coverage(targets), set.adHocCoverage(targets),
+                    Double.isNaN(iou) ? null : iou);
         }
     }
 
@@ -71,6 +83,12 @@ public record CoverageReport(
     /** Builds the report's numbers; the contact sheet tiles are added with {@link #withSheets}. */
     public static CoverageReport of(String softwareVersion, String modelId, double targetAccuracy,
                                     EvaluatedSet test, EvaluatedSet validation, EvaluatedSet train) {
+        return of(softwareVersion, modelId, targetAccuracy, CSV_BOXES, test, validation, train);
+    }
+
+    /** @param boxes {@link #CSV_BOXES} or {@link #NO_BOX} */
+    public static CoverageReport of(String softwareVersion, String modelId, double targetAccuracy, String boxes,
+                                    EvaluatedSet test, EvaluatedSet validation, EvaluatedSet train) {
         if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
             throw new IllegalArgumentException("target accuracy must be in (0, 1], got " + targetAccuracy);
         }
@@ -85,23 +103,23 @@ public record CoverageReport(
         Map<String, OperatingPoint> onTest = new TreeMap<>();
         for (double target : targets) {
             double t = calibrationCurve.atAccuracy(target).threshold();
-            thresholds.put(accuracyKey(target), t);
-            onTest.put(accuracyKey(target), testCurve.atThreshold(t));
+            thresholds.put(BundleMetadata.accuracyKey(target), t);
+            onTest.put(BundleMetadata.accuracyKey(target), testCurve.atThreshold(t));
         }
         Calibration calibration = new Calibration(validation != null ? "validation" : "test", thresholds, onTest);
         FitDiagnosis fit = train == null ? null
                 : FitDiagnosis.of(train.metrics().sequenceAccuracy(), test.metrics().sequenceAccuracy(),
                         targetAccuracy);
-        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets,
+        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes,
                 SetSummary.of(test, targets),
                 validation == null ? null : SetSummary.of(validation, targets),
                 train == null ? null : SetSummary.of(train, targets),
-                calibration, fit, thresholds.get(accuracyKey(targetAccuracy)),
+                calibration, fit, thresholds.get(BundleMetadata.accuracyKey(targetAccuracy)),
                 test.predictions(), List.of(), List.of());
     }
 
     public CoverageReport withSheets(List<SheetTile> worstErrors, List<SheetTile> refusals) {
-        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, test, validation, train,
+        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes, test, validation, train,
                 calibration, fit, acceptanceThreshold, testPredictions, List.copyOf(worstErrors),
                 List.copyOf(refusals));
     }
@@ -109,10 +127,5 @@ public record CoverageReport(
     /** Whether the test prediction is accepted at the acceptance threshold (the CSV's column). */
     public boolean accepted(Prediction p) {
         return p.transcribable() && p.confidence() >= acceptanceThreshold;
-    }
-
-    /** How a target accuracy is written as a key, in JSON and in the bundle: 0.98 -> "0.98". */
-    public static String accuracyKey(double accuracy) {
-        return BigDecimal.valueOf(accuracy).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.onnx.Engine;
@@ -38,7 +39,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--train", paramLabel = "DIR", description = "Training set, for the train-test gap.")
     Path train;
 
-    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "0.98",
+    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "" + BundleMetadata.TARGET_ACCURACY,
             description = "Accuracy the operating threshold is chosen for (default: ${DEFAULT-VALUE}).")
     double targetAccuracy;
 
@@ -56,6 +57,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--no-box", description = {"Give the model each whole photo, no box (what a user without a detector"
+            + " sends): the bundle's localizer finds the number, or the whole photo is read. The CSV's boxes are then"
+            + " only the truth for the mean IoU of the boxes found."})
+    boolean noBox;
+
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
             description = "dl4j, onnx (the float export in ONNX Runtime) or onnx-int8 (the bundle's int8 model; its"
                     + " thresholds are its own) (default: ${DEFAULT-VALUE}).")
@@ -67,8 +73,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EvaluationConfig config = new EvaluationConfig(targetAccuracy, batchSize,
-                limit == null ? EvaluationConfig.NO_LIMIT : limit, true);
+                limit == null ? EvaluationConfig.NO_LIMIT : limit, true, noBox);
         ModelBundle bundle = ModelBundle.load(model);
+        if (noBox) {
+            spec.commandLine().getErr().println(bundle.localizer().isPresent()
+                    ? "no box: the bundle's localizer finds the number on each photo"
+                    : "warning: no box and the bundle has no localizer: each whole photo is read as the region");
+        }
         AnnotatedDataset testSet = load(data);
         AnnotatedDataset validationSet = validation == null ? null : load(validation);
         AnnotatedDataset trainSet = train == null ? null : load(train);
@@ -98,8 +109,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         stdout.printf("test: %d images, sequence accuracy %s, per-digit %s, length %s%n",
                 m.examples(), percent(m.sequenceAccuracy()), percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-        keys.add(CoverageReport.accuracyKey(targetAccuracy));
-        keys.add(CoverageReport.accuracyKey(Evaluator.VALIDATION_ACCURACY));
+        keys.add(BundleMetadata.accuracyKey(targetAccuracy));
+        keys.add(BundleMetadata.accuracyKey(BundleMetadata.TARGET_ACCURACY));
         String chosenOn = report.calibration().chosenOn();
         for (String key : keys) {
             OperatingPoint onTest = report.calibration().onTest().get(key);
@@ -108,6 +119,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                     percent(Double.parseDouble(key)), percent(onTest.coverage()),
                     ReportWriter.formatThreshold(report.calibration().thresholds().get(key)), chosenOn,
                     percent(onTest.accuracy()), percent(report.test().bestCoverage().get(key).coverage()));
+        }
+        if (report.test().meanBoxIou() != null) {
+            stdout.printf("boxes found without a box given: mean IoU %.3f against the true union boxes of test%s%n",
+                    report.test().meanBoxIou(), report.validation() != null && report.validation().meanBoxIou() != null
+                            ? String.format(" (validation %.3f)", report.validation().meanBoxIou()) : "");
         }
     }
 
@@ -128,8 +144,28 @@ public final class EvaluateCommand implements Callable<Integer> {
         return set;
     }
 
-    /** Adds the calibrated thresholds to the bundle's metadata and saves it in place (atomically). */
+    /** Stores the thresholds in the bundle and says what happened. */
     private void storeThresholds(ModelBundle bundle, CoverageReport report, PrintWriter stdout, PrintWriter stderr) {
+        if (engine != Engine.DL4J) {
+            storeEngineThresholds(bundle, report, stdout, stderr);
+            return;
+        }
+        BundleCalibration stored = BundleCalibration.store(bundle, report, model);
+        if (stored.chosenOnTest()) {
+            stderr.println("warning: thresholds chosen on the test set (no --val): the service will be less"
+                    + " accurate than the report says");
+        }
+        for (double target : stored.unreachable()) {
+            // Whatever was there is kept: no threshold reaches this accuracy on this data.
+            stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
+                    BundleMetadata.accuracyKey(target), report.calibration().chosenOn());
+        }
+        stdout.println("thresholds stored in " + model + ": " + stored.thresholds());
+    }
+
+    /** Another engine keeps the thresholds calibrated on its own outputs (the int8 model in its own metadata). */
+    private void storeEngineThresholds(ModelBundle bundle, CoverageReport report, PrintWriter stdout,
+                                       PrintWriter stderr) {
         CoverageReport.Calibration calibration = report.calibration();
         if (!calibration.chosenOn().equals("validation")) {
             stderr.println("warning: thresholds chosen on the test set (no --val): the service will be less"
@@ -140,13 +176,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (Double.isFinite(e.getValue())) {
                 reached.put(e.getKey(), e.getValue());
             } else {
-                // Keep whatever was there: no threshold reaches this accuracy on this data.
                 stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
                         e.getKey(), calibration.chosenOn());
             }
         }
         String calibratedOn = report.validation() != null ? report.validation().identity() : report.test().identity();
-        // Each engine keeps the thresholds calibrated on its own outputs (the int8 model in its own metadata).
         ModelBundle updated = engine.withThresholds(bundle, reached, calibratedOn);
         updated.save(model);
         try (InferenceEngine network = engine.open(updated)) {

@@ -1,5 +1,7 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.model.BundleMetadata;
+
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +20,14 @@ public record EvaluatedSet(String identity, List<Prediction> predictions) {
 
     public SequenceMetrics metrics() {
         return SequenceMetrics.of(predictions);
+    }
+
+    /**
+     * Mean IoU of the boxes the model found against the CSV's union boxes, over the predictions made
+     * without a box; NaN when there are none (the boxes were given).
+     */
+    public double meanBoxIou() {
+        return predictions.stream().mapToDouble(Prediction::boxIou).filter(Double::isFinite).average().orElse(Double.NaN);
     }
 
     /** Ranked by P(S|x), the principled confidence. */
@@ -45,7 +55,7 @@ public record EvaluatedSet(String identity, List<Prediction> predictions) {
     static Map<String, OperatingPoint> atAccuracies(CoverageCurve curve, List<Double> targets) {
         Map<String, OperatingPoint> points = new TreeMap<>();
         for (double target : targets) {
-            points.put(CoverageReport.accuracyKey(target), curve.atAccuracy(target));
+            points.put(BundleMetadata.accuracyKey(target), curve.atAccuracy(target));
         }
         return points;
     }

@@ -1,22 +1,29 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.model.BundleMetadata;
+
 /**
  * How an evaluation runs.
  *
- * @param targetAccuracy the accuracy the operating threshold is chosen for (the paper's 98%)
+ * @param targetAccuracy the accuracy the operating threshold is chosen for ({@link BundleMetadata#TARGET_ACCURACY})
  * @param batchSize      images per forward pass
  * @param limit          at most this many images from each set (the first ones, in CSV order)
  * @param showProgress   draw a progress bar on stderr (off in tests and inside training)
+ * @param noBox          give the model no box (the CSV's boxes stay the truth the predicted box is scored
+ *                       against): what a user without a detector gets
  */
-public record EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress) {
+public record EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress, boolean noBox) {
 
-    /** The paper's operating point: human-level accuracy. */
-    public static final double DEFAULT_TARGET_ACCURACY = 0.98;
     public static final int DEFAULT_BATCH_SIZE = 64;
     public static final int NO_LIMIT = Integer.MAX_VALUE;
 
     public static final EvaluationConfig DEFAULT =
-            new EvaluationConfig(DEFAULT_TARGET_ACCURACY, DEFAULT_BATCH_SIZE, NO_LIMIT, true);
+            new EvaluationConfig(BundleMetadata.TARGET_ACCURACY, DEFAULT_BATCH_SIZE, NO_LIMIT, true, false);
+
+    /** With the CSV's boxes given to the model, as a detector's would be. */
+    public EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress) {
+        this(targetAccuracy, batchSize, limit, showProgress, false);
+    }
 
     public EvaluationConfig {
         if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {

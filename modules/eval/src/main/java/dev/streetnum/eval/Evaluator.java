@@ -5,26 +5,26 @@ import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.Java2dImage;
 import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetnumVersion;
+import dev.streetnum.model.BoxSource;
+import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,9 +32,6 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /** An evaluator evaluates a model bundle on data sets into a {@link CoverageReport} (DESIGN section 6). */
 public final class Evaluator {
-
-    /** The accuracy {@link #validate} reports coverage at: the paper's operating point. */
-    public static final double VALIDATION_ACCURACY = 0.98;
 
     private final EvaluationConfig config;
 
@@ -67,11 +64,12 @@ public final class Evaluator {
                 : transcribe(transcriber, "validation", validation, new IdentityHashMap<>());
         EvaluatedSet trainSet = train == null ? null : transcribe(transcriber, "train", train, new IdentityHashMap<>());
         CoverageReport report = CoverageReport.of(StreetnumVersion.VERSION, engine.modelId(),
-                config.targetAccuracy(), testSet, validationSet, trainSet);
+                config.targetAccuracy(), config.noBox() ? CoverageReport.NO_BOX : CoverageReport.CSV_BOXES,
+                testSet, validationSet, trainSet);
 
         CropExpander expander = new CropExpander(bundle.metadata().preprocess());
-        List<SheetTile> worst = tiles(ContactSheet.mostConfidentErrors(testSet.predictions()), testImages, expander);
-        List<SheetTile> refused = tiles(ContactSheet.refused(testSet.predictions(), report.acceptanceThreshold()),
+        List<SheetTile> worst = tiles(ReviewSheet.mostConfidentErrors(testSet.predictions()), testImages, expander);
+        List<SheetTile> refused = tiles(ReviewSheet.refused(testSet.predictions(), report.acceptanceThreshold()),
                 testImages, expander);
         return report.withSheets(worst, refused);
     }
@@ -86,7 +84,7 @@ public final class Evaluator {
     }
 
     /**
-     * For the trainer: sequence accuracy and coverage at 98% on batches it has already built (features
+     * For the trainer: sequence accuracy and coverage at {@link BundleMetadata#TARGET_ACCURACY} on batches it has already built (features
      * [mb,3,54,54], labels and masks as {@code StreetNumberIterator} makes them), writing nothing.
      */
     public static ValidationScore validate(ComputationGraph network, Iterator<MultiDataSet> batches) {
@@ -96,30 +94,14 @@ public final class Evaluator {
             List<Transcription> answers = SequenceDecoder.decode(network.output(batch.getFeatures(0)));
             INDArray[] labels = batch.getLabels();
             for (int i = 0; i < answers.size(); i++) {
-                predictions.add(prediction("#" + predictions.size(), truthFromLabels(labels, i), answers.get(i)));
+                predictions.add(prediction("#" + predictions.size(), SequenceLabels.decode(labels, i), answers.get(i),
+                        Double.NaN));
             }
         }
         EvaluatedSet set = new EvaluatedSet("validation batches", predictions);
-        OperatingPoint at98 = set.principledCurve().atAccuracy(VALIDATION_ACCURACY);
-        return new ValidationScore(predictions.size(), set.metrics().sequenceAccuracy(), at98.coverage(),
-                at98.threshold());
-    }
-
-    /**
-     * The number a row of one-hot labels encodes. A ">5" label only carries its first five digits; a
-     * trailing '+' makes it six characters long, so it is the ">5" class and never equals an answer.
-     */
-    static String truthFromLabels(INDArray[] labels, int row) {
-        int lengthClass = labels[0].getRow(row).argMax().getInt(0);
-        int shown = Math.min(lengthClass, SequenceLabels.MAX_DIGITS);
-        StringBuilder truth = new StringBuilder();
-        for (int d = 0; d < shown; d++) {
-            truth.append((char) ('0' + labels[1 + d].getRow(row).argMax().getInt(0)));
-        }
-        if (lengthClass == SequenceLabels.OVERFLOW_CLASS) {
-            truth.append('+');
-        }
-        return truth.toString();
+        OperatingPoint target = set.principledCurve().atAccuracy(BundleMetadata.TARGET_ACCURACY);
+        return new ValidationScore(predictions.size(), set.metrics().sequenceAccuracy(),
+                BundleMetadata.TARGET_ACCURACY, target.coverage(), target.threshold());
     }
 
     private EvaluatedSet transcribe(Transcriber transcriber, String name, AnnotatedDataset data,
@@ -135,13 +117,14 @@ public final class Evaluator {
                 try {
                     for (AnnotatedImage image : batch) {
                         decoded.add(ImageDecoder.read(image.file()));
-                        regions.add(image.region());
+                        regions.add(config.noBox() ? null : image.region());
                     }
                     List<Transcription> answers = transcriber.transcribe(decoded, regions);
                     for (int i = 0; i < batch.size(); i++) {
                         AnnotatedImage image = batch.get(i);
-                        Prediction p = prediction(relativeName(data.root(), image.file()), image.number(),
-                                answers.get(i));
+                        Transcription answer = answers.get(i);
+                        Prediction p = prediction(relativeName(data.root(), image.file()), image.number(), answer,
+                                config.noBox() && answer.box() != null ? answer.box().iou(image.region()) : Double.NaN);
                         predictions.add(p);
                         imageOf.put(p, image);
                     }
@@ -160,12 +143,12 @@ public final class Evaluator {
         if (!config.showProgress()) {
             return null;
         }
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(images).setUnit(" img", 1).showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+        return ProgressDisplay.start(task, images, " img");
     }
 
-    private static Prediction prediction(String file, String truth, Transcription t) {
-        return new Prediction(file, truth, t.candidate(), t.transcribable(), t.confidence(), t.adHocConfidence());
+    private static Prediction prediction(String file, String truth, Transcription t, double boxIou) {
+        return new Prediction(file, truth, t.candidate(), t.transcribable(), t.confidence(), t.adHocConfidence(),
+                t.box(), t.boxSource(), boxIou);
     }
 
     /** The image's name as the CSV gives it: data sets hold files resolved against their folder. */
@@ -180,25 +163,13 @@ public final class Evaluator {
         List<SheetTile> tiles = new ArrayList<>(chosen.size());
         for (Prediction p : chosen) {
             AnnotatedImage image = imageOf.get(p);
+            // The region the model read: the CSV's box, or the one found without it.
+            Box region = p.box() == null ? image.region() : p.boxSource() == BoxSource.WHOLE_IMAGE ? null : p.box();
             try (Mat photo = ImageDecoder.read(image.file());
-                 Mat crop = expander.expandedCrop(photo, image.region())) {
-                tiles.add(new SheetTile(toImage(crop), p));
+                 Mat crop = expander.expandedCrop(photo, region)) {
+                tiles.add(new SheetTile(Java2dImage.of(crop), p));
             }
         }
         return tiles;
-    }
-
-    /** An 8-bit BGR matrix as a Java image (same byte order, so one copy). */
-    static BufferedImage toImage(Mat bgr) {
-        if (bgr.channels() != 3 || bgr.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
-            throw new IllegalArgumentException("expected an 8-bit 3-channel crop, got " + bgr.channels()
-                    + " channels of depth " + bgr.depth());
-        }
-        try (Mat continuous = bgr.isContinuous() ? new Mat(bgr) : bgr.clone()) {
-            BufferedImage image = new BufferedImage(bgr.cols(), bgr.rows(), BufferedImage.TYPE_3BYTE_BGR);
-            byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-            continuous.data().get(pixels);
-            return image;
-        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.data.Box;
 import dev.streetnum.data.SequenceLabels;
+import dev.streetnum.model.BoxSource;
 
 /**
  * One image's truth beside the model's answer: a row of {@code predictions.csv}.
@@ -11,9 +13,18 @@ import dev.streetnum.data.SequenceLabels;
  * @param transcribable   false when the ">5" length class won: the model refused
  * @param confidence      P(S|x) of the candidate
  * @param adHocConfidence the baseline: product of the six heads' maximum probabilities
+ * @param box             the region the model read (before the 30% expansion); null when not known
+ * @param boxSource       where it came from (the CSV's box is {@link BoxSource#CALLER}); null when not known
+ * @param boxIou          IoU of that region against the CSV's union box when the model was given no box; NaN otherwise
  */
 public record Prediction(String file, String truth, String answer, boolean transcribable,
-                         double confidence, double adHocConfidence) {
+                         double confidence, double adHocConfidence, Box box, BoxSource boxSource, double boxIou) {
+
+    /** A prediction read from the CSV's box (or with no box information). */
+    public Prediction(String file, String truth, String answer, boolean transcribable, double confidence,
+                      double adHocConfidence) {
+        this(file, truth, answer, transcribable, confidence, adHocConfidence, null, null, Double.NaN);
+    }
 
     public Prediction {
         if (file == null || truth == null || answer == null) {

@@ -32,6 +32,7 @@ final class ReportPage {
                 .append(ReportWriter.PREDICTIONS_CSV).append("\">").append(ReportWriter.PREDICTIONS_CSV)
                 .append("</a>.</p>\n");
 
+        boxSection();
         accuracySection();
         calibrationSection();
         confidenceSection();
@@ -47,6 +48,27 @@ final class ReportPage {
         image(ReportWriter.REFUSALS_PNG, "refused examples");
         html.append("</body></html>\n");
         return html.toString();
+    }
+
+    private void boxSection() {
+        if (!CoverageReport.NO_BOX.equals(report.boxes())) {
+            return;
+        }
+        html.append("<h2>Without boxes</h2>\n<p>The model was given each whole photo, no box: it read the region its"
+                + " localizer found (or the whole photo, for a bundle without one). The CSV's boxes served only as the"
+                + " truth for the boxes found.</p>\n<table><tr><th class=l>set</th><th>mean IoU of the box found"
+                + " against the true union box</th></tr>");
+        boxRow("test", report.test());
+        boxRow("validation", report.validation());
+        boxRow("train", report.train());
+        html.append("</table>\n");
+    }
+
+    private void boxRow(String name, CoverageReport.SetSummary set) {
+        if (set != null && set.meanBoxIou() != null) {
+            html.append("<tr><td class=l>").append(name).append("</td><td>")
+                    .append(String.format("%.3f", set.meanBoxIou())).append("</td></tr>");
+        }
     }
 
     private void accuracySection() {

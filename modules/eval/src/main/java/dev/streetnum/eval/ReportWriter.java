@@ -33,7 +33,8 @@ public final class ReportWriter {
     public static final String REFUSALS_PNG = "refusals.png";
     public static final String INDEX_HTML = "index.html";
     public static final List<String> CSV_HEADER = List.of(
-            "file", "truth", "answer", "transcribable", "confidence", "ad_hoc_confidence", "accepted", "correct");
+            "file", "truth", "answer", "transcribable", "confidence", "ad_hoc_confidence", "accepted", "correct",
+            "box", "box_source", "box_iou");
 
     private static final int CHART_WIDTH = 900;
     private static final int CHART_HEIGHT = 560;
@@ -69,9 +70,9 @@ public final class ReportWriter {
             jsonMapper().writeValue(folder.resolve(REPORT_JSON).toFile(), report);
             writePredictions(report, folder.resolve(PREDICTIONS_CSV));
             writeCurve(report, folder.resolve(CURVE_PNG));
-            ImageIO.write(ContactSheet.render("Most confident wrong transcriptions", report.worstErrors(),
+            ImageIO.write(ReviewSheet.render("Most confident wrong transcriptions", report.worstErrors(),
                     seenFraction), "png", folder.resolve(WORST_ERRORS_PNG).toFile());
-            ImageIO.write(ContactSheet.render(String.format("Refused at threshold %s", formatThreshold(
+            ImageIO.write(ReviewSheet.render(String.format("Refused at threshold %s", formatThreshold(
                     report.acceptanceThreshold())), report.refusals(), seenFraction),
                     "png", folder.resolve(REFUSALS_PNG).toFile());
             Files.writeString(folder.resolve(INDEX_HTML), new ReportPage(report).html(), StandardCharsets.UTF_8);
@@ -86,7 +87,8 @@ public final class ReportWriter {
              CSVPrinter csv = new CSVPrinter(out, format)) {
             for (Prediction p : report.testPredictions()) {
                 csv.printRecord(p.file(), p.truth(), p.answer(), p.transcribable(), p.confidence(),
-                        p.adHocConfidence(), report.accepted(p), p.correct());
+                        p.adHocConfidence(), report.accepted(p), p.correct(), p.box() == null ? "" : p.box(),
+                        p.boxSource() == null ? "" : p.boxSource().label(), Double.isNaN(p.boxIou()) ? "" : p.boxIou());
             }
         }
     }

@@ -5,8 +5,10 @@ package dev.streetnum.eval;
  *
  * @param examples         images scored
  * @param sequenceAccuracy whole number right, length included, at full coverage
- * @param coverageAt98     best coverage at 98% accuracy on these images (threshold chosen on them)
- * @param thresholdAt98    that coverage's P(S|x) threshold; +infinity when no threshold reaches 98%
+ * @param targetAccuracy   the accuracy coverage is measured at
+ * @param coverage         best coverage at {@code targetAccuracy} on these images (threshold chosen on them)
+ * @param threshold        that coverage's P(S|x) threshold; +infinity when no threshold reaches the target
  */
-public record ValidationScore(int examples, double sequenceAccuracy, double coverageAt98, double thresholdAt98) {
+public record ValidationScore(int examples, double sequenceAccuracy, double targetAccuracy, double coverage,
+                              double threshold) {
 }

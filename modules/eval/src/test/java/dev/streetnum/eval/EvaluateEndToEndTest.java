@@ -139,8 +139,8 @@ class EvaluateEndToEndTest {
         assertEquals(TEST_IMAGES, score.examples());
         assertEquals(accuracy, score.sequenceAccuracy(), 1e-12);
         JsonNode best98 = json.get("test").get("bestCoverage").get("0.98");
-        assertEquals(best98.get("coverage").asDouble(), score.coverageAt98(), 1e-12);
-        assertEquals(best98.get("threshold").asDouble(), score.thresholdAt98(), 1e-5);
+        assertEquals(best98.get("coverage").asDouble(), score.coverage(), 1e-12);
+        assertEquals(best98.get("threshold").asDouble(), score.threshold(), 1e-5);
     }
 
     @Test

@@ -38,8 +38,8 @@ class ReportWriterTest {
         EvaluatedSet trainSet = new EvaluatedSet("train/labels.csv sha256:cc", syntheticPredictions(3, 100));
         CoverageReport report = CoverageReport.of("0.1.0", "tiny-1", 0.9, testSet, valSet, trainSet);
         BufferedImage crop = new BufferedImage(64, 64, BufferedImage.TYPE_3BYTE_BGR);
-        List<SheetTile> errors = ContactSheet.mostConfidentErrors(test).stream().map(p -> new SheetTile(crop, p)).toList();
-        List<SheetTile> refused = ContactSheet.refused(test, report.acceptanceThreshold()).stream()
+        List<SheetTile> errors = ReviewSheet.mostConfidentErrors(test).stream().map(p -> new SheetTile(crop, p)).toList();
+        List<SheetTile> refused = ReviewSheet.refused(test, report.acceptanceThreshold()).stream()
                 .map(p -> new SheetTile(crop, p)).toList();
         new ReportWriter(54 / 64.0).write(report.withSheets(errors, refused), dir);
 

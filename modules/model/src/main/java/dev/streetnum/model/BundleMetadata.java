@@ -19,7 +19,8 @@ import java.util.Map;
  * @param preset          network preset name
  * @param preprocess      crop expansion, resize and crop sizes
  * @param normalisation   how pixels were normalised (named, so serve and eval do the same)
- * @param thresholds      calibrated P(S|x) thresholds by target accuracy, e.g. "0.98" -> 0.73
+ * @param thresholds      calibrated P(S|x) thresholds by target accuracy, e.g. "0.98" -> 0.73; read and
+ *                        written through {@link #threshold} and {@link #withThreshold}
  * @param provenance      data identity, seed, config, command line, git commit, time
  * @param metrics         training/validation metrics
  * @param softwareVersion streetnum version that wrote the bundle
@@ -39,6 +40,13 @@ public record BundleMetadata(
     public static final int FORMAT_VERSION = 1;
     /** CropExpander's normalisation: each image's own per-channel mean subtracted, then scaled. */
     public static final String PER_IMAGE_MEAN = "per-image-channel-mean";
+    /**
+     * The paper's operating point, 98% sequence accuracy: what the trainer selects on, the evaluator
+     * calibrates for unless told otherwise, and the service serves at by default.
+     */
+    public static final double TARGET_ACCURACY = 0.98;
+    /** Keys written by another tool ("0.980") may differ in text: thresholds are looked up numerically. */
+    private static final double SAME_ACCURACY = 1e-9;
 
     /** The one JSON mapping for metadata, shared with {@link ModelBundle}. */
     static final ObjectMapper JSON = new ObjectMapper()
@@ -79,12 +87,47 @@ public record BundleMetadata(
         return Preset.parse(preset);
     }
 
-    /** With a calibrated threshold added or replaced, e.g. {@code withThreshold("0.98", 0.73)}. */
-    public BundleMetadata withThreshold(String targetAccuracy, double threshold) {
-        Map<String, Double> t = new LinkedHashMap<>(thresholds);
-        t.put(targetAccuracy, threshold);
+    /** How a target accuracy is written as a key, in the bundle and in reports: 0.98 -> "0.98". */
+    public static String accuracyKey(double accuracy) {
+        return java.math.BigDecimal.valueOf(accuracy).stripTrailingZeros().toPlainString();
+    }
+
+    /** The threshold calibrated for {@code targetAccuracy}, if the bundle has one. */
+    public java.util.OptionalDouble threshold(double targetAccuracy) {
+        for (Map.Entry<String, Double> e : thresholds.entrySet()) {
+            if (sameAccuracy(e.getKey(), targetAccuracy)) {
+                return java.util.OptionalDouble.of(e.getValue());
+            }
+        }
+        return java.util.OptionalDouble.empty();
+    }
+
+    /** With the threshold for {@code targetAccuracy} added or replaced, e.g. {@code withThreshold(0.98, 0.73)}. */
+    public BundleMetadata withThreshold(double targetAccuracy, double threshold) {
+        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
+            throw new IllegalArgumentException("a target accuracy is in (0, 1], got " + targetAccuracy);
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("a P(S|x) threshold is in [0, 1], got " + threshold
+                    + " for accuracy " + targetAccuracy);
+        }
+        Map<String, Double> t = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : thresholds.entrySet()) {
+            if (!sameAccuracy(e.getKey(), targetAccuracy)) {
+                t.put(e.getKey(), e.getValue());
+            }
+        }
+        t.put(accuracyKey(targetAccuracy), threshold);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, t, provenance,
                 metrics, softwareVersion);
+    }
+
+    private static boolean sameAccuracy(String key, double accuracy) {
+        try {
+            return Math.abs(Double.parseDouble(key) - accuracy) < SAME_ACCURACY;
+        } catch (NumberFormatException e) {
+            return false; // not an accuracy key
+        }
     }
 
     /** With metrics added or replaced (existing names not given are kept). */
@@ -103,7 +146,8 @@ public record BundleMetadata(
                 metrics, softwareVersion);
     }
 
-    private static Map<String, Object> throughJson(Map<String, Object> map) {
+    /** The map as JSON will give it back (a long 2 reads as an int 2), so a reloaded bundle equals the saved one. */
+    static Map<String, Object> throughJson(Map<String, Object> map) {
         try {
             return JSON.readValue(JSON.writeValueAsBytes(map), JSON_OBJECT);
         } catch (java.io.IOException e) {

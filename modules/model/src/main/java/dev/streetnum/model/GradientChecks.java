@@ -37,9 +37,39 @@ public final class GradientChecks {
     /** A 0-digit, a short, a 5-digit and a ">5" number: every masking case. */
     static final List<String> NUMBERS = List.of("", "3", "12345", "1234567");
 
+    /**
+     * Pass mark for our logit check: the gradient is closed-form and the differences are in double
+     * precision, so a right gradient gives about 1e-9; 1e-6 leaves room and still catches a wrong term.
+     */
+    public static final double LOGIT_TOLERANCE = 1e-6;
+    /**
+     * Pass mark for the random projections: f'(0) sums every parameter's rounding, so a right gradient
+     * gives about 1e-8 here; 1e-5 still catches any wrong layer.
+     */
+    public static final double PROJECTION_TOLERANCE = 1e-5;
+
     /** What the checks found. Relative error is |a - b| / (|a| + |b|). */
     public record Report(boolean dl4jPassed, long parameters, double logitMaxRelativeError,
                          double projectionMaxRelativeError, int projections) {
+
+        public boolean logitPassed() {
+            return logitMaxRelativeError <= LOGIT_TOLERANCE;
+        }
+
+        public boolean projectionPassed() {
+            return projectionMaxRelativeError <= PROJECTION_TOLERANCE;
+        }
+
+        /** All three checks within their tolerances: what {@code streetnum gradcheck}'s exit code says. */
+        public boolean passed() {
+            return dl4jPassed && logitPassed() && projectionPassed();
+        }
+    }
+
+    /** d(-log P(S|x))/d(logits) as a function of the logits and the number: the thing the logit check checks. */
+    @FunctionalInterface
+    interface LogitGradient {
+        double[][] of(double[][] logits, String number);
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GradientChecks.class);
@@ -87,6 +117,11 @@ public final class GradientChecks {
 
     /** Max relative error of the analytic d(-log P(S|x))/d(logits) against centred differences. */
     static double logitCheck(long seed) {
+        return logitCheck(seed, SequenceLikelihood::gradientWrtLogits);
+    }
+
+    /** The same for any claimed gradient (a test hands in a broken one). */
+    static double logitCheck(long seed, LogitGradient gradient) {
         Random random = new Random(seed);
         double worst = 0;
         for (String number : NUMBERS) {
@@ -97,7 +132,7 @@ public final class GradientChecks {
                     logits[h][j] = 2 * random.nextGaussian();
                 }
             }
-            double[][] analytic = SequenceLikelihood.gradientWrtLogits(logits, number);
+            double[][] analytic = gradient.of(logits, number);
             for (int h = 0; h < logits.length; h++) {
                 for (int j = 0; j < logits[h].length; j++) {
                     double saved = logits[h][j];

@@ -30,7 +30,10 @@ import org.deeplearning4j.util.ModelSerializer;
  * One file a user can copy (DESIGN section 5): a zip holding {@code metadata.json} (the
  * {@link BundleMetadata}, first so a reader can check the format before the weights) and
  * {@code network.zip} (DL4J's ModelSerializer output, with the Adam state only for training
- * checkpoints). Other entries are attachments other modules derive from the network (the onnx
+ * checkpoints). A bundle may also carry a {@link Localizer} (issue 14) as two more entries,
+ * {@code localizer.json} and {@code localizer.zip}; readers that predate it ignore them, and a bundle
+ * without them loads with no localizer (a photo without a box is then transcribed whole, as before).
+ * Other entries are attachments other modules derive from the network (the onnx
  * module's int8 model): kept through load and save, so recalibrating thresholds does not drop them.
  */
 public final class ModelBundle {
@@ -39,23 +42,33 @@ public final class ModelBundle {
     public static final String EXTENSION = ".bundle";
     static final String METADATA_ENTRY = "metadata.json";
     static final String NETWORK_ENTRY = "network.zip";
+    static final String LOCALIZER_METADATA_ENTRY = "localizer.json";
+    static final String LOCALIZER_NETWORK_ENTRY = "localizer.zip";
 
     private static final ObjectMapper JSON = BundleMetadata.JSON;
 
     private final ComputationGraph network;
     private final BundleMetadata metadata;
+    private final Localizer localizer;
     private final Map<String, byte[]> attachments;
 
     public ModelBundle(ComputationGraph network, BundleMetadata metadata) {
-        this(network, metadata, Map.of());
+        this(network, metadata, null);
     }
 
-    private ModelBundle(ComputationGraph network, BundleMetadata metadata, Map<String, byte[]> attachments) {
+    /** @param localizer finds the number on photos given without a box; null for none */
+    public ModelBundle(ComputationGraph network, BundleMetadata metadata, Localizer localizer) {
+        this(network, metadata, localizer, Map.of());
+    }
+
+    private ModelBundle(ComputationGraph network, BundleMetadata metadata, Localizer localizer,
+                        Map<String, byte[]> attachments) {
         if (network == null || metadata == null) {
             throw new IllegalArgumentException("a model bundle needs a network and its metadata");
         }
         this.network = network;
         this.metadata = metadata;
+        this.localizer = localizer;
         this.attachments = Collections.unmodifiableMap(new TreeMap<>(attachments));
     }
 
@@ -67,9 +80,32 @@ public final class ModelBundle {
         return metadata;
     }
 
-    /** The same network with other metadata (e.g. after the evaluator calibrated thresholds). */
+    /** The localizer, or empty when the bundle has none. */
+    public java.util.Optional<Localizer> localizer() {
+        return java.util.Optional.ofNullable(localizer);
+    }
+
+    /** One line on how photos without a box are read, for start-up logs and {@code model-info}. */
+    public String localizerSummary() {
+        if (localizer == null) {
+            return "no localizer: a photo without a box is read whole (give a detector's box)";
+        }
+        LocalizerMetadata m = localizer.metadata();
+        Double iou = m.metrics().get("val_mean_iou");
+        return "localizer: " + m.inputSide() + "x" + m.inputSide() + " input"
+                + (iou == null ? "" : String.format(java.util.Locale.ROOT, ", validation mean IoU %.3f", iou))
+                + (m.provenance().containsKey("created") ? ", trained " + m.provenance().get("created") : "")
+                + ": a photo without a box is read in two passes";
+    }
+
+    /** The same network with other metadata (e.g. after the evaluator calibrated thresholds); the localizer stays. */
     public ModelBundle withMetadata(BundleMetadata newMetadata) {
-        return new ModelBundle(network, newMetadata, attachments);
+        return new ModelBundle(network, newMetadata, localizer, attachments);
+    }
+
+    /** The same transcriber with this localizer attached (replacing any it had). */
+    public ModelBundle withLocalizer(Localizer newLocalizer) {
+        return new ModelBundle(network, metadata, newLocalizer, attachments);
     }
 
     /** The attachment stored under {@code name}, if the bundle has one. */
@@ -80,12 +116,13 @@ public final class ModelBundle {
     /** The same bundle with an attachment added or replaced. */
     public ModelBundle withAttachment(String name, byte[] content) {
         if (name == null || name.isBlank() || name.equals(METADATA_ENTRY) || name.equals(NETWORK_ENTRY)
+                || name.equals(LOCALIZER_METADATA_ENTRY) || name.equals(LOCALIZER_NETWORK_ENTRY)
                 || name.contains("/")) {
             throw new IllegalArgumentException("'" + name + "' cannot name a bundle attachment");
         }
         Map<String, byte[]> more = new TreeMap<>(attachments);
         more.put(name, content.clone());
-        return new ModelBundle(network, metadata, more);
+        return new ModelBundle(network, metadata, localizer, more);
     }
 
     /** Writes without optimiser state (a model to use), atomically. */
@@ -116,6 +153,17 @@ public final class ModelBundle {
                 zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
                 weights.writeTo(zip);
                 zip.closeEntry();
+                if (localizer != null) {
+                    zip.putNextEntry(new ZipEntry(LOCALIZER_METADATA_ENTRY));
+                    zip.write(JSON.writeValueAsBytes(localizer.metadata()));
+                    zip.closeEntry();
+                    zip.putNextEntry(new ZipEntry(LOCALIZER_NETWORK_ENTRY));
+                    // A localizer in a bundle is for use, never resumed: no optimiser state.
+                    ByteArrayOutputStream localizerWeights = new ByteArrayOutputStream();
+                    ModelSerializer.writeModel(localizer.network(), localizerWeights, false);
+                    localizerWeights.writeTo(zip);
+                    zip.closeEntry();
+                }
                 for (Map.Entry<String, byte[]> a : attachments.entrySet()) {
                     zip.putNextEntry(new ZipEntry(a.getKey()));
                     zip.write(a.getValue());
@@ -160,13 +208,14 @@ public final class ModelBundle {
             Map<String, byte[]> attachments = new TreeMap<>();
             for (ZipEntry entry : Collections.list(zip.entries())) {
                 if (!entry.isDirectory() && !entry.getName().equals(METADATA_ENTRY)
-                        && !entry.getName().equals(NETWORK_ENTRY)) {
+                        && !entry.getName().equals(NETWORK_ENTRY) && !entry.getName().equals(LOCALIZER_METADATA_ENTRY)
+                        && !entry.getName().equals(LOCALIZER_NETWORK_ENTRY)) {
                     try (InputStream in = zip.getInputStream(entry)) {
                         attachments.put(entry.getName(), in.readAllBytes());
                     }
                 }
             }
-            return new ModelBundle(network, metadata, attachments);
+            return new ModelBundle(network, metadata, readLocalizer(file, zip), attachments);
         } catch (NoSuchFileException e) {
             throw new DataException("model bundle not found: " + file, e);
         } catch (ZipException e) {
@@ -176,6 +225,39 @@ public final class ModelBundle {
                 throw new DataException("model bundle not found: " + file, e);
             }
             throw new DataException("could not read model bundle " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bundle's localizer, or null when it has none; half a localizer is an error naming what is missing. */
+    private static Localizer readLocalizer(Path file, ZipFile zip) throws IOException {
+        ZipEntry metaEntry = zip.getEntry(LOCALIZER_METADATA_ENTRY);
+        ZipEntry netEntry = zip.getEntry(LOCALIZER_NETWORK_ENTRY);
+        if (metaEntry == null && netEntry == null) {
+            return null;
+        }
+        if (metaEntry == null || netEntry == null) {
+            throw new DataException(file + ": the localizer is incomplete: the bundle lacks "
+                    + (metaEntry == null ? LOCALIZER_METADATA_ENTRY : LOCALIZER_NETWORK_ENTRY));
+        }
+        LocalizerMetadata metadata;
+        try (InputStream in = zip.getInputStream(metaEntry)) {
+            JsonNode tree = JSON.readTree(in);
+            JsonNode version = tree.get("formatVersion");
+            if (version == null || version.asInt() != LocalizerMetadata.FORMAT_VERSION) {
+                throw new DataException(file + ": its localizer is in format " + (version == null ? "(none)" : version.asText())
+                        + "; this streetnum reads localizer format " + LocalizerMetadata.FORMAT_VERSION);
+            }
+            metadata = JSON.treeToValue(tree, LocalizerMetadata.class);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new DataException(file + ": " + LOCALIZER_METADATA_ENTRY + " is not valid localizer metadata ("
+                    + e.getMessage() + ")", e);
+        }
+        try (InputStream in = zip.getInputStream(netEntry)) {
+            byte[] weights = in.readAllBytes();
+            return new Localizer(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(weights), false),
+                    metadata);
+        } catch (ZipException | RuntimeException e) {
+            throw new DataException(file + ": the localizer inside the bundle is damaged (" + e.getMessage() + ")", e);
         }
     }
 
@@ -196,11 +278,18 @@ public final class ModelBundle {
                     + (writer == null ? "" : " (written by streetnum " + writer.asText() + ")")
                     + "; this streetnum reads format " + BundleMetadata.FORMAT_VERSION);
         }
+        BundleMetadata metadata;
         try {
-            return JSON.treeToValue(tree, BundleMetadata.class);
+            metadata = JSON.treeToValue(tree, BundleMetadata.class);
         } catch (JacksonException | IllegalArgumentException e) {
             throw new DataException(file + ": " + METADATA_ENTRY + " is not valid bundle metadata ("
                     + e.getMessage() + ")", e);
         }
+        if (!BundleMetadata.PER_IMAGE_MEAN.equals(metadata.normalisation())) {
+            // Fed our normalisation, such a network would answer confidently and wrongly.
+            throw new DataException(file + " was trained on inputs normalised as '" + metadata.normalisation()
+                    + "'; this streetnum only feeds '" + BundleMetadata.PER_IMAGE_MEAN + "'");
+        }
+        return metadata;
     }
 }

@@ -6,16 +6,33 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code streetnum model-info}: each preset's size and cost, computed from its layer shapes. */
+/**
+ * {@code streetnum model-info}: each preset's size and cost, computed from its layer shapes; with
+ * {@code --model}, what a bundle holds (model id, preset, thresholds, localizer).
+ */
 @Command(name = "model-info", mixinStandardHelpOptions = true,
-        description = "Prints each network preset's parameter count and forward FLOPs per 54x54 image.")
+        description = {"Prints each network preset's parameter count and forward FLOPs per 54x54 image;"
+                + " with --model, what a bundle holds."})
 public final class ModelInfoCommand implements Callable<Integer> {
 
     @Option(names = "--preset", description = "Only this preset (tiny, cpu, probe, paper).")
     String preset;
 
+    @Option(names = "--model", paramLabel = "BUNDLE", description = "Describe this bundle instead.")
+    java.nio.file.Path model;
+
     @Override
     public Integer call() {
+        if (model != null) {
+            ModelBundle bundle = ModelBundle.load(model);
+            BundleMetadata m = bundle.metadata();
+            System.out.printf(Locale.ROOT, "model %s: preset %s, %,d parameters, thresholds %s%n", m.modelId(),
+                    m.preset(), bundle.network().numParams(), new java.util.TreeMap<>(m.thresholds()));
+            System.out.println(bundle.localizerSummary());
+            bundle.localizer().ifPresent(l -> System.out.printf(Locale.ROOT,
+                    "localizer: %,d parameters; provenance %s%n", l.network().numParams(), l.metadata().provenance()));
+            return 0;
+        }
         List<Preset> presets = preset == null ? List.of(Preset.values()) : List.of(Preset.parse(preset));
         System.out.printf(Locale.ROOT, "%-8s %14s %16s%n", "preset", "parameters", "MFLOP/image");
         for (Preset p : presets) {

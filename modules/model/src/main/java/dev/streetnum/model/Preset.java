@@ -8,9 +8,9 @@ import java.util.Locale;
  * Named network sizes (DESIGN section 4). Every convolution is k x k with "same" zero padding and a
  * ReLU, followed by a 2x2 max-pool; then ReLU dense layers, then the six heads.
  *
- * <p>Parameter counts and forward FLOPs are computed from these shapes (a FLOP is one multiply or one
- * add of a multiply-accumulate in a convolution or dense layer; biases, activations and pooling are
- * not counted), so they can be quoted without building the network.
+ * <p>Parameter counts are computed from these shapes, so they can be quoted without building the
+ * network; forward FLOPs are {@link NetworkFlops}'s count of the network's configuration (built, not
+ * initialised: no weights are allocated).
  */
 public enum Preset {
     /** A few thousand parameters, for tests: trains in seconds. */
@@ -113,44 +113,38 @@ public enum Preset {
 
     /** Trainable parameters for the standard input (54x54x3). */
     public long parameterCount() {
-        return shape(PreprocessConfig.DEFAULT.crop()).parameters;
+        return parameters(PreprocessConfig.DEFAULT.crop());
     }
 
-    /** Forward floating-point operations for one standard (54x54x3) image. */
+    /** Forward floating-point operations for one standard (54x54x3) image (multiply-add = 2). */
     public long forwardFlops() {
-        return shape(PreprocessConfig.DEFAULT.crop()).flops;
+        int side = PreprocessConfig.DEFAULT.crop();
+        return NetworkFlops.forwardPerImage(StreetNumberNetwork.configuration(this, NetworkOptions.DEFAULT, side,
+                        org.nd4j.linalg.api.buffer.DataType.FLOAT, new org.nd4j.linalg.learning.config.Adam()),
+                org.deeplearning4j.nn.conf.inputs.InputType.convolutional(side, side,
+                        PreprocessConfig.DEFAULT.channels()));
     }
 
-    /** Parameters and FLOPs of this preset on a {@code side} x {@code side} colour input. */
-    Size shape(int side) {
+    /** Trainable parameters of this preset on a {@code side} x {@code side} colour input. */
+    long parameters(int side) {
         long params = 0;
-        long macs = 0;
         long channels = PreprocessConfig.DEFAULT.channels();
         for (int i = 0; i < convChannels.length; i++) {
             long out = convChannels[i];
-            long window = (long) kernel * kernel * channels;
-            params += window * out + out;
+            params += (long) kernel * kernel * channels * out + out;
             if (batchNorm) {
                 // gamma and beta are trained; the running mean and variance are stored parameters too
                 params += 4 * out;
             }
-            macs += (long) side * side * out * window;
             side = pooledSide(side, poolStrides[i]);
             channels = out;
         }
         long features = (long) side * side * channels;
         for (int width : denseWidths) {
             params += features * width + width;
-            macs += features * width;
             features = width;
         }
         long headUnits = SequenceLabels.LENGTH_CLASSES + (long) SequenceLabels.MAX_DIGITS * SequenceLabels.DIGIT_CLASSES;
-        params += features * headUnits + headUnits;
-        macs += features * headUnits;
-        return new Size(params, 2 * macs);
-    }
-
-    /** A network's size: trainable parameters and forward FLOPs per image. */
-    record Size(long parameters, long flops) {
+        return params + features * headUnits + headUnits;
     }
 }

@@ -70,7 +70,7 @@ public final class SequenceDecoder {
             digits[i] = heads[1 + i].clone();
         }
         return new Transcription(best, transcribable, Math.exp(bestLog), bestLog, adHoc, length.clone(), digits,
-                alternatives(heads, best, ALTERNATIVES));
+                alternatives(heads, best, ALTERNATIVES), null, null);
     }
 
     /**

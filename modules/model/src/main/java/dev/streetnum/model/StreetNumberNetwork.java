@@ -49,6 +49,14 @@ public final class StreetNumberNetwork {
      */
     static ComputationGraph build(Preset preset, NetworkOptions options, int side, DataType dataType,
                                   IUpdater updater) {
+        ComputationGraph network = new ComputationGraph(configuration(preset, options, side, dataType, updater));
+        network.init();
+        return network;
+    }
+
+    /** The configuration {@link #build} initialises: cheap, no weights (FLOP counts read it). */
+    static ComputationGraphConfiguration configuration(Preset preset, NetworkOptions options, int side,
+                                                       DataType dataType, IUpdater updater) {
         NeuralNetConfiguration.Builder global = new NeuralNetConfiguration.Builder()
                 .seed(options.seed())
                 .dataType(dataType)
@@ -100,9 +108,7 @@ public final class StreetNumberNetwork {
         }
         graph.setOutputs(OUTPUTS)
                 .setInputTypes(InputType.convolutional(side, side, PreprocessConfig.DEFAULT.channels()));
-        ComputationGraph network = new ComputationGraph(graph.build());
-        network.init();
-        return network;
+        return graph.build();
     }
 
     private static OutputLayer head(int classes) {

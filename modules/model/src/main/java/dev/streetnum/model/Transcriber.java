@@ -3,6 +3,8 @@ package dev.streetnum.model;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.PreprocessConfig;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,8 +13,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A model predicts: images (with optional detector boxes) in, {@link Transcription}s out, through the
  * same {@code CropExpander} path the evaluator uses (centre crop, the bundle's PreprocessConfig), and
- * the forward pass of an {@link InferenceEngine} (DL4J unless another is given). Not thread-safe (DL4J
- * networks are not): the service serialises calls through its micro-batcher.
+ * the forward pass of an {@link InferenceEngine} (DL4J unless another is given). A photo without a
+ * box is read in two passes when the bundle has a {@link Localizer}: localize on the whole photo, then
+ * transcribe the predicted box exactly as a caller's box (expanded 30%); without a localizer the
+ * whole photo is the region, as before. Not thread-safe (DL4J networks are not): the service
+ * serialises calls through its micro-batcher.
  */
 public final class Transcriber {
 
@@ -48,13 +53,76 @@ public final class Transcriber {
         if (images.isEmpty()) {
             return List.of();
         }
+        List<Box> used = new ArrayList<>(images.size());
+        List<BoxSource> sources = new ArrayList<>(images.size());
+        List<Mat> unboxed = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            Box given = regions == null ? null : regions.get(i);
+            used.add(given);
+            sources.add(given != null ? BoxSource.CALLER
+                    : bundle.localizer().isPresent() ? BoxSource.LOCALIZED : BoxSource.WHOLE_IMAGE);
+            if (given == null) {
+                unboxed.add(images.get(i));
+            }
+        }
+        if (!unboxed.isEmpty() && bundle.localizer().isPresent()) {
+            Iterator<Box> found = bundle.localizer().get().localize(unboxed).iterator();
+            for (int i = 0; i < used.size(); i++) {
+                if (used.get(i) == null) {
+                    used.set(i, found.next());
+                }
+            }
+        }
         PreprocessConfig config = expander.config();
         int size = expander.inputSize();
         float[] input = new float[images.size() * size];
         for (int i = 0; i < images.size(); i++) {
-            expander.preprocess(images.get(i), regions == null ? null : regions.get(i), null, input, i * size);
+            expander.preprocess(images.get(i), used.get(i), null, input, i * size);
         }
-        return transcribe(Nd4j.create(input, new long[] {images.size(), config.channels(), config.crop(), config.crop()}));
+        List<Transcription> answers;
+        try (INDArray features = Nd4j.create(input,
+                new long[] {images.size(), config.channels(), config.crop(), config.crop()})) {
+            answers = transcribe(features);
+        }
+        List<Transcription> withBoxes = new ArrayList<>(answers.size());
+        for (int i = 0; i < answers.size(); i++) {
+            Mat image = images.get(i);
+            Box region = used.get(i) != null ? used.get(i) : new Box(0, 0, image.cols(), image.rows());
+            withBoxes.add(answers.get(i).withBox(region, sources.get(i)));
+        }
+        return withBoxes;
+    }
+
+    /**
+     * Transcribes expanded crops already cut for the callers' boxes (as {@link CropExpander#expandedCrop}
+     * gives them): each is read whole, never localized, and its answer names the caller's box. Equal to
+     * {@link #transcribe(List, List)} of the photos with those boxes (resizing a crop to its own size is
+     * a copy); the service cuts crops on the request threads so its queue never holds whole photos.
+     */
+    public List<Transcription> transcribeCrops(List<Mat> expandedCrops, List<Box> callerBoxes) {
+        if (callerBoxes.size() != expandedCrops.size()) {
+            throw new IllegalArgumentException("give one caller box per crop: " + expandedCrops.size() + " crops, "
+                    + callerBoxes.size() + " boxes");
+        }
+        if (expandedCrops.isEmpty()) {
+            return List.of();
+        }
+        PreprocessConfig config = expander.config();
+        int size = expander.inputSize();
+        float[] input = new float[expandedCrops.size() * size];
+        for (int i = 0; i < expandedCrops.size(); i++) {
+            expander.preprocess(expandedCrops.get(i), null, null, input, i * size);
+        }
+        List<Transcription> answers;
+        try (INDArray features = Nd4j.create(input,
+                new long[] {expandedCrops.size(), config.channels(), config.crop(), config.crop()})) {
+            answers = transcribe(features);
+        }
+        List<Transcription> withBoxes = new ArrayList<>(answers.size());
+        for (int i = 0; i < answers.size(); i++) {
+            withBoxes.add(answers.get(i).withBox(callerBoxes.get(i), BoxSource.CALLER));
+        }
+        return withBoxes;
     }
 
     /** Transcribes already-preprocessed input [mb,3,54,54]. */
@@ -65,6 +133,17 @@ public final class Transcriber {
             throw new IllegalArgumentException("the network takes [mb," + config.channels() + "," + config.crop()
                     + "," + config.crop() + "] input, got " + java.util.Arrays.toString(features.shape()));
         }
-        return SequenceDecoder.decode(engine.output(features));
+        INDArray[] outputs = engine.output(features);
+        try {
+            return SequenceDecoder.decode(outputs);
+        } finally {
+            // Off-heap buffers go back now, not when a garbage collection finds them (a service's
+            // batches would otherwise pile up native memory between collections).
+            for (INDArray output : outputs) {
+                if (output.closeable()) {
+                    output.close();
+                }
+            }
+        }
     }
 }

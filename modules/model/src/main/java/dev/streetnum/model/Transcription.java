@@ -1,5 +1,6 @@
 package dev.streetnum.model;
 
+import dev.streetnum.data.Box;
 import java.util.List;
 
 /**
@@ -14,6 +15,9 @@ import java.util.List;
  * @param lengthProbabilities  the length softmax, 7 values (0..5, ">5")
  * @param digitProbabilities   the five digit softmaxes, 5 x 10
  * @param alternatives         the next most probable transcriptions, best first (may be empty)
+ * @param box                  the region read, in the photo's pixels, before the 30% expansion (null when the
+ *                             input came preprocessed)
+ * @param boxSource            where that region came from (null when the input came preprocessed)
  */
 public record Transcription(
         String candidate,
@@ -23,10 +27,18 @@ public record Transcription(
         double adHocConfidence,
         double[] lengthProbabilities,
         double[][] digitProbabilities,
-        List<Alternative> alternatives) {
+        List<Alternative> alternatives,
+        Box box,
+        BoxSource boxSource) {
 
     /** Another transcription and its P(S|x). */
     public record Alternative(String text, double confidence) {
+    }
+
+    /** The same answer, saying which region it was read from. */
+    public Transcription withBox(Box region, BoxSource source) {
+        return new Transcription(candidate, transcribable, confidence, logProbability, adHocConfidence,
+                lengthProbabilities, digitProbabilities, alternatives, region, source);
     }
 
     /** Whether the service gives this answer at threshold t (DESIGN section 7): refuse when P(S|x) < t. */

@@ -47,7 +47,7 @@ final class FrozenBundleWriter {
         for (int j = 0; j < p.length; j++) {
             metrics.put(METRIC_PREFIX + j, p[j]);
         }
-        bundle.withMetadata(bundle.metadata().withMetrics(metrics).withThreshold("0.98", 0.5))
+        bundle.withMetadata(bundle.metadata().withMetrics(metrics).withThreshold(0.98, 0.5))
                 .save(Path.of(System.getProperty("streetnum.writeFrozen")));
     }
 }

@@ -1,6 +1,7 @@
 package dev.streetnum.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -14,7 +15,25 @@ class GradientChecksTest {
     @Test
     void logitGradientMatchesCentredDifferences() {
         double error = GradientChecks.logitCheck(3);
-        assertTrue(error < 1e-6, "logit check: " + error);
+        assertTrue(error < GradientChecks.LOGIT_TOLERANCE, "logit check: " + error);
+    }
+
+    @Test
+    void aBrokenGradientFailsTheLogitCheckAndTheReport() {
+        // Off by 10% on the length head only: the kind of slip a hand-written gradient makes.
+        double error = GradientChecks.logitCheck(3, (logits, number) -> {
+            double[][] g = SequenceLikelihood.gradientWrtLogits(logits, number);
+            for (int j = 0; j < g[0].length; j++) {
+                g[0][j] *= 1.1;
+            }
+            return g;
+        });
+        assertTrue(error > GradientChecks.LOGIT_TOLERANCE, "a 10% error must fail: " + error);
+        GradientChecks.Report report = new GradientChecks.Report(true, 100, error, 0, 1);
+        assertFalse(report.passed(), "DL4J's check alone must not pass the report");
+        assertTrue(new GradientChecks.Report(true, 100, 1e-9, 1e-9, 1).passed());
+        assertFalse(new GradientChecks.Report(true, 100, 1e-9, 1e-3, 1).passed());
+        assertFalse(new GradientChecks.Report(false, 100, 1e-9, 1e-9, 1).passed());
     }
 
     @Test
@@ -25,7 +44,7 @@ class GradientChecksTest {
             ComputationGraph net = GradientChecks.network(5);
             MultiDataSet batch = GradientChecks.batch(5);
             double error = GradientChecks.projectionCheck(net, batch, 5, 3);
-            assertTrue(error < 1e-5, "projection check: " + error);
+            assertTrue(error < GradientChecks.PROJECTION_TOLERANCE, "projection check: " + error);
         } finally {
             Nd4j.setDefaultDataTypes(DataType.FLOAT, before);
         }

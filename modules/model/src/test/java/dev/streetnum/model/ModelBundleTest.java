@@ -36,7 +36,7 @@ class ModelBundleTest {
     @Test
     void roundTripGivesIdenticalOutputsAndMetadata() {
         ModelBundle bundle = TestBundles.tiny(2);
-        bundle = bundle.withMetadata(bundle.metadata().withThreshold("0.98", 0.73)
+        bundle = bundle.withMetadata(bundle.metadata().withThreshold(0.98, 0.73)
                 .withMetrics(Map.of("val_sequence_accuracy", 0.5)));
         Path file = dir.resolve("sub/model.bundle");
         bundle.save(file);
@@ -61,7 +61,7 @@ class ModelBundleTest {
         byte[] int8 = {1, 2, 3, -4};
         ModelBundle bundle = TestBundles.tiny(2).withAttachment("int8.onnx", int8);
         Path file = dir.resolve("attached.bundle");
-        bundle.withMetadata(bundle.metadata().withThreshold("0.98", 0.6)).save(file);
+        bundle.withMetadata(bundle.metadata().withThreshold(BundleMetadata.TARGET_ACCURACY, 0.6)).save(file);
         ModelBundle reloaded = ModelBundle.load(file);
         assertArrayEquals(int8, reloaded.attachment("int8.onnx").orElseThrow());
         assertEquals(0.6, reloaded.metadata().thresholds().get("0.98"));
@@ -109,6 +109,33 @@ class ModelBundleTest {
         DataException e3 = assertThrows(DataException.class, () -> ModelBundle.load(missing));
         assertTrue(e3.getMessage().contains("not found") && e3.getMessage().contains(missing.toString()),
                 e3.getMessage());
+    }
+
+    @Test
+    void anotherNormalisationIsRefusedByName() throws IOException {
+        Path other = withMetadata(TestBundles.tinyBundleFile(dir), "other-norm.bundle",
+                meta -> meta.replace(BundleMetadata.PER_IMAGE_MEAN, "imagenet-mean-std"));
+        DataException e = assertThrows(DataException.class, () -> ModelBundle.load(other));
+        assertTrue(e.getMessage().contains(other.toString()) && e.getMessage().contains("'imagenet-mean-std'")
+                && e.getMessage().contains(BundleMetadata.PER_IMAGE_MEAN), e.getMessage());
+    }
+
+    /** A copy of {@code good} whose metadata.json went through {@code edit}. */
+    private Path withMetadata(Path good, String name, java.util.function.UnaryOperator<String> edit) throws IOException {
+        Path copy = dir.resolve(name);
+        try (var in = new java.util.zip.ZipFile(good.toFile());
+             OutputStream out = Files.newOutputStream(copy);
+             ZipOutputStream zip = new ZipOutputStream(out)) {
+            String meta = edit.apply(new String(in.getInputStream(in.getEntry(ModelBundle.METADATA_ENTRY)).readAllBytes(),
+                    StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry(ModelBundle.METADATA_ENTRY));
+            zip.write(meta.getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry(ModelBundle.NETWORK_ENTRY));
+            try (InputStream net = in.getInputStream(in.getEntry(ModelBundle.NETWORK_ENTRY))) {
+                net.transferTo(zip);
+            }
+        }
+        return copy;
     }
 
     @Test

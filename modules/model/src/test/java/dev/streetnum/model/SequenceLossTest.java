@@ -56,4 +56,31 @@ class SequenceLossTest {
         }
         assertEquals(before, net.score(batch, false), 1e-7 * before);
     }
+
+    @Test
+    void theEncodedLabelsAndMasksPickExactlyTheLikelihoodsTerms() {
+        // sum over heads of mask * log(p . one-hot) must be log P(S|x) for random head distributions.
+        java.util.Random random = new java.util.Random(5);
+        INDArray features = Nd4j.zeros(DataType.DOUBLE, NUMBERS.size(), 1);
+        MultiDataSet batch = SequenceBatch.of(features, NUMBERS);
+        for (int e = 0; e < NUMBERS.size(); e++) {
+            double[][] heads = new double[SequenceLabels.HEADS][];
+            double picked = 0;
+            for (int h = 0; h < heads.length; h++) {
+                double[] logits = new double[h == 0 ? SequenceLabels.LENGTH_CLASSES : SequenceLabels.DIGIT_CLASSES];
+                for (int j = 0; j < logits.length; j++) {
+                    logits[j] = 2 * random.nextGaussian();
+                }
+                heads[h] = SequenceLikelihood.softmax(logits);
+                double[] oneHot = batch.getLabels(h).getRow(e).toDoubleVector();
+                double dot = 0;
+                for (int j = 0; j < oneHot.length; j++) {
+                    dot += oneHot[j] * heads[h][j];
+                }
+                double mask = batch.getLabelsMaskArray(h).getDouble(e, 0);
+                picked += mask == 0 ? 0 : mask * Math.log(dot);
+            }
+            assertEquals(SequenceLikelihood.logProbability(heads, NUMBERS.get(e)), picked, 1e-12, NUMBERS.get(e));
+        }
+    }
 }

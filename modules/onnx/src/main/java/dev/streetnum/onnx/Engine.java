@@ -91,7 +91,7 @@ public enum Engine {
         if (this != ONNX_INT8) {
             BundleMetadata updated = bundle.metadata();
             for (Map.Entry<String, Double> e : thresholds.entrySet()) {
-                updated = updated.withThreshold(e.getKey(), e.getValue());
+                updated = updated.withThreshold(Double.parseDouble(e.getKey()), e.getValue());
             }
             return bundle.withMetadata(updated.withProvenance(Map.of("thresholdsCalibratedOn", calibratedOn)));
         }

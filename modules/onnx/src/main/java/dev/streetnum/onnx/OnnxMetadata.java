@@ -41,7 +41,8 @@ final class OnnxMetadata {
                 + "] float: the detector's box expanded by " + bundle.preprocess().expansion() + " in width and height,"
                 + " resized to " + bundle.preprocess().resize() + "x" + bundle.preprocess().resize()
                 + ", centre " + bundle.preprocess().crop() + "x" + bundle.preprocess().crop() + " crop");
-        p.put("streetnum.normalisation", bundle.normalisation() + ": " + CropExpander.NORMALISATION);
+        p.put("streetnum.normalisation", bundle.normalisation() + ": RGB CHW, the image's own per-channel mean"
+                + " subtracted, divided by " + CropExpander.SCALE);
         p.put("streetnum.outputs", "softmax probabilities: length [batch,7] over 0,1,2,3,4,5,>5 digits;"
                 + " digit1..digit5 [batch,10]. P(S|x) = P(length=n) * prod_{i<=n} P(digit_i = s_i)");
         p.put(THRESHOLDS, json(new TreeMap<>(thresholds)));

@@ -140,7 +140,7 @@ class OnnxExportTest {
     @Test
     void metadataTravelsInTheModel() {
         ModelBundle bundle = TestBundles.tiny(4);
-        bundle = bundle.withMetadata(bundle.metadata().withThreshold("0.98", 0.75));
+        bundle = bundle.withMetadata(bundle.metadata().withThreshold(0.98, 0.75));
         Onnx.ModelProto model = OnnxExporter.export(bundle);
         Map<String, String> props = OnnxMetadata.properties(model);
         assertEquals("tiny-test-4", props.get(OnnxMetadata.MODEL_ID));

@@ -1,62 +1,24 @@
 package dev.streetnum.serve;
 
-import dev.streetnum.data.ImageDecoder;
-import dev.streetnum.data.CropExpander;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.Transcriber;
-import io.javalin.Javalin;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.imageio.ImageIO;
-import me.tongfei.progressbar.ProgressBar;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/**
- * {@code streetnum bench-serve}: the network's forward pass alone at batch 1 and 64 on the chosen
- * engine, the raw batched throughput of the model with preprocessing, and the service's throughput and
- * latency over loopback HTTP at several concurrencies. A measurement, not a test.
- */
+/** {@code streetnum bench-serve}: parses its options, runs {@link ServiceBenchmark}, prints the table. */
 @Command(name = "bench-serve", mixinStandardHelpOptions = true,
-        description = {"Measures an engine: the network alone at batch 1 and 64 (images/s, like bench), then the service's"
-                + " throughput and p50/p99 latency at several concurrencies."})
+        description = "Measures the service's throughput and p50/p99 latency at several concurrencies.")
 public final class BenchServeCommand implements Callable<Integer> {
-
-    /** Passes of the model alone before its throughput is timed. */
-    private static final int WARM_UP_BATCHES = 5;
-    /** The network-alone batch sizes: one request at a time, and a full micro-batch (as {@code bench}). */
-    private static final int[] NETWORK_BATCHES = {1, 64};
-    /** A timed network phase runs at least this many passes even when one outlasts --seconds. */
-    private static final int MIN_TIMED_PASSES = 2;
 
     @Spec
     CommandSpec spec;
@@ -80,157 +42,27 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--max-delay-ms", defaultValue = "" + ServeConfig.DEFAULT_MAX_DELAY_MS, description = "default ${DEFAULT-VALUE}")
     int maxDelayMs;
 
-    @Option(names = "--seconds", defaultValue = "10",
-            description = "timed seconds for each network-alone figure, after warm-up (default ${DEFAULT-VALUE}; 0 skips them)")
-    double seconds;
-
     @Override
-    public Integer call() throws Exception {
-        if (requests < 1) {
-            throw new IllegalArgumentException("--requests must be positive, got " + requests);
-        }
-        byte[] body = image == null ? generatedImage() : Files.readAllBytes(image);
-        String type = body[0] == (byte) 0x89 ? RequestReader.PNG : RequestReader.JPEG;
+    public Integer call() throws IOException {
+        byte[] body = image == null ? ServiceBenchmark.sampleImage() : Files.readAllBytes(image);
         ModelBundle model = bundle.load();
         InferenceEngine network = bundle.open(model);
         double threshold = bundle.threshold.value == null && bundle.threshold.targetAccuracy == null
                 ? 0 : bundle.threshold(network); // the threshold does not change the work done
         ServeConfig config = ServeConfig.defaults(network.modelId(), threshold).withBatching(maxBatch, maxDelayMs);
-        Transcriber transcriber = new Transcriber(model, network);
+        ServiceBenchmark benchmark = new ServiceBenchmark(new Transcriber(model, network), config, body, requests);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("model %s, engine %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",
-                config.modelId(), bundle.engine, body.length, requests, maxBatch, maxDelayMs);
+        out.printf("model %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",
+                config.modelId(), body.length, requests, maxBatch, maxDelayMs);
         out.printf("%-22s %12s %10s %10s%n", "load", "images/s", "p50 ms", "p99 ms");
-        if (seconds > 0) {
-            for (int batch : NETWORK_BATCHES) {
-                out.printf("%-22s %12.1f %10s %10s%n", "network alone, batch " + batch,
-                        networkThroughput(network, model, body, batch), "-", "-");
-                out.flush();
-            }
-        }
-
-        double raw = rawThroughput(transcriber, body);
-        out.printf("%-22s %12.1f %10s %10s%n", "model alone, batch " + maxBatch, raw, "-", "-");
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Javalin app = TranscriptionApp.create(new TranscriptionEngine(transcriber::transcribe, config, registry), registry)
-                .start("127.0.0.1", 0);
-        try {
-            URI uri = URI.create("http://127.0.0.1:" + app.port() + TranscriptionApp.TRANSCRIBE);
-            for (int c : concurrencies) {
-                Level level = load(uri, type, body, c);
-                out.printf("%-22s %12.1f %10.2f %10.2f   (%.2f of the model alone)%n", "HTTP, concurrency " + c,
-                        level.throughput, level.p50, level.p99, level.throughput / raw);
-                out.flush();
-            }
-        } finally {
-            app.stop();
-        }
+        double alone = benchmark.modelAlone();
+        out.printf("%-22s %12.1f %10s %10s%n", "model alone, batch " + maxBatch, alone, "-", "-");
+        out.flush();
+        benchmark.overHttp(concurrencies, level -> {
+            out.printf("%-22s %12.1f %10.2f %10.2f   (%.2f of the model alone)%n", "HTTP, concurrency " + level.concurrency(),
+                    level.throughput(), level.p50(), level.p99(), level.throughput() / alone);
+            out.flush();
+        });
         return 0;
-    }
-
-    private record Level(double throughput, double p50, double p99) {
-    }
-
-    /** Forward passes only, on the bench image's preprocessed crop repeated: what {@code bench} times. */
-    private double networkThroughput(InferenceEngine network, ModelBundle model, byte[] body, int batch) {
-        CropExpander expander = new CropExpander(model.metadata().preprocess());
-        float[] crop = new float[expander.inputSize()];
-        try (Mat decoded = ImageDecoder.decode(body, "bench image")) {
-            expander.preprocess(decoded, null, null, crop, 0);
-        }
-        float[] input = new float[batch * crop.length];
-        for (int i = 0; i < batch; i++) {
-            System.arraycopy(crop, 0, input, i * crop.length, crop.length);
-        }
-        int side = model.metadata().preprocess().crop();
-        INDArray features = Nd4j.create(input, new long[] {batch, model.metadata().preprocess().channels(), side, side});
-        for (int i = 0; i < WARM_UP_BATCHES; i++) {
-            network.output(features);
-        }
-        long budget = (long) (seconds * 1e9);
-        long start = System.nanoTime();
-        long elapsed;
-        int passes = 0;
-        do {
-            network.output(features);
-            passes++;
-            elapsed = System.nanoTime() - start;
-        } while (elapsed < budget || passes < MIN_TIMED_PASSES);
-        return passes * (double) batch / (elapsed / 1e9);
-    }
-
-    private double rawThroughput(Transcriber transcriber, byte[] body) {
-        Mat decoded = ImageDecoder.decode(body, "bench image");
-        List<Mat> batch = Collections.nCopies(maxBatch, decoded);
-        List<dev.streetnum.data.Box> regions = Collections.nCopies(maxBatch, null);
-        // ND4J's first passes allocate workspaces and the JIT compiles the preprocessing.
-        for (int i = 0; i < WARM_UP_BATCHES; i++) {
-            transcriber.transcribe(batch, regions);
-        }
-        int batches = Math.max(1, requests / maxBatch);
-        long start = System.nanoTime();
-        try (ProgressBar bar = new ProgressBar("model alone", (long) batches * maxBatch)) {
-            for (int i = 0; i < batches; i++) {
-                transcriber.transcribe(batch, regions);
-                bar.stepBy(maxBatch);
-            }
-        }
-        return (double) batches * maxBatch / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private Level load(URI uri, String type, byte[] body, int concurrency) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        client.send(request, HttpResponse.BodyHandlers.discarding()); // warm-up
-        double[] latencies = new double[requests];
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        long start = System.nanoTime();
-        try (ProgressBar bar = new ProgressBar("concurrency " + concurrency, requests)) {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                workers.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
-                        long t = System.nanoTime();
-                        HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
-                        if (r.statusCode() != 200) {
-                            throw new IllegalStateException("the service answered " + r.statusCode());
-                        }
-                        latencies[i] = (System.nanoTime() - t) / 1e6;
-                        bar.step();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> w : workers) {
-                w.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Arrays.sort(latencies);
-        return new Level(requests / seconds, percentile(latencies, 0.50), percentile(latencies, 0.99));
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    static double percentile(double[] sorted, double p) {
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    private static byte[] generatedImage() throws IOException {
-        BufferedImage img = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(new Color(30, 60, 120));
-        g.fillRect(0, 0, 200, 100);
-        g.setColor(Color.WHITE);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 60));
-        g.drawString("1849", 30, 75);
-        g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
     }
 }

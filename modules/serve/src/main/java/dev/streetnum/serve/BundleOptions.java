@@ -1,5 +1,6 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.onnx.Engine;
@@ -31,7 +32,7 @@ final class BundleOptions {
         Double value;
 
         @Option(names = "--target-accuracy", paramLabel = "A",
-                description = "use the bundle's threshold calibrated for accuracy A (default 0.98 when neither is given)")
+                description = "use the bundle's threshold calibrated for accuracy A (default " + BundleMetadata.TARGET_ACCURACY + " when neither is given)")
         Double targetAccuracy;
     }
 

@@ -1,12 +1,14 @@
 package dev.streetnum.serve;
 
 import dev.streetnum.data.Box;
+import dev.streetnum.data.DataException;
 import dev.streetnum.model.Transcription;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@link BatchTranscriber}; callers {@link #submit} images to a bounded queue and the worker takes
  * up to {@code maxBatch} of them, waiting at most {@code maxDelayMs} after the first for company.
  *
- * <p>The batcher owns submitted images and releases their native memory once transcribed.
+ * <p>A batch the model fails on is answered one image at a time, so that one bad image (a region the
+ * model cannot read, an input it chokes on) gets its own error and the others their answers, as if it
+ * had never come. The batcher owns submitted images and releases their native memory once answered.
  */
 public final class MicroBatcher implements AutoCloseable {
 
@@ -84,10 +88,6 @@ public final class MicroBatcher implements AutoCloseable {
     /** Whether new images are accepted (false once closing). */
     public boolean ready() {
         return accepting.get() && worker.isAlive();
-    }
-
-    public int queueDepth() {
-        return queue.size();
     }
 
     /** Stops accepting, answers everything already queued, then stops the worker. */
@@ -161,13 +161,36 @@ public final class MicroBatcher implements AutoCloseable {
                 live.get(i).answer().complete(answers.get(i));
             }
         } catch (RuntimeException e) {
-            LOG.error("the model failed on a batch of {} images", live.size(), e);
-            for (Job job : live) {
-                job.answer().completeExceptionally(e);
+            if (live.size() == 1) {
+                fail(live.get(0), e);
+            } else {
+                LOG.warn("the model failed on a batch of {} images ({}); answering them one at a time", live.size(),
+                        e.toString());
+                live.forEach(this::transcribeAlone);
             }
         } finally {
             images.forEach(Mat::close);
         }
+    }
+
+    private void transcribeAlone(Job job) {
+        try {
+            List<Transcription> answer = model.transcribe(List.of(job.image()), Collections.singletonList(job.region()));
+            if (answer.size() != 1) {
+                throw new IllegalStateException("the model answered " + answer.size() + " transcriptions for 1 image");
+            }
+            job.answer().complete(answer.get(0));
+        } catch (RuntimeException e) {
+            fail(job, e);
+        }
+    }
+
+    /** A bad region is the client's error (no log); anything else is the model's, logged once here. */
+    private static void fail(Job job, RuntimeException e) {
+        if (!(e instanceof DataException)) {
+            LOG.error("the model failed on an image", e);
+        }
+        job.answer().completeExceptionally(e);
     }
 
     private static void failAll(List<Job> jobs, String why) {

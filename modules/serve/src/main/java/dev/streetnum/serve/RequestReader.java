@@ -1,8 +1,10 @@
 package dev.streetnum.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.streetnum.data.Box;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
@@ -29,18 +31,23 @@ final class RequestReader {
     /** The field or JSON key that carries an image, and the one that carries its detector box. */
     static final String IMAGE_FIELD = "image";
     static final String BOX_FIELD = "box";
+    /** The query parameter that asks for an {@link Explanation} with the answer. */
+    static final String EXPLAIN = "explain";
     /** The v2 input tensor of encoded images. */
     static final String V2_INPUT = "image";
     static final String V2_BYTES = "BYTES";
 
     private static final String DATA_URL = "data:";
+    /** How Jackson's FAIL_ON_TRAILING_TOKENS message starts (the rest names Jackson's classes). */
+    private static final String TRAILING_TOKEN = "Trailing token";
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-    private final ObjectMapper json;
+    /** Strict: a body with anything after its JSON value is refused, not half-read. */
+    private final ObjectReader json;
     private final ServeConfig config;
 
     RequestReader(ObjectMapper json, ServeConfig config) {
-        this.json = json;
+        this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.config = config;
     }
 
@@ -67,6 +74,18 @@ final class RequestReader {
             }
             default -> throw unsupported(type, PNG + ", " + JPEG + ", " + MULTIPART + " or " + JSON);
         }
+    }
+
+    /** Whether {@code ?explain=true} asks for the answer's {@link Explanation}. */
+    boolean explain(Context ctx) {
+        String text = ctx.queryParam(EXPLAIN);
+        if (text == null || text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (text.isEmpty() || text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ServiceError.badRequest("query parameter '" + EXPLAIN + "' is true or false, got '" + text + "'");
     }
 
     /** Several images: JSON {@code {"images": [{"image": base64, "box": {...}}, ...]}} or multipart files. */
@@ -124,12 +143,33 @@ final class RequestReader {
         if (data == null || !data.isArray() || data.isEmpty()) {
             throw ServiceError.badRequest("input '" + V2_INPUT + "' needs a non-empty 'data' array of base64 images");
         }
+        requireShape(input.get("shape"), data.size());
         List<EncodedImage> images = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
             String source = "inputs." + V2_INPUT + ".data[" + i + "]";
             images.add(new EncodedImage(base64(data.get(i), source), null, source));
         }
         return new InferRequest(request.path("id").asText(null), checkCount(images));
+    }
+
+    /** The protocol requires a shape; its elements must number the data's, e.g. [n] or [n, 1]. */
+    private static void requireShape(JsonNode shape, int elements) {
+        String where = "input '" + V2_INPUT + "'";
+        if (shape == null || !shape.isArray() || shape.isEmpty()) {
+            throw ServiceError.badRequest(where + " needs a 'shape' array, e.g. [" + elements + "] for its "
+                    + elements + " images");
+        }
+        long product = 1;
+        for (JsonNode dim : shape) {
+            if (!dim.isIntegralNumber() || !dim.canConvertToInt() || dim.intValue() < 0) {
+                throw ServiceError.badRequest(where + " has shape " + shape + ": dimensions are non-negative integers");
+            }
+            product = Math.min(product * dim.intValue(), Integer.MAX_VALUE);
+        }
+        if (product != elements) {
+            throw ServiceError.badRequest(where + " has shape " + shape + " (" + product + " elements) but its 'data' holds "
+                    + elements);
+        }
     }
 
     private List<EncodedImage> checkCount(List<EncodedImage> images) {
@@ -235,6 +275,10 @@ final class RequestReader {
             }
             return node;
         } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage().startsWith(TRAILING_TOKEN)) {
+                throw ServiceError.badRequest("the request body has trailing data after its JSON object at "
+                        + e.getLocation().offsetDescription() + "; send exactly one JSON object");
+            }
             throw ServiceError.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

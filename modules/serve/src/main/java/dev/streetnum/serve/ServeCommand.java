@@ -6,11 +6,16 @@ import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.Transcriber;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.slf4j.Logger;
@@ -18,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code streetnum serve}: the thresholded transcription service over HTTP until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -27,6 +34,10 @@ public final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     /** Side of the blank image of the warm-up pass; any size works, the crop is resized. */
     private static final int WARM_UP_SIDE = 64;
+    /** The signals that stop the service cleanly (exit code 0): kill's default, and Ctrl-C. */
+    private static final List<String> STOP_SIGNALS = List.of("TERM", "INT");
+    /** How much longer than the grace period a shutdown hook waits for the service to stop. */
+    private static final long SHUTDOWN_HOOK_MARGIN_MS = 2_000;
 
     @Mixin
     BundleOptions bundle;
@@ -46,12 +57,17 @@ public final class ServeCommand implements Callable<Integer> {
     int maxDelayMs;
 
     @Option(names = "--queue", defaultValue = "" + ServeConfig.DEFAULT_QUEUE_CAPACITY,
-            description = "images that may wait before requests get 503 (default ${DEFAULT-VALUE})")
+            description = "images that may wait before requests get 503, and the most one call may carry (default ${DEFAULT-VALUE})")
     int queue;
 
     @Option(names = "--timeout-ms", defaultValue = "" + ServeConfig.DEFAULT_REQUEST_TIMEOUT_MS,
-            description = "longest a request waits for its answer (default ${DEFAULT-VALUE})")
+            description = "longest a request waits for its answer, or its body may stall (default ${DEFAULT-VALUE})")
     int timeoutMs;
+
+    @Option(names = "--allowed-hosts", split = ",", paramLabel = "HOST",
+            description = "host names requests may name in Host and Origin (default: --host, localhost, 127.0.0.1, [::1];"
+                    + " '*' allows any). List the names clients use when listening on other interfaces.")
+    List<String> allowedHosts;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -59,21 +75,66 @@ public final class ServeCommand implements Callable<Integer> {
         InferenceEngine network = bundle.open(model);
         ServeConfig config = ServeConfig.defaults(network.modelId(), bundle.threshold(network))
                 .withBatching(maxBatch, maxDelayMs)
-                .withLimits(queue, timeoutMs, ServeConfig.DEFAULT_MAX_BODY_BYTES, ServeConfig.DEFAULT_MAX_PIXELS);
+                .withLimits(queue, timeoutMs, ServeConfig.DEFAULT_MAX_BODY_BYTES, ServeConfig.DEFAULT_MAX_PIXELS)
+                .withAllowedHosts(allowedHosts != null ? allowedHosts : defaultAllowedHosts(host));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        bindMemoryMetrics(registry);
         Transcriber transcriber = new Transcriber(model, network);
+        LOG.info(model.localizerSummary());
         warmUp(transcriber);
-        TranscriptionEngine engine = new TranscriptionEngine(transcriber::transcribe, config, registry);
-        Javalin app = TranscriptionApp.create(engine, registry).start(host, port);
-        LOG.info("serving model {} ({} engine) at threshold {} on http://{}:{}/", config.modelId(), bundle.engine,
-                config.threshold(), host, app.port());
+        TranscriptionEngine engine = new TranscriptionEngine(new ServedModel(transcriber), config,
+                model.metadata().preprocess(), registry);
+        // A signal's default action ends the JVM with 128+signal (143 for SIGTERM) whatever call()
+        // returns; handling it here lets a clean stop exit 0.
+        CountDownLatch stopRequested = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+        for (String name : STOP_SIGNALS) {
+            Signal signal = new Signal(name);
+            previous.put(signal, Signal.handle(signal, s -> stopRequested.countDown()));
+        }
+        // Any other way the JVM ends (another signal, System.exit) still answers requests in flight.
+        Thread hook = new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                stopped.await(config.shutdownGraceMs() + SHUTDOWN_HOOK_MARGIN_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "streetnum-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Javalin app = TranscriptionApp.create(engine, registry).start(host, port);
+            LOG.info("serving model {} at threshold {} on http://{}:{}/", config.modelId(), config.threshold(), host,
+                    app.port());
+            stopRequested.await();
+            LOG.info("stopping: answering requests in flight");
             app.stop(); // answers requests in flight, then closes the engine
+            LOG.info("stopped");
+        } finally {
             stopped.countDown();
-        }, "streetnum-serve-shutdown"));
-        stopped.await();
+            previous.forEach(Signal::handle);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is running and returns now
+            }
+        }
         return 0;
+    }
+
+    static List<String> defaultAllowedHosts(String host) {
+        List<String> hosts = new ArrayList<>(ServeConfig.LOOPBACK_HOSTS);
+        hosts.add(host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host); // an IPv6 literal's Host form
+        return hosts;
+    }
+
+    /**
+     * Heap, non-heap and direct buffers (Micrometer's JVM binder): with the process's resident size,
+     * what a soak test watches (resident minus committed heap is the native memory: OpenCV, ND4J).
+     */
+    private static void bindMemoryMetrics(PrometheusMeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.streetnum.serve;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
  * How the transcription service behaves: what it answers with, how it batches, and what it refuses.
  *
@@ -7,13 +10,19 @@ package dev.streetnum.serve;
  * @param threshold         answers with P(S|x) below this are refused (DESIGN section 7)
  * @param maxBatch          most images the worker hands the model at once
  * @param maxDelayMs        longest the first image of a batch waits for company before the batch runs
- * @param queueCapacity     images waiting for the worker before new requests get 503
- * @param requestTimeoutMs  longest a request waits for its answer before it gets 503
+ * @param queueCapacity     images waiting for the worker before new requests get 503; also the most
+ *                          images one call may carry (413 beyond: such a call could never be queued)
+ * @param requestTimeoutMs  longest a request waits for its answer before it gets 503, and longest its
+ *                          connection may stay idle (a stalled body is dropped)
  * @param maxBodyBytes      largest request body accepted (413 beyond)
  * @param maxPixels         largest image, width x height, read from its header before decoding (413
  *                          beyond): a small compressed file can inflate to gigabytes
  * @param maxImagesPerCall  most images one batch or v2 infer call may carry (413 beyond)
  * @param shutdownGraceMs   how long stopping waits for in-flight requests to be answered
+ * @param allowedHosts      host names a request's {@code Host} and {@code Origin} may name (403 otherwise),
+ *                          lower case, without port; {@link #ANY_HOST} allows any. A browser page from
+ *                          another site (a cross-site form post, DNS rebinding) then cannot use a service
+ *                          that listens on loopback.
  */
 public record ServeConfig(
         String modelId,
@@ -25,7 +34,8 @@ public record ServeConfig(
         long maxBodyBytes,
         long maxPixels,
         int maxImagesPerCall,
-        int shutdownGraceMs) {
+        int shutdownGraceMs,
+        List<String> allowedHosts) {
 
     public static final int DEFAULT_MAX_BATCH = 32;
     public static final int DEFAULT_MAX_DELAY_MS = 5;
@@ -37,6 +47,10 @@ public record ServeConfig(
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
     public static final int DEFAULT_MAX_IMAGES_PER_CALL = 256;
     public static final int DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+    /** The names of this machine's loopback interface, allowed unless the list is replaced. */
+    public static final List<String> LOOPBACK_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
+    /** In {@link #allowedHosts}: any host may be named. */
+    public static final String ANY_HOST = "*";
 
     public ServeConfig {
         if (modelId == null || modelId.isBlank()) {
@@ -57,23 +71,37 @@ public record ServeConfig(
         if (shutdownGraceMs < 0) {
             throw new IllegalArgumentException("shutdownGraceMs cannot be negative, got " + shutdownGraceMs);
         }
+        if (allowedHosts == null || allowedHosts.isEmpty()) {
+            throw new IllegalArgumentException("allowedHosts needs at least one host name (or " + ANY_HOST + ")");
+        }
+        allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).distinct().toList();
     }
 
     /** The defaults above for a model and threshold. */
     public static ServeConfig defaults(String modelId, double threshold) {
         return new ServeConfig(modelId, threshold, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS,
                 DEFAULT_QUEUE_CAPACITY, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS,
-                DEFAULT_MAX_IMAGES_PER_CALL, DEFAULT_SHUTDOWN_GRACE_MS);
+                DEFAULT_MAX_IMAGES_PER_CALL, DEFAULT_SHUTDOWN_GRACE_MS, LOOPBACK_HOSTS);
     }
 
     public ServeConfig withBatching(int maxBatch, int maxDelayMs) {
         return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
-                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs);
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts);
     }
 
     public ServeConfig withLimits(int queueCapacity, int requestTimeoutMs, long maxBodyBytes, long maxPixels) {
         return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
-                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs);
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts);
+    }
+
+    public ServeConfig withAllowedHosts(List<String> allowedHosts) {
+        return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts);
+    }
+
+    /** Whether a request may name {@code host} (lower case, no port) in its Host or Origin header. */
+    public boolean allowsHost(String host) {
+        return allowedHosts.contains(ANY_HOST) || allowedHosts.contains(host);
     }
 
     private static void requirePositive(String name, long value) {

@@ -7,17 +7,13 @@ import java.util.TreeMap;
 /** Picks the P(S|x) threshold the service refuses below: given outright, or calibrated in the bundle. */
 public final class ServingThreshold {
 
-    /** The operating point DESIGN section 6 calibrates for: 98% accuracy, the paper's. */
-    public static final double DEFAULT_TARGET_ACCURACY = 0.98;
-    /** Keys like "0.98" written by another tool may round differently: compare numerically. */
-    private static final double SAME_ACCURACY = 1e-9;
-
     private ServingThreshold() {
     }
 
     /**
      * @param threshold      an explicit threshold, or null
-     * @param targetAccuracy the accuracy whose calibrated threshold to use, or null for the default
+     * @param targetAccuracy the accuracy whose calibrated threshold to use, or null for
+     *                       {@link BundleMetadata#TARGET_ACCURACY}
      * @throws IllegalArgumentException when both are given, or the bundle has no threshold for the target
      */
     public static double resolve(BundleMetadata metadata, Double threshold, Double targetAccuracy) {
@@ -40,11 +36,11 @@ public final class ServingThreshold {
             }
             return threshold;
         }
-        double target = targetAccuracy == null ? DEFAULT_TARGET_ACCURACY : targetAccuracy;
+        double target = targetAccuracy == null ? BundleMetadata.TARGET_ACCURACY : targetAccuracy;
         calibrated = calibrated == null ? Map.of() : calibrated;
         for (Map.Entry<String, Double> e : calibrated.entrySet()) {
             try {
-                if (Math.abs(Double.parseDouble(e.getKey()) - target) < SAME_ACCURACY) {
+                if (Math.abs(Double.parseDouble(e.getKey()) - target) < 1e-9) { // keys written elsewhere may round differently: compare numerically
                     return e.getValue();
                 }
             } catch (NumberFormatException ignored) {

@@ -38,7 +38,8 @@ public final class TranscribeCommand implements Callable<Integer> {
     List<Path> images;
 
     @Option(names = "--box", paramLabel = "L,T,W,H",
-            description = "the detector box left,top,width,height (applies to every image; default: whole image)")
+            description = {"the detector box left,top,width,height (applies to every image); without it the bundle's"
+                    + " localizer finds the number (a bundle without one reads the whole image)"})
     String box;
 
     @Override
@@ -46,11 +47,14 @@ public final class TranscribeCommand implements Callable<Integer> {
         Box region = box == null ? null : Box.parse(box);
         ModelBundle model = bundle.load();
         InferenceEngine network = bundle.open(model);
+        if (region == null && model.localizer().isEmpty()) {
+            spec.commandLine().getErr().println("note: " + model.localizerSummary());
+        }
         ServeConfig config = ServeConfig.defaults(network.modelId(), bundle.threshold(network));
         ObjectMapper json = new ObjectMapper();
         PrintWriter out = spec.commandLine().getOut();
-        try (TranscriptionEngine engine = new TranscriptionEngine(new Transcriber(model, network)::transcribe, config,
-                new SimpleMeterRegistry())) {
+        try (TranscriptionEngine engine = new TranscriptionEngine(new ServedModel(new Transcriber(model, network)), config,
+                model.metadata().preprocess(), new SimpleMeterRegistry())) {
             for (int from = 0; from < images.size(); from += config.maxImagesPerCall()) {
                 List<Path> chunk = images.subList(from, Math.min(images.size(), from + config.maxImagesPerCall()));
                 List<EncodedImage> encoded = new ArrayList<>(chunk.size());

@@ -1,5 +1,7 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.data.Box;
+import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Transcription;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,9 @@ import java.util.List;
  * @param positions           each candidate digit with its head's probability for it
  * @param lengthProbabilities P(L=n|x) for n = 0..5 and ">5"
  * @param alternatives        the next most probable transcriptions, best first
+ * @param box                 the region read (before the 30% expansion), in the photo's pixels: the caller's
+ *                            box, the localized one, or the whole photo; null only from fakes
+ * @param boxSource           "caller", "localized" (the bundle's localizer found it) or "whole-image"
  * @param model               the model's id
  * @param elapsedMs           time from receiving the image to its answer, decoding included
  */
@@ -30,6 +35,8 @@ public record TranscriptionAnswer(
         List<Position> positions,
         double[] lengthProbabilities,
         List<Transcription.Alternative> alternatives,
+        Box box,
+        BoxSource boxSource,
         String model,
         double elapsedMs) {
 
@@ -46,6 +53,6 @@ public record TranscriptionAnswer(
         }
         return new TranscriptionAnswer(accepted ? t.candidate() : null, accepted, t.candidate(),
                 t.transcribable(), t.confidence(), threshold, List.copyOf(positions), t.lengthProbabilities(),
-                t.alternatives() == null ? List.of() : t.alternatives(), modelId, elapsedMs);
+                t.alternatives() == null ? List.of() : t.alternatives(), t.box(), t.boxSource(), modelId, elapsedMs);
     }
 }

@@ -14,13 +14,24 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +53,21 @@ public final class TranscriptionApp {
     public static final String TRANSCRIBE_BATCH = "/v1/transcribe:batch";
     public static final String METRICS = "/metrics";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    private static final String INDEX_PAGE = "index.html";
     /** How long stopping waits, after the last handler returned, for its response to be written. */
     private static final long RESPONSE_FLUSH_MS = 200;
+    /**
+     * Connections the kernel holds for the acceptor. Java's default, 50, overflowed when 200 clients
+     * connected at once (16 of 1,000 requests reset); the kernel caps it at net.core.somaxconn.
+     */
+    static final int ACCEPT_BACKLOG = 1024;
+    static final String NOSNIFF_HEADER = "X-Content-Type-Options";
+    static final int FORBIDDEN = 403;
+    static final int REQUEST_TIMEOUT = 408;
+    static final int METHOD_NOT_ALLOWED = 405;
+    /** Jetty's multipart parser refuses more parts than this (its default). */
+    static final int MAX_MULTIPART_PARTS = 1000;
+    /** How Jetty's multipart limits word their refusals ("max file size exceeded: ...", "Form with too many keys"). */
+    private static final List<String> LIMIT_WORDS = List.of("exceeded", "too many");
 
     private final TranscriptionEngine engine;
     private final ServeConfig config;
@@ -52,8 +75,11 @@ public final class TranscriptionApp {
     private final ObjectMapper json = new ObjectMapper();
     private final RequestReader reader;
     private final OpenInferenceProtocol v2;
+    private final ServicePage page = new ServicePage();
     private final AtomicBoolean draining = new AtomicBoolean(false);
     private final InFlight inFlight = new InFlight();
+    /** Each route's path pattern and its methods, for the {@code Allow} header of a 405. */
+    private final Map<String, Set<String>> routes = new LinkedHashMap<>();
 
     private TranscriptionApp(TranscriptionEngine engine, PrometheusMeterRegistry registry) {
         this.engine = engine;
@@ -75,12 +101,26 @@ public final class TranscriptionApp {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.http.prefer405over404 = true;
             cfg.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), SizeUnit.BYTES);
+            cfg.jetty.modifyServer(server -> server.addEventListener(new LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStarting(LifeCycle event) {
+                    tune(server.getConnectors()); // Javalin has made its connector by now, not yet opened it
+                }
+            }));
             cfg.events.serverStopping(this::drain);
             cfg.events.serverStopped(engine::close);
 
-            cfg.routes.get("/", this::index);
+            cfg.events.handlerAdded(added -> {
+                if (added.getHttpMethod().isHttpMethod()) {
+                    routes.computeIfAbsent(added.getPath(), p -> new LinkedHashSet<>()).add(added.getHttpMethod().name());
+                }
+            });
+            cfg.routes.before(this::guard);
+            cfg.routes.get(ServicePage.INDEX, page::index);
+            cfg.routes.get(ServicePage.ASSET, page::asset);
             cfg.routes.post(TRANSCRIBE, measured(TRANSCRIBE, this::transcribe));
             cfg.routes.post(TRANSCRIBE_BATCH, measured(TRANSCRIBE_BATCH, this::transcribeBatch));
             cfg.routes.get(METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape()));
@@ -99,17 +139,91 @@ public final class TranscriptionApp {
                     reply(ctx, 404, error("no endpoint " + ctx.method() + " " + ctx.path()));
                 }
             });
-            cfg.routes.error(405, ctx -> {
-                if (!isJson(ctx)) {
-                    reply(ctx, 405, error("method " + ctx.method() + " is not allowed on " + ctx.path()));
-                }
+            cfg.routes.error(METHOD_NOT_ALLOWED, ctx -> {
+                String allow = allowedMethods(ctx.path());
+                ctx.header("Allow", allow);
+                reply(ctx, METHOD_NOT_ALLOWED, error("method " + ctx.method() + " is not allowed on " + ctx.path()
+                        + "; use " + allow));
             });
         });
     }
 
+    private String allowedMethods(String path) {
+        Set<String> methods = new LinkedHashSet<>();
+        routes.forEach((pattern, those) -> {
+            if (pathPattern(pattern).matcher(path).matches()) {
+                methods.addAll(those);
+            }
+        });
+        return String.join(", ", methods);
+    }
+
+    /** A Javalin path with {@code {param}} segments as a regular expression. */
+    private static Pattern pathPattern(String path) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : path.split("((?=\\{)|(?<=\\}))")) {
+            regex.append(part.startsWith("{") ? "[^/]+" : Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    /** A larger accept backlog, and the request timeout as the idle timeout (a stalled body is dropped). */
+    private void tune(Connector[] connectors) {
+        for (Connector connector : connectors) {
+            if (connector instanceof ServerConnector server) {
+                server.setAcceptQueueSize(ACCEPT_BACKLOG);
+                server.setIdleTimeout(config.requestTimeoutMs());
+            }
+        }
+    }
+
+    /**
+     * Before every route: {@code nosniff} on every answer, and the request must name an allowed host
+     * in {@code Host} and, when a browser sends one, {@code Origin}. A page on another site can
+     * neither post to a local service (its Origin names that site) nor reach it through a DNS name
+     * rebound to 127.0.0.1 (its Host names that name).
+     */
+    private void guard(Context ctx) {
+        ctx.header(NOSNIFF_HEADER, "nosniff");
+        String host = ctx.header("Host");
+        if (host != null && !config.allowsHost(hostName(host))) {
+            throw new ServiceError(FORBIDDEN, "host '" + hostName(host) + "' is not served here (allowed: "
+                    + String.join(", ", config.allowedHosts()) + "; see --allowed-hosts)");
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null) {
+            String originHost = originHost(origin);
+            if (originHost == null || !config.allowsHost(originHost)) {
+                throw new ServiceError(FORBIDDEN, "requests from pages at origin '" + origin + "' are not served here"
+                        + " (allowed hosts: " + String.join(", ", config.allowedHosts()) + "; see --allowed-hosts)");
+            }
+        }
+    }
+
+    /** The host of a Host header without its port, lower case; an IPv6 literal keeps its brackets. */
+    static String hostName(String hostHeader) {
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            return close < 0 ? h : h.substring(0, close + 1);
+        }
+        int colon = h.indexOf(':');
+        return colon < 0 ? h : h.substring(0, colon);
+    }
+
+    /** The host an Origin header names, or null when it names none ("null", malformed). */
+    private static String originHost(String origin) {
+        try {
+            String host = URI.create(origin.trim()).getHost();
+            return host == null ? null : host.toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private void transcribe(Context ctx) {
         EncodedImage image = reader.single(ctx);
-        reply(ctx, 200, engine.transcribe(List.of(image)).get(0));
+        reply(ctx, 200, reader.explain(ctx) ? engine.explain(image) : engine.transcribe(List.of(image)).get(0));
     }
 
     private void transcribeBatch(Context ctx) {
@@ -131,17 +245,6 @@ public final class TranscriptionApp {
     private void ready(Context ctx) {
         boolean ready = engine.ready() && !draining.get();
         reply(ctx, ready ? 200 : 503, Map.of("ready", ready));
-    }
-
-    private void index(Context ctx) {
-        try (InputStream page = TranscriptionApp.class.getResourceAsStream(INDEX_PAGE)) {
-            if (page == null) {
-                throw new IllegalStateException("the upload page " + INDEX_PAGE + " is missing from the jar");
-            }
-            ctx.html(new String(page.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**
@@ -180,7 +283,10 @@ public final class TranscriptionApp {
                 ctx.header("Retry-After", Integer.toString(ServiceError.RETRY_AFTER_SECONDS));
             }
             reply(ctx, error.status(), error(error.getMessage()));
-        } else if (e instanceof DataException || e instanceof IllegalArgumentException) {
+        } else if (e instanceof DataException) {
+            // The request's bytes did not decode. An IllegalArgumentException is not mapped here: the
+            // request readers turn bad client input into ServiceError, so one reaching this point is
+            // a bug in the service and gets the 500 below.
             reply(ctx, ServiceError.BAD_REQUEST, error(e.getMessage()));
         } else if (e instanceof HttpResponseException http) {
             // Javalin's own refusals, e.g. 413 when a body without a length passes maxRequestSize.
@@ -189,9 +295,54 @@ public final class TranscriptionApp {
                     : http.getMessage();
             reply(ctx, http.getStatus(), error(why));
         } else {
+            ServiceError body = bodyError(e);
+            if (body != null) {
+                // The client's fault, but worth one line: a flood of these is an attack to notice.
+                LOG.warn("refused {} {}: {}", ctx.method(), ctx.path(), body.getMessage());
+                reply(ctx, body.status(), error(body.getMessage()));
+                return;
+            }
             LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
             reply(ctx, ServiceError.INTERNAL, error("internal error; the server log has the details"));
         }
+    }
+
+    /**
+     * What reading a malformed, oversized or stalled body looks like from Jetty (a bad chunk size, a
+     * multipart part over the limit, too many parts, a body that stops): the client's error, named, or
+     * null when the failure is not about the body.
+     */
+    private ServiceError bodyError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpException http) {
+                String detail = rootMessage(t);
+                // Jetty's multipart parser says "bad multipart" (400) whatever the cause; its limits say
+                // "max ... exceeded" further down the chain.
+                boolean tooLarge = http.getCode() == ServiceError.TOO_LARGE || LIMIT_WORDS.stream().anyMatch(detail::contains);
+                String reason = (http.getReason() == null ? "" : ": " + http.getReason())
+                        + (detail.isEmpty() || detail.equals(http.getReason()) ? "" : " (" + detail + ")");
+                return tooLarge
+                        ? ServiceError.tooLarge("the request body is over a limit (" + config.maxBodyBytes()
+                                + " bytes, " + MAX_MULTIPART_PARTS + " multipart parts)" + reason)
+                        : ServiceError.badRequest("the request body is malformed" + reason);
+            }
+            if (t instanceof TimeoutException) {
+                return new ServiceError(REQUEST_TIMEOUT, "the request body did not arrive within "
+                        + config.requestTimeoutMs() + " ms");
+            }
+            if (t instanceof EofException) {
+                return ServiceError.badRequest("the request body ended before its declared length");
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t || root.getMessage() == null ? "" : root.getMessage();
     }
 
     private static boolean isJson(Context ctx) {

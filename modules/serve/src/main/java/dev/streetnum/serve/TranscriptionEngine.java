@@ -1,5 +1,9 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.data.Box;
+import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.model.Transcription;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,20 +14,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The one path from encoded images to thresholded answers, shared by the HTTP service and
- * {@code streetnum transcribe}: check each header, decode on the caller's thread, queue the pixels
- * for the model's {@link MicroBatcher}, wait (bounded) and judge each answer against the threshold.
+ * {@code streetnum transcribe}: check each header, decode and reduce each image to its region on the
+ * caller's thread (releasing the photo at once), queue that for the model's {@link MicroBatcher},
+ * wait (bounded) and judge each answer against the threshold.
  */
 public final class TranscriptionEngine implements AutoCloseable {
 
     private final ServeConfig config;
+    private final CropExpander expander;
+    private final BatchTranscriber model;
     private final MicroBatcher batcher;
     private final Counter refusals;
 
-    public TranscriptionEngine(BatchTranscriber model, ServeConfig config, MeterRegistry registry) {
+    /** @param preprocess the model's preprocessing (its bundle's), used to explain answers */
+    public TranscriptionEngine(BatchTranscriber model, ServeConfig config, PreprocessConfig preprocess,
+            MeterRegistry registry) {
         this.config = config;
+        this.expander = new CropExpander(preprocess);
+        this.model = model;
         this.batcher = new MicroBatcher(model, config, registry);
         this.refusals = Counter.builder("streetnum.refusals")
                 .description("answers refused because P(S|x) was below the threshold or the number too long")
@@ -42,17 +54,53 @@ public final class TranscriptionEngine implements AutoCloseable {
     /**
      * Transcribes the images together: all are answered or the call fails as a whole.
      *
-     * @throws ServiceError 400/413 naming the bad image, 503 when the queue is full or the answer late
+     * @throws ServiceError 400/413 naming the bad image or more images than the queue holds, 503 when
+     *                     the queue is full or the answer late
      */
     public List<TranscriptionAnswer> transcribe(List<EncodedImage> images) {
+        return run(images, null).stream().map(Judged::answer).toList();
+    }
+
+    /**
+     * Transcribes one image and says why: the crop the model read, every head's probabilities, the
+     * regions. The image is decoded once; a copy of its pixels is kept for the explanation.
+     *
+     * @throws ServiceError as {@link #transcribe}
+     */
+    public ExplainedAnswer explain(EncodedImage image) {
+        List<Mat> kept = new ArrayList<>(1);
+        try {
+            Judged judged = run(List.of(image), kept).get(0);
+            Transcription t = judged.transcription();
+            // Explain the region the model read: the caller's box, or the localizer's when it found one.
+            Box read = image.region() != null ? image.region()
+                    : t.boxSource() == dev.streetnum.model.BoxSource.LOCALIZED ? t.box() : null;
+            return new ExplainedAnswer(judged.answer(), Explanation.of(kept.get(0), read, expander, t));
+        } finally {
+            kept.forEach(Mat::close);
+        }
+    }
+
+    /** The model's transcription and the answer judged from it. */
+    private record Judged(Transcription transcription, TranscriptionAnswer answer) {
+    }
+
+    /** @param keep when not null, receives a copy of each decoded image (the caller closes them) */
+    private List<Judged> run(List<EncodedImage> images, List<Mat> keep) {
+        if (images.size() > config.queueCapacity()) {
+            // Such a call could never be queued whole, however idle the service.
+            throw ServiceError.tooLarge(images.size() + " images in one call, but the queue holds "
+                    + config.queueCapacity() + " images: send at most that many per call");
+        }
         long start = System.nanoTime();
         List<CompletableFuture<Transcription>> pending = new ArrayList<>(images.size());
         try {
             for (EncodedImage image : images) {
-                pending.add(batcher.submit(image.decode(config.maxPixels()), image.region()));
+                BatchTranscriber.Queued queued = prepare(image, keep);
+                pending.add(batcher.submit(queued.pixels(), queued.region()));
             }
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
-            List<TranscriptionAnswer> answers = new ArrayList<>(images.size());
+            List<Judged> judged = new ArrayList<>(images.size());
             for (int i = 0; i < pending.size(); i++) {
                 Transcription t = await(pending.get(i), deadline, images.get(i).source());
                 double elapsedMs = (System.nanoTime() - start) / 1e6;
@@ -60,12 +108,35 @@ public final class TranscriptionEngine implements AutoCloseable {
                 if (!answer.accepted()) {
                     refusals.increment();
                 }
-                answers.add(answer);
+                judged.add(new Judged(t, answer));
             }
-            return answers;
+            return judged;
         } finally {
             // A failure part-way leaves the rest queued: cancelled jobs are skipped by the worker.
             pending.forEach(p -> p.cancel(false));
+        }
+    }
+
+    /**
+     * Decodes one image and reduces it to what the model needs; the photo's memory is released here.
+     *
+     * @param keep when not null, receives a copy of the decoded photo (the caller closes it)
+     */
+    private BatchTranscriber.Queued prepare(EncodedImage image, List<Mat> keep) {
+        Mat decoded = image.decode(config.maxPixels());
+        BatchTranscriber.Queued queued = null;
+        try {
+            if (keep != null) {
+                keep.add(decoded.clone());
+            }
+            queued = model.prepare(decoded, image.region());
+            return queued;
+        } catch (DataException e) {
+            throw ServiceError.badRequest(image.source() + ": " + e.getMessage());
+        } finally {
+            if (queued == null || queued.pixels() != decoded) {
+                decoded.close();
+            }
         }
     }
 
@@ -81,6 +152,10 @@ public final class TranscriptionEngine implements AutoCloseable {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ServiceError error) {
                 throw error;
+            }
+            if (e.getCause() instanceof DataException bad) {
+                // A model without prepare() met the bad region inside its batch (which the batcher isolated).
+                throw ServiceError.badRequest(source + ": " + bad.getMessage());
             }
             // The batcher has logged the model's failure once, with its stack trace.
             throw new ServiceError(ServiceError.INTERNAL, "the model failed to transcribe " + source);

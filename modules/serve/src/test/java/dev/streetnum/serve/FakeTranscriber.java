@@ -66,6 +66,6 @@ final class FakeTranscriber implements BatchTranscriber {
             digits[i][text.charAt(i) - '0'] = Math.pow(confidence, 1.0 / text.length());
         }
         return new Transcription(text, true, confidence, Math.log(confidence), confidence, length, digits,
-                List.of(new Transcription.Alternative(text + "1", confidence / 10)));
+                List.of(new Transcription.Alternative(text + "1", confidence / 10)), null, null);
     }
 }

@@ -5,6 +5,7 @@ import static dev.streetnum.serve.TranscriptionAppTest.bytes;
 import static dev.streetnum.serve.TranscriptionAppTest.imageJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,7 +19,14 @@ import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TestBundles;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
+import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.PreprocessConfig;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.util.Base64;
+import javax.imageio.ImageIO;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,7 +117,7 @@ class RealModelServiceTest {
     }
 
     static BatchTranscriber servedModel() {
-        return new Transcriber(ModelBundle.load(bundleFile))::transcribe;
+        return ServiceUnderTest.servedModel(bundleFile);
     }
 
     @AfterEach
@@ -134,6 +142,10 @@ class RealModelServiceTest {
         }
         assertEquals(threshold, answer.get("threshold").asDouble(), 0, where);
         assertEquals(modelId, answer.get("model").asText(), where);
+        assertEquals(expected.boxSource().label(), answer.get("boxSource").asText(), where);
+        JsonNode box = answer.get("box");
+        assertEquals(expected.box(), new Box(box.get("left").asInt(), box.get("top").asInt(), box.get("width").asInt(),
+                box.get("height").asInt()), where);
         JsonNode positions = answer.get("positions");
         assertEquals(expected.candidate().length(), positions.size(), where);
         for (int i = 0; i < positions.size(); i++) {
@@ -153,6 +165,32 @@ class RealModelServiceTest {
             assertEquals(expected.alternatives().get(i).text(), alternatives.get(i).get("text").asText(), where);
             assertEquals(expected.alternatives().get(i).confidence(), alternatives.get(i).get("confidence").asDouble(),
                     TOLERANCE, where);
+        }
+    }
+
+    @Test
+    void withALocalizerARequestWithoutBoxIsReadInTwoPassesAndOneWithABoxIsUnchanged() {
+        ModelBundle withLocalizer = ModelBundle.load(bundleFile).withLocalizer(new dev.streetnum.model.Localizer(
+                dev.streetnum.model.LocalizerNetwork.build(32, 4, 1e-3),
+                dev.streetnum.model.LocalizerMetadata.create(32, java.util.Map.of(), java.util.Map.of())));
+        List<Mat> decoded = new ArrayList<>();
+        for (byte[] png : pngs) {
+            decoded.add(ImageDecoder.decode(png, "test"));
+        }
+        List<Transcription> localized = new Transcriber(withLocalizer).transcribe(decoded,
+                Collections.nCopies(decoded.size(), null));
+        decoded.forEach(Mat::close);
+        start(new Transcriber(withLocalizer)::transcribe, ServeConfig.defaults(modelId, threshold));
+        for (int i = 0; i < IMAGES; i++) {
+            HttpResponse<String> raw = service.postBytes(TranscriptionApp.TRANSCRIBE, RequestReader.PNG, pngs.get(i));
+            assertEquals(200, raw.statusCode(), raw.body());
+            assertEquals("localized", json(raw).get("boxSource").asText());
+            assertSameAnswer(localized.get(i), json(raw), "image " + i + ", no box, localized");
+            Box box = boxes.get(i);
+            String query = "?box=" + box.left() + "," + box.top() + "," + box.width() + "," + box.height();
+            HttpResponse<String> rawBoxed = service.postBytes(TranscriptionApp.TRANSCRIBE + query, RequestReader.PNG,
+                    pngs.get(i));
+            assertSameAnswer(boxed.get(i), json(rawBoxed), "image " + i + ", box given, localizer present");
         }
     }
 
@@ -183,6 +221,85 @@ class RealModelServiceTest {
             assertEquals(200, base64.statusCode(), base64.body());
             assertSameAnswer(boxed.get(i), json(base64), "image " + i + ", JSON base64 with box");
         }
+    }
+
+    /**
+     * {@code ?explain=true} adds, to the very answer given without it: the evaluator's five digit
+     * softmaxes, the box, the region grown 30% (worked out here by hand) and a PNG of exactly the
+     * pixels the network read (decoded by ImageIO and normalised here by hand, they equal the
+     * evaluator's network input).
+     */
+    @Test
+    void explainedAnswersShowWhatTheEvaluatorFedTheNetwork() throws IOException {
+        start(servedModel(), ServeConfig.defaults(modelId, threshold));
+        CropExpander evaluatorPreprocessing = new CropExpander(PreprocessConfig.DEFAULT);
+        for (int i = 0; i < 4; i++) {
+            Box box = i % 2 == 0 ? boxes.get(i) : null;
+            Transcription expected = box == null ? whole.get(i) : boxed.get(i);
+            String query = "?explain=true" + (box == null ? "" : "&box=" + box);
+            HttpResponse<String> r = service.postBytes(TranscriptionApp.TRANSCRIBE + query, RequestReader.PNG, pngs.get(i));
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode answer = json(r);
+            String what = "image " + i + (box == null ? ", no box" : ", box " + box);
+            assertSameAnswer(expected, answer, what);
+            JsonNode explanation = answer.get("explanation");
+            assertNotNull(explanation, r.body());
+
+            JsonNode digits = explanation.get("digitProbabilities");
+            assertEquals(5, digits.size(), what);
+            for (int p = 0; p < 5; p++) {
+                for (int d = 0; d < 10; d++) {
+                    assertEquals(expected.digitProbabilities()[p][d], digits.get(p).get(d).asDouble(), TOLERANCE, what);
+                }
+            }
+
+            Mat image = ImageDecoder.decode(pngs.get(i), what);
+            assertEquals(image.cols(), explanation.get("imageWidth").asInt(), what);
+            assertEquals(image.rows(), explanation.get("imageHeight").asInt(), what);
+            Box expanded;
+            if (box == null) {
+                assertTrue(explanation.get("box").isNull(), what);
+                expanded = new Box(0, 0, image.cols(), image.rows());
+            } else {
+                assertEquals(box, box(explanation.get("box")), what);
+                int width = (int) Math.round(box.width() * 1.3);
+                int height = (int) Math.round(box.height() * 1.3);
+                expanded = new Box((int) Math.floor(box.left() + box.width() / 2.0 - width / 2.0),
+                        (int) Math.floor(box.top() + box.height() / 2.0 - height / 2.0), width, height);
+            }
+            assertEquals(expanded, box(explanation.get("expandedRegion")), what);
+
+            String url = explanation.get("crop").asText();
+            assertTrue(url.startsWith(Explanation.PNG_DATA_URL), what);
+            BufferedImage crop = ImageIO.read(new ByteArrayInputStream(
+                    Base64.getDecoder().decode(url.substring(Explanation.PNG_DATA_URL.length()))));
+            assertEquals(54, crop.getWidth(), what);
+            assertEquals(54, crop.getHeight(), what);
+            float[] fed = new float[evaluatorPreprocessing.inputSize()];
+            evaluatorPreprocessing.preprocess(image, box, null, fed, 0);
+            image.close();
+            for (int c = 0; c < 3; c++) {
+                int shift = 16 - 8 * c; // ImageIO packs RGB as 0xRRGGBB; the network reads R, G, B planes
+                double sum = 0;
+                for (int y = 0; y < 54; y++) {
+                    for (int x = 0; x < 54; x++) {
+                        sum += (crop.getRGB(x, y) >> shift) & 0xff;
+                    }
+                }
+                double mean = sum / (54 * 54);
+                for (int y = 0; y < 54; y++) {
+                    for (int x = 0; x < 54; x++) {
+                        double byHand = (((crop.getRGB(x, y) >> shift) & 0xff) - mean) / 128;
+                        assertEquals(byHand, fed[c * 54 * 54 + y * 54 + x], 1e-5, what + ", channel " + c);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Box box(JsonNode node) {
+        return new Box(node.get("left").asInt(), node.get("top").asInt(), node.get("width").asInt(),
+                node.get("height").asInt());
     }
 
     @Test

@@ -2,6 +2,9 @@ package dev.streetnum.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.Transcriber;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** The service started on a random loopback port around a model, with a client to call it. */
@@ -25,9 +29,19 @@ final class ServiceUnderTest implements AutoCloseable {
     final Javalin app;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(CLIENT_TIMEOUT).build();
 
+    /** Around a model preprocessed as the test bundles are ({@link PreprocessConfig#DEFAULT}). */
     ServiceUnderTest(BatchTranscriber model, ServeConfig config) {
-        engine = new TranscriptionEngine(model, config, registry);
+        this(model, config, PreprocessConfig.DEFAULT);
+    }
+
+    ServiceUnderTest(BatchTranscriber model, ServeConfig config, PreprocessConfig preprocess) {
+        engine = new TranscriptionEngine(model, config, preprocess, registry);
         app = TranscriptionApp.create(engine, registry).start(LOOPBACK, 0);
+    }
+
+    /** The bundle's model as {@code streetnum serve} runs it. */
+    static BatchTranscriber servedModel(Path bundle) {
+        return new ServedModel(new Transcriber(ModelBundle.load(bundle)));
     }
 
     URI uri(String pathAndQuery) {

@@ -189,11 +189,37 @@ class TranscriptionAppTest {
     }
 
     @Test
-    void uploadPage() {
-        HttpResponse<String> r = service.get("/");
-        assertEquals(200, r.statusCode());
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
-        assertTrue(r.body().contains("<form") && r.body().contains("/v1/transcribe"), r.body());
+    void thePageAndItsFilesAreServedUnderAContentSecurityPolicy() {
+        HttpResponse<String> page = service.get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(page.body().contains("/page/page.js") && page.body().contains("/page/page.css"), page.body());
+        assertEquals(ServicePage.CONTENT_SECURITY_POLICY,
+                page.headers().firstValue("Content-Security-Policy").orElse(""));
+
+        HttpResponse<String> script = service.get("/page/page.js");
+        assertEquals(200, script.statusCode());
+        assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertTrue(script.body().contains(TranscriptionApp.TRANSCRIBE), "the script calls the service");
+        assertFalse(script.body().contains("innerHTML"), "the page never inserts HTML");
+        HttpResponse<String> style = service.get("/page/page.css");
+        assertEquals(200, style.statusCode());
+        assertTrue(style.headers().firstValue("Content-Type").orElse("").startsWith("text/css"));
+
+        HttpResponse<String> missing = service.get("/page/index.html");
+        assertEquals(404, missing.statusCode(), missing.body());
+        assertTrue(json(missing).get("error").asText().contains("no file"), missing.body());
+    }
+
+    @Test
+    void explainMustBeTrueOrFalse() {
+        HttpResponse<String> r = service.postBytes("/v1/transcribe?explain=maybe", "image/png", TestImages.png(124, 40));
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(json(r).get("error").asText().contains("'explain'"), r.body());
+        HttpResponse<String> plain = service.postBytes("/v1/transcribe?explain=false", "image/png",
+                TestImages.png(124, 40));
+        assertEquals(200, plain.statusCode(), plain.body());
+        assertFalse(json(plain).has("explanation"), plain.body());
     }
 
     @Test

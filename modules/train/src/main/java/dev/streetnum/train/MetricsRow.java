@@ -1,5 +1,8 @@
 package dev.streetnum.train;
 
+import dev.streetnum.eval.FitDiagnosis;
+import dev.streetnum.model.BundleMetadata;
+
 /**
  * One validation point of a run: a row of {@code metrics.csv}.
  *
@@ -20,7 +23,8 @@ public record MetricsRow(long iteration, int epoch, double learningRate, double 
         return other == null || val.betterThan(other.val);
     }
 
+    /** The evaluator's verdict ({@link FitDiagnosis}), validation standing in for test. */
     public FitDiagnosis diagnosis() {
-        return FitDiagnosis.of(1 - train.accuracy(), 1 - val.accuracy());
+        return FitDiagnosis.of(train.accuracy(), val.accuracy(), "validation", BundleMetadata.TARGET_ACCURACY);
     }
 }

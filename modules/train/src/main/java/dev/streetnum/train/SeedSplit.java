@@ -1,10 +1,10 @@
 package dev.streetnum.train;
 
-import java.util.SplittableRandom;
+import dev.streetnum.data.SeedStreams;
 
 /**
- * One run seed split deterministically into independent seeds for each consumer, so that changing how
- * one consumer draws numbers cannot shift another's stream.
+ * One run seed split into a named seed for each consumer, by {@link SeedStreams#derive}, so that
+ * changing how one consumer draws numbers cannot shift another's stream.
  *
  * @param init    network initialisation
  * @param data    shuffling and random crops (the data iterator)
@@ -12,9 +12,13 @@ import java.util.SplittableRandom;
  */
 public record SeedSplit(long init, long data, long dropout) {
 
+    private static final int INIT_STREAM = 0;
+    private static final int DATA_STREAM = 1;
+    private static final int DROPOUT_STREAM = 2;
+
     public static SeedSplit of(long runSeed) {
-        SplittableRandom root = new SplittableRandom(runSeed);
-        return new SeedSplit(root.split().nextLong(), root.split().nextLong(), root.split().nextLong());
+        return new SeedSplit(SeedStreams.derive(runSeed, INIT_STREAM), SeedStreams.derive(runSeed, DATA_STREAM),
+                SeedStreams.derive(runSeed, DROPOUT_STREAM));
     }
 
     /**
@@ -22,6 +26,6 @@ public record SeedSplit(long init, long data, long dropout) {
      * run draw the same dropout masks as an uninterrupted one without saving generator state.
      */
     public long dropoutSeed(long iteration) {
-        return new SplittableRandom(dropout ^ (iteration * 0x9E3779B97F4A7C15L)).nextLong();
+        return SeedStreams.derive(dropout, iteration);
     }
 }

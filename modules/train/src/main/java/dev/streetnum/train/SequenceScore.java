@@ -1,6 +1,7 @@
 package dev.streetnum.train;
 
 import dev.streetnum.eval.Evaluator;
+import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.eval.ValidationScore;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +19,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * @param examples  images scored
  * @param accuracy  fraction whose whole transcription (length included) is right; refusals count wrong
- * @param coverage  largest fraction of images answerable at {@link #TARGET_ACCURACY}
+ * @param coverage  largest fraction of images answerable at {@link BundleMetadata#TARGET_ACCURACY}
  * @param threshold the P(S|x) threshold giving that coverage (+infinity when none)
  */
 public record SequenceScore(int examples, double accuracy, double coverage, double threshold) {
-
-    /** The operating point the paper reports and the model is selected on. */
-    static final double TARGET_ACCURACY = Evaluator.VALIDATION_ACCURACY;
 
     /** Scores exactly the first {@code maxExamples} images of {@code centreCrops} (reset first), or all when fewer. */
     static SequenceScore measure(ComputationGraph net, MultiDataSetIterator centreCrops, int maxExamples) {
@@ -45,7 +43,7 @@ public record SequenceScore(int examples, double accuracy, double coverage, doub
             throw new IllegalArgumentException("cannot score a network on an empty data set");
         }
         ValidationScore v = Evaluator.validate(net, batches.iterator());
-        return new SequenceScore(v.examples(), v.sequenceAccuracy(), v.coverageAt98(), v.thresholdAt98());
+        return new SequenceScore(v.examples(), v.sequenceAccuracy(), v.coverage(), v.threshold());
     }
 
     /** Whether this is a better model than {@code other}: more coverage, then more accuracy. */

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,13 +68,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-iterations", description = "Stop after this many minibatches, 0 for none (default: ${DEFAULT-VALUE}).")
     int maxIterations = TrainConfig.DEFAULT_MAX_ITERATIONS;
 
-    @Option(names = "--batch", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--batch-size", "--batch"}, description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batch = TrainConfig.DEFAULT_BATCH_SIZE;
 
     @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate = TrainConfig.DEFAULT_LEARNING_RATE;
 
-    @Option(names = "--schedule", converter = ScheduleName.class, description = "Learning-rate schedule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", description = "Learning-rate schedule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     LearningRateSchedule schedule = TrainConfig.DEFAULT_SCHEDULE;
 
     @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
@@ -135,28 +133,18 @@ public final class TrainCommand implements Callable<Integer> {
                 new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom);
     }
 
-    /** Preset names as the other commands take them: case-insensitive, an error naming the choices. */
-    static final class PresetName implements ITypeConverter<Preset> {
+    /**
+     * Preset names as the other commands and the docs spell them ("cpu-bn" for CPU_BN): picocli's
+     * case-insensitive enums do not map the hyphen, {@link Preset#parse} does and names the choices.
+     */
+    static final class PresetName implements picocli.CommandLine.ITypeConverter<Preset> {
         @Override
         public Preset convert(String value) {
             try {
                 return Preset.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }
-        }
-    }
-
-    static final class ScheduleName implements ITypeConverter<LearningRateSchedule> {
-        @Override
-        public LearningRateSchedule convert(String value) {
-            for (LearningRateSchedule s : LearningRateSchedule.values()) {
-                if (s.name().equalsIgnoreCase(value.trim())) {
-                    return s;
-                }
-            }
-            throw new TypeConversionException("unknown schedule '" + value + "': choose one of "
-                    + java.util.Arrays.toString(LearningRateSchedule.values()).toLowerCase(java.util.Locale.ROOT));
         }
     }
 }

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * Every training hyperparameter in one place, validated on construction. The CLI builds one from its
- * options; defaults are the named constants below (the CLI's defaults refer to them too).
+ * options; defaults are the named constants below (the CLI's defaults refer to them too); the
+ * optimisation ones are {@link NetworkOptions}'s, the project's one set.
  *
  * @param preset             network size
  * @param epochs             passes over the training data (the run may stop earlier: budget, early stop)
@@ -57,12 +58,10 @@ public record TrainConfig(
     public static final double DEFAULT_TIME_BUDGET_MINUTES = 0;
     public static final int DEFAULT_MAX_ITERATIONS = 0;
     public static final int DEFAULT_BATCH_SIZE = 32;
-    /** Adam's usual step size; the paper's SGD rates do not carry over to Adam. */
-    public static final double DEFAULT_LEARNING_RATE = 1e-3;
+    public static final double DEFAULT_LEARNING_RATE = NetworkOptions.DEFAULT_LEARNING_RATE;
     public static final LearningRateSchedule DEFAULT_SCHEDULE = LearningRateSchedule.COSINE;
-    public static final double DEFAULT_WEIGHT_DECAY = 1e-4;
-    /** The paper used dropout on its dense layers; 0.3 suits our smaller nets. */
-    public static final double DEFAULT_DROPOUT = 0.3;
+    public static final double DEFAULT_WEIGHT_DECAY = NetworkOptions.DEFAULT_WEIGHT_DECAY;
+    public static final double DEFAULT_DROPOUT = NetworkOptions.DEFAULT_DROPOUT;
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_VALIDATION_INTERVAL = 200;
     public static final int DEFAULT_VALIDATION_SAMPLE = 1000;

@@ -132,7 +132,7 @@ public final class Trainer {
         MetricsRow last = state.history().get(state.history().size() - 1);
         String diagnosis = diagnosisLine(last);
         LOG.info("{} (best at iteration {})", diagnosis, state.best().iteration());
-        writeRunJson(provenance, state, diagnosis, (System.nanoTime() - wallStart) / 1e9);
+        writeRunJson(provenance, state, diagnosis, (System.nanoTime() - wallStart) / 1e9, net);
         return ModelBundle.load(runDir.resolve(BEST_BUNDLE));
     }
 
@@ -165,7 +165,7 @@ public final class Trainer {
     }
 
     private static String diagnosisLine(MetricsRow row) {
-        return row.diagnosis().sentence(1 - row.train().accuracy(), 1 - row.val().accuracy());
+        return row.diagnosis().sentence();
     }
 
     private ModelBundle bundle(ComputationGraph net, MetricsRow row, Map<String, Object> provenance) {
@@ -175,16 +175,12 @@ public final class Trainer {
         metrics.put("train_sequence_accuracy", row.train().accuracy());
         metrics.put("val_sequence_accuracy", row.val().accuracy());
         metrics.put("val_coverage_at_98", row.val().coverage());
-        Map<String, Double> thresholds = new LinkedHashMap<>();
-        if (Double.isFinite(row.val().threshold())) {
-            // A first estimate from the validation sample; the evaluator calibrates the shipped threshold.
-            thresholds.put(String.valueOf(SequenceScore.TARGET_ACCURACY), row.val().threshold());
-        }
         String modelId = config.preset().name().toLowerCase(Locale.ROOT) + "-s" + config.seed() + "-i" + row.iteration();
         BundleMetadata metadata = BundleMetadata.create(modelId, config.preset(), config.preprocess(), provenance)
                 .withMetrics(metrics);
-        for (Map.Entry<String, Double> t : thresholds.entrySet()) {
-            metadata = metadata.withThreshold(t.getKey(), t.getValue());
+        if (Double.isFinite(row.val().threshold())) {
+            // A first estimate from the validation sample; the evaluator calibrates the shipped threshold.
+            metadata = metadata.withThreshold(BundleMetadata.TARGET_ACCURACY, row.val().threshold());
         }
         return new ModelBundle(net, metadata);
     }
@@ -205,7 +201,9 @@ public final class Trainer {
         return p;
     }
 
-    private void writeRunJson(Map<String, Object> provenance, TrainerState state, String diagnosis, double wallSeconds) {
+    /** @param net the trained network, asked which layers really run on the oneDNN helpers */
+    private void writeRunJson(Map<String, Object> provenance, TrainerState state, String diagnosis, double wallSeconds,
+                              ComputationGraph net) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command_line", commandLine);
         run.put("preset", config.preset().name());
@@ -219,7 +217,8 @@ public final class Trainer {
         run.put("git_commit", provenance.get("git_commit"));
         run.put("backend", provenance.get("backend"));
         run.put("device", provenance.get("device"));
-        run.put("onednn_layer_helpers", dev.streetnum.model.fast.CpuAcceleration.isEnabled());
+        run.put("onednn_layer_helpers", new java.util.TreeMap<>(Map.of("requested", dev.streetnum.model.fast.CpuAcceleration.isRequested(),
+                "layers", dev.streetnum.model.fast.CpuAcceleration.layersWithHelpers(net))));
         run.put("wall_seconds", wallSeconds);
         run.put("training_seconds", state.trainingMillis() / 1000.0);
         run.put("iterations", state.iteration());

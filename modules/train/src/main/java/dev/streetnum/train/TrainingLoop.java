@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import dev.streetnum.data.ProgressDisplay;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -94,8 +94,8 @@ final class TrainingLoop {
         MultiDataSetIterator data = null;
         long firstIteration = iteration;
         long firstMillis = trainingMillis;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(planned)
-                .startsFrom(iteration, Duration.ZERO).setUnit(" it", 1).showSpeed().build()) {
+        try (ProgressBar bar = ProgressDisplay.builder("train", planned, " it")
+                .startsFrom(iteration, Duration.ZERO).build()) {
             while (!stopping(iteration, planned, trainingMillis, sinceBest)) {
                 if (data == null) {
                     data = openAt(epoch, batchInEpoch);

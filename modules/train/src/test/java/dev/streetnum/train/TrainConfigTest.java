@@ -72,11 +72,14 @@ class TrainConfigTest {
         assertNotEquals(a.dropoutSeed(5), a.dropoutSeed(6));
     }
 
+
     @Test
-    void diagnosisByHand() {
-        assertEquals(FitDiagnosis.OVERFITTING, FitDiagnosis.of(0.02, 0.20));
-        assertEquals(FitDiagnosis.UNDERFITTING, FitDiagnosis.of(0.40, 0.42));
-        assertEquals(FitDiagnosis.BALANCED, FitDiagnosis.of(0.04, 0.06));
-        assertTrue(FitDiagnosis.UNDERFITTING.sentence(0.4, 0.42).startsWith("underfitting"));
+    void trainingDefaultsAreTheNetworksDefaults() {
+        // One set of defaults: what the benchmark and the tests build equals what a default run trains.
+        dev.streetnum.model.NetworkOptions training = TrainConfig.defaults(Preset.CPU).networkOptions();
+        dev.streetnum.model.NetworkOptions network = dev.streetnum.model.NetworkOptions.DEFAULT;
+        assertEquals(network.learningRate(), training.learningRate());
+        assertEquals(network.weightDecay(), training.weightDecay());
+        assertEquals(network.dropout(), training.dropout());
     }
 }

@@ -23,7 +23,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "A data set folder (with labels.csv).")
     Path data;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--batch-size", "--batch"}, defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--workers", description = "Worker threads (default: all cores).")

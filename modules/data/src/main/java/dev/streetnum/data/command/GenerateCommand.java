@@ -1,30 +1,21 @@
 package dev.streetnum.data.command;
 
 import dev.streetnum.data.AnnotatedDataset;
-import dev.streetnum.data.AnnotatedImage;
-import dev.streetnum.data.ContactSheet;
-import dev.streetnum.data.DigitBox;
-import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.GeneratedDataset;
 import dev.streetnum.data.LengthMix;
 import dev.streetnum.data.StreetNumberGenerator;
 import dev.streetnum.data.SyntheticDatasetWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code streetnum generate}: a synthetic Street-View-style data set in the standard layout. */
+/** {@code streetnum generate}: parses its options and writes a {@link GeneratedDataset}. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Writes a synthetic Street-View-style data set: OUT/{train,val,test}/ PNGs + labels.csv, "
-                + "and OUT/samples.png, a contact sheet.")
+                + "OUT/generator.json and OUT/samples.png, a contact sheet.")
 public final class GenerateCommand implements Callable<Integer> {
-
-    /** Each split draws from its own stream of the seed, so growing one split never changes another. */
-    static final String[] SPLITS = {"train", "val", "test"};
-    private static final int SHEET_TILES = 60;
-    private static final int SHEET_WIDTH = 1200;
 
     @Option(names = "--out", required = true, description = "Output folder.")
     Path out;
@@ -45,69 +36,21 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Weights of 1,2,3,4,5,6+ digit numbers (default: SVHN's, ${DEFAULT-VALUE}).")
     String lengthMix;
 
-    @Option(names = "--threads", description = "Worker threads (default: all cores).")
-    Integer threads;
+    @Option(names = {"--workers", "--threads"}, description = "Worker threads (default: all cores).")
+    Integer workers;
 
     @Override
     public Integer call() {
         int[] counts = {train, val, test};
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] < 0) {
-                throw new IllegalArgumentException("--" + SPLITS[i] + " must be non-negative, got " + counts[i]);
-            }
+        SyntheticDatasetWriter writer = new SyntheticDatasetWriter(new StreetNumberGenerator(LengthMix.parse(lengthMix)),
+                workers != null ? workers : Runtime.getRuntime().availableProcessors());
+        Map<String, AnnotatedDataset> written = GeneratedDataset.write(writer, out, counts, seed, lengthMix, true);
+        for (Map.Entry<String, AnnotatedDataset> split : written.entrySet()) {
+            System.err.println(split.getKey() + ": " + split.getValue().size() + " images, " + split.getValue().identity());
         }
-        StreetNumberGenerator generator = new StreetNumberGenerator(LengthMix.parse(lengthMix));
-        SyntheticDatasetWriter writer = new SyntheticDatasetWriter(generator,
-                threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        AnnotatedDataset first = null;
-        for (int i = 0; i < SPLITS.length; i++) {
-            if (counts[i] > 0) {
-                AnnotatedDataset split = writer.write(out.resolve(SPLITS[i]), counts[i], splitSeed(seed, i), true);
-                first = first == null ? split : first;
-                System.err.println(SPLITS[i] + ": " + split.size() + " images, " + split.identity());
-            }
-        }
-        writeManifest(counts);
-        if (first != null) {
-            Path sheet = out.resolve("samples.png");
-            writeSamples(first, sheet);
-            System.err.println("contact sheet: " + sheet);
+        if (!written.isEmpty()) {
+            System.err.println("contact sheet: " + out.resolve(GeneratedDataset.SAMPLES));
         }
         return 0;
-    }
-
-    /** OUT/generator.json: how the set was made, for bundle metadata and for reproducing it. */
-    private void writeManifest(int[] counts) {
-        java.util.Map<String, Object> manifest = new java.util.LinkedHashMap<>();
-        manifest.put("generator", "streetnum synthetic street numbers");
-        manifest.put("version", dev.streetnum.data.StreetnumVersion.VERSION);
-        manifest.put("seed", seed);
-        java.util.Map<String, Integer> splits = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < SPLITS.length; i++) {
-            splits.put(SPLITS[i], counts[i]);
-        }
-        manifest.put("counts", splits);
-        manifest.put("lengthMix", lengthMix);
-        try {
-            java.nio.file.Files.createDirectories(out);
-            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValue(out.resolve("generator.json").toFile(), manifest);
-        } catch (java.io.IOException e) {
-            throw new dev.streetnum.data.DataException("cannot write " + out.resolve("generator.json") + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The seed of split {@code index}: documented so a data set can be reproduced split by split. */
-    public static long splitSeed(long seed, int index) {
-        return seed * 1_000_003L + index;
-    }
-
-    static void writeSamples(AnnotatedDataset data, Path sheet) {
-        List<ContactSheet.Tile> tiles = new ArrayList<>();
-        for (AnnotatedImage image : data.images().subList(0, Math.min(SHEET_TILES, data.size()))) {
-            tiles.add(new ContactSheet.Tile(ImageDecoder.read(image.file()),
-                    image.digits().stream().map(DigitBox::box).toList(), image.number()));
-        }
-        ContactSheet.write(sheet, tiles, SHEET_WIDTH);
     }
 }

@@ -1,6 +1,7 @@
 package dev.streetnum.data.command;
 
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.GeneratedDataset;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.RealDigitRecomposer;
 import dev.streetnum.data.StreetnumVersion;
@@ -39,7 +40,7 @@ public final class RecomposeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", description = "Worker threads (default: all cores).")
+    @Option(names = {"--workers", "--threads"}, description = "Worker threads (default: all cores).")
     Integer threads;
 
     @Override
@@ -55,8 +56,8 @@ public final class RecomposeCommand implements Callable<Integer> {
                 threads != null ? threads : Runtime.getRuntime().availableProcessors());
         AnnotatedDataset written = writer.write(out, count, seed, true);
         writeManifest(recomposer);
-        Path sheet = out.resolve("samples.png");
-        GenerateCommand.writeSamples(written, sheet);
+        Path sheet = out.resolve(GeneratedDataset.SAMPLES);
+        GeneratedDataset.writeSamples(written, sheet);
         System.err.printf("%d images, %s, in %.1f s; contact sheet: %s%n", written.size(), written.identity(),
                 (System.nanoTime() - start) / 1e9, sheet);
         return 0;

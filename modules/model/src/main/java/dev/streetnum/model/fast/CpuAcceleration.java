@@ -1,7 +1,11 @@
 package dev.streetnum.model.fast;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.Loader;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -13,13 +17,16 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * <ol>
  *   <li>the system property {@value #HELPERS_DISABLE_PROPERTY} defaults to {@code true};</li>
  *   <li>the helpers ask {@code org.nd4j.nativeblas.Nd4jCpu$Environment} whether oneDNN is on, a class
- *       ND4J moved: the shim {@link org.nd4j.nativeblas.Nd4jCpu} answers for it;</li>
+ *       ND4J moved: the shim {@code org.nd4j.nativeblas.Nd4jCpu}, fenced in its own module
+ *       ({@code modules/dl4j-m21-shim}, with how to delete it), answers for it;</li>
  *   <li>the default {@code linux-x86_64} native build has no oneDNN: the build ships the
  *       {@code linux-x86_64-onednn} classifier, which JavaCPP prefers when it is on the class path.</li>
  * </ol>
  * Call it once, before building or loading a network: DL4J picks a layer's helper when the layer is
  * created. Only float networks use the helpers; double networks (gradient checks) keep the
- * reference path, and so does any layer whose configuration the helper declines.
+ * reference path, and so does any layer whose configuration the helper declines. Whether a built
+ * network really got them is {@link #layersWithHelpers}'s answer, asked of DL4J: {@link #isRequested}
+ * only says what was asked for.
  */
 public final class CpuAcceleration {
 
@@ -54,9 +61,24 @@ public final class CpuAcceleration {
         enabled = false;
     }
 
-    /** Whether layers created now get the oneDNN helpers. */
-    public static boolean isEnabled() {
+    /** Whether the helpers were asked for, for layers created from now on (not whether any layer got one). */
+    public static boolean isRequested() {
         return enabled;
+    }
+
+    /**
+     * The layers of {@code network} that DL4J gave a helper when it built them, in network order: the
+     * fact {@code run.json} and the benchmark report. Empty on the reference path, on a build without
+     * oneDNN, and when the shim is missing (DL4J then falls back silently).
+     */
+    public static List<String> layersWithHelpers(ComputationGraph network) {
+        List<String> names = new ArrayList<>();
+        for (Layer layer : network.getLayers()) {
+            if (layer.getHelper() != null) {
+                names.add(layer.conf().getLayer().getLayerName());
+            }
+        }
+        return names;
     }
 
     /** Whether the loaded libnd4j was compiled with oneDNN. */

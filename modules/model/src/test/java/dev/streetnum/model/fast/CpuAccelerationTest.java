@@ -84,6 +84,10 @@ class CpuAccelerationTest {
         assertNull(reference.getLayer("pool1").getHelper());
         assertInstanceOf(MKLDNNConvHelper.class, fast.getLayer("conv1").getHelper());
         assertInstanceOf(MKLDNNSubsamplingHelper.class, fast.getLayer("pool1").getHelper());
+        // What run.json records is asked of the built layers, not of the switch.
+        assertEquals(java.util.List.of(), CpuAcceleration.layersWithHelpers(reference));
+        java.util.List<String> helped = CpuAcceleration.layersWithHelpers(fast);
+        assertTrue(helped.containsAll(java.util.List.of("conv1", "pool1", "conv2", "pool2")), helped.toString());
     }
 
     @Test

@@ -20,7 +20,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "network size: ${COMPLETION-CANDIDATES} (any case)")
     Preset preset;
 
-    @Option(names = "--batch", defaultValue = "" + BenchConfig.DEFAULT_TRAIN_BATCH,
+    @Option(names = {"--batch-size", "--batch"}, defaultValue = "" + BenchConfig.DEFAULT_TRAIN_BATCH,
             description = "training minibatch size (default: ${DEFAULT-VALUE})")
     int batch;
 

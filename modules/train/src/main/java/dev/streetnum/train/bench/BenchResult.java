@@ -1,5 +1,7 @@
 package dev.streetnum.train.bench;
 
+import dev.streetnum.model.NetworkFlops;
+
 /**
  * One benchmark run's figures. GFLOP/s are achieved rates: forward FLOPs per image times images per
  * second (times {@link NetworkFlops#TRAINING_PASSES} for training).
@@ -7,7 +9,7 @@ package dev.streetnum.train.bench;
  * @param preset                  preset name, lower case
  * @param parameters              trainable parameters
  * @param forwardFlopsPerImage    forward FLOPs of one image (multiply-add = 2)
- * @param cpuAcceleration         whether {@code CpuAcceleration.enable()} switched oneDNN layers on
+ * @param cpuAcceleration         whether DL4J gave any layer of the timed network a oneDNN helper
  * @param nativeBuild             the ND4J native build that was loaded
  * @param trainBatch              training minibatch size
  * @param trainImagesPerSecond    training throughput (forward, backward, Adam update)

@@ -1,5 +1,7 @@
 package dev.streetnum.train.bench;
 
+import dev.streetnum.model.NetworkFlops;
+
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.model.NetworkOptions;
 import dev.streetnum.model.Preset;
@@ -41,10 +43,10 @@ public final class ThroughputBenchmark {
     ThroughputBenchmark(BenchConfig config, ComputationGraph network) {
         this.config = config;
         this.network = network;
-        this.accelerated = CpuAcceleration.isEnabled();
+        this.accelerated = !CpuAcceleration.layersWithHelpers(network).isEmpty();
     }
 
-    /** The network the bench times: the preset with the training defaults (Adam, dropout, decay). */
+    /** The network the bench times: the preset with the training defaults ({@link NetworkOptions}: Adam, dropout, decay). */
     static ComputationGraph network(Preset preset, long seed) {
         return StreetNumberNetwork.build(preset, NetworkOptions.seeded(seed));
     }

@@ -1,5 +1,7 @@
 package dev.streetnum.train.bench;
 
+import dev.streetnum.model.NetworkFlops;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -10,10 +10,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A grid of crops with their truth, answer and confidence: looking at the worst errors is how the
- * Street View team found crops cut too tightly.
+ * A review sheet: a grid of the crops the model saw with their truth, answer and confidence. Looking
+ * at the worst errors is how the Street View team found crops cut too tightly. (A data set's photos
+ * with their boxes are {@code SampleSheet}'s job.)
  */
-public final class ContactSheet {
+public final class ReviewSheet {
 
     /** Tiles per sheet: enough to see a pattern, small enough to look at each one. */
     public static final int MAX_TILES = 48;
@@ -23,7 +24,7 @@ public final class ContactSheet {
     static final int CAPTION_HEIGHT = 46;
     static final int GAP = 6;
 
-    private ContactSheet() {
+    private ReviewSheet() {
     }
 
     /** Wrong transcriptions (refusals excluded), most confident first. */

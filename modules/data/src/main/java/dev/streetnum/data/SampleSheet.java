@@ -6,7 +6,6 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +14,11 @@ import javax.imageio.ImageIO;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * A PNG grid of photos with their digit boxes and numbers, for people to look at: generated samples,
- * or the 64x64 crops the network saw.
+ * A PNG grid of whole photos with their digit boxes and numbers, for people to look at a data set
+ * ({@code generate}'s {@code samples.png}). The evaluator's sheet of crops and answers is
+ * {@code ReviewSheet}; both draw OpenCV images through {@link Java2dImage}.
  */
-public final class ContactSheet {
+public final class SampleSheet {
 
     /** Height every tile is scaled to. */
     public static final int TILE_HEIGHT = 96;
@@ -29,7 +29,7 @@ public final class ContactSheet {
     public record Tile(Mat image, List<Box> boxes, String caption) {
     }
 
-    private ContactSheet() {
+    private SampleSheet() {
     }
 
     /** Writes the tiles in rows at most {@code width} pixels wide. */
@@ -59,7 +59,7 @@ public final class ContactSheet {
         for (int i = 0; i < tiles.size(); i++) {
             Tile t = tiles.get(i);
             int[] p = positions[i];
-            g.drawImage(toImage(t.image()), p[0], p[1], p[2], TILE_HEIGHT, null);
+            g.drawImage(Java2dImage.of(t.image()), p[0], p[1], p[2], TILE_HEIGHT, null);
             g.setColor(new Color(0, 255, 0, 170));
             g.setStroke(new BasicStroke(1f));
             for (Box b : t.boxes()) {
@@ -76,14 +76,5 @@ public final class ContactSheet {
         } catch (IOException e) {
             throw new DataException("cannot write contact sheet " + png + ": " + e.getMessage(), e);
         }
-    }
-
-    /** An 8-bit BGR matrix as a Java2D image. */
-    public static BufferedImage toImage(Mat bgr) {
-        BufferedImage image = new BufferedImage(bgr.cols(), bgr.rows(), BufferedImage.TYPE_3BYTE_BGR);
-        byte[] dst = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        Mat continuous = bgr.isContinuous() ? bgr : bgr.clone();
-        continuous.data().get(dst);
-        return image;
     }
 }

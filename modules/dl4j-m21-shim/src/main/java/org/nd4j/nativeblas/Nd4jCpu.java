@@ -9,7 +9,10 @@ import java.lang.reflect.Method;
  * method {@code isUseONEDNN}, so without this shim the lookup fails and every conv and pooling layer
  * silently falls back to im2col plus gemm (issue 8). The shim forwards to the moved class; it is
  * reached only through that reflection, switched on by
- * {@link dev.streetnum.model.fast.CpuAcceleration#enable()}.
+ * {@code dev.streetnum.model.fast.CpuAcceleration#enable()}.
+ *
+ * <p>Needed by DL4J/ND4J 1.0.0-M2.1 only, and fenced in its own module (a split package): the
+ * module's README says how to delete it on a later release.
  */
 public final class Nd4jCpu {
 

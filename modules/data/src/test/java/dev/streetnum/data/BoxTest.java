@@ -1,0 +1,38 @@
+package dev.streetnum.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BoxTest {
+
+    @Test
+    void iouMatchesCountingPixels() {
+        Random random = new Random(3);
+        for (int trial = 0; trial < 200; trial++) {
+            Box a = new Box(random.nextInt(40) - 10, random.nextInt(40) - 10, 1 + random.nextInt(30), 1 + random.nextInt(30));
+            Box b = new Box(random.nextInt(40) - 10, random.nextInt(40) - 10, 1 + random.nextInt(30), 1 + random.nextInt(30));
+            int both = 0;
+            int either = 0;
+            for (int y = -20; y < 80; y++) {
+                for (int x = -20; x < 80; x++) {
+                    boolean inA = x >= a.left() && x < a.right() && y >= a.top() && y < a.bottom();
+                    boolean inB = x >= b.left() && x < b.right() && y >= b.top() && y < b.bottom();
+                    both += inA && inB ? 1 : 0;
+                    either += inA || inB ? 1 : 0;
+                }
+            }
+            assertEquals(both / (double) either, a.iou(b), 1e-12, a + " and " + b);
+            assertEquals(a.iou(b), b.iou(a), 1e-12);
+        }
+    }
+
+    @Test
+    void iouOfHandPickedBoxes() {
+        assertEquals(1.0, new Box(3, 4, 10, 20).iou(new Box(3, 4, 10, 20)));
+        assertEquals(0.0, new Box(0, 0, 10, 10).iou(new Box(10, 0, 10, 10)));
+        // Half of a 10x10 overlaps: 50 / (100 + 100 - 50).
+        assertEquals(50.0 / 150, new Box(0, 0, 10, 10).iou(new Box(5, 0, 10, 10)), 1e-12);
+    }
+}

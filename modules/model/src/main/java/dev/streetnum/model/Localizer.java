@@ -1,0 +1,72 @@
+package dev.streetnum.model;
+
+import dev.streetnum.data.Box;
+import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.PreprocessConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A localizer finds the house number on a whole photo: the predicted union box of its digits (issue 14).
+ * The photo is stretched to a square with the {@link CropExpander} path (no expansion, no crop: the same
+ * resize and per-image normalisation the transcriber's input gets), and the network's four outputs are
+ * read with {@link BoxEncoding}. Not thread-safe (DL4J networks are not).
+ */
+public final class Localizer {
+
+    private final ComputationGraph network;
+    private final LocalizerMetadata metadata;
+    private final CropExpander wholePhoto;
+
+    public Localizer(ComputationGraph network, LocalizerMetadata metadata) {
+        if (network == null || metadata == null) {
+            throw new IllegalArgumentException("a localizer needs a network and its metadata");
+        }
+        this.network = network;
+        this.metadata = metadata;
+        this.wholePhoto = inputPath(metadata.inputSide());
+    }
+
+    /** The preprocessing of a localizer's input: the whole photo, resized to side x side, normalised. */
+    public static CropExpander inputPath(int side) {
+        return new CropExpander(new PreprocessConfig(0, side, side));
+    }
+
+    public ComputationGraph network() {
+        return network;
+    }
+
+    public LocalizerMetadata metadata() {
+        return metadata;
+    }
+
+    /** The same network with other metadata. */
+    public Localizer withMetadata(LocalizerMetadata newMetadata) {
+        return new Localizer(network, newMetadata);
+    }
+
+    /** One predicted box per photo, in that photo's pixels. */
+    public List<Box> localize(List<Mat> photos) {
+        if (photos.isEmpty()) {
+            return List.of();
+        }
+        int size = wholePhoto.inputSize();
+        int side = metadata.inputSide();
+        float[] input = new float[photos.size() * size];
+        for (int i = 0; i < photos.size(); i++) {
+            wholePhoto.preprocess(photos.get(i), null, null, input, i * size);
+        }
+        INDArray out = network.outputSingle(false, Nd4j.create(input, new long[] {photos.size(), 3, side, side}));
+        List<Box> boxes = new ArrayList<>(photos.size());
+        for (int i = 0; i < photos.size(); i++) {
+            Mat photo = photos.get(i);
+            boxes.add(BoxEncoding.decode(out.getDouble(i, 0), out.getDouble(i, 1), out.getDouble(i, 2),
+                    out.getDouble(i, 3), photo.cols(), photo.rows()));
+        }
+        return boxes;
+    }
+}

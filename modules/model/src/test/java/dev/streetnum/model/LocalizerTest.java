@@ -1,0 +1,166 @@
+package dev.streetnum.model;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streetnum.data.Box;
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.LengthMix;
+import dev.streetnum.data.StreetNumberGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalizerTest {
+
+    @TempDir
+    Path dir;
+
+    /** An untrained localizer: its boxes are arbitrary but deterministic, which is all these tests need. */
+    static Localizer untrained(long seed) {
+        return new Localizer(LocalizerNetwork.build(32, seed, 1e-3),
+                LocalizerMetadata.create(32, Map.of("source", "LocalizerTest", "seed", seed), Map.of("val_mean_iou", 0.5)));
+    }
+
+    private static List<Mat> photos(int count) {
+        StreetNumberGenerator generator = new StreetNumberGenerator(LengthMix.SVHN);
+        List<Mat> photos = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            photos.add(generator.generate(77, i).image());
+        }
+        return photos;
+    }
+
+    @Test
+    void bundleCarriesTheLocalizerThroughSaveAndLoad() {
+        List<Mat> photos = photos(4);
+        ModelBundle bundle = TestBundles.tiny(3).withLocalizer(untrained(4));
+        Path file = dir.resolve("with.bundle");
+        bundle.save(file);
+        ModelBundle loaded = ModelBundle.load(file);
+        assertTrue(loaded.localizer().isPresent());
+        assertEquals(bundle.localizer().get().metadata(), loaded.localizer().get().metadata());
+        assertEquals(bundle.localizer().get().localize(photos), loaded.localizer().get().localize(photos));
+        assertTrue(loaded.localizerSummary().contains("two passes"), loaded.localizerSummary());
+        // Metadata changes (the evaluator storing thresholds) keep the localizer.
+        assertTrue(loaded.withMetadata(loaded.metadata().withThreshold(BundleMetadata.TARGET_ACCURACY, 0.9)).localizer().isPresent());
+    }
+
+    @Test
+    void bundleWithoutLocalizerReadsWholePhotosAsBefore() {
+        ModelBundle plain = TestBundles.tiny(3);
+        Path file = dir.resolve("plain.bundle");
+        plain.save(file);
+        ModelBundle loaded = ModelBundle.load(file);
+        assertFalse(loaded.localizer().isPresent());
+        assertTrue(loaded.localizerSummary().startsWith("no localizer"), loaded.localizerSummary());
+        Mat photo = photos(1).get(0);
+        Transcription t = new Transcriber(loaded).transcribe(List.of(photo), null).get(0);
+        assertEquals(BoxSource.WHOLE_IMAGE, t.boxSource());
+        assertEquals(new Box(0, 0, photo.cols(), photo.rows()), t.box());
+        // Whole photo, not expanded: what the preprocessed path gives for the same input.
+        float[] input = new float[new dev.streetnum.data.CropExpander(loaded.metadata().preprocess()).inputSize()];
+        new dev.streetnum.data.CropExpander(loaded.metadata().preprocess()).preprocess(photo, null, null, input, 0);
+        Transcription direct = new Transcriber(loaded).transcribe(
+                org.nd4j.linalg.factory.Nd4j.create(input, new long[] {1, 3, 54, 54})).get(0);
+        assertArrayEquals(direct.lengthProbabilities(), t.lengthProbabilities());
+    }
+
+    @Test
+    void twoPassesEqualTranscribingThePredictedBoxByHand() {
+        List<Mat> photos = photos(5);
+        Localizer localizer = untrained(8);
+        ModelBundle withLocalizer = TestBundles.tiny(3).withLocalizer(localizer);
+        List<Box> predicted = localizer.localize(photos);
+        List<Transcription> twoPass = new Transcriber(withLocalizer).transcribe(photos, Arrays.asList(new Box[5]));
+        List<Transcription> byHand = new Transcriber(TestBundles.tiny(3)).transcribe(photos, predicted);
+        for (int i = 0; i < photos.size(); i++) {
+            assertEquals(BoxSource.LOCALIZED, twoPass.get(i).boxSource());
+            assertEquals(predicted.get(i), twoPass.get(i).box());
+            assertEquals(BoxSource.CALLER, byHand.get(i).boxSource());
+            assertEquals(byHand.get(i).candidate(), twoPass.get(i).candidate());
+            assertArrayEquals(byHand.get(i).lengthProbabilities(), twoPass.get(i).lengthProbabilities());
+            assertEquals(byHand.get(i).logProbability(), twoPass.get(i).logProbability());
+        }
+    }
+
+    @Test
+    void aCallersBoxGivesTheSameAnswerWithOrWithoutALocalizer() {
+        List<Mat> photos = photos(4);
+        List<Box> boxes = List.of(new Box(2, 3, 20, 15), new Box(0, 0, 10, 10), new Box(-5, 4, 30, 30), new Box(7, 1, 9, 12));
+        // One photo without a box in the same batch: the others must not change either.
+        List<Box> mixed = new ArrayList<>(boxes);
+        mixed.set(1, null);
+        List<Transcription> plain = new Transcriber(TestBundles.tiny(3)).transcribe(photos, boxes);
+        List<Transcription> localized = new Transcriber(TestBundles.tiny(3).withLocalizer(untrained(2)))
+                .transcribe(photos, mixed);
+        for (int i : new int[] {0, 2, 3}) {
+            assertEquals(BoxSource.CALLER, localized.get(i).boxSource());
+            assertEquals(boxes.get(i), localized.get(i).box());
+            assertEquals(plain.get(i).candidate(), localized.get(i).candidate());
+            assertArrayEquals(plain.get(i).lengthProbabilities(), localized.get(i).lengthProbabilities());
+            assertArrayEquals(plain.get(i).digitProbabilities(), localized.get(i).digitProbabilities());
+        }
+        assertEquals(BoxSource.LOCALIZED, localized.get(1).boxSource());
+    }
+
+    @Test
+    void localizedBoxesLieInsideThePhoto() {
+        Localizer localizer = untrained(6);
+        try (Mat wide = new Mat(40, 300, CV_8UC3, Scalar.all(90)); Mat tall = new Mat(200, 30, CV_8UC3, Scalar.all(200))) {
+            List<Box> boxes = localizer.localize(List.of(wide, tall));
+            assertTrue(boxes.get(0).left() >= 0 && boxes.get(0).right() <= 300 && boxes.get(0).bottom() <= 40, "" + boxes);
+            assertTrue(boxes.get(1).left() >= 0 && boxes.get(1).right() <= 30 && boxes.get(1).bottom() <= 200, "" + boxes);
+        }
+    }
+
+    @Test
+    void halfALocalizerIsAClearError() throws IOException {
+        Path whole = dir.resolve("whole.bundle");
+        TestBundles.tiny(3).withLocalizer(untrained(1)).save(whole);
+        Path half = dir.resolve("half.bundle");
+        try (ZipFile in = new ZipFile(whole.toFile()); OutputStream out = Files.newOutputStream(half);
+             ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Enumeration<? extends ZipEntry> e = in.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
+                if (entry.getName().equals(ModelBundle.LOCALIZER_NETWORK_ENTRY)) {
+                    continue;
+                }
+                zip.putNextEntry(new ZipEntry(entry.getName()));
+                try (InputStream data = in.getInputStream(entry)) {
+                    data.transferTo(zip);
+                }
+                zip.closeEntry();
+            }
+        }
+        DataException e = assertThrows(DataException.class, () -> ModelBundle.load(half));
+        assertTrue(e.getMessage().contains(ModelBundle.LOCALIZER_NETWORK_ENTRY), e.getMessage());
+    }
+
+    @Test
+    void preprocessedInputHasNoBox() {
+        Transcription t = new Transcriber(TestBundles.tiny(3)).transcribe(
+                org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 54, 54)).get(0);
+        assertNull(t.box());
+        assertNull(t.boxSource());
+    }
+}

@@ -1,0 +1,85 @@
+package dev.streetnum.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import dev.streetnum.model.TestBundles;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import sun.misc.Signal;
+
+/**
+ * {@code streetnum serve} as the launcher runs it, stopped by SIGTERM: it answers, stops and returns
+ * exit code 0 (issue 15, item 7; the JVM's default handling exits 143). The signal is raised in this
+ * JVM: the command's own handler must catch it, or the test run itself dies.
+ */
+class ServeCommandTest {
+
+    private static final Pattern SERVING = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigtermStopsTheServiceWithExitCodeZero() throws Exception {
+        Path bundle = TestBundles.tinyBundleFile(dir);
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Logger log = (Logger) LoggerFactory.getLogger(ServeCommand.class);
+        AppenderBase<ILoggingEvent> watch = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                Matcher m = SERVING.matcher(event.getFormattedMessage());
+                if (m.find()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                }
+            }
+        };
+        watch.start();
+        log.addAppender(watch);
+        Level level = log.getLevel();
+        log.setLevel(Level.INFO); // the model test-jar's logback-test.xml sets WARN
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ServeCommand())
+                .execute("--model", bundle.toString(), "--port", "0", "--threshold", "0.5"));
+        exit.whenComplete((code, e) -> port.completeExceptionally(
+                new AssertionError("serve ended with " + code + " before serving", e)));
+        try {
+            int p = port.get(120, TimeUnit.SECONDS);
+            HttpClient client = HttpClient.newHttpClient();
+            URI live = URI.create("http://127.0.0.1:" + p + OpenInferenceProtocol.LIVE);
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+
+            Signal.raise(new Signal("TERM"));
+            assertEquals(0, exit.get(60, TimeUnit.SECONDS), "exit code after SIGTERM");
+            assertThrows(ConnectException.class, () -> client.send(HttpRequest.newBuilder(live).build(),
+                    HttpResponse.BodyHandlers.ofString()), "the port is closed once stopped");
+        } finally {
+            log.detachAppender(watch);
+            log.setLevel(level);
+        }
+    }
+
+    @Test
+    void theDefaultAllowedHostsAreTheBindAddressAndLoopback() throws IOException {
+        assertEquals(java.util.List.of("localhost", "127.0.0.1", "[::1]", "0.0.0.0"),
+                ServeCommand.defaultAllowedHosts("0.0.0.0"));
+        assertEquals("[::1]", ServeCommand.defaultAllowedHosts("::1").get(3));
+    }
+}

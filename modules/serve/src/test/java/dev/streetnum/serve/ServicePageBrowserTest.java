@@ -1,0 +1,237 @@
+package dev.streetnum.serve;
+
+import static dev.streetnum.serve.ServiceUnderTest.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.Box;
+import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.TestData;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.TestBundles;
+import dev.streetnum.model.Transcriber;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The service's page in a real headless browser (Debian's chromium through its chromedriver) against
+ * the real service around the tiny test model: upload a photo, drag a box on it with the mouse, and
+ * check that what the page shows is what the API answers for the same image and box. Skips, saying
+ * why, when chromium or chromedriver is not installed.
+ */
+class ServicePageBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * Both requests are single-image forward passes of the same network; on this machine they are
+     * bit-identical. The margin is the service tests' allowance for batch-dependent BLAS sums.
+     */
+    static final double TOLERANCE = 1e-6;
+    /** A file name (no slash: that would be a folder) that would become markup if inserted as HTML. */
+    static final String HOSTILE_NAME = "<b id=\"injected\">photo.png";
+    /** Where the drag starts and ends, as fractions of the shown photo's width and height. */
+    static final double FROM_X = 0.2;
+    static final double FROM_Y = 0.25;
+    static final double TO_X = 0.7;
+    static final double TO_Y = 0.8;
+
+    @TempDir
+    static Path dir;
+
+    static ServiceUnderTest service;
+    static WebDriver browser;
+    static Path photo;
+    static byte[] photoBytes;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "skipped: the page's browser test needs Debian's chromium and chromedriver at " + CHROMIUM + " and "
+                        + CHROMEDRIVER + " (apt-get install -y chromium chromium-driver)");
+        ModelBundle bundle = ModelBundle.load(TestBundles.tinyBundleFile(dir));
+        service = new ServiceUnderTest(new Transcriber(bundle)::transcribe,
+                ServeConfig.defaults(bundle.metadata().modelId(), 0.0), bundle.metadata().preprocess());
+
+        photo = dir.resolve(HOSTILE_NAME);
+        Files.copy(somePhoto(), photo);
+        photoBytes = Files.readAllBytes(photo);
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // The flags that work on this project's machines (closed network, root, no display).
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1400,1000", "--user-data-dir=" + dir.resolve("chromium-profile"));
+        ChromeDriverService driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(driver, options);
+    }
+
+    /** A real SVHN photo when the checkout has ../shared beside it, else a generated one. */
+    static Path somePhoto() {
+        Optional<Path> real = TestData.shared("svhn-real/train/train_1.png");
+        if (real.isPresent()) {
+            return real.get();
+        }
+        AnnotatedDataset generated = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("set"), 1, 5), false);
+        return generated.images().get(0).file();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    void theAnswerShownForADrawnBoxIsTheApisAnswerForThatBox() throws IOException {
+        browser.get(service.uri("/").toString());
+        browser.findElement(By.id("file")).sendKeys(photo.toString());
+        awaitAnswers(1);
+        assertShowsTheApisAnswer(null);
+
+        WebElement shown = browser.findElement(By.id("photo"));
+        Dimension size = shown.getSize();
+        int fromX = (int) Math.round(size.getWidth() * FROM_X);
+        int fromY = (int) Math.round(size.getHeight() * FROM_Y);
+        int toX = (int) Math.round(size.getWidth() * TO_X);
+        int toY = (int) Math.round(size.getHeight() * TO_Y);
+        // Selenium 4 measures element offsets from the element's centre.
+        new Actions(browser)
+                .moveToElement(shown, fromX - size.getWidth() / 2, fromY - size.getHeight() / 2)
+                .clickAndHold()
+                .moveByOffset((toX - fromX) / 2, (toY - fromY) / 2)
+                .moveByOffset(toX - fromX - (toX - fromX) / 2, toY - fromY - (toY - fromY) / 2)
+                .release()
+                .perform();
+        awaitAnswers(2);
+
+        Box box = Box.parse(browser.findElement(By.id("box")).getDomProperty("value"));
+        int[] image = imageSize();
+        double pixelsPerShown = (double) image[0] / size.getWidth();
+        double slack = 2 * pixelsPerShown + 1; // mouse positions are whole CSS pixels; the box rounds
+        assertEquals(fromX * pixelsPerShown, box.left(), slack, "box " + box);
+        assertEquals(fromY * pixelsPerShown, box.top(), slack, "box " + box);
+        assertEquals(toX * pixelsPerShown, box.right(), slack, "box " + box);
+        assertEquals(toY * pixelsPerShown, box.bottom(), slack, "box " + box);
+        JsonNode answer = assertShowsTheApisAnswer(box);
+
+        // The photo shows the box and the region the service says it cut out.
+        assertEquals(box, rect("box"));
+        JsonNode expanded = answer.get("explanation").get("expandedRegion");
+        assertEquals(new Box(expanded.get("left").asInt(), expanded.get("top").asInt(), expanded.get("width").asInt(),
+                expanded.get("height").asInt()), rect("expanded"));
+
+        // Text from the user stays text: the file name is shown as written, never as markup.
+        List<WebElement> names = browser.findElements(By.cssSelector("#gallery .gallery-name"));
+        assertEquals(2, names.size());
+        assertEquals(HOSTILE_NAME, names.get(0).getText());
+        assertTrue(browser.findElements(By.id("injected")).isEmpty(), "the file name was inserted as HTML");
+    }
+
+    /** Waits until the page has shown this many answers (each one joins the recent-requests list). */
+    private static void awaitAnswers(int count) {
+        new WebDriverWait(browser, WAIT).until(b -> {
+            String status = b.findElement(By.id("status")).getText();
+            if (status.startsWith("Error")) {
+                throw new AssertionError("the page shows an error: " + status);
+            }
+            return b.findElements(By.cssSelector("#gallery li")).size() == count;
+        });
+    }
+
+    /**
+     * Asks the API for the same image and box and checks the page shows that answer: its headline,
+     * every field of the answer (elapsed time aside) and the crop's exact bytes.
+     */
+    private static JsonNode assertShowsTheApisAnswer(Box box) throws IOException {
+        String query = "?explain=true" + (box == null ? "" : "&box=" + box);
+        HttpResponse<String> r = service.postBytes(TranscriptionApp.TRANSCRIBE + query, RequestReader.PNG, photoBytes);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode api = json(r);
+
+        String headline = browser.findElement(By.id("answer-text")).getText();
+        assertEquals(api.get("accepted").asBoolean() ? api.get("text").asText() : "refused", headline);
+        assertEquals(api.get("explanation").get("crop").asText(),
+                browser.findElement(By.id("crop")).getDomAttribute("src"), "the crop shown is the API's");
+
+        JsonNode shown = ServiceUnderTest.JSON.readTree(
+                (String) ((ChromeDriver) browser).executeScript("return document.getElementById('raw-json').textContent"));
+        ObjectNode expected = api.deepCopy();
+        ObjectNode actual = shown.deepCopy();
+        expected.remove("elapsedMs");
+        actual.remove("elapsedMs");
+        ((ObjectNode) expected.get("explanation")).remove("crop"); // shortened on the page; compared above
+        ((ObjectNode) actual.get("explanation")).remove("crop");
+        assertSameJson(expected, actual, "$");
+        return api;
+    }
+
+    /** Equal trees, numbers by value (JavaScript writes 1.0 as 1). */
+    private static void assertSameJson(JsonNode expected, JsonNode actual, String path) {
+        if (expected.isNumber()) {
+            assertTrue(actual.isNumber(), path + ": expected a number, got " + actual);
+            assertEquals(expected.doubleValue(), actual.doubleValue(), TOLERANCE, path);
+        } else if (expected.isContainerNode()) {
+            assertEquals(expected.size(), actual.size(), path + ": " + actual);
+            if (expected.isArray()) {
+                for (int i = 0; i < expected.size(); i++) {
+                    assertSameJson(expected.get(i), actual.get(i), path + "[" + i + "]");
+                }
+            } else {
+                for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    assertTrue(actual.has(field.getKey()), path + ": the page lacks '" + field.getKey() + "'");
+                    assertSameJson(field.getValue(), actual.get(field.getKey()), path + "." + field.getKey());
+                }
+            }
+        } else {
+            assertEquals(expected, actual, path);
+        }
+    }
+
+    private static int[] imageSize() {
+        try (var image = ImageDecoder.decode(photoBytes, photo.toString())) {
+            return new int[] {image.cols(), image.rows()};
+        }
+    }
+
+    /** The rectangle of this class drawn over the photo, in image pixels. */
+    private static Box rect(String className) {
+        WebElement r = browser.findElement(By.cssSelector("#overlay rect." + className));
+        return new Box(Integer.parseInt(r.getDomAttribute("x")), Integer.parseInt(r.getDomAttribute("y")),
+                Integer.parseInt(r.getDomAttribute("width")), Integer.parseInt(r.getDomAttribute("height")));
+    }
+}

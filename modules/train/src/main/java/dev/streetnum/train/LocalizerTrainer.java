@@ -1,0 +1,228 @@
+package dev.streetnum.train;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.Box;
+import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.model.BoxEncoding;
+import dev.streetnum.model.Localizer;
+import dev.streetnum.model.LocalizerMetadata;
+import dev.streetnum.model.LocalizerNetwork;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains a {@link Localizer} (issue 14): photos with per-digit boxes in, the network that predicts their
+ * union box out, selected by mean IoU on validation photos at their natural framing. The photos are
+ * decoded once and held in memory; each minibatch shows random {@link LocalizerViews} of random photos.
+ */
+public final class LocalizerTrainer {
+
+    /** A decoded photo and the visible part of its number's union box. */
+    record Photo(Mat image, Box number) {
+    }
+
+    private static final long MILLIS_PER_MINUTE = 60_000;
+    /** Seconds between progress lines. */
+    private static final long PROGRESS_SECONDS = 15;
+
+    private final LocalizerConfig config;
+    private final String commandLine;
+    private final PrintWriter log;
+
+    /**
+     * @param commandLine how the run was started, for provenance ("" from code)
+     * @param log         where progress lines go
+     */
+    public LocalizerTrainer(LocalizerConfig config, String commandLine, PrintWriter log) {
+        this.config = config;
+        this.commandLine = commandLine;
+        this.log = log;
+    }
+
+    /** Trains on the union of {@code train} sets and returns the localizer with the best validation mean IoU. */
+    public Localizer train(List<AnnotatedDataset> train, AnnotatedDataset val) {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("a localizer needs at least one training set");
+        }
+        List<Photo> trainPhotos = new ArrayList<>();
+        for (AnnotatedDataset set : train) {
+            trainPhotos.addAll(decode(set, "train"));
+        }
+        List<Photo> valPhotos = decode(val, "val");
+        SplittableRandom seeds = new SplittableRandom(config.seed());
+        long initSeed = seeds.split().nextLong();
+        Random sampling = new Random(seeds.split().nextLong());
+
+        ComputationGraph net = LocalizerNetwork.build(config.inputSide(), initSeed, config.learningRate());
+        LocalizerMetadata metadata = LocalizerMetadata.create(config.inputSide(), Map.of(), Map.of());
+        CropExpander input = Localizer.inputPath(config.inputSide());
+        double budgetMillis = config.minutes() * MILLIS_PER_MINUTE;
+
+        ComputationGraph best = null;
+        double bestIou = Double.NEGATIVE_INFINITY;
+        long bestIteration = 0;
+        long iteration = 0;
+        long trainingNanos = 0;
+        long lastProgress = System.nanoTime();
+        long imagesSinceProgress = 0;
+        long nanosSinceProgress = 0;
+        double lossSum = 0;
+        int lossCount = 0;
+        log.printf(Locale.ROOT, "train-localizer: %d training photos, %d validation photos, %dx%d input, %s%n",
+                trainPhotos.size(), valPhotos.size(), config.inputSide(), config.inputSide(),
+                config.minutes() > 0 ? config.minutes() + " min budget" : config.maxIterations() + " iterations");
+        log.flush();
+        while (!done(iteration, trainingNanos / 1e6, budgetMillis)) {
+            long start = System.nanoTime();
+            MultiDataSet batch = batch(trainPhotos, input, sampling);
+            double progress = config.maxIterations() > 0 ? (double) iteration / config.maxIterations() : 0;
+            if (budgetMillis > 0) {
+                progress = Math.max(progress, trainingNanos / 1e6 / budgetMillis);
+            }
+            TrainingLoop.setLearningRate(net, LearningRateSchedule.COSINE.rateAt(config.learningRate(), progress));
+            net.fit(batch);
+            iteration++;
+            lossSum += net.score();
+            lossCount++;
+            long spent = System.nanoTime() - start;
+            trainingNanos += spent;
+            nanosSinceProgress += spent;
+            imagesSinceProgress += config.batchSize();
+
+            boolean last = done(iteration, trainingNanos / 1e6, budgetMillis);
+            if (iteration % config.validateEvery() == 0 || last) {
+                double iou = meanIou(new Localizer(net, metadata), valPhotos);
+                if (iou > bestIou) {
+                    bestIou = iou;
+                    bestIteration = iteration;
+                    best = net.clone();
+                }
+                log.printf(Locale.ROOT, "train-localizer: iteration %d, validation mean IoU %.4f (best %.4f at %d)%n",
+                        iteration, iou, bestIou, bestIteration);
+                log.flush();
+            }
+            if (System.nanoTime() - lastProgress >= PROGRESS_SECONDS * 1_000_000_000L || last) {
+                double rate = imagesSinceProgress / Math.max(1e-9, nanosSinceProgress / 1e9);
+                log.printf(Locale.ROOT, "train-localizer: iteration %d, loss %.4f, %.0f photos/s, %s left%n",
+                        iteration, lossSum / Math.max(1, lossCount), rate, remaining(iteration, trainingNanos, budgetMillis));
+                log.flush();
+                lastProgress = System.nanoTime();
+                imagesSinceProgress = 0;
+                nanosSinceProgress = 0;
+                lossSum = 0;
+                lossCount = 0;
+            }
+        }
+        trainPhotos.forEach(p -> p.image().close());
+        valPhotos.forEach(p -> p.image().close());
+
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("config", config.toString());
+        provenance.put("seed", config.seed());
+        provenance.put("train_data", train.stream().map(AnnotatedDataset::identity).toList());
+        provenance.put("train_images", train.stream().mapToInt(AnnotatedDataset::size).sum());
+        provenance.put("val_data", val.identity());
+        provenance.put("val_images", val.size());
+        provenance.put("selected_at_iteration", bestIteration);
+        provenance.put("iterations", iteration);
+        provenance.put("training_seconds", Math.round(trainingNanos / 1e9));
+        provenance.put("command_line", commandLine);
+        provenance.put("git_commit", Trainer.gitCommit());
+        provenance.put("created", Instant.now().toString());
+        return new Localizer(best, LocalizerMetadata.create(config.inputSide(), provenance,
+                Map.of("val_mean_iou", bestIou)));
+    }
+
+    private boolean done(long iteration, double trainingMillis, double budgetMillis) {
+        return (config.maxIterations() > 0 && iteration >= config.maxIterations())
+                || (budgetMillis > 0 && trainingMillis >= budgetMillis);
+    }
+
+    /** The time left, from the budget or from the iteration cap at the pace so far, whichever ends first. */
+    private String remaining(long iteration, long trainingNanos, double budgetMillis) {
+        double seconds = Double.POSITIVE_INFINITY;
+        if (budgetMillis > 0) {
+            seconds = (budgetMillis - trainingNanos / 1e6) / 1000;
+        }
+        if (config.maxIterations() > 0 && iteration > 0) {
+            seconds = Math.min(seconds, (config.maxIterations() - iteration) * (trainingNanos / 1e9 / iteration));
+        }
+        long s = Math.max(0, Math.round(seconds));
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    /** One minibatch of random views of random photos: [mb,3,side,side] inputs, [mb,4] encoded boxes. */
+    MultiDataSet batch(List<Photo> photos, CropExpander input, Random random) {
+        int n = config.batchSize();
+        int size = input.inputSize();
+        float[] features = new float[n * size];
+        float[] labels = new float[n * BoxEncoding.VALUES];
+        for (int i = 0; i < n; i++) {
+            Photo photo = photos.get(random.nextInt(photos.size()));
+            Mat image = photo.image();
+            Box window = LocalizerViews.window(image.cols(), image.rows(), photo.number(), config, random);
+            try (Mat view = CropExpander.cutReplicating(image, window)) {
+                input.preprocess(view, null, null, features, i * size);
+            }
+            float[] target = BoxEncoding.encode(LocalizerViews.inWindow(photo.number(), window), window.width(),
+                    window.height());
+            System.arraycopy(target, 0, labels, i * BoxEncoding.VALUES, BoxEncoding.VALUES);
+        }
+        int side = config.inputSide();
+        INDArray x = Nd4j.create(features, new long[] {n, 3, side, side});
+        INDArray y = Nd4j.create(labels, new long[] {n, BoxEncoding.VALUES});
+        return new MultiDataSet(x, y);
+    }
+
+    /** Mean IoU of the predicted box against the number's box over photos at their natural framing. */
+    static double meanIou(Localizer localizer, List<Photo> photos) {
+        double sum = 0;
+        for (int from = 0; from < photos.size(); from += 64) {
+            List<Photo> chunk = photos.subList(from, Math.min(photos.size(), from + 64));
+            List<Box> predicted = localizer.localize(chunk.stream().map(Photo::image).toList());
+            for (int i = 0; i < chunk.size(); i++) {
+                sum += predicted.get(i).iou(chunk.get(i).number());
+            }
+        }
+        return sum / photos.size();
+    }
+
+    /** Decodes a set's photos; a photo whose number lies wholly outside it is skipped with a warning. */
+    private List<Photo> decode(AnnotatedDataset set, String role) {
+        List<Photo> photos = new ArrayList<>(set.size());
+        int skipped = 0;
+        for (AnnotatedImage image : set.images()) {
+            Mat decoded = ImageDecoder.read(image.file());
+            Box number = LocalizerViews.visible(image.region(), decoded.cols(), decoded.rows());
+            if (number == null) {
+                skipped++;
+                decoded.close();
+                continue;
+            }
+            photos.add(new Photo(decoded, number));
+        }
+        if (skipped > 0) {
+            log.printf("warning: %d %s photos of %s have their number wholly outside the photo; skipped%n",
+                    skipped, role, set.identity());
+        }
+        if (photos.isEmpty()) {
+            throw new DataException(set.identity() + ": no photo with its number inside it");
+        }
+        return photos;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.streetnum.train;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.model.Localizer;
+import dev.streetnum.model.ModelBundle;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code streetnum train-localizer}: the options build a {@link LocalizerConfig}; the {@link LocalizerTrainer}
+ * trains, and the localizer is attached to a copy of an existing bundle.
+ */
+@Command(name = "train-localizer", mixinStandardHelpOptions = true,
+        description = {"Trains a localizer (finds the number on a whole photo, for requests without a box) on"
+                + " --data folders, selects it by mean IoU on --val, and writes --bundle with it attached to --out."})
+public final class TrainLocalizerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "Training photos: a folder with labels.csv (real photos, `generate` output); repeatable.")
+    List<Path> data;
+
+    @Option(names = "--val", required = true, paramLabel = "DIR",
+            description = "Validation photos (a folder with labels.csv) the localizer is selected on.")
+    Path val;
+
+    @Option(names = "--bundle", required = true, paramLabel = "BUNDLE",
+            description = "The model bundle to attach the localizer to (read only).")
+    Path bundle;
+
+    @Option(names = "--out", required = true, paramLabel = "BUNDLE",
+            description = "Where the bundle with the localizer is written (atomically; may equal --bundle).")
+    Path out;
+
+    @Option(names = "--minutes", description = "Training time budget in minutes (default: ${DEFAULT-VALUE}).")
+    double minutes = LocalizerConfig.DEFAULT_MINUTES;
+
+    @Option(names = "--max-iterations", description = "Stop after this many minibatches, 0 for none (default: ${DEFAULT-VALUE}).")
+    long maxIterations = LocalizerConfig.DEFAULT_MAX_ITERATIONS;
+
+    @Option(names = "--input-side", description = "The photo is stretched to this square side, a multiple of 16 (default: ${DEFAULT-VALUE}).")
+    int inputSide = LocalizerConfig.DEFAULT_INPUT_SIDE;
+
+    @Option(names = "--batch", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batch = LocalizerConfig.DEFAULT_BATCH_SIZE;
+
+    @Option(names = "--lr", description = "Adam learning rate, decayed on a cosine over the budget (default: ${DEFAULT-VALUE}).")
+    double learningRate = LocalizerConfig.DEFAULT_LEARNING_RATE;
+
+    @Option(names = "--seed", description = "The run's seed (default: ${DEFAULT-VALUE}).")
+    long seed = LocalizerConfig.DEFAULT_SEED;
+
+    @Option(names = "--validate-every", description = "Minibatches between validations (default: ${DEFAULT-VALUE}).")
+    int validateEvery = LocalizerConfig.DEFAULT_VALIDATE_EVERY;
+
+    @Option(names = "--natural-share", description = "Share of views at the photo's natural framing (default: ${DEFAULT-VALUE}).")
+    double naturalShare = LocalizerConfig.DEFAULT_NATURAL_SHARE;
+
+    @Option(names = "--padded-share", description = "Share of re-framed views that may reach past the photo (default: ${DEFAULT-VALUE}).")
+    double paddedShare = LocalizerConfig.DEFAULT_PADDED_SHARE;
+
+    @Option(names = "--max-padding", description = "How far past the photo a padded view may reach, as a fraction of its size (default: ${DEFAULT-VALUE}).")
+    double maxPadding = LocalizerConfig.DEFAULT_MAX_PADDING;
+
+    @Option(names = "--skip-bad-rows", description = "Skip malformed CSV rows (counted) instead of stopping.")
+    boolean skipBadRows;
+
+    @Override
+    public Integer call() {
+        LocalizerConfig config = new LocalizerConfig(inputSide, minutes, maxIterations, batch, learningRate, seed,
+                validateEvery, naturalShare, paddedShare, maxPadding);
+        // Read the bundle first: a wrong path should fail before minutes of training, not after.
+        ModelBundle target = ModelBundle.load(bundle);
+        List<AnnotatedDataset> train = data.stream().map(d -> AnnotatedDataset.load(d, skipBadRows)).toList();
+        AnnotatedDataset validation = AnnotatedDataset.load(val, skipBadRows);
+        String commandLine = "streetnum " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        PrintWriter err = spec.commandLine().getErr();
+        Localizer localizer = new LocalizerTrainer(config, commandLine, err).train(train, validation);
+        target.withLocalizer(localizer).save(out);
+        spec.commandLine().getOut().printf(Locale.ROOT, "localizer (validation mean IoU %.4f) attached: %s%n",
+                localizer.metadata().metrics().get("val_mean_iou"), out);
+        return 0;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.streetnum.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.Box;
+import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.TestData;
+import dev.streetnum.model.Localizer;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.TestBundles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalizerTrainerTest {
+
+    @TempDir
+    static Path dir;
+
+    private static final int TRAINING_STEPS = 200;
+    private static final double MIN_IOU = 0.35;
+    private static final double MIN_GAIN_OVER_CENTRE = 0.08;
+
+    /** Re-framed like a user's photo, the number anywhere in the view: a centre guess does badly here. */
+    private static final LocalizerConfig USER_FRAMING = new LocalizerConfig(32, 0, 1, 1, 1e-3, 1, 1, 0.0, 0.3, 0.5);
+
+    @Test
+    void aBrieflyTrainedLocalizerFindsGeneratedNumbersFarBetterThanTheCentre() {
+        AnnotatedDataset train = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("train"), 200, 21), false);
+        AnnotatedDataset val = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("val"), 40, 22), false);
+        AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 80, 23), false);
+        LocalizerConfig config = new LocalizerConfig(32, 0, TRAINING_STEPS, 32, 3e-3, 5, TRAINING_STEPS / 2, 0.2, 0.3, 0.5);
+        StringWriter log = new StringWriter();
+        Localizer localizer = new LocalizerTrainer(config, "test", new PrintWriter(log)).train(List.of(train), val);
+
+        // A broken localizer that answers the view's centre with the training boxes' mean relative size.
+        double meanWidth = 0;
+        double meanHeight = 0;
+        for (AnnotatedImage image : train.images()) {
+            try (Mat photo = ImageDecoder.read(image.file())) {
+                meanWidth += image.region().width() / (double) photo.cols() / train.size();
+                meanHeight += image.region().height() / (double) photo.rows() / train.size();
+            }
+        }
+        Random framing = new Random(99);
+        List<Mat> views = new ArrayList<>();
+        List<Box> truths = new ArrayList<>();
+        for (AnnotatedImage image : test.images()) {
+            try (Mat photo = ImageDecoder.read(image.file())) {
+                Box number = LocalizerViews.visible(image.region(), photo.cols(), photo.rows());
+                Box window = LocalizerViews.window(photo.cols(), photo.rows(), number, USER_FRAMING, framing);
+                views.add(CropExpander.cutReplicating(photo, window));
+                truths.add(LocalizerViews.inWindow(number, window));
+            }
+        }
+        List<Box> found = localizer.localize(views);
+        double trained = 0;
+        double centre = 0;
+        for (int i = 0; i < views.size(); i++) {
+            int w = views.get(i).cols();
+            int h = views.get(i).rows();
+            int bw = Math.max(1, (int) Math.round(meanWidth * w));
+            int bh = Math.max(1, (int) Math.round(meanHeight * h));
+            trained += found.get(i).iou(truths.get(i)) / views.size();
+            centre += new Box((w - bw) / 2, (h - bh) / 2, bw, bh).iou(truths.get(i)) / views.size();
+        }
+        views.forEach(Mat::close);
+        String figures = "mean IoU trained " + trained + ", centre " + centre + "\n" + log;
+        assertTrue(trained > MIN_IOU && trained > centre + MIN_GAIN_OVER_CENTRE, figures);
+        assertTrue(log.toString().contains("photos/s") && log.toString().contains("left"), log.toString());
+        assertEquals("test", localizer.metadata().provenance().get("command_line"));
+    }
+
+    @Test
+    void trainLocalizerCommandAttachesItToACopyOfTheBundle() {
+        Path data = TestData.generatedSet(dir.resolve("cmd"), 40, 31);
+        Path in = TestBundles.tinyBundleFile(dir.resolve("in"));
+        Path out = dir.resolve("out/with-localizer.bundle");
+        StringWriter stdout = new StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new TrainLocalizerCommand());
+        cli.setOut(new PrintWriter(stdout));
+        cli.setErr(new PrintWriter(new StringWriter()));
+        int code = cli.execute("--data", data.toString(), "--val", data.toString(), "--bundle", in.toString(),
+                "--out", out.toString(), "--minutes", "0", "--max-iterations", "3", "--input-side", "32",
+                "--batch", "8");
+        assertEquals(0, code, stdout.toString());
+        ModelBundle original = ModelBundle.load(in);
+        ModelBundle attached = ModelBundle.load(out);
+        assertTrue(original.localizer().isEmpty(), "the input bundle is left alone");
+        assertTrue(attached.localizer().isPresent());
+        assertEquals(original.metadata(), attached.metadata());
+        assertEquals(original.network().params(), attached.network().params());
+        assertTrue(String.valueOf(attached.localizer().get().metadata().provenance().get("train_data")).contains("sha256:"));
+
+        Path moved = dir.resolve("out/moved.bundle");
+        int attachCode = new picocli.CommandLine(new AttachLocalizerCommand()).execute("--from", out.toString(),
+                "--bundle", in.toString(), "--out", moved.toString());
+        assertEquals(0, attachCode);
+        assertEquals(attached.localizer().get().metadata(), ModelBundle.load(moved).localizer().get().metadata());
+    }
+}
