@@ -73,17 +73,7 @@ public final class Transcriber {
                 }
             }
         }
-        PreprocessConfig config = expander.config();
-        int size = expander.inputSize();
-        float[] input = new float[images.size() * size];
-        for (int i = 0; i < images.size(); i++) {
-            expander.preprocess(images.get(i), used.get(i), null, input, i * size);
-        }
-        List<Transcription> answers;
-        try (INDArray features = Nd4j.create(input,
-                new long[] {images.size(), config.channels(), config.crop(), config.crop()})) {
-            answers = transcribe(features);
-        }
+        List<Transcription> answers = read(images, used);
         List<Transcription> withBoxes = new ArrayList<>(answers.size());
         for (int i = 0; i < answers.size(); i++) {
             Mat image = images.get(i);
@@ -107,22 +97,26 @@ public final class Transcriber {
         if (expandedCrops.isEmpty()) {
             return List.of();
         }
-        PreprocessConfig config = expander.config();
-        int size = expander.inputSize();
-        float[] input = new float[expandedCrops.size() * size];
-        for (int i = 0; i < expandedCrops.size(); i++) {
-            expander.preprocess(expandedCrops.get(i), null, null, input, i * size);
-        }
-        List<Transcription> answers;
-        try (INDArray features = Nd4j.create(input,
-                new long[] {expandedCrops.size(), config.channels(), config.crop(), config.crop()})) {
-            answers = transcribe(features);
-        }
+        List<Transcription> answers = read(expandedCrops, java.util.Collections.nCopies(expandedCrops.size(), null));
         List<Transcription> withBoxes = new ArrayList<>(answers.size());
         for (int i = 0; i < answers.size(); i++) {
             withBoxes.add(answers.get(i).withBox(callerBoxes.get(i), BoxSource.CALLER));
         }
         return withBoxes;
+    }
+
+    /** Each image's region (null: the whole image) through the one preprocessing path, then the network. */
+    private List<Transcription> read(List<Mat> images, List<Box> regions) {
+        PreprocessConfig config = expander.config();
+        int size = expander.inputSize();
+        float[] input = new float[images.size() * size];
+        for (int i = 0; i < images.size(); i++) {
+            expander.preprocess(images.get(i), regions.get(i), null, input, i * size);
+        }
+        try (INDArray features = Nd4j.create(input,
+                new long[] {images.size(), config.channels(), config.crop(), config.crop()})) {
+            return transcribe(features);
+        }
     }
 
     /** Transcribes already-preprocessed input [mb,3,54,54]. */
