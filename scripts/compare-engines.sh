@@ -27,9 +27,10 @@ for engine in dl4j onnx onnx-int8; do
   [[ "$engine" == onnx-int8 ]] && extra=(--write-threshold)
   "$here/scripts/streetnum" evaluate --model "$bundle" --engine "$engine" --data "$out/split/test" \
       --val "$out/split/val" --out "$out/report-$engine" "${extra[@]}" | tee "$out/evaluate-$engine.txt"
-  jq -r --arg e "$engine" '[$e, .modelId, (.test.metrics.sequenceAccuracy*100|tostring+"%"),
-      (.calibration.onTest["0.98"].coverage*100|tostring+"% at t="+(.calibration.thresholds["0.98"]|tostring)),
-      (.calibration.onTest["0.98"].accuracy*100|tostring+"%")] | @tsv' "$out/report-$engine/report.json" \
+  # Bind the report first: after a pipe inside an element, "." is that element's number.
+  jq -r --arg e "$engine" '. as $r | [$e, $r.modelId, (($r.test.metrics.sequenceAccuracy*100|tostring)+"%"),
+      (($r.calibration.onTest["0.98"].coverage*100|tostring)+"% at t="+($r.calibration.thresholds["0.98"]|tostring)),
+      (($r.calibration.onTest["0.98"].accuracy*100|tostring)+"%")] | @tsv' "$out/report-$engine/report.json" \
     | awk -F'\t' '{printf "%-10s %-28s %-20s %-34s %s\n", $1, $2, $3, $4, $5}' >> "$out/table.txt"
 done
 echo "== on the real test split (${out}/table.txt)"

@@ -6,12 +6,12 @@
 #   scripts/soak-serve.sh [--minutes 10] [--concurrency 8] [--photos DIR] [--large-every 10]
 #                         [--large-side 4000] [--port 18080] [--model BUNDLE] [--out DIR]
 #                         [--client-timeout 300]   (seconds a client waits for an answer)
-# DIR holds PNG photos and their labels.csv (default /work/shared/svhn-real/train). Build first:
+# DIR holds PNG photos and their labels.csv (default ../shared/svhn-real/train beside the checkout). Build first:
 # ./mvnw -B package -DskipTests. Needs curl and python3 (standard library only).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-minutes=10 concurrency=8 photos=/work/shared/svhn-real/train large_every=10 large_side=4000 port=18080
+minutes=10 concurrency=8 photos="$here/../../shared/svhn-real/train" large_every=10 large_side=4000 port=18080
 client_timeout=300
 model="$here/../models/streetnum-cpu.bundle" out=""
 while [[ $# -gt 0 ]]; do
