@@ -72,9 +72,7 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
         double height = box.height() * Math.sqrt(area / aspect);
         double centreX = box.left() + box.width() / 2.0 + boxShift * box.width() * (2 * random.nextDouble() - 1);
         double centreY = box.top() + box.height() / 2.0 + boxShift * box.height() * (2 * random.nextDouble() - 1);
-        int w = (int) Math.max(1, Math.round(width));
-        int h = (int) Math.max(1, Math.round(height));
-        return new Box((int) Math.round(centreX - w / 2.0), (int) Math.round(centreY - h / 2.0), w, h);
+        return Box.centredAt(centreX, centreY, width, height);
     }
 
     /**

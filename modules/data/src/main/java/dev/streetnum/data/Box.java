@@ -26,6 +26,25 @@ public record Box(int left, int top, int width, int height) {
         return top + height;
     }
 
+    /**
+     * The box of the given size centred on a point, sizes rounded to whole pixels and never under 1:
+     * how augmentation jitters a box and how test-time views rescale one.
+     */
+    public static Box centredAt(double centreX, double centreY, double width, double height) {
+        int w = (int) Math.max(1, Math.round(width));
+        int h = (int) Math.max(1, Math.round(height));
+        return new Box((int) Math.round(centreX - w / 2.0), (int) Math.round(centreY - h / 2.0), w, h);
+    }
+
+    /** This box grown (factor > 1) or shrunk about its centre, in both sides. */
+    public Box scaled(double factor) {
+        if (!(factor > 0)) {
+            throw new IllegalArgumentException("a box scale factor is positive, got " + factor);
+        }
+        return factor == 1 ? this
+                : centredAt(left + width / 2.0, top + height / 2.0, width * factor, height * factor);
+    }
+
     /** The smallest box holding both. */
     public Box union(Box other) {
         int l = Math.min(left, other.left);

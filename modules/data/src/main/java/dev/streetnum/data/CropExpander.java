@@ -176,6 +176,26 @@ public final class CropExpander {
         int slack = side - crop;
         int x0 = random == null ? centreOffset() : random.nextInt(slack + 1);
         int y0 = random == null ? centreOffset() : random.nextInt(slack + 1);
+        normalise(expandedBgr, x0, y0, dst, offset);
+    }
+
+    /**
+     * {@link #normalise(byte[], Random, float[], int)} with the crop's top left given: test-time views
+     * read the same expanded crop at several offsets.
+     *
+     * @param x0 left of the crop in the resized expanded crop, 0 to {@code resize - crop}
+     * @param y0 top of the crop, 0 to {@code resize - crop}
+     */
+    public void normalise(byte[] expandedBgr, int x0, int y0, float[] dst, int offset) {
+        int side = config.resize();
+        int crop = config.crop();
+        if (expandedBgr.length != side * side * 3) {
+            throw new IllegalArgumentException("an expanded crop has " + side * side * 3 + " bytes, got " + expandedBgr.length);
+        }
+        int slack = side - crop;
+        if (x0 < 0 || y0 < 0 || x0 > slack || y0 > slack) {
+            throw new IllegalArgumentException("a crop offset lies in [0, " + slack + "], got " + x0 + "," + y0);
+        }
         int plane = crop * crop;
         for (int c = 0; c < 3; c++) {
             int bgrChannel = 2 - c; // OpenCV stores BGR; the network reads RGB
@@ -198,7 +218,7 @@ public final class CropExpander {
     }
 
     /** Where the centre crop starts in the resized expanded crop, in x and in y. */
-    private int centreOffset() {
+    public int centreOffset() {
         return (config.resize() - config.crop()) / 2;
     }
 

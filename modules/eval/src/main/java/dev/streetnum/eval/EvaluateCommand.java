@@ -4,6 +4,7 @@ import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.ReadViews;
 import dev.streetnum.onnx.Engine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -70,10 +71,20 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--skip-bad-rows", description = "Skip malformed CSV rows (counted) instead of stopping.")
     boolean skipBadRows;
 
+    @Option(names = "--views", paramLabel = "N", defaultValue = "1",
+            description = "Test-time augmentation: read each region as N views and average the heads before decoding:"
+                    + " 1 (plain), 3 (box rescaled), 5 (crop shifted), 15 (both) (default: ${DEFAULT-VALUE}).")
+    int views;
+
     @Override
     public Integer call() {
+        ReadViews readViews = ReadViews.standard(views);
+        if (writeThreshold && views != 1) {
+            throw new IllegalArgumentException("--write-threshold stores thresholds for the plain read that serve uses;"
+                    + " they cannot be calibrated with --views " + views);
+        }
         EvaluationConfig config = new EvaluationConfig(targetAccuracy, batchSize,
-                limit == null ? EvaluationConfig.NO_LIMIT : limit, true, noBox);
+                limit == null ? EvaluationConfig.NO_LIMIT : limit, true, noBox, readViews);
         ModelBundle bundle = ModelBundle.load(model);
         if (noBox) {
             spec.commandLine().getErr().println(bundle.localizer().isPresent()

@@ -1,6 +1,7 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.ReadViews;
 
 /**
  * How an evaluation runs.
@@ -11,14 +12,21 @@ import dev.streetnum.model.BundleMetadata;
  * @param showProgress   draw a progress bar on stderr (off in tests and inside training)
  * @param noBox          give the model no box (the CSV's boxes stay the truth the predicted box is scored
  *                       against): what a user without a detector gets
+ * @param views          what each region is read as (test-time augmentation; {@link ReadViews#CENTRE}: plain)
  */
-public record EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress, boolean noBox) {
+public record EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress, boolean noBox,
+                               ReadViews views) {
 
     public static final int DEFAULT_BATCH_SIZE = 64;
     public static final int NO_LIMIT = Integer.MAX_VALUE;
 
     public static final EvaluationConfig DEFAULT =
             new EvaluationConfig(BundleMetadata.TARGET_ACCURACY, DEFAULT_BATCH_SIZE, NO_LIMIT, true, false);
+
+    /** Read plainly: one centre view per region. */
+    public EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress, boolean noBox) {
+        this(targetAccuracy, batchSize, limit, showProgress, noBox, ReadViews.CENTRE);
+    }
 
     /** With the CSV's boxes given to the model, as a detector's would be. */
     public EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress) {
@@ -34,6 +42,9 @@ public record EvaluationConfig(double targetAccuracy, int batchSize, int limit, 
         }
         if (limit < 1) {
             throw new IllegalArgumentException("the image limit must be at least 1, got " + limit);
+        }
+        if (views == null) {
+            throw new IllegalArgumentException("give the views to read (ReadViews.CENTRE for the plain read)");
         }
     }
 }

@@ -57,7 +57,7 @@ public final class Evaluator {
      */
     public CoverageReport evaluate(ModelBundle bundle, InferenceEngine engine, AnnotatedDataset test,
                                    AnnotatedDataset validation, AnnotatedDataset train) {
-        Transcriber transcriber = new Transcriber(bundle, engine);
+        Transcriber transcriber = new Transcriber(bundle, engine, config.views());
         Map<Prediction, AnnotatedImage> testImages = new IdentityHashMap<>();
         EvaluatedSet testSet = transcribe(transcriber, "test", test, testImages);
         EvaluatedSet validationSet = validation == null ? null

@@ -16,7 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * the forward pass of an {@link InferenceEngine} (DL4J unless another is given). A photo without a
  * box is read in two passes when the bundle has a {@link Localizer}: localize on the whole photo, then
  * transcribe the predicted box exactly as a caller's box (expanded 30%); without a localizer the
- * whole photo is the region, as before. Not thread-safe (DL4J networks are not): the service
+ * whole photo is the region, as before. With {@link ReadViews} of several views (test-time
+ * augmentation) each region is read several ways and the heads' probabilities averaged before the
+ * one exact decoding. Not thread-safe (DL4J networks are not): the service
  * serialises calls through its micro-batcher.
  */
 public final class Transcriber {
@@ -24,6 +26,7 @@ public final class Transcriber {
     private final ModelBundle bundle;
     private final InferenceEngine engine;
     private final CropExpander expander;
+    private final ReadViews views;
 
     public Transcriber(ModelBundle bundle) {
         this(bundle, new Dl4jEngine(bundle));
@@ -31,9 +34,19 @@ public final class Transcriber {
 
     /** @param engine the forward pass, e.g. ONNX Runtime's; it must run this bundle's network */
     public Transcriber(ModelBundle bundle, InferenceEngine engine) {
+        this(bundle, engine, ReadViews.CENTRE);
+    }
+
+    /** @param views what each region is read as: its heads are averaged over these before decoding */
+    public Transcriber(ModelBundle bundle, InferenceEngine engine, ReadViews views) {
         this.bundle = bundle;
         this.engine = engine;
         this.expander = new CropExpander(bundle.metadata().preprocess());
+        this.views = views;
+    }
+
+    public ReadViews views() {
+        return views;
     }
 
     public ModelBundle bundle() {
@@ -105,38 +118,76 @@ public final class Transcriber {
         return withBoxes;
     }
 
-    /** Each image's region (null: the whole image) through the one preprocessing path, then the network. */
+    /**
+     * Each image's region (null: the whole image) through the one preprocessing path, once per view,
+     * then the network; with several views each head's probabilities are averaged per image.
+     */
     private List<Transcription> read(List<Mat> images, List<Box> regions) {
         PreprocessConfig config = expander.config();
         int size = expander.inputSize();
-        float[] input = new float[images.size() * size];
+        int perImage = views.count();
+        int centre = expander.centreOffset();
+        float[] input = new float[images.size() * perImage * size];
         for (int i = 0; i < images.size(); i++) {
-            expander.preprocess(images.get(i), regions.get(i), null, input, i * size);
+            byte[] expanded = null;
+            double expandedScale = Double.NaN;
+            for (int v = 0; v < perImage; v++) {
+                ReadViews.View view = views.views().get(v);
+                if (expanded == null || view.boxScale() != expandedScale) {
+                    expanded = expander.expandedCropBytes(images.get(i), view.region(regions.get(i)));
+                    expandedScale = view.boxScale();
+                }
+                expander.normalise(expanded, centre + view.dx(), centre + view.dy(), input, (i * perImage + v) * size);
+            }
         }
         try (INDArray features = Nd4j.create(input,
-                new long[] {images.size(), config.channels(), config.crop(), config.crop()})) {
-            return transcribe(features);
+                new long[] {(long) images.size() * perImage, config.channels(), config.crop(), config.crop()})) {
+            if (perImage == 1) {
+                return transcribe(features);
+            }
+            checkShape(features);
+            INDArray[] outputs = engine.output(features);
+            INDArray[] averaged = new INDArray[outputs.length];
+            for (int h = 0; h < outputs.length; h++) {
+                averaged[h] = outputs[h].reshape('c', images.size(), perImage, outputs[h].size(1)).mean(1);
+            }
+            release(outputs);
+            try {
+                return SequenceDecoder.decode(averaged);
+            } finally {
+                release(averaged);
+            }
         }
     }
 
     /** Transcribes already-preprocessed input [mb,3,54,54]. */
     public List<Transcription> transcribe(INDArray features) {
+        checkShape(features);
+        INDArray[] outputs = engine.output(features);
+        try {
+            return SequenceDecoder.decode(outputs);
+        } finally {
+            release(outputs);
+        }
+    }
+
+    private void checkShape(INDArray features) {
         PreprocessConfig config = expander.config();
         if (features.rank() != 4 || features.size(1) != config.channels()
                 || features.size(2) != config.crop() || features.size(3) != config.crop()) {
             throw new IllegalArgumentException("the network takes [mb," + config.channels() + "," + config.crop()
                     + "," + config.crop() + "] input, got " + java.util.Arrays.toString(features.shape()));
         }
-        INDArray[] outputs = engine.output(features);
-        try {
-            return SequenceDecoder.decode(outputs);
-        } finally {
-            // Off-heap buffers go back now, not when a garbage collection finds them (a service's
-            // batches would otherwise pile up native memory between collections).
-            for (INDArray output : outputs) {
-                if (output.closeable()) {
-                    output.close();
-                }
+    }
+
+    /**
+     * Off-heap buffers go back now, not when a garbage collection finds them (a service's batches
+     * would otherwise pile up native memory between collections).
+     */
+    private static void release(INDArray[] arrays) {
+        for (INDArray a : arrays) {
+            if (a.closeable()) {
+                a.close();
             }
         }
     }

@@ -27,6 +27,9 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  */
 public final class OnnxEngine implements InferenceEngine {
 
+    /** ONNX Runtime's session configuration key for the intra-op pool's busy-waiting. */
+    static final String SPINNING = "session.intra_op.allow_spinning";
+
     private final OrtSession session;
     private final String modelId;
     private final Map<String, Double> thresholds;
@@ -116,6 +119,9 @@ public final class OnnxEngine implements InferenceEngine {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        // ORT's intra-op threads spin after each run by default; on a small machine they then take
+        // the cores from what runs next on ours (decoding, cropping, the DL4J localizer).
+        options.addConfigEntry(SPINNING, "0");
         if (optimizedModel != null) {
             options.setOptimizedModelFilePath(optimizedModel.toString());
             // ORT warns that a saved model with NCHWc layouts is machine-specific: it is only read back here.

@@ -42,6 +42,13 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--max-delay-ms", defaultValue = "" + ServeConfig.DEFAULT_MAX_DELAY_MS, description = "default ${DEFAULT-VALUE}")
     int maxDelayMs;
 
+    @Option(names = "--network-seconds", defaultValue = "10",
+            description = "timed seconds for the network alone at batch 1 and 64, after warm-up (default ${DEFAULT-VALUE}; 0 skips it)")
+    double networkSeconds;
+
+    /** The engines are compared at one request at a time and at a full micro-batch, as {@code bench} does. */
+    private static final int[] NETWORK_BATCHES = {1, 64};
+
     @Override
     public Integer call() throws IOException {
         byte[] body = image == null ? ServiceBenchmark.sampleImage() : Files.readAllBytes(image);
@@ -55,6 +62,14 @@ public final class BenchServeCommand implements Callable<Integer> {
         out.printf("model %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",
                 config.modelId(), body.length, requests, maxBatch, maxDelayMs);
         out.printf("%-22s %12s %10s %10s%n", "load", "images/s", "p50 ms", "p99 ms");
+        if (networkSeconds > 0) {
+            for (int batch : NETWORK_BATCHES) {
+                double rate = ServiceBenchmark.networkAlone(network, model.metadata().preprocess(), batch, networkSeconds);
+                out.printf("%-22s %12.1f %10s %10s   (engine %s, no preprocessing)%n", "network alone, batch " + batch,
+                        rate, "-", "-", bundle.engine.label());
+                out.flush();
+            }
+        }
         double alone = benchmark.modelAlone();
         out.printf("%-22s %12.1f %10s %10s%n", "model alone, batch " + maxBatch, alone, "-", "-");
         out.flush();

@@ -3,6 +3,9 @@ package dev.streetnum.serve;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.ProgressDisplay;
+import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.StepTimer;
 import dev.streetnum.model.Transcriber;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -31,6 +34,9 @@ import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import me.tongfei.progressbar.ProgressBar;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The service's load generator: throughput and latency over loopback HTTP at several concurrencies,
@@ -39,6 +45,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class ServiceBenchmark {
 
+    /** The random input of {@link #networkAlone}, fixed so engines are timed on the same crops. */
+    private static final long NETWORK_INPUT_SEED = 1;
     /** Passes of the model alone before its throughput is timed. */
     private static final int WARM_UP_BATCHES = 5;
 
@@ -85,6 +93,20 @@ public final class ServiceBenchmark {
             }
             return (double) batches * maxBatch / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /**
+     * Images per second through the engine's network alone (no decoding, no preprocessing), on
+     * random normalised crops of the bundle's input size: the figure that compares engines.
+     */
+    public static double networkAlone(InferenceEngine engine, PreprocessConfig preprocess, int batch, double seconds) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("a network batch is at least 1 image, got " + batch);
+        }
+        Nd4j.getRandom().setSeed(NETWORK_INPUT_SEED);
+        INDArray features = Nd4j.rand(DataType.FLOAT, batch, preprocess.channels(), preprocess.crop(), preprocess.crop())
+                .muli(2).subi(1);
+        return StepTimer.imagesPerSecond(batch, seconds, () -> engine.output(features));
     }
 
     /** Starts the service on a free loopback port, measures each concurrency in turn, stops it. */

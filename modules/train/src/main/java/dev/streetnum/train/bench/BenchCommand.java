@@ -1,9 +1,11 @@
 package dev.streetnum.train.bench;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streetnum.model.Preset;
 import dev.streetnum.model.fast.CpuAcceleration;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,19 +37,45 @@ public final class BenchCommand implements Callable<Integer> {
             description = "keep DL4J's reference layer path (no oneDNN helpers), for before/after figures")
     boolean reference;
 
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "sample each phase with async-profiler: DIR/PHASE.html flame graphs, DIR/PHASE.collapsed"
+                    + " stacks and DIR/profile.md, the breakdown by frame kind and by DL4J method")
+    Path profile;
+
+    /** Rows of each ranked table in profile.md. */
+    private static final int PROFILE_ROWS = 12;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() throws IOException {
         BenchConfig config = new BenchConfig(preset, batch, seconds, seed);
         if (reference) {
             CpuAcceleration.disable();
         } else {
             CpuAcceleration.enable();
         }
-        BenchResult result = new ThroughputBenchmark(config).run();
-        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+        if (profile == null) {
+            BenchResult result = new ThroughputBenchmark(config).run();
+            spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+            return 0;
+        }
+        PhaseProfiler profiler = new PhaseProfiler(profile);
+        BenchResult result = new ThroughputBenchmark(config).run(profiler);
+        String json = new ObjectMapper().writeValueAsString(result);
+        StringBuilder md = new StringBuilder("# Profile of `streetnum bench --preset " + config.preset().name()
+                .toLowerCase(java.util.Locale.ROOT) + "`\n\nasync-profiler, event `" + profiler.event()
+                + "`, 1 ms interval; the figures of the profiled run (profiling costs a few percent):\n\n```\n"
+                + json + "\n```\n\n");
+        for (String phase : ThroughputBenchmark.PHASES) {
+            md.append(ProfileSummary.of(Files.readString(profile.resolve(phase + ".collapsed")))
+                    .markdown(phase, PROFILE_ROWS));
+        }
+        Files.writeString(profile.resolve("profile.md"), md);
+        spec.commandLine().getOut().println(json);
+        spec.commandLine().getErr().println("profile: " + profile.resolve("profile.md") + " and a flame graph per phase"
+                + " (" + String.join(", ", ThroughputBenchmark.PHASES) + ".html)");
         return 0;
     }
 }

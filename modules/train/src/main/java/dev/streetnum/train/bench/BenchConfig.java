@@ -18,8 +18,6 @@ public record BenchConfig(Preset preset, int trainBatch, double secondsPerPhase,
     public static final double DEFAULT_SECONDS = 10;
     /** The two inference batch sizes of issue 8: one request at a time, and a full micro-batch. */
     public static final int[] INFER_BATCHES = {1, 64};
-    /** Steps run untimed first so JIT, workspaces and native caches have settled. */
-    public static final int WARMUP_STEPS = 3;
 
     public BenchConfig {
         Objects.requireNonNull(preset, "preset");

@@ -5,8 +5,10 @@ import dev.streetnum.model.NetworkFlops;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.model.NetworkOptions;
 import dev.streetnum.model.Preset;
+import dev.streetnum.model.StepTimer;
 import dev.streetnum.model.StreetNumberNetwork;
 import dev.streetnum.model.fast.CpuAcceleration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -24,10 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class ThroughputBenchmark {
 
-    private static final double NANOS_PER_SECOND = 1e9;
     private static final double FLOPS_PER_GFLOP = 1e9;
-    /** A timed phase runs at least this many steps even when one step outlasts the time asked for. */
-    private static final int MIN_TIMED_STEPS = 2;
 
     private final BenchConfig config;
     private final ComputationGraph network;
@@ -51,7 +50,33 @@ public final class ThroughputBenchmark {
         return StreetNumberNetwork.build(preset, NetworkOptions.seeded(seed));
     }
 
+    /** The timed phases in the order {@link #run(PhaseObserver)} runs them. */
+    public static final List<String> PHASES = List.of("train", "infer-" + BenchConfig.INFER_BATCHES[0],
+            "infer-" + BenchConfig.INFER_BATCHES[1]);
+
+    /** Told as each of {@link #PHASES} starts and ends. */
+    public interface PhaseObserver {
+        PhaseObserver NONE = new PhaseObserver() {
+            @Override
+            public void starting(String phase) {
+            }
+
+            @Override
+            public void finished(String phase) {
+            }
+        };
+
+        void starting(String phase);
+
+        void finished(String phase);
+    }
+
     public BenchResult run() {
+        return run(PhaseObserver.NONE);
+    }
+
+    /** @param observer told as each timed phase starts and ends (the profiler records each apart) */
+    public BenchResult run(PhaseObserver observer) {
         PreprocessConfig preprocess = PreprocessConfig.DEFAULT;
         InputType input = InputType.convolutional(preprocess.crop(), preprocess.crop(), preprocess.channels());
         long flops = NetworkFlops.forwardPerImage(network.getConfiguration(), input);
@@ -59,12 +84,12 @@ public final class ThroughputBenchmark {
         Nd4j.getRandom().setSeed(config.seed());
 
         MultiDataSet trainBatch = randomBatch(network, input, config.trainBatch(), random);
-        double train = imagesPerSecond(config.trainBatch(), () -> network.fit(trainBatch));
+        double train = observed(observer, "train", () -> imagesPerSecond(config.trainBatch(), () -> network.fit(trainBatch)));
         double[] infer = new double[BenchConfig.INFER_BATCHES.length];
         for (int i = 0; i < infer.length; i++) {
             int batch = BenchConfig.INFER_BATCHES[i];
             INDArray features = randomBatch(network, input, batch, random).getFeatures(0);
-            infer[i] = imagesPerSecond(batch, () -> network.output(false, features));
+            infer[i] = observed(observer, "infer-" + batch, () -> imagesPerSecond(batch, () -> network.output(false, features)));
         }
         return new BenchResult(config.preset().name().toLowerCase(Locale.ROOT), network.numParams(), flops,
                 accelerated, CpuAcceleration.nativeBuild(), config.trainBatch(),
@@ -72,20 +97,17 @@ public final class ThroughputBenchmark {
                 infer[0], gflops(infer[0], flops), infer[1], gflops(infer[1], flops));
     }
 
-    private double imagesPerSecond(int imagesPerStep, Runnable step) {
-        for (int i = 0; i < BenchConfig.WARMUP_STEPS; i++) {
-            step.run();
+    private static double observed(PhaseObserver observer, String phase, java.util.function.DoubleSupplier timed) {
+        observer.starting(phase);
+        try {
+            return timed.getAsDouble();
+        } finally {
+            observer.finished(phase);
         }
-        long budget = (long) (config.secondsPerPhase() * NANOS_PER_SECOND);
-        long start = System.nanoTime();
-        long elapsed;
-        int steps = 0;
-        do {
-            step.run();
-            steps++;
-            elapsed = System.nanoTime() - start;
-        } while (elapsed < budget || steps < MIN_TIMED_STEPS);
-        return steps * (double) imagesPerStep * NANOS_PER_SECOND / elapsed;
+    }
+
+    private double imagesPerSecond(int imagesPerStep, Runnable step) {
+        return StepTimer.imagesPerSecond(imagesPerStep, config.secondsPerPhase(), step);
     }
 
     private static double gflops(double imagesPerSecond, long flopsPerImage) {

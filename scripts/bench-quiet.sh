@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The speed figures of README's "Speed" and "ONNX and int8" sections, in one command, each run started
+# only when the machine is quiet (1-minute load average below QUIET_LOAD, default 0.3):
+#   1. `streetnum bench --preset probe` and scripts/bench-pytorch-probe.py (Debian python3-torch),
+#      back to back, RUNS times each (default 3), then the medians and the three ratios;
+#   2. `streetnum bench --preset cpu` once;
+#   3. `streetnum bench-serve` for each engine (dl4j, onnx, onnx-int8): the network alone at batch 1
+#      and 64, the model with preprocessing, and the service over HTTP at concurrency 1, 8, 32.
+#   scripts/bench-quiet.sh [OUT=bench-quiet] [BUNDLE=models/streetnum-cpu.bundle]
+# Build first (./mvnw -B package -DskipTests). Writes OUT/*.json|txt and prints a summary.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-bench-quiet}"
+bundle="${2:-$here/models/streetnum-cpu.bundle}"
+runs="${RUNS:-3}" quiet="${QUIET_LOAD:-0.3}"
+mkdir -p "$out"
+
+wait_quiet() {
+  local load
+  while :; do
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    awk -v l="$load" -v q="$quiet" 'BEGIN { exit !(l < q) }' && break
+    sleep 10
+  done
+  echo "$(date -u +%FT%TZ) load $load: $1" | tee -a "$out/quiet.log"
+}
+
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "bench-quiet: PyTorch is missing (sudo apt-get install python3-torch); the peer runs are skipped" >&2
+  peer=0
+else
+  peer=1
+fi
+for i in $(seq 1 "$runs"); do
+  wait_quiet "streetnum bench --preset probe, run $i"
+  "$here/scripts/streetnum" bench --preset probe | tail -1 > "$out/streetnum-probe-$i.json"
+  if [[ $peer == 1 ]]; then
+    wait_quiet "bench-pytorch-probe.py, run $i"
+    OMP_NUM_THREADS=2 /usr/bin/python3 "$here/scripts/bench-pytorch-probe.py" | tail -1 > "$out/pytorch-probe-$i.json"
+  fi
+done
+wait_quiet "streetnum bench --preset cpu"
+"$here/scripts/streetnum" bench --preset cpu | tail -1 > "$out/streetnum-cpu.json"
+for engine in dl4j onnx onnx-int8; do
+  wait_quiet "streetnum bench-serve --engine $engine"
+  "$here/scripts/streetnum" bench-serve --model "$bundle" --engine "$engine" 2>/dev/null | tee "$out/bench-serve-$engine.txt"
+done
+"$here/scripts/bench-quiet-summary.py" "$out"
