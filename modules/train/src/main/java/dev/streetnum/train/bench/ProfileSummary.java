@@ -79,7 +79,7 @@ public final class ProfileSummary {
             int wait = waitFrame(frames);
             if (wait >= 0) {
                 byKind.merge(WAITING, count, Long::sum);
-                byWaiter.merge(wait == 0 ? "(thread root)" : library(strip(frames[wait - 1])), count, Long::sum);
+                byWaiter.merge(waiter(frames, wait), count, Long::sum);
             } else {
                 byKind.merge(kind(leaf), count, Long::sum);
             }
@@ -177,6 +177,16 @@ public final class ProfileSummary {
             }
         }
         return -1;
+    }
+
+    /** The user-space frame that asked to wait: the first above the wait that is no kernel or libc wait frame. */
+    private static String waiter(String[] frames, int wait) {
+        for (int i = wait - 1; i >= 0; i--) {
+            if (!frames[i].endsWith("_[k]") && !isWait(frames[i])) {
+                return library(strip(frames[i]));
+            }
+        }
+        return "(thread root)";
     }
 
     private static boolean isWait(String frame) {
