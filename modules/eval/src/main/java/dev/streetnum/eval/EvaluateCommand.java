@@ -76,9 +76,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " 1 (plain), 3 (box rescaled), 5 (crop shifted), 15 (both) (default: ${DEFAULT-VALUE}).")
     int views;
 
+    @Option(names = "--combine", paramLabel = "HOW", defaultValue = "MEAN",
+            description = "How --views combine: MEAN (average the heads, decode once) or MOST_CONFIDENT (decode each view,"
+                    + " keep the answer with the highest P(S|x)) (default: ${DEFAULT-VALUE}).")
+    ReadViews.Combine combine;
+
     @Override
     public Integer call() {
-        ReadViews readViews = ReadViews.standard(views);
+        ReadViews readViews = ReadViews.standard(views, combine);
         if (writeThreshold && views != 1) {
             throw new IllegalArgumentException("--write-threshold stores thresholds for the plain read that serve uses;"
                     + " they cannot be calibrated with --views " + views);

@@ -5,16 +5,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test-time augmentation: the views of a region the network reads before its six heads'
- * probabilities are averaged (per head, over the views) and decoded once. A view rescales the
- * region about its centre before the 30% expansion, then moves the 54x54 crop inside the resized
- * 64x64 expansion; both stay within what training's box jitter and random crops showed the network.
- * The answer's P(S|x) is that of the averaged heads, so a threshold must be calibrated with the same
- * views it is served with. One centre view is the plain path, bit for bit.
+ * Test-time augmentation: the views of a region the network reads, and how their answers combine.
+ * A view rescales the region about its centre before the 30% expansion, then moves the 54x54 crop
+ * inside the resized 64x64 expansion; both stay within what training's box jitter and random crops
+ * showed the network. {@link Combine#MEAN} averages the six heads' probabilities over the views and
+ * decodes once; {@link Combine#MOST_CONFIDENT} decodes each view and keeps the answer with the highest
+ * P(S|x) (candidate boxes scored by the transcriber itself). Either way the confidence is not the
+ * plain read's, so a threshold must be calibrated with the same views it is served with. One centre
+ * view is the plain path, bit for bit.
  *
- * @param views at least one; the first is usually the centre
+ * @param views   at least one; the first is the centre in the standard sets
+ * @param combine how the views' outputs become one answer
  */
-public record ReadViews(List<View> views) {
+public record ReadViews(List<View> views, Combine combine) {
+
+    /** How the views' outputs become one answer. */
+    public enum Combine {
+        /** Average each head's probabilities over the views, then decode once. */
+        MEAN,
+        /** Decode every view and keep the answer with the highest P(S|x). */
+        MOST_CONFIDENT
+    }
 
     /** Pixels the shifted views move the crop by, in x and y: within the 5 px training's crops reach. */
     static final int SHIFT = 3;
@@ -24,7 +35,7 @@ public record ReadViews(List<View> views) {
     public static final List<Integer> STANDARD_COUNTS = List.of(1, 3, 5, 15);
 
     /** The plain read: the centre crop of the region as given. */
-    public static final ReadViews CENTRE = new ReadViews(List.of(View.CENTRE));
+    public static final ReadViews CENTRE = new ReadViews(List.of(View.CENTRE), Combine.MEAN);
 
     /**
      * @param boxScale the region's sides are multiplied by this about its centre (1: as given)
@@ -50,6 +61,9 @@ public record ReadViews(List<View> views) {
         if (views == null || views.isEmpty()) {
             throw new IllegalArgumentException("reading takes at least one view");
         }
+        if (combine == null) {
+            throw new IllegalArgumentException("say how the views combine: " + java.util.Arrays.toString(Combine.values()));
+        }
         views = List.copyOf(views);
     }
 
@@ -58,7 +72,7 @@ public record ReadViews(List<View> views) {
      * 5 the centre crop and four crops shifted diagonally by {@link #SHIFT} px; 15 every scale with
      * every shift.
      */
-    public static ReadViews standard(int count) {
+    public static ReadViews standard(int count, Combine combine) {
         List<Double> scales = new ArrayList<>(List.of(1.0));
         List<int[]> shifts = new ArrayList<>(List.of(new int[] {0, 0}));
         switch (count) {
@@ -77,7 +91,12 @@ public record ReadViews(List<View> views) {
                 views.add(new View(scale, shift[0], shift[1]));
             }
         }
-        return new ReadViews(views);
+        return new ReadViews(views, combine);
+    }
+
+    /** {@link #standard(int, Combine)} averaging the heads. */
+    public static ReadViews standard(int count) {
+        return standard(count, Combine.MEAN);
     }
 
     private static void addScales(List<Double> scales) {

@@ -147,6 +147,13 @@ public final class Transcriber {
             }
             checkShape(features);
             INDArray[] outputs = engine.output(features);
+            if (views.combine() == ReadViews.Combine.MOST_CONFIDENT) {
+                try {
+                    return mostConfident(SequenceDecoder.decode(outputs), perImage);
+                } finally {
+                    release(outputs);
+                }
+            }
             INDArray[] averaged = new INDArray[outputs.length];
             for (int h = 0; h < outputs.length; h++) {
                 averaged[h] = outputs[h].reshape('c', images.size(), perImage, outputs[h].size(1)).mean(1);
@@ -169,6 +176,21 @@ public final class Transcriber {
         } finally {
             release(outputs);
         }
+    }
+
+    /** Of each image's consecutive {@code perImage} answers, the one with the highest P(S|x). */
+    static List<Transcription> mostConfident(List<Transcription> answers, int perImage) {
+        List<Transcription> best = new ArrayList<>(answers.size() / perImage);
+        for (int start = 0; start < answers.size(); start += perImage) {
+            Transcription top = answers.get(start);
+            for (int v = start + 1; v < start + perImage; v++) {
+                if (answers.get(v).logProbability() > top.logProbability()) {
+                    top = answers.get(v);
+                }
+            }
+            best.add(top);
+        }
+        return best;
     }
 
     private void checkShape(INDArray features) {

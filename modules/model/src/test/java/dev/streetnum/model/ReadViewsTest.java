@@ -95,6 +95,26 @@ class ReadViewsTest {
     }
 
     @Test
+    void mostConfidentKeepsTheViewWhoseOwnPlainReadScoresHighest() {
+        ModelBundle bundle = TestBundles.tiny(7);
+        ReadViews views = ReadViews.standard(3, ReadViews.Combine.MOST_CONFIDENT); // box scales only: plain reads of rescaled boxes
+        List<Transcription> answers = new Transcriber(bundle, new Dl4jEngine(bundle), views).transcribe(PHOTOS, BOXES);
+        Transcriber plain = new Transcriber(bundle);
+        for (int i = 0; i < PHOTOS.size(); i++) {
+            Transcription best = null;
+            for (ReadViews.View view : views.views()) {
+                Transcription t = plain.transcribe(List.of(PHOTOS.get(i)), java.util.Collections.singletonList(
+                        view.region(BOXES.get(i)))).get(0);
+                if (best == null || t.logProbability() > best.logProbability()) {
+                    best = t;
+                }
+            }
+            assertEquals(best.candidate(), answers.get(i).candidate(), "photo " + i);
+            assertEquals(best.logProbability(), answers.get(i).logProbability(), 1e-5, "photo " + i);
+        }
+    }
+
+    @Test
     void standardSetsStayInsideTheCropsTrainingShowed() {
         PreprocessConfig config = PreprocessConfig.DEFAULT;
         int slack = config.resize() - config.crop();
