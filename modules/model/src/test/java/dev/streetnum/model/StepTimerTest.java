@@ -11,25 +11,28 @@ import org.junit.jupiter.api.Test;
 class StepTimerTest {
 
     @Test
-    void runsWarmUpThenAtLeastTwoTimedStepsWhenOneStepOutlastsTheBudget() {
+    void runsTheLeastWarmUpThenTwoTimedStepsWhenOneStepOutlastsTheBudget() {
         AtomicInteger calls = new AtomicInteger();
-        double rate = StepTimer.imagesPerSecond(4, 1e-9, () -> pause(calls, 5));
-        assertEquals(StepTimer.WARMUP_STEPS + 2, calls.get());
+        StepTimer.Timing t = StepTimer.time(4, 1e-9, () -> pause(calls, 5));
+        assertEquals(StepTimer.WARMUP_STEPS, t.warmUpSteps());
+        assertEquals(StepTimer.MIN_TIMED_STEPS, t.timedSteps());
+        assertEquals(StepTimer.WARMUP_STEPS + StepTimer.MIN_TIMED_STEPS, calls.get());
         // Two timed steps of at least 5 ms each for 4 images: at most 4 / 0.005 = 800 images/s.
-        assertTrue(rate > 0 && rate <= 800, "rate " + rate);
+        assertTrue(t.imagesPerSecond() > 0 && t.imagesPerSecond() <= 800, "rate " + t.imagesPerSecond());
     }
 
     @Test
-    void rateIsTimedImagesOverTimedSecondsOnly() {
+    void warmsUpForAShareOfTheTimeThenTimesOnlyTheTimedSteps() {
         AtomicInteger calls = new AtomicInteger();
         long start = System.nanoTime();
-        double rate = StepTimer.imagesPerSecond(3, 0.05, () -> pause(calls, 2));
+        StepTimer.Timing t = StepTimer.time(3, 0.1, () -> pause(calls, 2));
         double wall = (System.nanoTime() - start) / 1e9;
-        int timed = calls.get() - StepTimer.WARMUP_STEPS;
-        assertTrue(timed >= 2, "timed steps " + timed);
-        // The timed span lies within the whole call and is at least the 50 ms asked for; the warm-up is outside it.
-        assertTrue(rate >= timed * 3 / wall, "rate " + rate + " vs " + timed * 3 / wall);
-        assertTrue(rate <= timed * 3 / 0.05, "rate " + rate + " vs " + timed * 3 / 0.05);
+        assertEquals(calls.get(), t.warmUpSteps() + t.timedSteps());
+        // 30 ms of warm-up in steps of at least 2 ms: at most 15 + 1 steps; at least 3.
+        assertTrue(t.warmUpSteps() >= StepTimer.WARMUP_STEPS && t.warmUpSteps() <= 16, "warm-up " + t.warmUpSteps());
+        assertTrue(t.timedNanos() >= 100_000_000L && t.timedNanos() / 1e9 < wall, "timed " + t.timedNanos());
+        assertEquals(t.timedSteps() * 3 / (t.timedNanos() / 1e9), t.imagesPerSecond(), 1e-9);
+        assertTrue(t.imagesPerSecond() <= 3 / 0.002, "rate " + t.imagesPerSecond());
     }
 
     @Test
