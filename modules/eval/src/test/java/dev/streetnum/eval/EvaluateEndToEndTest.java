@@ -153,8 +153,8 @@ class EvaluateEndToEndTest {
 
         // The float export answers as DL4J does, image by image.
         StringWriter stdout = new StringWriter();
-        assertEquals(0, evaluate(stdout, "--model", bundleFile.toString(), "--data", test.toString(),
-                "--out", dir.resolve("dl4j").toString()), stdout.toString());
+        assertEquals(0, evaluate(stdout, "--model", bundleFile.toString(), "--engine", "dl4j", "--data",
+                test.toString(), "--out", dir.resolve("dl4j").toString()), stdout.toString());
         assertEquals(0, evaluate(stdout, "--model", bundleFile.toString(), "--engine", "onnx", "--data",
                 test.toString(), "--out", dir.resolve("onnx").toString()), stdout.toString());
         List<CSVRecord> dl4j = readCsv(dir.resolve("dl4j").resolve(ReportWriter.PREDICTIONS_CSV));
