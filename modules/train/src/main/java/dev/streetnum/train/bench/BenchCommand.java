@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "keep DL4J's reference layer path (no oneDNN helpers), for before/after figures")
     boolean reference;
 
+    @Option(names = "--blas-threads", paramLabel = "N",
+            description = "OpenBLAS threads for the dense layers (default: OpenBLAS's own choice, one per core);"
+                    + " the profile showed its idle workers spinning in sched_yield")
+    Integer blasThreads;
+
     @Option(names = "--profile", paramLabel = "DIR",
             description = "sample each phase with async-profiler: DIR/PHASE.html flame graphs, DIR/PHASE.collapsed"
                     + " stacks and DIR/profile.md, the breakdown by frame kind and by DL4J method")
@@ -51,6 +57,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BenchConfig config = new BenchConfig(preset, batch, seconds, seed);
+        if (blasThreads != null) {
+            if (blasThreads < 1) {
+                throw new IllegalArgumentException("--blas-threads must be at least 1, got " + blasThreads);
+            }
+            Nd4j.factory().blas().setMaxThreads(blasThreads);
+        }
         if (reference) {
             CpuAcceleration.disable();
         } else {

@@ -11,6 +11,7 @@ import dev.streetnum.model.NetworkFlops;
  * @param forwardFlopsPerImage    forward FLOPs of one image (multiply-add = 2)
  * @param cpuAcceleration         whether DL4J gave any layer of the timed network a oneDNN helper
  * @param nativeBuild             the ND4J native build that was loaded
+ * @param blasThreads             OpenBLAS's thread count during the run (the dense layers' gemm)
  * @param trainBatch              training minibatch size
  * @param trainImagesPerSecond    training throughput (forward, backward, Adam update)
  * @param trainGflops             achieved training GFLOP/s
@@ -20,7 +21,7 @@ import dev.streetnum.model.NetworkFlops;
  * @param infer64Gflops           achieved GFLOP/s at batch 64
  */
 public record BenchResult(String preset, long parameters, long forwardFlopsPerImage, boolean cpuAcceleration,
-                          String nativeBuild, int trainBatch, double trainImagesPerSecond, double trainGflops,
+                          String nativeBuild, int blasThreads, int trainBatch, double trainImagesPerSecond, double trainGflops,
                           double infer1ImagesPerSecond, double infer1Gflops,
                           double infer64ImagesPerSecond, double infer64Gflops) {
 }

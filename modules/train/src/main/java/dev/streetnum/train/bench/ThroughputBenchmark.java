@@ -92,7 +92,7 @@ public final class ThroughputBenchmark {
             infer[i] = observed(observer, "infer-" + batch, () -> imagesPerSecond(batch, () -> network.output(false, features)));
         }
         return new BenchResult(config.preset().name().toLowerCase(Locale.ROOT), network.numParams(), flops,
-                accelerated, CpuAcceleration.nativeBuild(), config.trainBatch(),
+                accelerated, CpuAcceleration.nativeBuild(), Nd4j.factory().blas().getMaxThreads(), config.trainBatch(),
                 train, gflops(train * NetworkFlops.TRAINING_PASSES, flops),
                 infer[0], gflops(infer[0], flops), infer[1], gflops(infer[1], flops));
     }
