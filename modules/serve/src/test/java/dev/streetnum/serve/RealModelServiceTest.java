@@ -356,12 +356,12 @@ class RealModelServiceTest {
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         BatchTranscriber real = servedModel();
         ServiceUnderTest[] running = new ServiceUnderTest[1];
-        BatchTranscriber recording = (images, regions) -> {
+        BatchTranscriber recording = images -> {
             if (batchSizes.isEmpty()) {
                 awaitQueued(running[0], 2); // hold the first pass until others wait: batching is then certain
             }
             batchSizes.add(images.size());
-            return real.transcribe(images, regions);
+            return real.transcribe(images);
         };
         running[0] = start(recording, ServeConfig.defaults(modelId, threshold).withBatching(16, 20));
 
