@@ -180,7 +180,7 @@ class RealModelServiceTest {
         List<Transcription> localized = new Transcriber(withLocalizer).transcribe(decoded,
                 Collections.nCopies(decoded.size(), null));
         decoded.forEach(Mat::close);
-        start(new Transcriber(withLocalizer)::transcribe, ServeConfig.defaults(modelId, threshold));
+        start(new ServedModel(new Transcriber(withLocalizer)), ServeConfig.defaults(modelId, threshold));
         for (int i = 0; i < IMAGES; i++) {
             HttpResponse<String> raw = service.postBytes(TranscriptionApp.TRANSCRIBE, RequestReader.PNG, pngs.get(i));
             assertEquals(200, raw.statusCode(), raw.body());
