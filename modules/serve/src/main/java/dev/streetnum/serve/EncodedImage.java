@@ -1,5 +1,8 @@
 package dev.streetnum.serve;
 
+import static dev.streetnum.serve.TranscriptionFailure.Kind.BAD_IMAGE;
+import static dev.streetnum.serve.TranscriptionFailure.Kind.TOO_LARGE;
+
 import dev.streetnum.data.Box;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.ImageDecoder;
@@ -19,7 +22,7 @@ public record EncodedImage(byte[] bytes, Box region, String source) {
             throw new IllegalArgumentException("an encoded image needs a source name for its errors");
         }
         if (bytes == null || bytes.length == 0) {
-            throw TranscriptionFailure.badImage(source + " is empty: expected PNG or JPEG bytes");
+            throw new TranscriptionFailure(BAD_IMAGE, source + " is empty: expected PNG or JPEG bytes");
         }
     }
 
@@ -36,16 +39,16 @@ public record EncodedImage(byte[] bytes, Box region, String source) {
             long width = size.width();
             long height = size.height();
             if (width <= 0 || height <= 0) {
-                throw TranscriptionFailure.badImage(source + " declares an empty " + width + "x" + height + " image");
+                throw new TranscriptionFailure(BAD_IMAGE, source + " declares an empty " + width + "x" + height + " image");
             }
             if (width * height > maxPixels) {
-                throw TranscriptionFailure.tooLarge(source + " is " + width + "x" + height + " = " + width * height
+                throw new TranscriptionFailure(TOO_LARGE, source + " is " + width + "x" + height + " = " + width * height
                         + " pixels, more than the limit of " + maxPixels);
             }
             requireOverlap(region, width, height, source);
             return ImageDecoder.decode(bytes, source);
         } catch (DataException e) {
-            throw TranscriptionFailure.badImage(e.getMessage());
+            throw new TranscriptionFailure(BAD_IMAGE, e.getMessage());
         }
     }
 

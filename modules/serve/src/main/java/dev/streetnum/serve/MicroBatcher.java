@@ -1,5 +1,7 @@
 package dev.streetnum.serve;
 
+import static dev.streetnum.serve.TranscriptionFailure.Kind.BUSY;
+
 import dev.streetnum.data.DataException;
 import dev.streetnum.model.Transcription;
 import io.micrometer.core.instrument.Counter;
@@ -77,7 +79,7 @@ public final class MicroBatcher implements AutoCloseable {
         if (!accepting.get() || !queue.offer(new Job(image, answer))) {
             image.pixels().close();
             rejections.increment();
-            throw TranscriptionFailure.busy(accepting.get()
+            throw new TranscriptionFailure(BUSY, accepting.get()
                     ? "the service is busy: " + queue.size() + " images are already waiting; retry shortly"
                     : "the service is shutting down");
         }
@@ -192,7 +194,7 @@ public final class MicroBatcher implements AutoCloseable {
 
     private static void failAll(List<Job> jobs, String why) {
         for (Job job : jobs) {
-            job.answer().completeExceptionally(TranscriptionFailure.busy(why));
+            job.answer().completeExceptionally(new TranscriptionFailure(BUSY, why));
             job.image().pixels().close();
         }
         jobs.clear();

@@ -1,5 +1,10 @@
 package dev.streetnum.serve;
 
+import static dev.streetnum.serve.TranscriptionFailure.Kind.BAD_IMAGE;
+import static dev.streetnum.serve.TranscriptionFailure.Kind.BUSY;
+import static dev.streetnum.serve.TranscriptionFailure.Kind.MODEL_FAILED;
+import static dev.streetnum.serve.TranscriptionFailure.Kind.TOO_LARGE;
+
 import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
@@ -89,7 +94,7 @@ public final class TranscriptionEngine implements AutoCloseable {
     private List<Judged> run(List<EncodedImage> images, List<Mat> keep) {
         if (images.size() > config.queueCapacity()) {
             // Such a call could never be queued whole, however idle the service.
-            throw TranscriptionFailure.tooLarge(images.size() + " images in one call, but the queue holds "
+            throw new TranscriptionFailure(TOO_LARGE, images.size() + " images in one call, but the queue holds "
                     + config.queueCapacity() + " images: send at most that many per call");
         }
         long start = System.nanoTime();
@@ -132,7 +137,7 @@ public final class TranscriptionEngine implements AutoCloseable {
             queued = model.prepare(decoded, image.region());
             return queued;
         } catch (DataException e) {
-            throw TranscriptionFailure.badImage(image.source() + ": " + e.getMessage());
+            throw new TranscriptionFailure(BAD_IMAGE, image.source() + ": " + e.getMessage());
         } finally {
             if (queued == null || queued.pixels() != decoded) {
                 decoded.close();
@@ -144,21 +149,21 @@ public final class TranscriptionEngine implements AutoCloseable {
         try {
             return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | CancellationException e) {
-            throw TranscriptionFailure.busy(source + " was not answered within " + config.requestTimeoutMs()
+            throw new TranscriptionFailure(BUSY, source + " was not answered within " + config.requestTimeoutMs()
                     + " ms: the service is overloaded; retry shortly");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw TranscriptionFailure.busy("the service is shutting down");
+            throw new TranscriptionFailure(BUSY, "the service is shutting down");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TranscriptionFailure failure) {
                 throw failure;
             }
             if (e.getCause() instanceof DataException bad) {
                 // A model without prepare() met the bad region inside its batch (which the batcher isolated).
-                throw TranscriptionFailure.badImage(source + ": " + bad.getMessage());
+                throw new TranscriptionFailure(BAD_IMAGE, source + ": " + bad.getMessage());
             }
             // The batcher has logged the model's failure once, with its stack trace.
-            throw new TranscriptionFailure(TranscriptionFailure.Kind.MODEL_FAILED, "the model failed to transcribe " + source);
+            throw new TranscriptionFailure(MODEL_FAILED, "the model failed to transcribe " + source);
         }
     }
 

@@ -21,24 +21,14 @@ public final class TranscriptionFailure extends RuntimeException {
 
     private final Kind kind;
 
+    /** A failure of {@code kind} with a sentence for the caller. */
     public TranscriptionFailure(Kind kind, String message) {
-        super(message, null, false, false);
+        super(message);
         this.kind = kind;
     }
 
+    /** How a caller should react. */
     public Kind kind() {
         return kind;
-    }
-
-    static TranscriptionFailure badImage(String message) {
-        return new TranscriptionFailure(Kind.BAD_IMAGE, message);
-    }
-
-    static TranscriptionFailure tooLarge(String message) {
-        return new TranscriptionFailure(Kind.TOO_LARGE, message);
-    }
-
-    static TranscriptionFailure busy(String message) {
-        return new TranscriptionFailure(Kind.BUSY, message);
     }
 }
