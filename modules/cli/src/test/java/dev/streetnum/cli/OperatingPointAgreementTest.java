@@ -65,9 +65,11 @@ class OperatingPointAgreementTest {
         CommandLine evaluate = new CommandLine(new EvaluateCommand());
         evaluate.setOut(new PrintWriter(out));
         evaluate.setErr(new PrintWriter(out));
-        assertEquals(0, evaluate.execute("--model", bundleFile.toString(), "--data", test.toString(), "--val",
-                validation.toString(), "--target-accuracy", TARGET, "--write-threshold", "--out", report.toString()),
-                out.toString());
+        // Both sides on the engine users get without --engine.
+        Engine engine = Engine.parse(Engine.DEFAULT);
+        assertEquals(0, evaluate.execute("--model", bundleFile.toString(), "--engine", engine.label(), "--data",
+                test.toString(), "--val", validation.toString(), "--target-accuracy", TARGET, "--write-threshold",
+                "--out", report.toString()), out.toString());
 
         Map<String, Boolean> acceptedByEvaluator = new HashMap<>();
         Map<String, Double> confidence = new HashMap<>();
@@ -83,7 +85,7 @@ class OperatingPointAgreementTest {
 
         // The service as ServeCommand builds it: the engine's calibrated threshold for the target.
         ModelBundle bundle = ModelBundle.load(bundleFile);
-        try (InferenceEngine network = Engine.DL4J.open(bundle)) {
+        try (InferenceEngine network = engine.open(bundle)) {
             double threshold = network.thresholds().require(TargetAccuracy.parse(TARGET), network.modelId());
             JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
             assertEquals(json.get("acceptanceThreshold").asDouble(), threshold, 0,
