@@ -1,5 +1,7 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.model.TargetAccuracy;
+import dev.streetnum.model.Thresholds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -15,13 +17,15 @@ import java.util.List;
  * k-th confidence.
  *
  * <p>Refusals: a prediction whose ">5" length class won has no transcription to accept, so it is
- * never accepted at any threshold. Callers pass {@link #REFUSED} (-infinity) as its confidence; it
- * still counts in N, since coverage is a fraction of all images. A threshold never equals -infinity.
+ * never accepted at any threshold. Callers pass {@link Thresholds#score}, which is {@link #REFUSED}
+ * (-infinity) for it; it still counts in N, since coverage is a fraction of all images. A threshold
+ * never equals -infinity. Which scores a threshold accepts is {@link Thresholds#acceptsScore}: the
+ * service's rule, so a threshold chosen here accepts in service exactly what it accepted here.
  */
 public final class CoverageCurve {
 
-    /** The confidence of a prediction that is not transcribed at any threshold. */
-    public static final double REFUSED = Double.NEGATIVE_INFINITY;
+    /** The score of a prediction that is not transcribed at any threshold ({@link Thresholds#REFUSED}). */
+    public static final double REFUSED = Thresholds.REFUSED;
 
     private final double[] sortedConfidence;
     /** correctBefore[i] = correct predictions among the i most confident. */
@@ -73,13 +77,11 @@ public final class CoverageCurve {
      * empty).
      */
     public OperatingPoint atAccuracy(double targetAccuracy) {
-        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
-            throw new IllegalArgumentException("target accuracy must be in (0, 1], got " + targetAccuracy);
-        }
+        double target = new TargetAccuracy(targetAccuracy).value();
         for (int g = groupEnds.length - 1; g >= 0; g--) {
             int k = groupEnds[g];
             // Division, not c >= A*k: c/k rounds to the same double as the decimal A when they are equal.
-            if (correctBefore[k] / (double) k >= targetAccuracy) {
+            if (correctBefore[k] / (double) k >= target) {
                 return new OperatingPoint(sortedConfidence[k - 1], k, correctBefore[k], size());
             }
         }
@@ -93,7 +95,7 @@ public final class CoverageCurve {
         }
         int k = 0;
         for (int end : groupEnds) {
-            if (sortedConfidence[end - 1] >= threshold) {
+            if (Thresholds.acceptsScore(sortedConfidence[end - 1], threshold)) {
                 k = end;
             } else {
                 break;

@@ -1,7 +1,7 @@
 package dev.streetnum.eval;
 
-import dev.streetnum.model.BundleMetadata;
-
+import dev.streetnum.model.TargetAccuracy;
+import dev.streetnum.model.Thresholds;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
@@ -89,9 +89,7 @@ public record CoverageReport(
     /** @param boxes {@link #CSV_BOXES} or {@link #NO_BOX} */
     public static CoverageReport of(String softwareVersion, String modelId, double targetAccuracy, String boxes,
                                     EvaluatedSet test, EvaluatedSet validation, EvaluatedSet train) {
-        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
-            throw new IllegalArgumentException("target accuracy must be in (0, 1], got " + targetAccuracy);
-        }
+        targetAccuracy = new TargetAccuracy(targetAccuracy).value();
         TreeSet<Double> targetSet = new TreeSet<>(STANDARD_TARGETS);
         targetSet.add(targetAccuracy);
         List<Double> targets = List.copyOf(targetSet);
@@ -103,8 +101,8 @@ public record CoverageReport(
         Map<String, OperatingPoint> onTest = new TreeMap<>();
         for (double target : targets) {
             double t = calibrationCurve.atAccuracy(target).threshold();
-            thresholds.put(BundleMetadata.accuracyKey(target), t);
-            onTest.put(BundleMetadata.accuracyKey(target), testCurve.atThreshold(t));
+            thresholds.put(TargetAccuracy.keyOf(target), t);
+            onTest.put(TargetAccuracy.keyOf(target), testCurve.atThreshold(t));
         }
         Calibration calibration = new Calibration(validation != null ? "validation" : "test", thresholds, onTest);
         FitDiagnosis fit = train == null ? null
@@ -114,7 +112,7 @@ public record CoverageReport(
                 SetSummary.of(test, targets),
                 validation == null ? null : SetSummary.of(validation, targets),
                 train == null ? null : SetSummary.of(train, targets),
-                calibration, fit, thresholds.get(BundleMetadata.accuracyKey(targetAccuracy)),
+                calibration, fit, thresholds.get(TargetAccuracy.keyOf(targetAccuracy)),
                 test.predictions(), List.of(), List.of());
     }
 
@@ -126,6 +124,33 @@ public record CoverageReport(
 
     /** Whether the test prediction is accepted at the acceptance threshold (the CSV's column). */
     public boolean accepted(Prediction p) {
-        return p.transcribable() && p.confidence() >= acceptanceThreshold;
+        return p.acceptedAt(acceptanceThreshold);
+    }
+
+    /** Whether the thresholds were chosen on validation (false: on test, so the service will do worse). */
+    public boolean calibratedOnValidation() {
+        return validation != null;
+    }
+
+    /**
+     * The operating points this report calibrated, as an engine stores them: every target accuracy
+     * some threshold reaches on the calibration set (the others are {@link #unreachableTargets}), and
+     * that set's identity as their provenance.
+     */
+    public Thresholds calibratedThresholds() {
+        Thresholds reached = Thresholds.NONE.calibratedOn(
+                validation != null ? validation.identity() : test.identity());
+        for (Map.Entry<String, Double> e : calibration.thresholds().entrySet()) {
+            if (Double.isFinite(e.getValue())) {
+                reached = reached.with(TargetAccuracy.parse(e.getKey()), e.getValue());
+            }
+        }
+        return reached;
+    }
+
+    /** The target accuracies no threshold reaches on the calibration set, ascending. */
+    public List<TargetAccuracy> unreachableTargets() {
+        return calibration.thresholds().entrySet().stream().filter(e -> !Double.isFinite(e.getValue()))
+                .map(e -> TargetAccuracy.parse(e.getKey())).sorted().toList();
     }
 }

@@ -1,15 +1,13 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.AnnotatedDataset;
-import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
+import dev.streetnum.model.TargetAccuracy;
 import dev.streetnum.onnx.Engine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +38,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--train", paramLabel = "DIR", description = "Training set, for the train-test gap.")
     Path train;
 
-    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "" + BundleMetadata.TARGET_ACCURACY,
+    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "" + TargetAccuracy.PAPER_ACCURACY,
             description = "Accuracy the operating threshold is chosen for (default: ${DEFAULT-VALUE}).")
     double targetAccuracy;
 
@@ -125,8 +123,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         stdout.printf("test: %d images, sequence accuracy %s, per-digit %s, length %s%n",
                 m.examples(), percent(m.sequenceAccuracy()), percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-        keys.add(BundleMetadata.accuracyKey(targetAccuracy));
-        keys.add(BundleMetadata.accuracyKey(BundleMetadata.TARGET_ACCURACY));
+        keys.add(TargetAccuracy.keyOf(targetAccuracy));
+        keys.add(TargetAccuracy.PAPER.key());
         String chosenOn = report.calibration().chosenOn();
         for (String key : keys) {
             OperatingPoint onTest = report.calibration().onTest().get(key);
@@ -160,48 +158,23 @@ public final class EvaluateCommand implements Callable<Integer> {
         return set;
     }
 
-    /** Stores the thresholds in the bundle and says what happened. */
+    /**
+     * Stores the calibrated thresholds where the engine reads them (the one writer,
+     * {@link Engine#withThresholds}) and says what happened.
+     */
     private void storeThresholds(ModelBundle bundle, CoverageReport report, PrintWriter stdout, PrintWriter stderr) {
-        if (engine != Engine.DL4J) {
-            storeEngineThresholds(bundle, report, stdout, stderr);
-            return;
-        }
-        BundleCalibration stored = BundleCalibration.store(bundle, report, model);
-        if (stored.chosenOnTest()) {
+        if (!report.calibratedOnValidation()) {
             stderr.println("warning: thresholds chosen on the test set (no --val): the service will be less"
                     + " accurate than the report says");
         }
-        for (double target : stored.unreachable()) {
+        for (TargetAccuracy target : report.unreachableTargets()) {
             // Whatever was there is kept: no threshold reaches this accuracy on this data.
             stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
-                    BundleMetadata.accuracyKey(target), report.calibration().chosenOn());
+                    target, report.calibration().chosenOn());
         }
-        stdout.println("thresholds stored in " + model + ": " + stored.thresholds());
-    }
-
-    /** Another engine keeps the thresholds calibrated on its own outputs (the int8 model in its own metadata). */
-    private void storeEngineThresholds(ModelBundle bundle, CoverageReport report, PrintWriter stdout,
-                                       PrintWriter stderr) {
-        CoverageReport.Calibration calibration = report.calibration();
-        if (!calibration.chosenOn().equals("validation")) {
-            stderr.println("warning: thresholds chosen on the test set (no --val): the service will be less"
-                    + " accurate than the report says");
-        }
-        Map<String, Double> reached = new TreeMap<>();
-        for (Map.Entry<String, Double> e : calibration.thresholds().entrySet()) {
-            if (Double.isFinite(e.getValue())) {
-                reached.put(e.getKey(), e.getValue());
-            } else {
-                stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
-                        e.getKey(), calibration.chosenOn());
-            }
-        }
-        String calibratedOn = report.validation() != null ? report.validation().identity() : report.test().identity();
-        ModelBundle updated = engine.withThresholds(bundle, reached, calibratedOn);
+        ModelBundle updated = engine.withThresholds(bundle, report.calibratedThresholds());
         updated.save(model);
-        try (InferenceEngine network = engine.open(updated)) {
-            stdout.println("thresholds stored in " + model + " for the " + engine + " engine: "
-                    + new TreeMap<>(network.thresholds()));
-        }
+        stdout.println("thresholds stored in " + model + (engine == Engine.DL4J ? "" : " for the " + engine + " engine")
+                + ": " + engine.thresholds(updated).byKey());
     }
 }

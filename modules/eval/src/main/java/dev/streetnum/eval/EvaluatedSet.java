@@ -1,6 +1,6 @@
 package dev.streetnum.eval;
 
-import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.TargetAccuracy;
 
 import java.util.List;
 import java.util.Map;
@@ -55,7 +55,7 @@ public record EvaluatedSet(String identity, List<Prediction> predictions) {
     static Map<String, OperatingPoint> atAccuracies(CoverageCurve curve, List<Double> targets) {
         Map<String, OperatingPoint> points = new TreeMap<>();
         for (double target : targets) {
-            points.put(BundleMetadata.accuracyKey(target), curve.atAccuracy(target));
+            points.put(TargetAccuracy.keyOf(target), curve.atAccuracy(target));
         }
         return points;
     }

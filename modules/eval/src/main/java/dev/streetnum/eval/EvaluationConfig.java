@@ -1,12 +1,12 @@
 package dev.streetnum.eval;
 
-import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ReadViews;
+import dev.streetnum.model.TargetAccuracy;
 
 /**
  * How an evaluation runs.
  *
- * @param targetAccuracy the accuracy the operating threshold is chosen for ({@link BundleMetadata#TARGET_ACCURACY})
+ * @param targetAccuracy the accuracy the operating threshold is chosen for ({@link TargetAccuracy#PAPER} by default)
  * @param batchSize      images per forward pass
  * @param limit          at most this many images from each set (the first ones, in CSV order)
  * @param showProgress   draw a progress bar on stderr (off in tests and inside training)
@@ -21,7 +21,7 @@ public record EvaluationConfig(double targetAccuracy, int batchSize, int limit, 
     public static final int NO_LIMIT = Integer.MAX_VALUE;
 
     public static final EvaluationConfig DEFAULT =
-            new EvaluationConfig(BundleMetadata.TARGET_ACCURACY, DEFAULT_BATCH_SIZE, NO_LIMIT, true, false);
+            new EvaluationConfig(TargetAccuracy.PAPER_ACCURACY, DEFAULT_BATCH_SIZE, NO_LIMIT, true, false);
 
     /** Read plainly: one centre view per region. */
     public EvaluationConfig(double targetAccuracy, int batchSize, int limit, boolean showProgress, boolean noBox) {
@@ -34,9 +34,7 @@ public record EvaluationConfig(double targetAccuracy, int batchSize, int limit, 
     }
 
     public EvaluationConfig {
-        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
-            throw new IllegalArgumentException("target accuracy must be in (0, 1], e.g. 0.98, got " + targetAccuracy);
-        }
+        targetAccuracy = new TargetAccuracy(targetAccuracy).value();
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }

@@ -11,16 +11,16 @@ import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BoxSource;
-import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.SequenceDecoder;
+import dev.streetnum.model.TargetAccuracy;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -58,19 +58,17 @@ public final class Evaluator {
     public CoverageReport evaluate(ModelBundle bundle, InferenceEngine engine, AnnotatedDataset test,
                                    AnnotatedDataset validation, AnnotatedDataset train) {
         Transcriber transcriber = new Transcriber(bundle, engine, config.views());
-        Map<Prediction, AnnotatedImage> testImages = new IdentityHashMap<>();
-        EvaluatedSet testSet = transcribe(transcriber, "test", test, testImages);
-        EvaluatedSet validationSet = validation == null ? null
-                : transcribe(transcriber, "validation", validation, new IdentityHashMap<>());
-        EvaluatedSet trainSet = train == null ? null : transcribe(transcriber, "train", train, new IdentityHashMap<>());
+        EvaluatedSet testSet = transcribe(transcriber, "test", test);
+        EvaluatedSet validationSet = validation == null ? null : transcribe(transcriber, "validation", validation);
+        EvaluatedSet trainSet = train == null ? null : transcribe(transcriber, "train", train);
         CoverageReport report = CoverageReport.of(StreetnumVersion.VERSION, engine.modelId(),
                 config.targetAccuracy(), config.noBox() ? CoverageReport.NO_BOX : CoverageReport.CSV_BOXES,
                 testSet, validationSet, trainSet);
 
         CropExpander expander = new CropExpander(bundle.metadata().preprocess());
-        List<SheetTile> worst = tiles(ReviewSheet.mostConfidentErrors(testSet.predictions()), testImages, expander);
+        List<SheetTile> worst = tiles(ReviewSheet.mostConfidentErrors(testSet.predictions()), test, expander);
         List<SheetTile> refused = tiles(ReviewSheet.refused(testSet.predictions(), report.acceptanceThreshold()),
-                testImages, expander);
+                test, expander);
         return report.withSheets(worst, refused);
     }
 
@@ -84,7 +82,7 @@ public final class Evaluator {
     }
 
     /**
-     * For the trainer: sequence accuracy and coverage at {@link BundleMetadata#TARGET_ACCURACY} on batches it has already built (features
+     * For the trainer: sequence accuracy and coverage at {@link TargetAccuracy#PAPER} on batches it has already built (features
      * [mb,3,54,54], labels and masks as {@code StreetNumberIterator} makes them), writing nothing.
      */
     public static ValidationScore validate(ComputationGraph network, Iterator<MultiDataSet> batches) {
@@ -99,13 +97,12 @@ public final class Evaluator {
             }
         }
         EvaluatedSet set = new EvaluatedSet("validation batches", predictions);
-        OperatingPoint target = set.principledCurve().atAccuracy(BundleMetadata.TARGET_ACCURACY);
+        OperatingPoint target = set.principledCurve().atAccuracy(TargetAccuracy.PAPER_ACCURACY);
         return new ValidationScore(predictions.size(), set.metrics().sequenceAccuracy(),
-                BundleMetadata.TARGET_ACCURACY, target.coverage(), target.threshold());
+                TargetAccuracy.PAPER_ACCURACY, target.coverage(), target.threshold());
     }
 
-    private EvaluatedSet transcribe(Transcriber transcriber, String name, AnnotatedDataset data,
-                                    Map<Prediction, AnnotatedImage> imageOf) {
+    private EvaluatedSet transcribe(Transcriber transcriber, String name, AnnotatedDataset data) {
         List<AnnotatedImage> images = data.images();
         images = images.subList(0, Math.min(images.size(), config.limit()));
         List<Prediction> predictions = new ArrayList<>(images.size());
@@ -126,7 +123,6 @@ public final class Evaluator {
                         Prediction p = prediction(relativeName(data.root(), image.file()), image.number(), answer,
                                 config.noBox() && answer.box() != null ? answer.box().iou(image.region()) : Double.NaN);
                         predictions.add(p);
-                        imageOf.put(p, image);
                     }
                 } finally {
                     decoded.forEach(Mat::close);
@@ -157,12 +153,18 @@ public final class Evaluator {
                 .replace('\\', '/');
     }
 
-    /** Re-reads the few images a sheet shows and cuts them exactly as the model's input was cut. */
-    private static List<SheetTile> tiles(List<Prediction> chosen, Map<Prediction, AnnotatedImage> imageOf,
-                                         CropExpander expander) {
+    /**
+     * Re-reads the few images a sheet shows and cuts them exactly as the model's input was cut. A
+     * prediction names its image by its file in the set (the data set has one image per file).
+     */
+    private static List<SheetTile> tiles(List<Prediction> chosen, AnnotatedDataset set, CropExpander expander) {
+        Map<String, AnnotatedImage> imageByFile = new HashMap<>();
+        for (AnnotatedImage image : set.images()) {
+            imageByFile.put(relativeName(set.root(), image.file()), image);
+        }
         List<SheetTile> tiles = new ArrayList<>(chosen.size());
         for (Prediction p : chosen) {
-            AnnotatedImage image = imageOf.get(p);
+            AnnotatedImage image = imageByFile.get(p.file());
             // The region the model read: the CSV's box, or the one found without it.
             Box region = p.box() == null ? image.region() : p.boxSource() == BoxSource.WHOLE_IMAGE ? null : p.box();
             try (Mat photo = ImageDecoder.read(image.file());

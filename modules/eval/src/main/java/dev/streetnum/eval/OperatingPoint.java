@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * What a confidence threshold does to a set of predictions: how many it accepts and how many of
  * those are right. A prediction is accepted when it is transcribable and its confidence is at least
- * the threshold (the service's rule, {@code Transcription.acceptedAt}).
+ * the threshold (the service's rule, {@code Thresholds.accepts}).
  *
  * @param threshold       the confidence threshold t; +infinity means "accept nothing" (no non-empty
  *                        set of most-confident predictions reached the target accuracy)

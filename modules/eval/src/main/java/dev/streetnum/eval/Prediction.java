@@ -3,6 +3,7 @@ package dev.streetnum.eval;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.model.BoxSource;
+import dev.streetnum.model.Thresholds;
 
 /**
  * One image's truth beside the model's answer: a row of {@code predictions.csv}.
@@ -53,12 +54,18 @@ public record Prediction(String file, String truth, String answer, boolean trans
         return transcribable ? SequenceLabels.lengthClass(answer.length()) : SequenceLabels.OVERFLOW_CLASS;
     }
 
-    /** P(S|x) as {@link CoverageCurve} ranks it: refusals are never accepted. */
+    /** P(S|x) as {@link CoverageCurve} ranks it and a threshold judges it: refusals are never accepted. */
     public double principledScore() {
-        return transcribable ? confidence : CoverageCurve.REFUSED;
+        return Thresholds.score(transcribable, confidence);
     }
 
+    /** The baseline confidence, ranked the same way. */
     public double adHocScore() {
-        return transcribable ? adHocConfidence : CoverageCurve.REFUSED;
+        return Thresholds.score(transcribable, adHocConfidence);
+    }
+
+    /** Whether the service gives this answer at threshold t ({@link Thresholds#accepts}). */
+    public boolean acceptedAt(double threshold) {
+        return Thresholds.accepts(transcribable, confidence, threshold);
     }
 }

@@ -39,7 +39,7 @@ public final class ReviewSheet {
     /** Not accepted at the threshold: ">5" refusals first, then the least confident. */
     public static List<Prediction> refused(List<Prediction> predictions, double threshold) {
         return predictions.stream()
-                .filter(p -> !(p.transcribable() && p.confidence() >= threshold))
+                .filter(p -> !p.acceptedAt(threshold))
                 .sorted(Comparator.comparing(Prediction::transcribable).thenComparingDouble(Prediction::confidence))
                 .limit(MAX_TILES)
                 .toList();

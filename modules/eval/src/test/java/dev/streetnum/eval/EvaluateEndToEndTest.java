@@ -96,7 +96,7 @@ class EvaluateEndToEndTest {
 
         // --write-threshold: every reachable threshold chosen on validation is now in the bundle.
         ModelBundle reloaded = ModelBundle.load(bundleFile);
-        Map<String, Double> stored = reloaded.metadata().thresholds();
+        Map<String, Double> stored = reloaded.metadata().thresholds().byKey();
         json.get("calibration").get("thresholds").fields().forEachRemaining(e -> {
             if (!e.getValue().isNull()) {
                 assertEquals(e.getValue().asDouble(), stored.get(e.getKey()), 0, "threshold " + e.getKey());
@@ -179,10 +179,10 @@ class EvaluateEndToEndTest {
         try (InferenceEngine int8 = Engine.ONNX_INT8.open(reloaded)) {
             json.get("calibration").get("thresholds").fields().forEachRemaining(e -> {
                 if (!e.getValue().isNull()) {
-                    assertEquals(e.getValue().asDouble(), int8.thresholds().get(e.getKey()), 0, "threshold " + e.getKey());
+                    assertEquals(e.getValue().asDouble(), int8.thresholds().byKey().get(e.getKey()), 0, "threshold " + e.getKey());
                 }
             });
-            assertTrue(int8.thresholds().containsKey("0.5"), int8.thresholds().toString());
+            assertTrue(int8.thresholds().byKey().containsKey("0.5"), int8.thresholds().toString());
         }
     }
 

@@ -66,11 +66,11 @@ final class ReportFolderCheck {
         assertEquals((double) correctCount / n, metrics.get("sequenceAccuracy").asDouble(), EXACT);
         assertEquals((double) digitsRight / digits, metrics.get("digitAccuracy").asDouble(), EXACT);
 
-        String targetKey = dev.streetnum.model.BundleMetadata.accuracyKey(json.get("targetAccuracy").asDouble());
+        String targetKey = dev.streetnum.model.TargetAccuracy.keyOf(json.get("targetAccuracy").asDouble());
         assertEquals(acceptedCount, json.get("calibration").get("onTest").get(targetKey).get("accepted").asInt(),
                 "the CSV's accepted column is the calibrated threshold at the target applied to test");
         for (JsonNode target : json.get("targets")) {
-            String key = dev.streetnum.model.BundleMetadata.accuracyKey(target.asDouble());
+            String key = dev.streetnum.model.TargetAccuracy.keyOf(target.asDouble());
             double[] best = BruteForceCoverage.best(confidence, correct, target.asDouble());
             JsonNode point = json.get("test").get("bestCoverage").get(key);
             assertEquals((int) best[0], point.get("accepted").asInt(), "best test coverage at " + key);

@@ -19,8 +19,9 @@ import java.util.Map;
  * @param preset          network preset name
  * @param preprocess      crop expansion, resize and crop sizes
  * @param normalisation   how pixels were normalised (named, so serve and eval do the same)
- * @param thresholds      calibrated P(S|x) thresholds by target accuracy, e.g. "0.98" -> 0.73; read and
- *                        written through {@link #threshold} and {@link #withThreshold}
+ * @param thresholds      the DL4J network's calibrated P(S|x) thresholds by target accuracy, stored as
+ *                        {"0.98": 0.73}; where they were calibrated is the provenance's
+ *                        {@value #THRESHOLDS_CALIBRATED_ON}
  * @param provenance      data identity, seed, config, command line, git commit, time
  * @param metrics         training/validation metrics
  * @param softwareVersion streetnum version that wrote the bundle
@@ -31,7 +32,7 @@ public record BundleMetadata(
         String preset,
         PreprocessConfig preprocess,
         String normalisation,
-        Map<String, Double> thresholds,
+        Thresholds thresholds,
         Map<String, Object> provenance,
         Map<String, Double> metrics,
         String softwareVersion) {
@@ -40,13 +41,8 @@ public record BundleMetadata(
     public static final int FORMAT_VERSION = 1;
     /** CropExpander's normalisation: each image's own per-channel mean subtracted, then scaled. */
     public static final String PER_IMAGE_MEAN = "per-image-channel-mean";
-    /**
-     * The paper's operating point, 98% sequence accuracy: what the trainer selects on, the evaluator
-     * calibrates for unless told otherwise, and the service serves at by default.
-     */
-    public static final double TARGET_ACCURACY = 0.98;
-    /** Keys written by another tool ("0.980") may differ in text: thresholds are looked up numerically. */
-    private static final double SAME_ACCURACY = 1e-9;
+    /** The provenance entry naming the data set the thresholds were calibrated on. */
+    static final String THRESHOLDS_CALIBRATED_ON = "thresholdsCalibratedOn";
 
     /** The one JSON mapping for metadata, shared with {@link ModelBundle}. */
     static final ObjectMapper JSON = new ObjectMapper()
@@ -68,9 +64,11 @@ public record BundleMetadata(
         if (normalisation == null || normalisation.isBlank()) {
             throw new IllegalArgumentException("bundle metadata needs the normalisation's name");
         }
-        thresholds = frozen(thresholds);
         // As JSON will give it back (a long 2 reads as an int 2), so a reloaded bundle equals the saved one.
         provenance = frozen(provenance == null ? null : throughJson(provenance));
+        Object calibratedOn = provenance.get(THRESHOLDS_CALIBRATED_ON);
+        thresholds = (thresholds == null ? Thresholds.NONE : thresholds)
+                .calibratedOn(calibratedOn == null ? null : calibratedOn.toString());
         metrics = frozen(metrics);
         softwareVersion = softwareVersion == null ? "unknown" : softwareVersion;
     }
@@ -79,7 +77,7 @@ public record BundleMetadata(
     public static BundleMetadata create(String modelId, Preset preset, PreprocessConfig preprocess,
                                         Map<String, Object> provenance) {
         return new BundleMetadata(FORMAT_VERSION, modelId, preset.name().toLowerCase(java.util.Locale.ROOT),
-                preprocess, PER_IMAGE_MEAN, Map.of(), provenance, Map.of(), StreetnumVersion.VERSION);
+                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION);
     }
 
     /** The preset this bundle's network was built from. */
@@ -87,47 +85,16 @@ public record BundleMetadata(
         return Preset.parse(preset);
     }
 
-    /** How a target accuracy is written as a key, in the bundle and in reports: 0.98 -> "0.98". */
-    public static String accuracyKey(double accuracy) {
-        return java.math.BigDecimal.valueOf(accuracy).stripTrailingZeros().toPlainString();
-    }
-
-    /** The threshold calibrated for {@code targetAccuracy}, if the bundle has one. */
-    public java.util.OptionalDouble threshold(double targetAccuracy) {
-        for (Map.Entry<String, Double> e : thresholds.entrySet()) {
-            if (sameAccuracy(e.getKey(), targetAccuracy)) {
-                return java.util.OptionalDouble.of(e.getValue());
-            }
-        }
-        return java.util.OptionalDouble.empty();
-    }
-
-    /** With the threshold for {@code targetAccuracy} added or replaced, e.g. {@code withThreshold(0.98, 0.73)}. */
-    public BundleMetadata withThreshold(double targetAccuracy, double threshold) {
-        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
-            throw new IllegalArgumentException("a target accuracy is in (0, 1], got " + targetAccuracy);
-        }
-        if (!(threshold >= 0 && threshold <= 1)) {
-            throw new IllegalArgumentException("a P(S|x) threshold is in [0, 1], got " + threshold
-                    + " for accuracy " + targetAccuracy);
-        }
-        Map<String, Double> t = new LinkedHashMap<>();
-        for (Map.Entry<String, Double> e : thresholds.entrySet()) {
-            if (!sameAccuracy(e.getKey(), targetAccuracy)) {
-                t.put(e.getKey(), e.getValue());
-            }
-        }
-        t.put(accuracyKey(targetAccuracy), threshold);
-        return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, t, provenance,
+    /**
+     * With these thresholds in place of the ones held (the evaluator's calibration, through
+     * {@code Engine.withThresholds}); where they were calibrated goes into the provenance, where
+     * bundles have always kept it.
+     */
+    public BundleMetadata withThresholds(Thresholds newThresholds) {
+        Map<String, Object> p = new LinkedHashMap<>(provenance);
+        newThresholds.calibratedOn().ifPresent(where -> p.put(THRESHOLDS_CALIBRATED_ON, where));
+        return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, newThresholds, p,
                 metrics, softwareVersion);
-    }
-
-    private static boolean sameAccuracy(String key, double accuracy) {
-        try {
-            return Math.abs(Double.parseDouble(key) - accuracy) < SAME_ACCURACY;
-        } catch (NumberFormatException e) {
-            return false; // not an accuracy key
-        }
     }
 
     /** With metrics added or replaced (existing names not given are kept). */

@@ -1,6 +1,5 @@
 package dev.streetnum.model;
 
-import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The bundle's DL4J network itself: the reference every other engine is tested against. */
@@ -18,7 +17,7 @@ public final class Dl4jEngine implements InferenceEngine {
     }
 
     @Override
-    public Map<String, Double> thresholds() {
+    public Thresholds thresholds() {
         return bundle.metadata().thresholds();
     }
 

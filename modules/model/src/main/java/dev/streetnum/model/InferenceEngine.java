@@ -1,6 +1,5 @@
 package dev.streetnum.model;
 
-import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,8 +14,8 @@ public interface InferenceEngine extends AutoCloseable {
     /** The id answers and reports name the model by. */
     String modelId();
 
-    /** P(S|x) thresholds calibrated on this engine's outputs, by target accuracy (e.g. "0.98"). */
-    Map<String, Double> thresholds();
+    /** The operating points calibrated on this engine's outputs: what the service and transcribe refuse below. */
+    Thresholds thresholds();
 
     /**
      * @param features [mb,3,54,54] float, normalised as the bundle says

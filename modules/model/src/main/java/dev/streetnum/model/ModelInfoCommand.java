@@ -27,7 +27,7 @@ public final class ModelInfoCommand implements Callable<Integer> {
             ModelBundle bundle = ModelBundle.load(model);
             BundleMetadata m = bundle.metadata();
             System.out.printf(Locale.ROOT, "model %s: preset %s, %,d parameters, thresholds %s%n", m.modelId(),
-                    m.preset(), bundle.network().numParams(), new java.util.TreeMap<>(m.thresholds()));
+                    m.preset(), bundle.network().numParams(), m.thresholds());
             System.out.println(bundle.localizerSummary());
             bundle.localizer().ifPresent(l -> System.out.printf(Locale.ROOT,
                     "localizer: %,d parameters; provenance %s%n", l.network().numParams(), l.metadata().provenance()));

@@ -41,8 +41,8 @@ public record Transcription(
                 lengthProbabilities, digitProbabilities, alternatives, region, source);
     }
 
-    /** Whether the service gives this answer at threshold t (DESIGN section 7): refuse when P(S|x) < t. */
+    /** Whether this answer is given at threshold t: {@link Thresholds#accepts}, the one rule. */
     public boolean acceptedAt(double threshold) {
-        return transcribable && confidence >= threshold;
+        return Thresholds.accepts(transcribable, confidence, threshold);
     }
 }

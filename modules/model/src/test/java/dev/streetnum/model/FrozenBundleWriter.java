@@ -47,7 +47,8 @@ final class FrozenBundleWriter {
         for (int j = 0; j < p.length; j++) {
             metrics.put(METRIC_PREFIX + j, p[j]);
         }
-        bundle.withMetadata(bundle.metadata().withMetrics(metrics).withThreshold(0.98, 0.5))
+        bundle.withMetadata(bundle.metadata().withMetrics(metrics)
+                .withThresholds(Thresholds.NONE.with(TargetAccuracy.PAPER, 0.5)))
                 .save(Path.of(System.getProperty("streetnum.writeFrozen")));
     }
 }

@@ -62,7 +62,7 @@ class LocalizerTest {
         assertEquals(bundle.localizer().get().localize(photos), loaded.localizer().get().localize(photos));
         assertTrue(loaded.localizerSummary().contains("two passes"), loaded.localizerSummary());
         // Metadata changes (the evaluator storing thresholds) keep the localizer.
-        assertTrue(loaded.withMetadata(loaded.metadata().withThreshold(BundleMetadata.TARGET_ACCURACY, 0.9)).localizer().isPresent());
+        assertTrue(loaded.withMetadata(loaded.metadata().withThresholds(Thresholds.NONE.with(TargetAccuracy.PAPER, 0.9))).localizer().isPresent());
     }
 
     @Test

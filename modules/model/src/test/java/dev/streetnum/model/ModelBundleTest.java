@@ -36,7 +36,7 @@ class ModelBundleTest {
     @Test
     void roundTripGivesIdenticalOutputsAndMetadata() {
         ModelBundle bundle = TestBundles.tiny(2);
-        bundle = bundle.withMetadata(bundle.metadata().withThreshold(0.98, 0.73)
+        bundle = bundle.withMetadata(bundle.metadata().withThresholds(Thresholds.NONE.with(TargetAccuracy.PAPER, 0.73))
                 .withMetrics(Map.of("val_sequence_accuracy", 0.5)));
         Path file = dir.resolve("sub/model.bundle");
         bundle.save(file);
@@ -61,10 +61,10 @@ class ModelBundleTest {
         byte[] int8 = {1, 2, 3, -4};
         ModelBundle bundle = TestBundles.tiny(2).withAttachment("int8.onnx", int8);
         Path file = dir.resolve("attached.bundle");
-        bundle.withMetadata(bundle.metadata().withThreshold(BundleMetadata.TARGET_ACCURACY, 0.6)).save(file);
+        bundle.withMetadata(bundle.metadata().withThresholds(Thresholds.NONE.with(TargetAccuracy.PAPER, 0.6))).save(file);
         ModelBundle reloaded = ModelBundle.load(file);
         assertArrayEquals(int8, reloaded.attachment("int8.onnx").orElseThrow());
-        assertEquals(0.6, reloaded.metadata().thresholds().get("0.98"));
+        assertEquals(0.6, reloaded.metadata().thresholds().at(TargetAccuracy.PAPER).getAsDouble());
         assertTrue(reloaded.attachment("other").isEmpty());
         assertThrows(IllegalArgumentException.class, () -> bundle.withAttachment(ModelBundle.NETWORK_ENTRY, int8));
     }
@@ -182,6 +182,8 @@ class ModelBundleTest {
         double[] expected = FrozenBundleWriter.expectedLengthProbabilities(bundle.metadata());
         double[] actual = bundle.network().output(false, FrozenBundleWriter.probeInput())[0].toDoubleVector();
         assertArrayEquals(expected, actual, 1e-6);
+        assertEquals(java.util.Map.of("0.98", 0.5), bundle.metadata().thresholds().byKey(),
+                "thresholds stored as format 1 wrote them read back the same");
     }
 
     private static void writeZip(Path file, String entry, String text) throws IOException {

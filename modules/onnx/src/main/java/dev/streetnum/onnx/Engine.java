@@ -1,15 +1,12 @@
 package dev.streetnum.onnx;
 
 import dev.streetnum.data.DataException;
-import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.Thresholds;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import onnx.Onnx;
 import picocli.CommandLine;
 
@@ -86,27 +83,25 @@ public enum Engine {
     }
 
     /**
-     * The bundle with thresholds calibrated on this engine's outputs stored where this engine reads
-     * them: the bundle's metadata for DL4J and the float export (they agree within 1e-4), the int8
-     * model's metadata properties for int8.
-     *
-     * @param calibratedOn the data set the thresholds were chosen on, for provenance
+     * The operating points this engine's network was calibrated at, without starting a runtime:
+     * the bundle's metadata for DL4J and the float export (they agree within 1e-4), the int8
+     * model's own metadata properties for int8 (its probabilities are not the float network's).
      */
-    public ModelBundle withThresholds(ModelBundle bundle, Map<String, Double> thresholds, String calibratedOn) {
+    public Thresholds thresholds(ModelBundle bundle) {
+        return this == ONNX_INT8 ? OnnxMetadata.thresholds(OnnxMetadata.properties(int8Model(bundle)))
+                : bundle.metadata().thresholds();
+    }
+
+    /**
+     * The one writer of calibrated thresholds: the bundle with {@code calibrated} merged
+     * ({@link Thresholds#updatedWith}) into this engine's thresholds, where {@link #thresholds} and
+     * {@link #open} read them.
+     */
+    public ModelBundle withThresholds(ModelBundle bundle, Thresholds calibrated) {
+        Thresholds merged = thresholds(bundle).updatedWith(calibrated);
         if (this != ONNX_INT8) {
-            BundleMetadata updated = bundle.metadata();
-            for (Map.Entry<String, Double> e : thresholds.entrySet()) {
-                updated = updated.withThreshold(Double.parseDouble(e.getKey()), e.getValue());
-            }
-            return bundle.withMetadata(updated.withProvenance(Map.of("thresholdsCalibratedOn", calibratedOn)));
+            return bundle.withMetadata(bundle.metadata().withThresholds(merged));
         }
-        Onnx.ModelProto int8 = int8Model(bundle);
-        Map<String, String> properties = OnnxMetadata.properties(int8);
-        Map<String, Double> merged = new TreeMap<>(OnnxMetadata.thresholds(properties));
-        merged.putAll(thresholds);
-        Map<String, String> updated = new LinkedHashMap<>(properties);
-        updated.put(OnnxMetadata.THRESHOLDS, OnnxMetadata.json(merged));
-        updated.put("streetnum.thresholdsCalibratedOn", calibratedOn);
-        return Int8Quantizer.attach(bundle, OnnxMetadata.withProperties(int8, updated));
+        return Int8Quantizer.attach(bundle, OnnxMetadata.withThresholds(int8Model(bundle), merged));
     }
 }

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.Thresholds;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -172,7 +173,7 @@ public final class Int8Quantizer {
                 "percentile", percentile)));
         provenance.put("streetnum.activationRanges", OnnxMetadata.json(params));
         return graph.model(StreetnumVersion.VERSION, OnnxMetadata.properties(meta, meta.modelId() + MODEL_ID_SUFFIX,
-                Map.of(), OnnxMetadata.INT8, provenance));
+                Thresholds.NONE, OnnxMetadata.INT8, provenance));
     }
 
     /** QuantizeLinear of a float tensor to uint8; returns the codes' name. */

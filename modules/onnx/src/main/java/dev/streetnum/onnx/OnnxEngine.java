@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.streetnum.data.DataException;
 import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.Thresholds;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +33,13 @@ public final class OnnxEngine implements InferenceEngine {
 
     private final OrtSession session;
     private final String modelId;
-    private final Map<String, Double> thresholds;
+    private final Thresholds thresholds;
     private final List<String> outputs;
 
     public OnnxEngine(Onnx.ModelProto model) {
         Map<String, String> properties = OnnxMetadata.properties(model);
         this.modelId = properties.getOrDefault(OnnxMetadata.MODEL_ID, model.getGraph().getName());
-        this.thresholds = Map.copyOf(OnnxMetadata.thresholds(properties));
+        this.thresholds = OnnxMetadata.thresholds(properties);
         this.outputs = model.getGraph().getOutputList().stream().map(Onnx.ValueInfoProto::getName).toList();
         try (OrtSession.SessionOptions options = options(null)) {
             this.session = OrtEnvironment.getEnvironment().createSession(model.toByteArray(), options);
@@ -62,7 +63,7 @@ public final class OnnxEngine implements InferenceEngine {
     }
 
     @Override
-    public Map<String, Double> thresholds() {
+    public Thresholds thresholds() {
         return thresholds;
     }
 

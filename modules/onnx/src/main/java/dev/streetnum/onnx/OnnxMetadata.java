@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
 import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.Thresholds;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import onnx.Onnx;
 
 /**
@@ -20,6 +20,8 @@ final class OnnxMetadata {
 
     static final String MODEL_ID = "streetnum.modelId";
     static final String THRESHOLDS = "streetnum.thresholds";
+    /** Where the thresholds were calibrated: the int8 model's own provenance for them. */
+    static final String THRESHOLDS_CALIBRATED_ON = "streetnum.thresholdsCalibratedOn";
     static final String PRECISION = "streetnum.precision";
     static final String FLOAT = "float32";
     static final String INT8 = "int8 (QDQ: weights per output channel symmetric int8, activations per tensor uint8)";
@@ -32,7 +34,7 @@ final class OnnxMetadata {
     }
 
     /** The properties of a model exported from {@code bundle}, under its own id and thresholds. */
-    static Map<String, String> properties(BundleMetadata bundle, String modelId, Map<String, Double> thresholds,
+    static Map<String, String> properties(BundleMetadata bundle, String modelId, Thresholds thresholds,
                                           String precision, Map<String, String> more) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(MODEL_ID, modelId);
@@ -45,7 +47,7 @@ final class OnnxMetadata {
                 + " subtracted, divided by " + CropExpander.SCALE);
         p.put("streetnum.outputs", "softmax probabilities: length [batch,7] over 0,1,2,3,4,5,>5 digits;"
                 + " digit1..digit5 [batch,10]. P(S|x) = P(length=n) * prod_{i<=n} P(digit_i = s_i)");
-        p.put(THRESHOLDS, json(new TreeMap<>(thresholds)));
+        putThresholds(p, thresholds);
         p.put("streetnum.preprocess", json(bundle.preprocess()));
         p.put(PRECISION, precision);
         p.put("streetnum.softwareVersion", bundle.softwareVersion());
@@ -59,17 +61,30 @@ final class OnnxMetadata {
         return p;
     }
 
-    /** The thresholds property; absent means none calibrated yet. */
-    static Map<String, Double> thresholds(Map<String, String> properties) {
+    /** The thresholds properties; absent means none calibrated yet. */
+    static Thresholds thresholds(Map<String, String> properties) {
         String value = properties.get(THRESHOLDS);
         if (value == null) {
-            return Map.of();
+            return Thresholds.NONE;
         }
         try {
-            return JSON.readValue(value, THRESHOLD_MAP);
-        } catch (JsonProcessingException e) {
-            throw new DataException("the ONNX model's " + THRESHOLDS + " property is not a JSON map of numbers: " + value, e);
+            return Thresholds.fromKeys(JSON.readValue(value, THRESHOLD_MAP), properties.get(THRESHOLDS_CALIBRATED_ON));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new DataException("the ONNX model's " + THRESHOLDS + " property is not a JSON map from target"
+                    + " accuracy to P(S|x) threshold (" + e.getMessage() + "): " + value, e);
         }
+    }
+
+    /** The same model holding {@code thresholds} (and their provenance) in place of its own. */
+    static Onnx.ModelProto withThresholds(Onnx.ModelProto model, Thresholds thresholds) {
+        Map<String, String> updated = properties(model);
+        putThresholds(updated, thresholds);
+        return withProperties(model, updated);
+    }
+
+    private static void putThresholds(Map<String, String> properties, Thresholds thresholds) {
+        properties.put(THRESHOLDS, json(thresholds.byKey()));
+        thresholds.calibratedOn().ifPresent(where -> properties.put(THRESHOLDS_CALIBRATED_ON, where));
     }
 
     /** The same model with its metadata properties replaced by {@code properties}. */

@@ -13,6 +13,8 @@ import dev.streetnum.data.TestData;
 import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.TargetAccuracy;
+import dev.streetnum.model.Thresholds;
 import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.TestBundles;
 import dev.streetnum.model.Transcription;
@@ -121,20 +123,26 @@ class Int8QuantizerTest {
         ModelBundle tiny = TestBundles.tiny(2);
         Onnx.ModelProto int8 = new Int8Quantizer(99.9).quantize(tiny, List.of(crops).iterator(), 16, "generated", n -> { });
         ModelBundle withInt8 = Int8Quantizer.attach(tiny, int8);
-        ModelBundle calibrated = Engine.ONNX_INT8.withThresholds(withInt8, Map.of("0.98", 0.93), "val");
+        Thresholds before = Thresholds.fromKeys(Map.of("0.980", 0.91, "0.95", 0.8), "old-val");
+        ModelBundle calibrated = Engine.ONNX_INT8.withThresholds(
+                Engine.ONNX_INT8.withThresholds(withInt8, before), Thresholds.fromKeys(Map.of("0.98", 0.93), "val"));
         Path file = tmp.resolve("tiny.bundle");
         calibrated.save(file);
         ModelBundle reloaded = ModelBundle.load(file);
+        // The merge matches "0.980" and "0.98" as one accuracy and keeps the accuracy not recalibrated.
+        Thresholds expected = Thresholds.fromKeys(Map.of("0.95", 0.8, "0.98", 0.93), "val");
+        assertEquals(expected, Engine.ONNX_INT8.thresholds(reloaded));
         try (InferenceEngine engine = Engine.ONNX_INT8.open(reloaded)) {
-            assertEquals(Map.of("0.98", 0.93), engine.thresholds());
+            assertEquals(expected, engine.thresholds());
             assertEquals("tiny-test-2-int8", engine.modelId());
         }
-        assertEquals(Map.of(), reloaded.metadata().thresholds(), "the float thresholds are not touched");
+        assertTrue(reloaded.metadata().thresholds().isEmpty(), "the float thresholds are not touched");
         // Recalibrating the float model keeps the int8 one (and its threshold) in the bundle.
-        ModelBundle floatCalibrated = Engine.DL4J.withThresholds(reloaded, Map.of("0.98", 0.5), "val");
-        assertEquals(0.5, floatCalibrated.metadata().thresholds().get("0.98"));
+        ModelBundle floatCalibrated = Engine.DL4J.withThresholds(reloaded, Thresholds.fromKeys(Map.of("0.98", 0.5), "val"));
+        assertEquals(0.5, floatCalibrated.metadata().thresholds().at(TargetAccuracy.PAPER).getAsDouble());
+        assertEquals("val", floatCalibrated.metadata().provenance().get("thresholdsCalibratedOn"));
         try (InferenceEngine engine = Engine.ONNX_INT8.open(floatCalibrated)) {
-            assertEquals(0.93, engine.thresholds().get("0.98"));
+            assertEquals(expected, engine.thresholds());
         }
     }
 

@@ -11,6 +11,8 @@ import dev.streetnum.data.TestData;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.TargetAccuracy;
+import dev.streetnum.model.Thresholds;
 import dev.streetnum.model.NetworkOptions;
 import dev.streetnum.model.Preset;
 import dev.streetnum.model.StreetNumberNetwork;
@@ -140,15 +142,17 @@ class OnnxExportTest {
     @Test
     void metadataTravelsInTheModel() {
         ModelBundle bundle = TestBundles.tiny(4);
-        bundle = bundle.withMetadata(bundle.metadata().withThreshold(0.98, 0.75));
+        bundle = bundle.withMetadata(bundle.metadata().withThresholds(
+                Thresholds.NONE.with(TargetAccuracy.PAPER, 0.75).calibratedOn("val")));
         Onnx.ModelProto model = OnnxExporter.export(bundle);
         Map<String, String> props = OnnxMetadata.properties(model);
         assertEquals("tiny-test-4", props.get(OnnxMetadata.MODEL_ID));
-        assertEquals(Map.of("0.98", 0.75), OnnxMetadata.thresholds(props));
+        assertEquals(Map.of("0.98", 0.75), OnnxMetadata.thresholds(props).byKey());
+        assertEquals("val", props.get(OnnxMetadata.THRESHOLDS_CALIBRATED_ON));
         assertTrue(props.get("streetnum.normalisation").startsWith(BundleMetadata.PER_IMAGE_MEAN), props.toString());
         try (OnnxEngine engine = new OnnxEngine(model)) {
             assertEquals("tiny-test-4", engine.modelId());
-            assertEquals(0.75, engine.thresholds().get("0.98"));
+            assertEquals(bundle.metadata().thresholds(), engine.thresholds());
         }
     }
 

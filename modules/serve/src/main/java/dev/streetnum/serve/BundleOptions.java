@@ -1,8 +1,9 @@
 package dev.streetnum.serve;
 
-import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.TargetAccuracy;
+import dev.streetnum.model.Thresholds;
 import dev.streetnum.onnx.Engine;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
@@ -32,7 +33,7 @@ final class BundleOptions {
         Double value;
 
         @Option(names = "--target-accuracy", paramLabel = "A",
-                description = "use the bundle's threshold calibrated for accuracy A (default " + BundleMetadata.TARGET_ACCURACY + " when neither is given)")
+                description = "use the bundle's threshold calibrated for accuracy A (default " + TargetAccuracy.PAPER_ACCURACY + " when neither is given)")
         Double targetAccuracy;
     }
 
@@ -45,8 +46,19 @@ final class BundleOptions {
         return engine.open(bundle);
     }
 
-    /** The threshold given, or the one calibrated on this engine's outputs for the target accuracy. */
+    /**
+     * The threshold given, or the one calibrated on this engine's outputs for the target accuracy
+     * ({@link TargetAccuracy#PAPER} when neither is given).
+     *
+     * @throws IllegalArgumentException naming the problem: a threshold outside [0, 1], a target outside
+     *                                  (0, 1], or no threshold calibrated for the target
+     */
     double threshold(InferenceEngine model) {
-        return ServingThreshold.resolve(model.modelId(), model.thresholds(), threshold.value, threshold.targetAccuracy);
+        if (threshold.value != null) {
+            return Thresholds.checkedThreshold(threshold.value, null);
+        }
+        TargetAccuracy target = threshold.targetAccuracy == null ? TargetAccuracy.PAPER
+                : new TargetAccuracy(threshold.targetAccuracy);
+        return model.thresholds().require(target, model.modelId());
     }
 }

@@ -1,5 +1,8 @@
 package dev.streetnum.serve;
 
+import static dev.streetnum.serve.TranscriptionFailure.Kind.BAD_IMAGE;
+import static dev.streetnum.serve.TranscriptionFailure.Kind.TOO_LARGE;
+
 import dev.streetnum.data.Box;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.ImageDecoder;
@@ -19,7 +22,7 @@ public record EncodedImage(byte[] bytes, Box region, String source) {
             throw new IllegalArgumentException("an encoded image needs a source name for its errors");
         }
         if (bytes == null || bytes.length == 0) {
-            throw ServiceError.badRequest(source + " is empty: expected PNG or JPEG bytes");
+            throw new TranscriptionFailure(BAD_IMAGE, source + " is empty: expected PNG or JPEG bytes");
         }
     }
 
@@ -27,7 +30,8 @@ public record EncodedImage(byte[] bytes, Box region, String source) {
      * Checks the header (format, size, box) without decoding, then decodes to 8-bit BGR through the
      * same decoder the evaluator uses.
      *
-     * @throws ServiceError 413 beyond {@code maxPixels}; 400 when undecodable or the box misses the image
+     * @throws TranscriptionFailure too large beyond {@code maxPixels}; a bad image when undecodable or the box
+     *                             misses the image
      */
     public Mat decode(long maxPixels) {
         try {
@@ -35,20 +39,30 @@ public record EncodedImage(byte[] bytes, Box region, String source) {
             long width = size.width();
             long height = size.height();
             if (width <= 0 || height <= 0) {
-                throw ServiceError.badRequest(source + " declares an empty " + width + "x" + height + " image");
+                throw new TranscriptionFailure(BAD_IMAGE, source + " declares an empty " + width + "x" + height + " image");
             }
             if (width * height > maxPixels) {
-                throw ServiceError.tooLarge(source + " is " + width + "x" + height + " = " + width * height
+                throw new TranscriptionFailure(TOO_LARGE, source + " is " + width + "x" + height + " = " + width * height
                         + " pixels, more than the limit of " + maxPixels);
             }
-            if (region != null && (region.right() <= 0 || region.bottom() <= 0
-                    || region.left() >= width || region.top() >= height)) {
-                throw ServiceError.badRequest("box " + region + " (left,top,width,height) lies outside the "
-                        + width + "x" + height + " image " + source);
-            }
+            requireOverlap(region, width, height, source);
             return ImageDecoder.decode(bytes, source);
         } catch (DataException e) {
-            throw ServiceError.badRequest(e.getMessage());
+            throw new TranscriptionFailure(BAD_IMAGE, e.getMessage());
+        }
+    }
+
+    /**
+     * A box must touch the image it is for: one wholly outside would be read as replicated border.
+     *
+     * @param region the caller's box, or null (nothing to check)
+     * @throws DataException naming the box and the image when they do not overlap
+     */
+    static void requireOverlap(Box region, long width, long height, String source) {
+        if (region != null && (region.right() <= 0 || region.bottom() <= 0
+                || region.left() >= width || region.top() >= height)) {
+            throw new DataException("box " + region + " (left,top,width,height) lies outside the "
+                    + width + "x" + height + " image " + source);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.streetnum.serve;
 
-import dev.streetnum.data.Box;
+import static dev.streetnum.serve.TranscriptionFailure.Kind.BUSY;
+
 import dev.streetnum.data.DataException;
 import dev.streetnum.model.Transcription;
 import io.micrometer.core.instrument.Counter;
@@ -8,14 +9,12 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,8 @@ public final class MicroBatcher implements AutoCloseable {
     /** How often an idle worker wakes to notice {@link #close}. */
     private static final long IDLE_POLL_MS = 50;
 
-    private record Job(Mat image, Box region, CompletableFuture<Transcription> answer) {
+    /** A queued image, carrying all the model needs to read it, and the future its answer completes. */
+    private record Job(BatchTranscriber.Queued image, CompletableFuture<Transcription> answer) {
     }
 
     private final BatchTranscriber model;
@@ -57,7 +57,7 @@ public final class MicroBatcher implements AutoCloseable {
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
                 .register(registry);
         this.rejections = Counter.builder("streetnum.queue.rejections")
-                .description("images refused with 503 because the queue was full or closing")
+                .description("images refused (503 over HTTP) because the queue was full or closing")
                 .register(registry);
         Gauge.builder("streetnum.queue.depth", queue, BlockingQueue::size)
                 .description("images waiting for the model")
@@ -68,17 +68,18 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     /**
-     * Queues one image; the future completes with its transcription, or exceptionally when the model
-     * fails. Cancelling the future (a timed-out request) makes the worker skip it.
+     * Queues one image (the batcher owns it from here); the future completes with its transcription,
+     * or exceptionally when the model fails. Cancelling the future (a timed-out request) makes the
+     * worker skip it.
      *
-     * @throws ServiceError 503 when the queue is full or the batcher is closing
+     * @throws TranscriptionFailure busy when the queue is full or the batcher is closing
      */
-    public CompletableFuture<Transcription> submit(Mat image, Box region) {
+    public CompletableFuture<Transcription> submit(BatchTranscriber.Queued image) {
         CompletableFuture<Transcription> answer = new CompletableFuture<>();
-        if (!accepting.get() || !queue.offer(new Job(image, region, answer))) {
-            image.close();
+        if (!accepting.get() || !queue.offer(new Job(image, answer))) {
+            image.pixels().close();
             rejections.increment();
-            throw ServiceError.unavailable(accepting.get()
+            throw new TranscriptionFailure(BUSY, accepting.get()
                     ? "the service is busy: " + queue.size() + " images are already waiting; retry shortly"
                     : "the service is shutting down");
         }
@@ -136,7 +137,7 @@ public final class MicroBatcher implements AutoCloseable {
         List<Job> live = new ArrayList<>(batch.size());
         for (Job job : batch) {
             if (job.answer().isDone()) {
-                job.image().close(); // its request timed out and gave up
+                job.image().pixels().close(); // its request timed out and gave up
             } else {
                 live.add(job);
             }
@@ -144,15 +145,13 @@ public final class MicroBatcher implements AutoCloseable {
         if (live.isEmpty()) {
             return;
         }
-        List<Mat> images = new ArrayList<>(live.size());
-        List<Box> regions = new ArrayList<>(live.size());
+        List<BatchTranscriber.Queued> images = new ArrayList<>(live.size());
         for (Job job : live) {
             images.add(job.image());
-            regions.add(job.region());
         }
         batchSizes.record(live.size());
         try {
-            List<Transcription> answers = model.transcribe(images, regions);
+            List<Transcription> answers = model.transcribe(images);
             if (answers.size() != live.size()) {
                 throw new IllegalStateException("the model answered " + answers.size() + " transcriptions for "
                         + live.size() + " images");
@@ -169,13 +168,13 @@ public final class MicroBatcher implements AutoCloseable {
                 live.forEach(this::transcribeAlone);
             }
         } finally {
-            images.forEach(Mat::close);
+            images.forEach(image -> image.pixels().close());
         }
     }
 
     private void transcribeAlone(Job job) {
         try {
-            List<Transcription> answer = model.transcribe(List.of(job.image()), Collections.singletonList(job.region()));
+            List<Transcription> answer = model.transcribe(List.of(job.image()));
             if (answer.size() != 1) {
                 throw new IllegalStateException("the model answered " + answer.size() + " transcriptions for 1 image");
             }
@@ -195,8 +194,8 @@ public final class MicroBatcher implements AutoCloseable {
 
     private static void failAll(List<Job> jobs, String why) {
         for (Job job : jobs) {
-            job.answer().completeExceptionally(ServiceError.unavailable(why));
-            job.image().close();
+            job.answer().completeExceptionally(new TranscriptionFailure(BUSY, why));
+            job.image().pixels().close();
         }
         jobs.clear();
     }

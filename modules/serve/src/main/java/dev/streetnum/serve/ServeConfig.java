@@ -1,5 +1,6 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.model.Thresholds;
 import java.util.List;
 import java.util.Locale;
 
@@ -56,9 +57,7 @@ public record ServeConfig(
         if (modelId == null || modelId.isBlank()) {
             throw new IllegalArgumentException("the service needs a model id to report in its answers");
         }
-        if (!(threshold >= 0 && threshold <= 1)) {
-            throw new IllegalArgumentException("threshold is a probability in [0, 1], got " + threshold);
-        }
+        Thresholds.checkedThreshold(threshold, null);
         requirePositive("maxBatch", maxBatch);
         if (maxDelayMs < 0) {
             throw new IllegalArgumentException("maxDelayMs cannot be negative, got " + maxDelayMs);

@@ -6,41 +6,30 @@ import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * A bundle's {@link Transcriber} as the service runs it. Each photo is cut to its expanded, resized
- * crop (DESIGN section 3) on its request's thread, so the queue holds 64x64 crops instead of photos
- * (a 6000x6000 photo is 108 MB decoded) and the photo is released before the request waits. The
- * model then reads each crop as a whole image ({@link Transcriber#transcribeCrops}): resizing a crop
- * to its own size is a copy, so the answer is exactly the evaluator's for the photo and its box.
- * A photo without a box is queued whole for the localizer's two passes.
+ * A bundle's {@link Transcriber} as the service runs it. Each photo with a box is cut to its
+ * expanded, resized crop (DESIGN section 3) on its request's thread, so the queue holds 64x64 crops
+ * instead of photos (a 6000x6000 photo is 108 MB decoded) and the photo is released before the
+ * request waits. The model then reads each crop as a whole image ({@link Transcriber#transcribeCrops}):
+ * resizing a crop to its own size is a copy, so the answer is exactly the evaluator's for the photo
+ * and its box. A photo without a box is queued whole for the localizer's two passes.
  */
 public final class ServedModel implements BatchTranscriber {
 
-    /**
-     * Prepared crops not yet transcribed, by identity, with the caller's box each was cut for: a crop
-     * must be read whole and never localized, and its answer must name the caller's box. Entries of
-     * requests that never reached the model (refused, timed out) are dropped past this many.
-     */
-    private static final int MAX_PENDING_CROPS = 100_000;
-
     private final Transcriber transcriber;
     private final CropExpander expander;
-    private final Map<Mat, Box> preparedCrops = Collections.synchronizedMap(new IdentityHashMap<>());
 
     public ServedModel(Transcriber transcriber) {
         this.transcriber = transcriber;
         this.expander = new CropExpander(transcriber.bundle().metadata().preprocess());
     }
 
-    /** Photos (a box, or none: the localizer's pass needs the whole photo) and prepared crops, in order. */
+    /** Prepared crops and whole photos, in order: each kind in one pass of the model. */
     @Override
-    public List<Transcription> transcribe(List<Mat> images, List<Box> regions) {
+    public List<Transcription> transcribe(List<Queued> images) {
         List<Integer> cropAt = new ArrayList<>();
         List<Mat> crops = new ArrayList<>();
         List<Box> cropBoxes = new ArrayList<>();
@@ -48,15 +37,15 @@ public final class ServedModel implements BatchTranscriber {
         List<Mat> photos = new ArrayList<>();
         List<Box> photoRegions = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            Box caller = preparedCrops.remove(images.get(i));
-            if (caller != null) {
+            Queued image = images.get(i);
+            if (image instanceof PreparedCrop crop) {
                 cropAt.add(i);
-                crops.add(images.get(i));
-                cropBoxes.add(caller);
+                crops.add(crop.pixels());
+                cropBoxes.add(crop.callerBox());
             } else {
                 photoAt.add(i);
-                photos.add(images.get(i));
-                photoRegions.add(regions == null ? null : regions.get(i));
+                photos.add(image.pixels());
+                photoRegions.add(image.callerBox());
             }
         }
         Transcription[] answers = new Transcription[images.size()];
@@ -72,21 +61,16 @@ public final class ServedModel implements BatchTranscriber {
     }
 
     /**
-     * With a box: the expanded crop (the queue then holds 64x64 crops, not photos). Without one the
-     * photo stays whole: the localizer (or the whole-image rule) reads all of it.
+     * With a box: the expanded crop, carrying the box (the queue then holds 64x64 crops, not photos).
+     * Without one the photo stays whole: the localizer (or the whole-image rule) reads all of it.
      *
      * @throws dev.streetnum.data.DataException when the box is absurd for the image
      */
     @Override
     public Queued prepare(Mat image, Box region) {
         if (region == null) {
-            return new Queued(image, null);
+            return new WholePhoto(image, null);
         }
-        Mat crop = expander.expandedCrop(image, region);
-        if (preparedCrops.size() > MAX_PENDING_CROPS) {
-            preparedCrops.clear();
-        }
-        preparedCrops.put(crop, region);
-        return new Queued(crop, null);
+        return new PreparedCrop(expander.expandedCrop(image, region), region);
     }
 }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Handlers are thin: read the images ({@link RequestReader}), transcribe ({@link TranscriptionEngine}),
  * write a record as JSON. Every failure becomes {@code {"error": "..."}} in {@link #writeError}; a
- * {@link ServiceError} carries its status and a message safe to show, anything else is logged once
+ * {@link ServiceError} carries its status and a message safe to show, a {@link TranscriptionFailure}
+ * gets the status of its kind ({@link #status}), anything else is logged once
  * and answered 500 without internals.
  */
 public final class TranscriptionApp {
@@ -278,6 +279,9 @@ public final class TranscriptionApp {
 
     /** The one place failures become JSON errors. */
     private void writeError(Context ctx, Exception e) {
+        if (e instanceof TranscriptionFailure failure) {
+            e = new ServiceError(status(failure.kind()), failure.getMessage());
+        }
         if (e instanceof ServiceError error) {
             if (error.status() == ServiceError.UNAVAILABLE) {
                 ctx.header("Retry-After", Integer.toString(ServiceError.RETRY_AFTER_SECONDS));
@@ -305,6 +309,16 @@ public final class TranscriptionApp {
             LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
             reply(ctx, ServiceError.INTERNAL, error("internal error; the server log has the details"));
         }
+    }
+
+    /** The HTTP status of each way the transcription path can fail. */
+    static int status(TranscriptionFailure.Kind kind) {
+        return switch (kind) {
+            case BAD_IMAGE -> ServiceError.BAD_REQUEST;
+            case TOO_LARGE -> ServiceError.TOO_LARGE;
+            case BUSY -> ServiceError.UNAVAILABLE;
+            case MODEL_FAILED -> ServiceError.INTERNAL;
+        };
     }
 
     /**

@@ -1,5 +1,10 @@
 package dev.streetnum.serve;
 
+import static dev.streetnum.serve.TranscriptionFailure.Kind.BAD_IMAGE;
+import static dev.streetnum.serve.TranscriptionFailure.Kind.BUSY;
+import static dev.streetnum.serve.TranscriptionFailure.Kind.MODEL_FAILED;
+import static dev.streetnum.serve.TranscriptionFailure.Kind.TOO_LARGE;
+
 import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
@@ -17,10 +22,10 @@ import java.util.concurrent.TimeoutException;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * The one path from encoded images to thresholded answers, shared by the HTTP service and
- * {@code streetnum transcribe}: check each header, decode and reduce each image to its region on the
- * caller's thread (releasing the photo at once), queue that for the model's {@link MicroBatcher},
- * wait (bounded) and judge each answer against the threshold.
+ * The service's path from encoded images to thresholded answers: check each header, decode and
+ * reduce each image to its region on the caller's thread (releasing the photo at once), queue that
+ * for the model's {@link MicroBatcher}, wait (bounded) and judge each answer against the threshold.
+ * It knows no HTTP: it fails with a {@link TranscriptionFailure}, which the HTTP layer maps to a status.
  */
 public final class TranscriptionEngine implements AutoCloseable {
 
@@ -54,8 +59,8 @@ public final class TranscriptionEngine implements AutoCloseable {
     /**
      * Transcribes the images together: all are answered or the call fails as a whole.
      *
-     * @throws ServiceError 400/413 naming the bad image or more images than the queue holds, 503 when
-     *                     the queue is full or the answer late
+     * @throws TranscriptionFailure naming the bad image, more images than the queue holds, a full queue
+     *                             or a late answer, or a model failure
      */
     public List<TranscriptionAnswer> transcribe(List<EncodedImage> images) {
         return run(images, null).stream().map(Judged::answer).toList();
@@ -65,7 +70,7 @@ public final class TranscriptionEngine implements AutoCloseable {
      * Transcribes one image and says why: the crop the model read, every head's probabilities, the
      * regions. The image is decoded once; a copy of its pixels is kept for the explanation.
      *
-     * @throws ServiceError as {@link #transcribe}
+     * @throws TranscriptionFailure as {@link #transcribe}
      */
     public ExplainedAnswer explain(EncodedImage image) {
         List<Mat> kept = new ArrayList<>(1);
@@ -89,7 +94,7 @@ public final class TranscriptionEngine implements AutoCloseable {
     private List<Judged> run(List<EncodedImage> images, List<Mat> keep) {
         if (images.size() > config.queueCapacity()) {
             // Such a call could never be queued whole, however idle the service.
-            throw ServiceError.tooLarge(images.size() + " images in one call, but the queue holds "
+            throw new TranscriptionFailure(TOO_LARGE, images.size() + " images in one call, but the queue holds "
                     + config.queueCapacity() + " images: send at most that many per call");
         }
         long start = System.nanoTime();
@@ -97,7 +102,7 @@ public final class TranscriptionEngine implements AutoCloseable {
         try {
             for (EncodedImage image : images) {
                 BatchTranscriber.Queued queued = prepare(image, keep);
-                pending.add(batcher.submit(queued.pixels(), queued.region()));
+                pending.add(batcher.submit(queued));
             }
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
             List<Judged> judged = new ArrayList<>(images.size());
@@ -132,7 +137,7 @@ public final class TranscriptionEngine implements AutoCloseable {
             queued = model.prepare(decoded, image.region());
             return queued;
         } catch (DataException e) {
-            throw ServiceError.badRequest(image.source() + ": " + e.getMessage());
+            throw new TranscriptionFailure(BAD_IMAGE, image.source() + ": " + e.getMessage());
         } finally {
             if (queued == null || queued.pixels() != decoded) {
                 decoded.close();
@@ -144,21 +149,21 @@ public final class TranscriptionEngine implements AutoCloseable {
         try {
             return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | CancellationException e) {
-            throw ServiceError.unavailable(source + " was not answered within " + config.requestTimeoutMs()
+            throw new TranscriptionFailure(BUSY, source + " was not answered within " + config.requestTimeoutMs()
                     + " ms: the service is overloaded; retry shortly");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ServiceError.unavailable("the service is shutting down");
+            throw new TranscriptionFailure(BUSY, "the service is shutting down");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ServiceError error) {
-                throw error;
+            if (e.getCause() instanceof TranscriptionFailure failure) {
+                throw failure;
             }
             if (e.getCause() instanceof DataException bad) {
                 // A model without prepare() met the bad region inside its batch (which the batcher isolated).
-                throw ServiceError.badRequest(source + ": " + bad.getMessage());
+                throw new TranscriptionFailure(BAD_IMAGE, source + ": " + bad.getMessage());
             }
             // The batcher has logged the model's failure once, with its stack trace.
-            throw new ServiceError(ServiceError.INTERNAL, "the model failed to transcribe " + source);
+            throw new TranscriptionFailure(MODEL_FAILED, "the model failed to transcribe " + source);
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * A stand-in model whose answer can be predicted from the image: the candidate is the image's width
@@ -28,9 +27,9 @@ final class FakeTranscriber implements BatchTranscriber {
     volatile RuntimeException failure;
 
     @Override
-    public List<Transcription> transcribe(List<Mat> images, List<Box> regions) {
+    public List<Transcription> transcribe(List<Queued> images) {
         batchSizes.add(images.size());
-        this.regions.addAll(regions.stream().map(r -> r == null ? NO_REGION : r).toList());
+        this.regions.addAll(images.stream().map(q -> q.callerBox() == null ? NO_REGION : q.callerBox()).toList());
         entered.countDown();
         try {
             if (hold != null) {
@@ -46,8 +45,8 @@ final class FakeTranscriber implements BatchTranscriber {
             throw failure;
         }
         List<Transcription> answers = new ArrayList<>(images.size());
-        for (Mat image : images) {
-            answers.add(expected(image.cols()));
+        for (Queued image : images) {
+            answers.add(expected(image.pixels().cols()));
         }
         return answers;
     }

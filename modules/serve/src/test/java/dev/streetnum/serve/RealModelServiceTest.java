@@ -180,7 +180,7 @@ class RealModelServiceTest {
         List<Transcription> localized = new Transcriber(withLocalizer).transcribe(decoded,
                 Collections.nCopies(decoded.size(), null));
         decoded.forEach(Mat::close);
-        start(new Transcriber(withLocalizer)::transcribe, ServeConfig.defaults(modelId, threshold));
+        start(new ServedModel(new Transcriber(withLocalizer)), ServeConfig.defaults(modelId, threshold));
         for (int i = 0; i < IMAGES; i++) {
             HttpResponse<String> raw = service.postBytes(TranscriptionApp.TRANSCRIBE, RequestReader.PNG, pngs.get(i));
             assertEquals(200, raw.statusCode(), raw.body());
@@ -356,12 +356,12 @@ class RealModelServiceTest {
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         BatchTranscriber real = servedModel();
         ServiceUnderTest[] running = new ServiceUnderTest[1];
-        BatchTranscriber recording = (images, regions) -> {
+        BatchTranscriber recording = images -> {
             if (batchSizes.isEmpty()) {
                 awaitQueued(running[0], 2); // hold the first pass until others wait: batching is then certain
             }
             batchSizes.add(images.size());
-            return real.transcribe(images, regions);
+            return real.transcribe(images);
         };
         running[0] = start(recording, ServeConfig.defaults(modelId, threshold).withBatching(16, 20));
 

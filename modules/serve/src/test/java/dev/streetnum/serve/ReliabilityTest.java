@@ -323,7 +323,7 @@ class ReliabilityTest {
         }
 
         @Override
-        public List<Transcription> transcribe(List<Mat> images, List<Box> regions) {
+        public List<Transcription> transcribe(List<Queued> images) {
             batchSizes.add(images.size());
             entered.countDown();
             try {
@@ -331,10 +331,10 @@ class ReliabilityTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (failOnPoison && images.stream().anyMatch(ReliabilityTest::isPoison)) {
+            if (failOnPoison && images.stream().anyMatch(q -> isPoison(q.pixels()))) {
                 throw new IllegalStateException("the model cannot read this input");
             }
-            return model.transcribe(images, regions);
+            return model.transcribe(images);
         }
     }
 

@@ -75,7 +75,7 @@ class ServicePageBrowserTest {
                 "skipped: the page's browser test needs Debian's chromium and chromedriver at " + CHROMIUM + " and "
                         + CHROMEDRIVER + " (apt-get install -y chromium chromium-driver)");
         ModelBundle bundle = ModelBundle.load(TestBundles.tinyBundleFile(dir));
-        service = new ServiceUnderTest(new Transcriber(bundle)::transcribe,
+        service = new ServiceUnderTest(new ServedModel(new Transcriber(bundle)),
                 ServeConfig.defaults(bundle.metadata().modelId(), 0.0), bundle.metadata().preprocess());
 
         photo = dir.resolve(HOSTILE_NAME);

@@ -6,6 +6,7 @@ import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.model.BoxEncoding;
 import dev.streetnum.model.Localizer;
 import dev.streetnum.model.LocalizerMetadata;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
+import me.tongfei.progressbar.ProgressBar;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,8 +38,6 @@ public final class LocalizerTrainer {
     }
 
     private static final long MILLIS_PER_MINUTE = 60_000;
-    /** Seconds between progress lines. */
-    private static final long PROGRESS_SECONDS = 15;
 
     private final LocalizerConfig config;
     private final String commandLine;
@@ -64,11 +63,11 @@ public final class LocalizerTrainer {
             trainPhotos.addAll(decode(set, "train"));
         }
         List<Photo> valPhotos = decode(val, "val");
-        SplittableRandom seeds = new SplittableRandom(config.seed());
-        long initSeed = seeds.split().nextLong();
-        Random sampling = new Random(seeds.split().nextLong());
+        // The run's seed split as the transcriber's trainer splits it (SeedStreams): initialisation, data.
+        SeedSplit seeds = SeedSplit.of(config.seed());
+        Random sampling = new Random(seeds.data());
 
-        ComputationGraph net = LocalizerNetwork.build(config.inputSide(), initSeed, config.learningRate());
+        ComputationGraph net = LocalizerNetwork.build(config.inputSide(), seeds.init(), config.learningRate());
         LocalizerMetadata metadata = LocalizerMetadata.create(config.inputSide(), Map.of(), Map.of());
         CropExpander input = Localizer.inputPath(config.inputSide());
         double budgetMillis = config.minutes() * MILLIS_PER_MINUTE;
@@ -78,54 +77,45 @@ public final class LocalizerTrainer {
         long bestIteration = 0;
         long iteration = 0;
         long trainingNanos = 0;
-        long lastProgress = System.nanoTime();
-        long imagesSinceProgress = 0;
-        long nanosSinceProgress = 0;
-        double lossSum = 0;
-        int lossCount = 0;
         log.printf(Locale.ROOT, "train-localizer: %d training photos, %d validation photos, %dx%d input, %s%n",
                 trainPhotos.size(), valPhotos.size(), config.inputSide(), config.inputSide(),
                 config.minutes() > 0 ? config.minutes() + " min budget" : config.maxIterations() + " iterations");
         log.flush();
-        while (!done(iteration, trainingNanos / 1e6, budgetMillis)) {
-            long start = System.nanoTime();
-            MultiDataSet batch = batch(trainPhotos, input, sampling);
-            double progress = config.maxIterations() > 0 ? (double) iteration / config.maxIterations() : 0;
-            if (budgetMillis > 0) {
-                progress = Math.max(progress, trainingNanos / 1e6 / budgetMillis);
-            }
-            TrainingLoop.setLearningRate(net, LearningRateSchedule.COSINE.rateAt(config.learningRate(), progress));
-            net.fit(batch);
-            iteration++;
-            lossSum += net.score();
-            lossCount++;
-            long spent = System.nanoTime() - start;
-            trainingNanos += spent;
-            nanosSinceProgress += spent;
-            imagesSinceProgress += config.batchSize();
-
-            boolean last = done(iteration, trainingNanos / 1e6, budgetMillis);
-            if (iteration % config.validateEvery() == 0 || last) {
-                double iou = meanIou(new Localizer(net, metadata), valPhotos);
-                if (iou > bestIou) {
-                    bestIou = iou;
-                    bestIteration = iteration;
-                    best = net.clone();
+        // A budget alone gives no iteration count: the bar's length is projected from the pace below.
+        long planned = config.maxIterations() > 0 ? config.maxIterations() : -1;
+        try (ProgressBar bar = ProgressDisplay.start("train-localizer", planned, " it")) {
+            while (!done(iteration, trainingNanos / 1e6, budgetMillis)) {
+                long start = System.nanoTime();
+                MultiDataSet batch = batch(trainPhotos, input, sampling);
+                double progress = config.maxIterations() > 0 ? (double) iteration / config.maxIterations() : 0;
+                if (budgetMillis > 0) {
+                    progress = Math.max(progress, trainingNanos / 1e6 / budgetMillis);
                 }
-                log.printf(Locale.ROOT, "train-localizer: iteration %d, validation mean IoU %.4f (best %.4f at %d)%n",
-                        iteration, iou, bestIou, bestIteration);
-                log.flush();
-            }
-            if (System.nanoTime() - lastProgress >= PROGRESS_SECONDS * 1_000_000_000L || last) {
-                double rate = imagesSinceProgress / Math.max(1e-9, nanosSinceProgress / 1e9);
-                log.printf(Locale.ROOT, "train-localizer: iteration %d, loss %.4f, %.0f photos/s, %s left%n",
-                        iteration, lossSum / Math.max(1, lossCount), rate, remaining(iteration, trainingNanos, budgetMillis));
-                log.flush();
-                lastProgress = System.nanoTime();
-                imagesSinceProgress = 0;
-                nanosSinceProgress = 0;
-                lossSum = 0;
-                lossCount = 0;
+                TrainingLoop.setLearningRate(net, LearningRateSchedule.COSINE.rateAt(config.learningRate(), progress));
+                net.fit(batch);
+                iteration++;
+                trainingNanos += System.nanoTime() - start;
+                bar.stepTo(iteration);
+                if (budgetMillis > 0) {
+                    long left = (long) ((budgetMillis - trainingNanos / 1e6) / (trainingNanos / 1e6 / iteration));
+                    long projected = iteration + Math.max(0, left);
+                    bar.maxHint(planned > 0 ? Math.min(planned, projected) : projected);
+                }
+                bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f %.0f photos/s", net.score(),
+                        iteration * config.batchSize() / Math.max(1e-9, trainingNanos / 1e9)));
+
+                boolean last = done(iteration, trainingNanos / 1e6, budgetMillis);
+                if (iteration % config.validateEvery() == 0 || last) {
+                    double iou = meanIou(new Localizer(net, metadata), valPhotos);
+                    if (iou > bestIou) {
+                        bestIou = iou;
+                        bestIteration = iteration;
+                        best = net.clone();
+                    }
+                    log.printf(Locale.ROOT, "train-localizer: iteration %d, validation mean IoU %.4f (best %.4f at %d)%n",
+                            iteration, iou, bestIou, bestIteration);
+                    log.flush();
+                }
             }
         }
         trainPhotos.forEach(p -> p.image().close());
@@ -151,19 +141,6 @@ public final class LocalizerTrainer {
     private boolean done(long iteration, double trainingMillis, double budgetMillis) {
         return (config.maxIterations() > 0 && iteration >= config.maxIterations())
                 || (budgetMillis > 0 && trainingMillis >= budgetMillis);
-    }
-
-    /** The time left, from the budget or from the iteration cap at the pace so far, whichever ends first. */
-    private String remaining(long iteration, long trainingNanos, double budgetMillis) {
-        double seconds = Double.POSITIVE_INFINITY;
-        if (budgetMillis > 0) {
-            seconds = (budgetMillis - trainingNanos / 1e6) / 1000;
-        }
-        if (config.maxIterations() > 0 && iteration > 0) {
-            seconds = Math.min(seconds, (config.maxIterations() - iteration) * (trainingNanos / 1e9 / iteration));
-        }
-        long s = Math.max(0, Math.round(seconds));
-        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
     /** One minibatch of random views of random photos: [mb,3,side,side] inputs, [mb,4] encoded boxes. */

@@ -1,7 +1,7 @@
 package dev.streetnum.train;
 
 import dev.streetnum.eval.FitDiagnosis;
-import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.TargetAccuracy;
 
 /**
  * One validation point of a run: a row of {@code metrics.csv}.
@@ -25,6 +25,6 @@ public record MetricsRow(long iteration, int epoch, double learningRate, double 
 
     /** The evaluator's verdict ({@link FitDiagnosis}), validation standing in for test. */
     public FitDiagnosis diagnosis() {
-        return FitDiagnosis.of(train.accuracy(), val.accuracy(), "validation", BundleMetadata.TARGET_ACCURACY);
+        return FitDiagnosis.of(train.accuracy(), val.accuracy(), "validation", TargetAccuracy.PAPER_ACCURACY);
     }
 }

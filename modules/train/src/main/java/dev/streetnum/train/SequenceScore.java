@@ -1,7 +1,7 @@
 package dev.streetnum.train;
 
 import dev.streetnum.eval.Evaluator;
-import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.TargetAccuracy;
 import dev.streetnum.eval.ValidationScore;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +19,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * @param examples  images scored
  * @param accuracy  fraction whose whole transcription (length included) is right; refusals count wrong
- * @param coverage  largest fraction of images answerable at {@link BundleMetadata#TARGET_ACCURACY}
+ * @param coverage  largest fraction of images answerable at {@link TargetAccuracy#PAPER_ACCURACY}
  * @param threshold the P(S|x) threshold giving that coverage (+infinity when none)
  */
 public record SequenceScore(int examples, double accuracy, double coverage, double threshold) {

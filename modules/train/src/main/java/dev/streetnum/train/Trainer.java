@@ -7,6 +7,8 @@ import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.StreetNumberIterator;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.TargetAccuracy;
+import dev.streetnum.model.Thresholds;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.StreetNumberNetwork;
 import java.io.IOException;
@@ -180,7 +182,7 @@ public final class Trainer {
                 .withMetrics(metrics);
         if (Double.isFinite(row.val().threshold())) {
             // A first estimate from the validation sample; the evaluator calibrates the shipped threshold.
-            metadata = metadata.withThreshold(BundleMetadata.TARGET_ACCURACY, row.val().threshold());
+            metadata = metadata.withThresholds(Thresholds.NONE.with(TargetAccuracy.PAPER, row.val().threshold()));
         }
         return new ModelBundle(net, metadata);
     }

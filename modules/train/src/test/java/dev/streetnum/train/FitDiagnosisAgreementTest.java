@@ -7,7 +7,7 @@ import dev.streetnum.eval.CoverageReport;
 import dev.streetnum.eval.EvaluatedSet;
 import dev.streetnum.eval.FitDiagnosis;
 import dev.streetnum.eval.Prediction;
-import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.TargetAccuracy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class FitDiagnosisAgreementTest {
                 MetricsRow row = new MetricsRow(1, 0, 1e-3, 1.0,
                         new SequenceScore(IMAGES, trainAccuracy, 0, Double.POSITIVE_INFINITY),
                         new SequenceScore(IMAGES, heldOutAccuracy, 0, Double.POSITIVE_INFINITY), 1, 1);
-                CoverageReport report = CoverageReport.of("test", "model", BundleMetadata.TARGET_ACCURACY,
+                CoverageReport report = CoverageReport.of("test", "model", TargetAccuracy.PAPER_ACCURACY,
                         set(heldOutCorrect), null, set(trainCorrect));
                 String where = "train " + trainCorrect + "/" + IMAGES + ", held out " + heldOutCorrect + "/" + IMAGES;
                 assertEquals(report.fit().verdict(), row.diagnosis().verdict(), where);

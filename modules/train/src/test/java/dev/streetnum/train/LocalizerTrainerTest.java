@@ -79,7 +79,8 @@ class LocalizerTrainerTest {
         views.forEach(Mat::close);
         String figures = "mean IoU trained " + trained + ", centre " + centre + "\n" + log;
         assertTrue(trained > MIN_IOU && trained > centre + MIN_GAIN_OVER_CENTRE, figures);
-        assertTrue(log.toString().contains("photos/s") && log.toString().contains("left"), log.toString());
+        assertTrue(log.toString().contains("validation mean IoU") && log.toString().contains("iteration " + TRAINING_STEPS + ","),
+                "each validation and the last one are logged: " + log);
         assertEquals("test", localizer.metadata().provenance().get("command_line"));
     }
 

@@ -1,0 +1,123 @@
+package dev.streetnum.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.TestData;
+import dev.streetnum.eval.EvaluateCommand;
+import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.TargetAccuracy;
+import dev.streetnum.model.Transcriber;
+import dev.streetnum.onnx.Engine;
+import dev.streetnum.serve.EncodedImage;
+import dev.streetnum.serve.ServeConfig;
+import dev.streetnum.serve.ServedModel;
+import dev.streetnum.serve.TranscriptionAnswer;
+import dev.streetnum.serve.TranscriptionEngine;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipFile;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * One operating point from calibration to service (DESIGN sections 6 and 7): the evaluator calibrates
+ * a threshold into the bundle, and the service, started from that bundle as {@code streetnum serve}
+ * starts it, refuses exactly the images the evaluator's report did not accept.
+ */
+class OperatingPointAgreementTest {
+
+    /** The shipped model, from this module's folder (where the tests run). */
+    private static final Path SHIPPED_MODEL = Path.of("../../models/streetnum-cpu.bundle");
+    private static final int IMAGES = 40;
+    /** An accuracy the shipped model reaches on generated images with some refused: see the assertion below. */
+    private static final String TARGET = "0.99";
+    /** How close to the threshold an answer may come before float rounding could decide it. */
+    private static final double TIE = 1e-5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theServiceRefusesExactlyTheImagesTheEvaluatorDidNotAccept() throws Exception {
+        Path bundleFile = dir.resolve("calibrated.bundle");
+        Files.copy(SHIPPED_MODEL, bundleFile);
+        Path test = TestData.generatedSet(dir.resolve("test"), IMAGES, 31);
+        Path validation = TestData.generatedSet(dir.resolve("val"), IMAGES, 32);
+        Path report = dir.resolve("report");
+        StringWriter out = new StringWriter();
+        CommandLine evaluate = new CommandLine(new EvaluateCommand());
+        evaluate.setOut(new PrintWriter(out));
+        evaluate.setErr(new PrintWriter(out));
+        // Both sides on the engine users get without --engine.
+        Engine engine = Engine.parse(Engine.DEFAULT);
+        assertEquals(0, evaluate.execute("--model", bundleFile.toString(), "--engine", engine.label(), "--data",
+                test.toString(), "--val", validation.toString(), "--target-accuracy", TARGET, "--write-threshold",
+                "--out", report.toString()), out.toString());
+
+        Map<String, Boolean> acceptedByEvaluator = new HashMap<>();
+        Map<String, Double> confidence = new HashMap<>();
+        try (Reader in = Files.newBufferedReader(report.resolve("predictions.csv"))) {
+            for (CSVRecord row : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
+                acceptedByEvaluator.put(row.get("file"), Boolean.parseBoolean(row.get("accepted")));
+                confidence.put(row.get("file"), Double.parseDouble(row.get("confidence")));
+            }
+        }
+        long accepted = acceptedByEvaluator.values().stream().filter(a -> a).count();
+        assertTrue(accepted > 0 && accepted < IMAGES, "the operating point must accept some images and refuse"
+                + " others to prove anything; accepted " + accepted + " of " + IMAGES + ": change TARGET");
+
+        // The service as ServeCommand builds it: the engine's calibrated threshold for the target.
+        ModelBundle bundle = ModelBundle.load(bundleFile);
+        try (InferenceEngine network = engine.open(bundle)) {
+            double threshold = network.thresholds().require(TargetAccuracy.parse(TARGET), network.modelId());
+            JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
+            assertEquals(json.get("acceptanceThreshold").asDouble(), threshold, 0,
+                    "the threshold stored is the one the report applied");
+            // A batch of one and a batch of many may differ in the last float bits: no answer sits that close.
+            confidence.forEach((file, c) -> assertTrue(Math.abs(c - threshold) > TIE, file + " is " + c
+                    + ", within " + TIE + " of the threshold " + threshold + ": change the data seeds"));
+            ServeConfig config = ServeConfig.defaults(network.modelId(), threshold);
+            try (TranscriptionEngine service = new TranscriptionEngine(new ServedModel(new Transcriber(bundle, network)),
+                    config, bundle.metadata().preprocess(), new SimpleMeterRegistry())) {
+                AnnotatedDataset set = AnnotatedDataset.load(test, false);
+                for (AnnotatedImage image : set.images()) {
+                    String file = test.relativize(image.file()).toString().replace('\\', '/');
+                    TranscriptionAnswer answer = service.transcribe(List.of(new EncodedImage(
+                            ImageDecoder.readBytes(image.file()), image.region(), file))).get(0);
+                    assertEquals(acceptedByEvaluator.get(file), answer.accepted(), file + ": " + answer);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theShippedBundleLoadsWithTheThresholdsItWasShippedWith() throws Exception {
+        Map<String, Double> stored;
+        try (ZipFile zip = new ZipFile(SHIPPED_MODEL.toFile())) {
+            JsonNode metadata = new ObjectMapper().readTree(zip.getInputStream(zip.getEntry("metadata.json")));
+            stored = new ObjectMapper().convertValue(metadata.get("thresholds"),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Double>>() { });
+            assertEquals(metadata.get("provenance").get("thresholdsCalibratedOn").asText(),
+                    ModelBundle.load(SHIPPED_MODEL).metadata().thresholds().calibratedOn().orElseThrow());
+        }
+        assertTrue(stored.size() >= 1, "the shipped bundle is calibrated: " + stored);
+        assertEquals(stored, ModelBundle.load(SHIPPED_MODEL).metadata().thresholds().byKey());
+    }
+}
