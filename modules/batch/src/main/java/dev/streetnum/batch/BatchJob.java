@@ -159,7 +159,7 @@ public final class BatchJob {
     public BatchSummary summarize(String output, BatchConfig.OutputFormat format, ImageTable table,
                                   ShippedModel model, double seconds, int partitions) {
         Dataset<Row> written = spark.read().schema(TranscriptionRows.SCHEMA).format(format.source())
-                .option("header", "true").load(output);
+                .option("header", "true").load(globEscaped(output));
         Row c = written.agg(count(lit(1)), countDistinct(col("file")),
                 sum(when(col("error").isNotNull(), 1).otherwise(0)),
                 sum(when(col("accepted"), 1).otherwise(0))).first();
@@ -227,6 +227,11 @@ public final class BatchJob {
         } catch (IOException e) {
             throw new DataException("cannot list " + glob + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Reading globs its path: an output folder named {@code out-local[2]} must be read as itself. */
+    static String globEscaped(String path) {
+        return path.replaceAll("([\\[\\]{}*?])", "\\\\$1");
     }
 
     private static List<Row> requestRows(List<ImageRequest> requests) {
