@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code streetnum batch}: transcribes a folder or a manifest of images into a table with Apache
  * Spark, in this JVM (local mode) unless given a cluster's master.
  */
-@Command(name = "batch", mixinStandardHelpOptions = true,
+@Command(name = "streetnum batch", mixinStandardHelpOptions = true, versionProvider = BatchCommand.Version.class,
         description = {"Transcribes a folder or manifest of images into a Parquet or CSV table with Apache Spark:"
                 + " local mode on this machine by default, or any Spark master.",
                 "Columns: file, text, accepted, candidate, confidence, alternatives (JSON), model, error."})
@@ -52,7 +52,7 @@ public final class BatchCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--threshold", paramLabel = "T",
-            description = "refuse answers with P(S|x) below T (default: the bundle's threshold for 98% accuracy)")
+            description = "refuse answers with P(S|x) below T (default: the bundle's threshold for 98%% accuracy)")
     Double threshold;
 
     @Option(names = "--micro-batch", paramLabel = "N", defaultValue = "" + BatchConfig.DEFAULT_MICRO_BATCH,
@@ -62,6 +62,14 @@ public final class BatchCommand implements Callable<Integer> {
     @Option(names = "--ui-port", paramLabel = "PORT", defaultValue = "" + BatchConfig.DEFAULT_UI_PORT,
             description = "the Spark UI's port while the job runs, 0 for none (default: ${DEFAULT-VALUE})")
     int uiPort;
+
+    /** The same version line as the launcher's other commands. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"streetnum " + dev.streetnum.data.StreetnumVersion.VERSION};
+        }
+    }
 
     @Override
     public Integer call() {
