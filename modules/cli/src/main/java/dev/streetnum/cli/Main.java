@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Reads multi-digit street numbers off photos (Goodfellow et al. 2013).",
+        // The Spark job runs on its own class path (modules/batch): scripts/streetnum starts it.
+        footer = {"", "  batch             Transcribes a folder or manifest of images into a table with Apache Spark"
+                + " (scripts/streetnum batch --help)"},
         subcommands = {
                 CommandLine.HelpCommand.class,
                 dev.streetnum.data.command.GenerateCommand.class,

@@ -1,0 +1,94 @@
+package dev.streetnum.batch;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code streetnum batch}: transcribes a folder or a manifest of images into a table with Apache
+ * Spark, in this JVM (local mode) unless given a cluster's master.
+ */
+@Command(name = "streetnum batch", mixinStandardHelpOptions = true, versionProvider = BatchCommand.Version.class,
+        description = {"Transcribes a folder or manifest of images into a Parquet or CSV table with Apache Spark:"
+                + " local mode on this machine by default, or any Spark master.",
+                "Columns: file, text, accepted, candidate, confidence, alternatives (JSON), model, error."})
+public final class BatchCommand implements Callable<Integer> {
+
+    /** The shipped pretrained bundle; scripts/streetnum sets STREETNUM_HOME to the checkout. */
+    static final String SHIPPED_MODEL = "${env:STREETNUM_HOME:-.}/models/streetnum-cpu.bundle";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", required = true, paramLabel = "DIR|CSV",
+            description = {"a folder of PNG/JPEG images, with an optional labels.csv (its digit boxes give each image's"
+                    + " box and its truth: the job then prints accuracy and coverage), or a manifest CSV with the header"
+                    + " path,left,top,width,height (box columns optional; relative paths are relative to the manifest)."
+                    + " Local paths or Hadoop URIs."})
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "OUT", description = "the output folder (a Spark table)")
+    String output;
+
+    @Option(names = "--model", paramLabel = "BUNDLE", defaultValue = SHIPPED_MODEL,
+            description = "the model bundle file (default: the shipped models/streetnum-cpu.bundle)")
+    String model;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "the Spark master: local[*] (default; the spark.master that spark-submit sets wins), local[2],"
+                    + " spark://host:7077, yarn, k8s://...")
+    String master;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "error-if-exists",
+            description = "when OUT exists: error-if-exists (default) or overwrite (replace it whole)")
+    String mode;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
+            description = "parquet (default) or csv (with a header)")
+    String format;
+
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "refuse answers with P(S|x) below T (default: the bundle's threshold for 98%% accuracy)")
+    Double threshold;
+
+    @Option(names = "--micro-batch", paramLabel = "N", defaultValue = "" + BatchConfig.DEFAULT_MICRO_BATCH,
+            description = "images per forward pass (default: ${DEFAULT-VALUE})")
+    int microBatch;
+
+    @Option(names = "--ui-port", paramLabel = "PORT", defaultValue = "" + BatchConfig.DEFAULT_UI_PORT,
+            description = "the Spark UI's port while the job runs, 0 for none (default: ${DEFAULT-VALUE})")
+    int uiPort;
+
+    /** The same version line as the launcher's other commands. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"streetnum " + dev.streetnum.data.StreetnumVersion.VERSION};
+        }
+    }
+
+    @Override
+    public Integer call() {
+        String chosenMaster = master != null ? master : System.getProperty("spark.master", BatchConfig.DEFAULT_MASTER);
+        BatchConfig config = new BatchConfig(input, output, model, chosenMaster, BatchConfig.WriteMode.parse(mode),
+                BatchConfig.OutputFormat.parse(format), threshold, microBatch, uiPort);
+        PrintWriter out = spec.commandLine().getOut();
+        SparkSession spark = BatchSessions.create(config.master(), config.uiPort());
+        try {
+            out.println("batch: Spark " + spark.version() + ", master " + spark.sparkContext().master()
+                    + (spark.sparkContext().uiWebUrl().isDefined() ? ", UI " + spark.sparkContext().uiWebUrl().get() : ""));
+            out.flush();
+            BatchSummary summary = new BatchJob(spark).run(config);
+            summary.print(out);
+            out.println("batch: wrote " + config.output());
+            out.flush();
+            return summary.eachImageOnce() ? 0 : 1;
+        } finally {
+            spark.stop();
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package dev.streetnum.batch;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.substring_index;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.streetnum.data.DataException;
+import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.TargetAccuracy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The batch transcription job (DESIGN section 9): images in through Spark's {@code binaryFile}
+ * source, one {@link PartitionTranscriber} per partition, a table out through Spark's file commit
+ * protocol, so a retried task or a re-run leaves neither duplicates nor half-written files.
+ */
+public final class BatchJob {
+
+    /** The transcription's jobs run in this group; the progress display follows only them. */
+    public static final String JOB_GROUP = "streetnum-batch";
+
+    private static final StructType REQUEST_SCHEMA = new StructType()
+            .add("file", DataTypes.StringType, false)
+            .add("path", DataTypes.StringType, false)
+            .add("left", DataTypes.IntegerType, true)
+            .add("top", DataTypes.IntegerType, true)
+            .add("width", DataTypes.IntegerType, true)
+            .add("height", DataTypes.IntegerType, true);
+    private static final StructType IMAGE_SCHEMA = new StructType()
+            .add("file", DataTypes.StringType, false)
+            .add("content", DataTypes.BinaryType, false)
+            .add("left", DataTypes.IntegerType, true)
+            .add("top", DataTypes.IntegerType, true)
+            .add("width", DataTypes.IntegerType, true)
+            .add("height", DataTypes.IntegerType, true);
+    private static final StructType TRUTH_SCHEMA = new StructType()
+            .add("file", DataTypes.StringType, false)
+            .add("truth", DataTypes.StringType, false);
+
+    private final SparkSession spark;
+
+    public BatchJob(SparkSession spark) {
+        this.spark = spark;
+    }
+
+    /**
+     * Reads the bundle on the driver (a bad file fails here, before any task) and broadcasts its bytes.
+     *
+     * @param threshold the P(S|x) threshold, or null for the bundle's one calibrated for 98% accuracy
+     */
+    public ShippedModel ship(Path bundleFile, Double threshold) {
+        ModelBundle bundle = ModelBundle.load(bundleFile);
+        BundleMetadata metadata = bundle.metadata();
+        double t;
+        if (threshold != null) {
+            t = threshold;
+        } else {
+            t = metadata.thresholds().at(TargetAccuracy.PAPER).orElseThrow(() -> new DataException(
+                    "model " + metadata.modelId() + " (" + bundleFile + ") has no threshold calibrated for "
+                            + TargetAccuracy.PAPER + " accuracy (it has "
+                            + (metadata.thresholds().isEmpty() ? "none" : metadata.thresholds().byKey())
+                            + "): run the evaluator with --write-threshold, or give --threshold"));
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(bundleFile);
+        } catch (IOException e) {
+            throw new DataException("cannot read model bundle " + bundleFile + ": " + e.getMessage(), e);
+        }
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return new ShippedModel(sc.broadcast(bytes), sha256(bytes), metadata.modelId(), t,
+                sc.sc().longAccumulator("model load ms"), sc.sc().longAccumulator("networks loaded"));
+    }
+
+    /** The output table, one row per image (lazy: nothing runs until it is written). */
+    public Dataset<Row> transcriptions(ImageTable table, ShippedModel model, int microBatch) {
+        Column none = lit(null).cast(DataTypes.IntegerType);
+        Dataset<Row> images;
+        List<Row> notFound = new ArrayList<>();
+        if (table.unlabelledFolder().isPresent()) {
+            // A glob, not the folder: only the folder's own images, no partition discovery below it.
+            String glob = new org.apache.hadoop.fs.Path(table.unlabelledFolder().get(), ImageTable.IMAGE_GLOB).toString();
+            images = spark.read().format("binaryFile").load(glob)
+                    .select(substring_index(col("path"), "/", -1).as("file"), col("content"),
+                            none.as("left"), none.as("top"), none.as("width"), none.as("height"));
+        } else {
+            List<ImageRequest> requests = table.requests().orElseThrow();
+            List<String> folders = existingFolders(requests);
+            Set<String> listed = new HashSet<>();
+            if (folders.isEmpty()) {
+                images = spark.createDataFrame(List.of(), IMAGE_SCHEMA);
+            } else {
+                // Every file of the images' folders is listed; the broadcast join keeps the asked-for
+                // ones and streams their contents through in one stage, without a shuffle.
+                Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+                        .load(folders.toArray(String[]::new));
+                for (String uri : files.inputFiles()) {
+                    // The listing names files by URI (a space is %20); the path column by Hadoop's Path text.
+                    listed.add(new org.apache.hadoop.fs.Path(java.net.URI.create(uri)).toString());
+                }
+                Dataset<Row> wanted = spark.createDataFrame(requestRows(requests), REQUEST_SCHEMA);
+                images = files.select("path", "content").join(broadcast(wanted), "path")
+                        .select("file", "content", "left", "top", "width", "height");
+            }
+            for (ImageRequest r : requests) {
+                if (!listed.contains(r.path())) {
+                    notFound.add(TranscriptionRows.error(r.file(), "image file not found: " + r.path(), model.modelId()));
+                }
+            }
+        }
+        Dataset<Row> answers = images.mapPartitions(new PartitionTranscriber(model, microBatch),
+                Encoders.row(TranscriptionRows.SCHEMA));
+        return notFound.isEmpty() ? answers : answers.union(spark.createDataFrame(notFound, TranscriptionRows.SCHEMA));
+    }
+
+    /** Writes through Spark's commit protocol: task output stays in {@code _temporary} until the job commits. */
+    public void write(Dataset<Row> rows, String output, BatchConfig.WriteMode mode, BatchConfig.OutputFormat format) {
+        if (mode == BatchConfig.WriteMode.ERROR_IF_EXISTS && exists(output)) {
+            throw new DataException("output " + output + " exists: give --mode overwrite to replace it, or another --output");
+        }
+        DataFrameWriter<Row> writer = rows.write()
+                .mode(mode == BatchConfig.WriteMode.OVERWRITE ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+                .format(format.source());
+        if (format == BatchConfig.OutputFormat.CSV) {
+            writer = writer.option("header", "true");
+        }
+        writer.save(output);
+    }
+
+    /** Reads the written table back: counts, the exactly-once check and, with truth, accuracy and coverage. */
+    public BatchSummary summarize(String output, BatchConfig.OutputFormat format, ImageTable table,
+                                  ShippedModel model, double seconds, int partitions) {
+        Dataset<Row> written = spark.read().schema(TranscriptionRows.SCHEMA).format(format.source())
+                .option("header", "true").load(globEscaped(output));
+        Row c = written.agg(count(lit(1)), countDistinct(col("file")),
+                sum(when(col("error").isNotNull(), 1).otherwise(0)),
+                sum(when(col("accepted"), 1).otherwise(0))).first();
+        long withTruth = 0;
+        long correct = 0;
+        long acceptedWithTruth = 0;
+        long acceptedCorrect = 0;
+        if (table.hasTruth()) {
+            List<Row> truth = new ArrayList<>();
+            for (ImageRequest r : table.requests().orElseThrow()) {
+                if (r.truth() != null) {
+                    truth.add(RowFactory.create(r.file(), r.truth()));
+                }
+            }
+            Column right = col("candidate").eqNullSafe(col("truth"));
+            Row t = written.join(spark.createDataFrame(truth, TRUTH_SCHEMA), "file")
+                    .agg(count(lit(1)), sum(when(right, 1).otherwise(0)),
+                            sum(when(col("accepted"), 1).otherwise(0)),
+                            sum(when(col("accepted").and(right), 1).otherwise(0))).first();
+            withTruth = t.getLong(0);
+            correct = t.isNullAt(1) ? 0 : t.getLong(1);
+            acceptedWithTruth = t.isNullAt(2) ? 0 : t.getLong(2);
+            acceptedCorrect = t.isNullAt(3) ? 0 : t.getLong(3);
+        }
+        long expected = table.requests().map(List::size).orElse(-1);
+        return new BatchSummary(c.getLong(0), c.getLong(1), expected, c.isNullAt(2) ? 0 : c.getLong(2),
+                c.isNullAt(3) ? 0 : c.getLong(3), withTruth, correct, acceptedWithTruth, acceptedCorrect,
+                model.threshold(), model.modelId(), seconds, model.loadMillis().value(), model.networks().value(),
+                partitions);
+    }
+
+    /** The whole job: input, model, transcription with progress on the console, the summary. */
+    public BatchSummary run(BatchConfig config) {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        ImageTable table = ImageTable.read(config.input(), hadoop);
+        long expected = table.requests().map(r -> (long) r.size()).orElseGet(() -> imagesIn(table));
+        ShippedModel model = ship(Path.of(config.model()), config.threshold());
+        Dataset<Row> rows = transcriptions(table, model, config.microBatch());
+        BatchProgress progress = new BatchProgress(JOB_GROUP, expected);
+        spark.sparkContext().addSparkListener(progress);
+        long start = System.nanoTime();
+        try {
+            spark.sparkContext().setJobGroup(JOB_GROUP, "streetnum batch: transcribe " + config.input(), true);
+            write(rows, config.output(), config.mode(), config.format());
+        } finally {
+            spark.sparkContext().clearJobGroup();
+            spark.sparkContext().removeSparkListener(progress);
+            progress.close();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return summarize(config.output(), config.format(), table, model, seconds, progress.partitionsDone());
+    }
+
+    /** Images in an unlabelled folder (a listing; no content is read). */
+    private long imagesIn(ImageTable table) {
+        String glob = new org.apache.hadoop.fs.Path(table.unlabelledFolder().orElseThrow(), ImageTable.IMAGE_GLOB).toString();
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(glob);
+            org.apache.hadoop.fs.FileStatus[] found = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(p);
+            if (found == null || found.length == 0) {
+                throw new DataException("input folder " + table.unlabelledFolder().get()
+                        + " has no labels.csv and no PNG or JPEG images");
+            }
+            return found.length;
+        } catch (IOException e) {
+            throw new DataException("cannot list " + glob + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reading globs its path: an output folder named {@code out-local[2]} must be read as itself. */
+    static String globEscaped(String path) {
+        return path.replaceAll("([\\[\\]{}*?])", "\\\\$1");
+    }
+
+    private static List<Row> requestRows(List<ImageRequest> requests) {
+        List<Row> rows = new ArrayList<>(requests.size());
+        for (ImageRequest r : requests) {
+            rows.add(r.box() == null
+                    ? RowFactory.create(r.file(), r.path(), null, null, null, null)
+                    : RowFactory.create(r.file(), r.path(), r.box().left(), r.box().top(), r.box().width(), r.box().height()));
+        }
+        return rows;
+    }
+
+    /** The folders holding the requested images that exist (a missing folder's images are error rows). */
+    private List<String> existingFolders(List<ImageRequest> requests) {
+        Set<String> folders = new LinkedHashSet<>();
+        for (ImageRequest r : requests) {
+            folders.add(new org.apache.hadoop.fs.Path(r.path()).getParent().toString());
+        }
+        List<String> existing = new ArrayList<>();
+        for (String folder : folders) {
+            if (exists(folder)) {
+                existing.add(folder);
+            }
+        }
+        return existing;
+    }
+
+    private boolean exists(String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            return fs.exists(p);
+        } catch (IOException e) {
+            throw new DataException("cannot check " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+}

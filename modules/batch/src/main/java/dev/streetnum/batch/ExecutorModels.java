@@ -1,0 +1,73 @@
+package dev.streetnum.batch;
+
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.Transcriber;
+import dev.streetnum.model.fast.CpuAcceleration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The networks of this executor JVM, loaded lazily from the shipped bundle's bytes and kept for every
+ * later task and job. DL4J networks are not thread-safe, so a task borrows one for its partition and
+ * gives it back: with {@code spark.executor.cores=1} (the cluster setting) that is exactly one network
+ * per executor JVM; in local mode, where the driver JVM runs N task threads, at most N.
+ */
+final class ExecutorModels {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
+    private static final Map<String, ConcurrentLinkedDeque<Transcriber>> IDLE = new ConcurrentHashMap<>();
+    private static final Map<String, Path> FILES = new ConcurrentHashMap<>();
+
+    private ExecutorModels() {
+    }
+
+    /** An idle network for this model, loading a new one when every loaded one is in use. */
+    static Transcriber borrow(ShippedModel model) {
+        Transcriber idle = IDLE.computeIfAbsent(model.sha256(), k -> new ConcurrentLinkedDeque<>()).poll();
+        return idle != null ? idle : load(model);
+    }
+
+    /** Back to the pool, for the next task on this JVM. */
+    static void giveBack(ShippedModel model, Transcriber transcriber) {
+        IDLE.computeIfAbsent(model.sha256(), k -> new ConcurrentLinkedDeque<>()).push(transcriber);
+    }
+
+    /** One load at a time: the first tasks of a JVM would otherwise initialise ND4J's natives side by side. */
+    private static synchronized Transcriber load(ShippedModel model) {
+        long start = System.nanoTime();
+        // DL4J picks a layer's oneDNN helper when the layer is created: switch them on before loading.
+        CpuAcceleration.enable();
+        Transcriber transcriber = new Transcriber(ModelBundle.load(bundleFile(model)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        model.loadMillis().add(millis);
+        model.networks().add(1);
+        LOG.info("loaded model {} in {} ms", model.modelId(), millis);
+        return transcriber;
+    }
+
+    /** The bundle's bytes in a file of this JVM's temporary folder, written once (ModelBundle reads files). */
+    private static Path bundleFile(ShippedModel model) {
+        return FILES.computeIfAbsent(model.sha256(), sha -> {
+            try {
+                Path dir = Files.createTempDirectory("streetnum-batch-model-");
+                Path tmp = dir.resolve("bundle.tmp");
+                Files.write(tmp, model.bundle().value());
+                Path file = dir.resolve(sha + ModelBundle.EXTENSION);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                file.toFile().deleteOnExit();
+                dir.toFile().deleteOnExit();
+                return file;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the shipped model to this executor's temporary folder", e);
+            }
+        });
+    }
+}

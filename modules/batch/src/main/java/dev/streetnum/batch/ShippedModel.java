@@ -1,0 +1,25 @@
+package dev.streetnum.batch;
+
+import java.io.Serializable;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The model as the tasks see it: the bundle's bytes broadcast once to each executor (not once per
+ * task), named by their sha256 so each executor JVM loads them once, plus what every row needs.
+ *
+ * @param bundle       the bundle file's bytes
+ * @param sha256       their hash: the key of the executor's loaded networks
+ * @param modelId      the bundle's model id, for the output's {@code model} column
+ * @param threshold    answers with P(S|x) below it are refused
+ * @param loadMillis   milliseconds the executors spent loading networks (the benchmark shows it apart)
+ * @param networks     networks the executors loaded
+ */
+public record ShippedModel(
+        Broadcast<byte[]> bundle,
+        String sha256,
+        String modelId,
+        double threshold,
+        LongAccumulator loadMillis,
+        LongAccumulator networks) implements Serializable {
+}

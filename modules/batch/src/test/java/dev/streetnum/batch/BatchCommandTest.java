@@ -1,0 +1,58 @@
+package dev.streetnum.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code streetnum batch} as a user runs it: exit codes and what it prints. */
+class BatchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = BatchMain.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void aLabelledFolderInLocalModePrintsItsScoreAndWritesTheTable() {
+        Path data = BatchFixtures.labelledSet(dir.resolve("data"));
+        Path out = dir.resolve("out");
+        Run r = run("--input", data.toString(), "--output", out.toString(), "--model", BatchFixtures.bundle(dir).toString(),
+                "--master", "local[2]", "--ui-port", "0");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("master local[2]"), r.out());
+        assertTrue(r.out().contains("each image exactly once: yes (14 rows, 14 distinct files, 14 asked for)"), r.out());
+        assertTrue(r.out().matches("(?s).*sequence accuracy [0-9.]+% \\(\\d+/14\\); coverage [0-9.]+% at the threshold.*"), r.out());
+        assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    }
+
+    @Test
+    void badInputIsOneLineAndExitCodeTwo() {
+        Run missingModel = run("--input", dir.toString(), "--output", dir.resolve("o").toString(),
+                "--model", dir.resolve("none.bundle").toString(), "--master", "local[1]", "--ui-port", "0");
+        assertEquals(2, missingModel.exitCode(), missingModel.err());
+        assertTrue(missingModel.err().startsWith("error: "), missingModel.err());
+        assertEquals(1, missingModel.err().strip().lines().count(), "one line, no stack trace: " + missingModel.err());
+
+        Run badMode = run("--input", dir.toString(), "--output", dir.resolve("o").toString(), "--mode", "append");
+        assertEquals(2, badMode.exitCode());
+        assertTrue(badMode.err().contains("--mode is overwrite or error-if-exists, got 'append'"), badMode.err());
+    }
+}
