@@ -24,10 +24,11 @@ public final class BatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--input", required = true, paramLabel = "DIR|CSV",
+    @Option(names = "--input", required = true, paramLabel = "DIR|MANIFEST",
             description = {"a folder of PNG/JPEG images, with an optional labels.csv (its digit boxes give each image's"
                     + " box and its truth: the job then prints accuracy and coverage), or a manifest CSV with the header"
-                    + " path,left,top,width,height (box columns optional; relative paths are relative to the manifest)."
+                    + " path,left,top,width,height, or a Parquet manifest (a file or folder named *.parquet) with those columns"
+                    + " (box columns optional; relative paths are relative to the manifest)."
                     + " Local paths or Hadoop URIs."})
     String input;
 

@@ -7,7 +7,7 @@ import java.util.Locale;
  * reads them and on which Spark master.
  *
  * @param input      a folder of images (with an optional {@code labels.csv} giving each image's box and
- *                   truth), or a manifest CSV {@code path,left,top,width,height}; a local path or any
+ *                   truth), or a manifest (CSV, or Parquet named {@code *.parquet}) {@code path,left,top,width,height}; a local path or any
  *                   Hadoop file system URI
  * @param output     the output folder (a Spark table: part files and {@code _SUCCESS})
  * @param model      the model bundle file, read on the driver and shipped to every executor
@@ -40,7 +40,7 @@ public record BatchConfig(
 
     public BatchConfig {
         if (input == null || input.isBlank()) {
-            throw new IllegalArgumentException("--input is required: a folder of images or a manifest CSV");
+            throw new IllegalArgumentException("--input is required: a folder of images or a manifest (CSV or Parquet)");
         }
         if (output == null || output.isBlank()) {
             throw new IllegalArgumentException("--output is required: the folder the table is written to");

@@ -24,7 +24,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -194,8 +193,7 @@ public final class BatchJob {
 
     /** The whole job: input, model, transcription with progress on the console, the summary. */
     public BatchSummary run(BatchConfig config) {
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        ImageTable table = ImageTable.read(config.input(), hadoop);
+        ImageTable table = ImageTable.read(config.input(), spark);
         long expected = table.requests().map(r -> (long) r.size()).orElseGet(() -> imagesIn(table));
         ShippedModel model = ship(Path.of(config.model()), config.threshold());
         Dataset<Row> rows = transcriptions(table, model, config.microBatch());

@@ -22,18 +22,24 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The images a job reads, from one of three inputs: a folder with {@code labels.csv} (each image's
  * box is the union of its digit boxes, its truth the number), a folder without one (every PNG and
- * JPEG in it, no box), or a manifest CSV with the header {@code path,left,top,width,height} (the box
- * columns may be left out, or left empty on a row: no box). Paths may be local or any Hadoop file
- * system URI; relative manifest paths are relative to the manifest's folder.
+ * JPEG in it, no box), or a manifest with the columns {@code path,left,top,width,height} (the box
+ * columns may be left out, or left empty/null on a row: no box): a CSV with that header, or Parquet
+ * (a file or folder named {@code *.parquet}). Paths may be local or any Hadoop file system URI;
+ * relative manifest paths are relative to the manifest's folder.
  */
 public final class ImageTable {
 
     /** The manifest's columns; the four box columns come together or not at all. */
     public static final List<String> MANIFEST_COLUMNS = List.of("path", "left", "top", "width", "height");
+    /** A manifest file or folder (as Spark writes a table) with this name ending is read as Parquet. */
+    static final String PARQUET = ".parquet";
     /** A folder without labels: what {@code binaryFile} lists (Hadoop glob syntax). */
     static final String IMAGE_GLOB = "*.{png,PNG,jpg,JPG,jpeg,JPEG}";
 
@@ -45,8 +51,15 @@ public final class ImageTable {
         this.requests = requests;
     }
 
-    /** Reads {@code input}: bad input (not found, malformed CSV row) is a {@link DataException} naming the file and line. */
-    public static ImageTable read(String input, Configuration hadoop) {
+    /**
+     * Reads {@code input}: bad input (not found, malformed manifest row) is a {@link DataException}
+     * naming the file and line (CSV) or row (Parquet).
+     *
+     * @param spark the driver's session: its Hadoop configuration finds the files, and a Parquet
+     *              manifest is read through it
+     */
+    public static ImageTable read(String input, SparkSession spark) {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path path = new Path(input);
         FileSystem fs;
         FileStatus status;
@@ -59,6 +72,9 @@ public final class ImageTable {
             throw new DataException("cannot read input " + input + ": " + e.getMessage(), e);
         }
         Path qualified = status.getPath();
+        if (qualified.getName().toLowerCase(java.util.Locale.ROOT).endsWith(PARQUET)) {
+            return new ImageTable(null, readParquetManifest(spark, fs, qualified, input));
+        }
         if (!status.isDirectory()) {
             return new ImageTable(null, readManifest(fs, qualified, input));
         }
@@ -72,7 +88,7 @@ public final class ImageTable {
         }
         if (!(fs instanceof LocalFileSystem)) {
             throw new DataException(labels + ": labels.csv is read from local folders only; for "
-                    + fs.getUri().getScheme() + " give a manifest CSV (" + String.join(",", MANIFEST_COLUMNS) + ")");
+                    + fs.getUri().getScheme() + " give a manifest, CSV or Parquet (" + String.join(",", MANIFEST_COLUMNS) + ")");
         }
         return new ImageTable(null, readLabels(fs, java.nio.file.Path.of(qualified.toUri())));
     }
@@ -88,65 +104,144 @@ public final class ImageTable {
         return requests;
     }
 
+    /** One manifest row's fields by column name, and where it is (for errors). */
+    private interface ManifestRow {
+        String get(String column);
+
+        String where();
+    }
+
     private static List<ImageRequest> readManifest(FileSystem fs, Path manifest, String shownAs) {
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
                 .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
-        Path base = manifest.getParent();
-        List<ImageRequest> requests = new ArrayList<>();
-        Map<String, Long> firstLine = new HashMap<>();
         try (Reader reader = new InputStreamReader(fs.open(manifest), StandardCharsets.UTF_8);
              CSVParser parser = format.parse(reader)) {
             List<String> header = parser.getHeaderNames();
+            ManifestReader rows = new ManifestReader(fs, manifest.getParent(), shownAs + " line 1", header);
+            for (CSVRecord row : parser) {
+                String where = shownAs + " line " + (row.getRecordNumber() + 1); // the header is line 1
+                if (!row.isConsistent()) {
+                    throw new DataException(where + ": expected " + header.size() + " fields, got " + row.size());
+                }
+                rows.add(new ManifestRow() {
+                    @Override
+                    public String get(String column) {
+                        return row.get(column);
+                    }
+
+                    @Override
+                    public String where() {
+                        return where;
+                    }
+                });
+            }
+            return rows.requests(shownAs);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new DataException("cannot read manifest " + shownAs + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A Parquet manifest (a file, or a folder as Spark writes a table) with the CSV manifest's columns:
+     * {@code path} a string, the box columns integers (null: no box). Its rows are few beside the images,
+     * so the driver collects them and checks each as a CSV row is checked.
+     */
+    private static List<ImageRequest> readParquetManifest(SparkSession spark, FileSystem fs, Path manifest, String shownAs) {
+        List<Row> collected;
+        List<String> header;
+        try {
+            Dataset<Row> table = spark.read().parquet(manifest.toString());
+            header = List.of(table.columns());
+            collected = table.collectAsList();
+        } catch (RuntimeException e) {
+            throw new DataException("cannot read Parquet manifest " + shownAs + ": " + e.getMessage(), e);
+        }
+        ManifestReader rows = new ManifestReader(fs, manifest.getParent(), shownAs + " schema", header);
+        for (int i = 0; i < collected.size(); i++) {
+            Row row = collected.get(i);
+            String where = shownAs + " row " + (i + 1);
+            rows.add(new ManifestRow() {
+                @Override
+                public String get(String column) {
+                    Object v = row.get(row.fieldIndex(column));
+                    if (v == null) {
+                        return "";
+                    }
+                    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+                        return String.valueOf(((Number) v).longValue());
+                    }
+                    return v.toString().trim();
+                }
+
+                @Override
+                public String where() {
+                    return where;
+                }
+            });
+        }
+        return rows.requests(shownAs);
+    }
+
+    /** The checks every manifest row gets, CSV or Parquet: the one place the manifest's rules live. */
+    private static final class ManifestReader {
+        private final FileSystem fs;
+        private final Path base;
+        private final boolean withBoxes;
+        private final List<ImageRequest> requests = new ArrayList<>();
+        private final Map<String, String> firstSeen = new HashMap<>();
+
+        ManifestReader(FileSystem fs, Path base, String headerWhere, List<String> header) {
             if (!header.contains("path")) {
-                throw new DataException(shownAs + " line 1: a manifest's header names the column 'path' (expected "
+                throw new DataException(headerWhere + ": a manifest names the column 'path' (expected "
                         + String.join(",", MANIFEST_COLUMNS) + ", got " + String.join(",", header) + ")");
             }
             List<String> boxColumns = MANIFEST_COLUMNS.subList(1, MANIFEST_COLUMNS.size());
             long present = boxColumns.stream().filter(header::contains).count();
             if (present != 0 && present != boxColumns.size()) {
-                throw new DataException(shownAs + " line 1: the box columns come together: give all of "
+                throw new DataException(headerWhere + ": the box columns come together: give all of "
                         + String.join(",", boxColumns) + " or none (got " + String.join(",", header) + ")");
             }
-            for (CSVRecord row : parser) {
-                long line = row.getRecordNumber() + 1; // the header is line 1
-                String where = shownAs + " line " + line;
-                if (!row.isConsistent()) {
-                    throw new DataException(where + ": expected " + header.size() + " fields, got " + row.size());
-                }
-                String given = row.get("path");
-                if (given.isEmpty()) {
-                    throw new DataException(where + ": field 'path' is empty");
-                }
-                Box box = present == 0 ? null : box(row, where);
-                Path image = new Path(given);
-                if (!image.isAbsolute() && image.toUri().getScheme() == null) {
-                    image = new Path(base, given);
-                }
-                String qualified;
-                try {
-                    qualified = image.getFileSystem(fs.getConf()).makeQualified(image).toString();
-                } catch (IOException | IllegalArgumentException e) {
-                    throw new DataException(where + ": field 'path': '" + given + "' names no file system Spark can read ("
-                            + e.getMessage() + ")");
-                }
-                Long before = firstLine.putIfAbsent(qualified, line);
-                if (before != null) {
-                    throw new DataException(where + ": field 'path': '" + given + "' is listed twice (first on line "
-                            + before + "); each image is one output row");
-                }
-                requests.add(new ImageRequest(given, qualified, box, null));
+            this.fs = fs;
+            this.base = base;
+            this.withBoxes = present != 0;
+        }
+
+        void add(ManifestRow row) {
+            String where = row.where();
+            String given = row.get("path");
+            if (given.isEmpty()) {
+                throw new DataException(where + ": field 'path' is empty");
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new DataException("cannot read manifest " + shownAs + ": " + e.getMessage(), e);
+            Box box = withBoxes ? box(row, where) : null;
+            Path image = new Path(given);
+            if (!image.isAbsolute() && image.toUri().getScheme() == null) {
+                image = new Path(base, given);
+            }
+            String qualified;
+            try {
+                qualified = image.getFileSystem(fs.getConf()).makeQualified(image).toString();
+            } catch (IOException | IllegalArgumentException e) {
+                throw new DataException(where + ": field 'path': '" + given + "' names no file system Spark can read ("
+                        + e.getMessage() + ")");
+            }
+            String before = firstSeen.putIfAbsent(qualified, where);
+            if (before != null) {
+                throw new DataException(where + ": field 'path': '" + given + "' is listed twice (first at "
+                        + before + "); each image is one output row");
+            }
+            requests.add(new ImageRequest(given, qualified, box, null));
         }
-        if (requests.isEmpty()) {
-            throw new DataException(shownAs + ": the manifest lists no images");
+
+        List<ImageRequest> requests(String shownAs) {
+            if (requests.isEmpty()) {
+                throw new DataException(shownAs + ": the manifest lists no images");
+            }
+            return requests;
         }
-        return requests;
     }
 
     /** The row's box, or null when all four box fields are empty. */
-    private static Box box(CSVRecord row, String where) {
+    private static Box box(ManifestRow row, String where) {
         List<String> names = MANIFEST_COLUMNS.subList(1, MANIFEST_COLUMNS.size());
         int empty = 0;
         int[] v = new int[4];

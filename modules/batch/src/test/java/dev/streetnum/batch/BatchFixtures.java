@@ -38,7 +38,8 @@ final class BatchFixtures {
     static Path bundle(Path dir) {
         ModelBundle tiny = TestBundles.tiny(1);
         Path file = dir.resolve("tiny" + ModelBundle.EXTENSION);
-        tiny.withMetadata(tiny.metadata().withThreshold(0.98, THRESHOLD)).save(file);
+        tiny.withMetadata(tiny.metadata().withThresholds(tiny.metadata().thresholds()
+                .with(dev.streetnum.model.TargetAccuracy.PAPER, THRESHOLD))).save(file);
         return file;
     }
 

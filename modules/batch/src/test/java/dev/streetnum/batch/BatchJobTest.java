@@ -199,10 +199,37 @@ class BatchJobTest {
         Path manifest = dir.resolve("bad-manifest.csv");
         Files.writeString(manifest, "path,left,top,width,height\na.png,1,2,3,4\nb.png,1,x,3,4\n", StandardCharsets.UTF_8);
         DataException e = assertThrows(DataException.class,
-                () -> ImageTable.read(manifest.toString(), spark.sparkContext().hadoopConfiguration()));
+                () -> ImageTable.read(manifest.toString(), spark));
         assertTrue(e.getMessage().contains("bad-manifest.csv line 3: field 'top' is not an integer: 'x'"), e.getMessage());
         DataException missing = assertThrows(DataException.class,
-                () -> ImageTable.read(dir.resolve("nothing-here").toString(), spark.sparkContext().hadoopConfiguration()));
+                () -> ImageTable.read(dir.resolve("nothing-here").toString(), spark));
         assertTrue(missing.getMessage().startsWith("input not found"), missing.getMessage());
+    }
+
+    @Test
+    void aParquetManifestIsCheckedAsACsvOneIs() throws Exception {
+        Path images = dir.resolve("labelled");
+        String first = BatchFixtures.firstImage(images);
+        String second = images.resolve(AnnotatedDataset.load(images, false).images().get(1).file().getFileName())
+                .toAbsolutePath().toUri().toString();
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("path", "string").add("left", "int").add("top", "int").add("width", "int").add("height", "int");
+        Path manifest = dir.resolve("manifest.parquet");
+        spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("labelled/" + first, 2, 2, 30, 20),
+                org.apache.spark.sql.RowFactory.create(second, null, null, null, null)), schema)
+                .coalesce(1).write().parquet(manifest.toString());
+        List<ImageRequest> requests = ImageTable.read(manifest.toString(), spark).requests().orElseThrow();
+        assertEquals(2, requests.size());
+        assertEquals("labelled/" + first, requests.get(0).file());
+        assertEquals(new dev.streetnum.data.Box(2, 2, 30, 20), requests.get(0).box());
+        // Relative to the manifest's folder, as for a CSV manifest.
+        assertEquals(images.resolve(first).toAbsolutePath(), Path.of(java.net.URI.create(requests.get(0).path())));
+        assertNull(requests.get(1).box(), "null box fields: no box");
+
+        Path bad = dir.resolve("bad-manifest.parquet");
+        spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("a.png", 1, 1, -3, 4)), schema)
+                .coalesce(1).write().parquet(bad.toString());
+        DataException e = assertThrows(DataException.class, () -> ImageTable.read(bad.toString(), spark));
+        assertTrue(e.getMessage().contains("bad-manifest.parquet row 1: box width and height must be positive"), e.getMessage());
     }
 }

@@ -76,7 +76,7 @@ class TaskRetryTest {
     void aFailedTaskIsRetriedAndEachImageIsWrittenOnce() {
         Path labelled = BatchFixtures.labelledSet(dir.resolve("labelled"));
         BatchJob job = new BatchJob(spark);
-        ImageTable table = ImageTable.read(labelled.toString(), spark.sparkContext().hadoopConfiguration());
+        ImageTable table = ImageTable.read(labelled.toString(), spark);
         ShippedModel model = job.ship(BatchFixtures.bundle(dir), null);
         Dataset<Row> rows = job.transcriptions(table, model, 2)
                 .mapPartitions(new FailFirstAttempt(), Encoders.row(TranscriptionRows.SCHEMA));
