@@ -1,6 +1,7 @@
 package dev.streetnum.batch;
 
-import dev.streetnum.data.DataException;
+import dev.streetnum.data.command.CommandErrors;
+
 import picocli.CommandLine;
 
 /**
@@ -26,14 +27,8 @@ public final class BatchMain {
         return cli;
     }
 
-    /** Bad input is the user's to fix: one line naming the problem, no stack trace. */
+    /** Bad input is the user's to fix: {@link CommandErrors}, the launcher's one rule. */
     private static int reportError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        if (e instanceof DataException || e instanceof IllegalArgumentException) {
-            cli.getErr().println("error: " + e.getMessage());
-            return 2;
-        }
-        cli.getErr().println("error: " + e + " (the log has the stack trace)");
-        LOG.error("batch failed", e);
-        return 1;
+        return CommandErrors.report(e, cli, "batch", LOG);
     }
 }

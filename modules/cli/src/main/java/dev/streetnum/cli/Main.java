@@ -1,7 +1,7 @@
 package dev.streetnum.cli;
 
-import dev.streetnum.data.DataException;
 import dev.streetnum.data.StreetnumVersion;
+import dev.streetnum.data.command.CommandErrors;
 import dev.streetnum.model.fast.CpuAcceleration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -88,15 +88,10 @@ public final class Main implements Callable<Integer> {
         return cli;
     }
 
-    /** Bad input is the user's to fix: say what is wrong in one line, no stack trace. */
+    /** Bad input is the user's to fix: {@link CommandErrors}, the rule {@code streetnum batch} applies too. */
     private static int reportError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        if (e instanceof DataException || e instanceof IllegalArgumentException) {
-            cli.getErr().println("error: " + e.getMessage());
-            return 2;
-        }
-        cli.getErr().println("error: " + e + " (the log has the stack trace)");
-        LOG.error("{} failed", parsed.subcommand() == null ? "streetnum" : parsed.subcommand().commandSpec().name(), e);
-        return 1;
+        return CommandErrors.report(e, cli,
+                parsed.subcommand() == null ? "streetnum" : parsed.subcommand().commandSpec().name(), LOG);
     }
 
     static final class Version implements CommandLine.IVersionProvider {
