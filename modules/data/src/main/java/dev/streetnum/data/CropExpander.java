@@ -108,11 +108,19 @@ public final class CropExpander {
         return resized;
     }
 
+    /**
+     * Whether {@link #expandedCrop} takes this region of an image of the given size: its expansion is
+     * at most {@link #MAX_REGION_TO_IMAGE} times the image (or the resize side) in width and height.
+     */
+    public boolean accepts(Box region, int imageWidth, int imageHeight) {
+        long[] e = expandedBounds(region);
+        return e[2] <= (long) MAX_REGION_TO_IMAGE * Math.max(imageWidth, config.resize())
+                && e[3] <= (long) MAX_REGION_TO_IMAGE * Math.max(imageHeight, config.resize());
+    }
+
     private Box boundedExpansion(Box region, Mat image) {
         long[] e = expandedBounds(region);
-        long maxWidth = (long) MAX_REGION_TO_IMAGE * Math.max(image.cols(), config.resize());
-        long maxHeight = (long) MAX_REGION_TO_IMAGE * Math.max(image.rows(), config.resize());
-        if (e[2] > maxWidth || e[3] > maxHeight) {
+        if (!accepts(region, image.cols(), image.rows())) {
             throw new DataException("box " + region + " grown by " + percent() + " is " + e[2] + "x" + e[3]
                     + " pixels, more than " + MAX_REGION_TO_IMAGE + " times the " + image.cols() + "x" + image.rows()
                     + " image in width or height: a box frames the number within the image");

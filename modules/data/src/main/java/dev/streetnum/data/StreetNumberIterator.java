@@ -179,7 +179,14 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         byte[] crop;
         if (jitter.jittersBox()) {
             try (org.bytedeco.opencv.opencv_core.Mat decoded = ImageDecoder.read(image.file())) {
-                crop = expander.expandedCropBytes(decoded, jitter.jitter(image.region(), random));
+                Box jittered = jitter.jitter(image.region(), random);
+                // A loose box grown by the jitter can exceed the crop bound that the box itself meets
+                // (a generated 256-px box on a 160-px photo stopped the demo's training): train on the
+                // box as annotated then, rather than stop.
+                if (!expander.accepts(jittered, decoded.cols(), decoded.rows())) {
+                    jittered = image.region();
+                }
+                crop = expander.expandedCropBytes(decoded, jittered);
             }
         } else {
             crop = cache != null ? cache.crop(index) : CropCache.decodeCrop(image, expander);

@@ -153,6 +153,33 @@ class AugmentationTest {
         assertArrayEquals(evalPlain, evalJitter);
     }
 
+    /** A loose box the crop bound takes, grown by the jitter past it, trains on the box as annotated. */
+    @Test
+    void aJitterPastTheCropBoundFallsBackToTheAnnotatedBox() throws Exception {
+        java.nio.file.Path loose = java.nio.file.Files.createDirectories(dir.resolve("loose"));
+        StringBuilder labels = new StringBuilder("file,label,left,top,width,height\n");
+        for (int i = 0; i < 4; i++) {
+            java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(300, 160, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            javax.imageio.ImageIO.write(photo, "png", loose.resolve(i + ".png").toFile());
+            // 240 px tall on a 160 px photo: grown 30% it is 312 px, within the bound of 2 x 160; any
+            // jitter that grows it past 246 px crosses the bound.
+            labels.append(i).append(".png,1,10,-40,280,240\n");
+        }
+        java.nio.file.Files.writeString(loose.resolve("labels.csv"), labels);
+        AnnotatedDataset set = AnnotatedDataset.load(loose, false);
+        CropExpander expander = new CropExpander(PreprocessConfig.DEFAULT);
+        Box annotated = set.images().get(0).region();
+        assertTrue(expander.accepts(annotated, 300, 160));
+        assertFalse(expander.accepts(annotated.scaled(1.03), 300, 160));
+        Augmentation growing = new Augmentation(0.9, 0, 0, 0, 0, 0);
+        try (StreetNumberIterator it = new StreetNumberIterator(set, expander,
+                new StreetNumberIterator.Options(4, true, true, 3, 2, null, growing))) {
+            for (int batch = 0; batch < 3 && it.hasNext(); batch++) {
+                assertEquals(4, it.next().getFeatures(0).size(0));
+            }
+        }
+    }
+
     @Test
     void aCropCacheCannotServeBoxJitterAndBadRangesAreNamed() {
         assertThrows(IllegalArgumentException.class,
