@@ -196,7 +196,33 @@ public final class StreetNumberGenerator implements ExampleSource {
             double padRight = loose ? MAX_BOX_PAD * r.nextDouble() : 0;
             boxes.add(new DigitBox(digits[i], loosen(minX, minY, maxX, maxY, digitPx, padLeft, padTop, padRight, padBottom)));
         }
-        return new Example(degraded, boxes);
+        return new Example(degraded, withinCropBound(boxes, degraded.cols(), degraded.rows()));
+    }
+
+    /** The expansion every reader of a data set applies (DESIGN section 3); the bound is its. */
+    private static final CropExpander STANDARD_CROP = new CropExpander(PreprocessConfig.DEFAULT);
+
+    /**
+     * The boxes as drawn, unless their union grown 30% is more than the crop bound takes
+     * ({@link CropExpander#accepts}: a loose margin on a number that fills a small photo): then each
+     * box is clipped to the photo, which always passes. Only such examples change: every reader
+     * (training, evaluation, the service) refused them before.
+     */
+    static List<DigitBox> withinCropBound(List<DigitBox> boxes, int width, int height) {
+        Box union = boxes.stream().map(DigitBox::box).reduce(Box::union).orElseThrow();
+        if (STANDARD_CROP.accepts(union, width, height)) {
+            return boxes;
+        }
+        List<DigitBox> clipped = new ArrayList<>(boxes.size());
+        for (DigitBox b : boxes) {
+            Box box = b.box();
+            int left = Math.max(0, Math.min(box.left(), width - 1));
+            int top = Math.max(0, Math.min(box.top(), height - 1));
+            int right = Math.max(left + 1, Math.min(box.right(), width));
+            int bottom = Math.max(top + 1, Math.min(box.bottom(), height));
+            clipped.add(new DigitBox(b.label(), new Box(left, top, right - left, bottom - top)));
+        }
+        return clipped;
     }
 
     /**

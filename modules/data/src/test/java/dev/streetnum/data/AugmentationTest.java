@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,6 +152,25 @@ class AugmentationTest {
         float[] evalJitter = features(expander, new StreetNumberIterator.Options(8, false, false, 3, 1, null, Augmentation.DEFAULT));
         float[] evalPlain = features(expander, new StreetNumberIterator.Options(8, false, false, 3, 1, null));
         assertArrayEquals(evalPlain, evalJitter);
+    }
+
+    /** The example that stopped the demo (seed 1's train split, 1584.png): its loose box is now clipped to the photo. */
+    @Test
+    void aGeneratedLooseBoxStaysWithinTheCropBound() {
+        StreetNumberGenerator generator = new StreetNumberGenerator(LengthMix.SVHN);
+        StreetNumberGenerator.Example example = generator.generate(SeedStreams.datasetSplit(1, 0), 1584);
+        try (org.bytedeco.opencv.opencv_core.Mat image = example.image()) {
+            Box union = example.digits().stream().map(DigitBox::box).reduce(Box::union).orElseThrow();
+            assertTrue(new CropExpander(PreprocessConfig.DEFAULT).accepts(union, image.cols(), image.rows()),
+                    union + " on " + image.cols() + "x" + image.rows());
+        }
+        // A union past the bound is clipped to the photo; one within it is left as drawn.
+        List<DigitBox> wide = List.of(new DigitBox(2, new Box(22, -27, 55, 112)), new DigitBox(3, new Box(70, -20, 60, 105)));
+        List<DigitBox> clipped = StreetNumberGenerator.withinCropBound(wide, 361, 72);
+        assertEquals(new Box(22, 0, 55, 72), clipped.get(0).box());
+        assertEquals(new Box(70, 0, 60, 72), clipped.get(1).box());
+        List<DigitBox> fine = List.of(new DigitBox(2, new Box(22, -5, 55, 80)));
+        assertEquals(fine, StreetNumberGenerator.withinCropBound(fine, 361, 72));
     }
 
     /** A loose box the crop bound takes, grown by the jitter past it, trains on the box as annotated. */
