@@ -61,11 +61,26 @@ final class PhaseProfiler implements ThroughputBenchmark.PhaseObserver {
     public void finished(String phase) {
         // Stopping writes the flame graph (the format follows the file's extension); the samples stay
         // readable until the next start.
-        command("stop,title=streetnum_bench_" + phase + ",file=" + dir.resolve(phase + ".html"));
+        Path html = dir.resolve(phase + ".html");
+        Path collapsed = dir.resolve(phase + ".collapsed");
+        command("stop,title=streetnum_bench_" + phase + ",file=" + html);
         try {
-            Files.writeString(dir.resolve(phase + ".collapsed"), profiler.dumpCollapsed(Counter.SAMPLES));
+            Files.writeString(collapsed, profiler.dumpCollapsed(Counter.SAMPLES));
+            withoutHome(html);
+            withoutHome(collapsed);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve(phase + ".collapsed"), e);
+            throw new UncheckedIOException("cannot write the profile of " + phase + " in " + dir, e);
+        }
+    }
+
+    /**
+     * Native frames name their library by path, and JavaCPP unpacks them under the user's home: the
+     * profiles are meant to be shared (docs/profile), so the home directory becomes "~".
+     */
+    private static void withoutHome(Path file) throws IOException {
+        String home = System.getProperty("user.home");
+        if (home != null && home.length() > 1) {
+            Files.writeString(file, Files.readString(file).replace(home + "/", "~/"));
         }
     }
 

@@ -194,9 +194,9 @@ public final class ProfileSummary {
         return f.contains("sched_yield") || f.contains("futex");
     }
 
-    /** A shared library's path shortened to its file name; other frames as they are. */
+    /** A shared library's path (absolute, or under "~/") shortened to its file name; other frames as they are. */
     private static String library(String frame) {
-        return frame.startsWith("/") ? frame.substring(frame.lastIndexOf('/') + 1) : frame;
+        return frame.startsWith("/") || frame.startsWith("~/") ? frame.substring(frame.lastIndexOf('/') + 1) : frame;
     }
 
     /** async-profiler's annotations ("_[j]", "_[i]", "_[k]") are not part of the name. */
