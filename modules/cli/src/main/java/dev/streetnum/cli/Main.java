@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
                 dev.streetnum.train.TrainCommand.class,
                 dev.streetnum.train.TrainLocalizerCommand.class,
                 dev.streetnum.train.AttachLocalizerCommand.class,
+                dev.streetnum.train.LocalizeBoxesCommand.class,
+                dev.streetnum.train.PseudoLabelCommand.class,
                 dev.streetnum.serve.ServeCommand.class,
                 dev.streetnum.serve.TranscribeCommand.class,
                 dev.streetnum.serve.BenchServeCommand.class,

@@ -18,8 +18,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 /**
  * The localizer's own small network (issue 14): the whole photo stretched to a square, four 3x3 ReLU
  * conv layers each followed by 2x2 max-pooling, one dense layer, and a linear output of the four
- * {@link BoxEncoding} values trained with an L2 loss. About 0.16 M parameters and 9 MFLOP at 64x64, so
- * it trains in CPU minutes and adds a few milliseconds to a request.
+ * {@link BoxEncoding} values trained with an L2 loss. About 0.16 M parameters and 9 MFLOP at 64x64 (width
+ * 1), so it trains in CPU minutes and adds a few milliseconds to a request; a width of w multiplies every
+ * layer's channels by w (about w^2 the parameters and FLOPs). The bundle stores the built network, so a
+ * reader needs no width.
  */
 public final class LocalizerNetwork {
 
@@ -27,22 +29,34 @@ public final class LocalizerNetwork {
     public static final String INPUT = "photo";
     /** Output layer name. */
     public static final String OUTPUT = "box";
-    /** Channels of conv1..conv4. */
+    /** Channels of conv1..conv4 at width 1. */
     static final int[] CONV_CHANNELS = {8, 16, 32, 64};
-    /** Width of the dense layer before the box output. */
+    /** Width of the dense layer before the box output, at width 1. */
     static final int DENSE_WIDTH = 128;
+    /** The widest localizer: 64-128-256-512 conv would cost as much as the transcriber. */
+    public static final int MAX_WIDTH = 4;
     private static final int KERNEL = 3;
     private static final int POOL = 2;
 
     private LocalizerNetwork() {
     }
 
+    /** {@link #build(int, int, long, double)} at width 1, the first localizers' size. */
+    public static ComputationGraph build(int side, long seed, double learningRate) {
+        return build(side, 1, seed, learningRate);
+    }
+
     /**
      * A new, initialised network for {@code side x side} colour input, trained with Adam.
      *
-     * @param side input height and width (a multiple of 16: four poolings halve it)
+     * @param side  input height and width (a multiple of 16: four poolings halve it)
+     * @param width channel multiplier of every layer (1: 8-16-32-64 conv, 128 dense)
      */
-    public static ComputationGraph build(int side, long seed, double learningRate) {
+    public static ComputationGraph build(int side, int width, long seed, double learningRate) {
+        if (width < 1 || width > MAX_WIDTH) {
+            throw new IllegalArgumentException("the localizer's width is a channel multiplier in [1, " + MAX_WIDTH
+                    + "]; got " + width);
+        }
         if (side < 16 || side % 16 != 0) {
             throw new IllegalArgumentException("the localizer's input side must be a multiple of 16, at least 16; got "
                     + side);
@@ -60,7 +74,7 @@ public final class LocalizerNetwork {
             String pool = "pool" + (i + 1);
             graph.addLayer(conv, new ConvolutionLayer.Builder(KERNEL, KERNEL)
                             .convolutionMode(ConvolutionMode.Same)
-                            .nOut(CONV_CHANNELS[i])
+                            .nOut(CONV_CHANNELS[i] * width)
                             .activation(Activation.RELU)
                             .build(), previous)
                     .addLayer(pool, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
@@ -69,7 +83,7 @@ public final class LocalizerNetwork {
                             .build(), conv);
             previous = pool;
         }
-        graph.addLayer("dense1", new DenseLayer.Builder().nOut(DENSE_WIDTH).activation(Activation.RELU).build(), previous)
+        graph.addLayer("dense1", new DenseLayer.Builder().nOut(DENSE_WIDTH * width).activation(Activation.RELU).build(), previous)
                 .addLayer(OUTPUT, new OutputLayer.Builder(LossFunction.MSE)
                         .nOut(BoxEncoding.VALUES)
                         .activation(Activation.IDENTITY)

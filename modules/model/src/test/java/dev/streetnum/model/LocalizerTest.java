@@ -66,6 +66,22 @@ class LocalizerTest {
     }
 
     @Test
+    void widthMultipliesEveryLayersChannels() {
+        // Counted by hand: 3x3 convs (in*9+1)*out, dense (4*4*c4+1)*d at a 64x64 input (four poolings: 4x4),
+        // output (d+1)*4.
+        for (int width : new int[] {1, 2}) {
+            int[] c = {8 * width, 16 * width, 32 * width, 64 * width};
+            int d = 128 * width;
+            long expected = (3 * 9 + 1) * c[0] + (c[0] * 9 + 1) * c[1] + (c[1] * 9 + 1) * c[2] + (c[2] * 9 + 1) * c[3]
+                    + (4L * 4 * c[3] + 1) * d + (d + 1) * BoxEncoding.VALUES;
+            assertEquals(expected, LocalizerNetwork.build(64, width, 1, 1e-3).numParams(), "width " + width);
+        }
+        assertEquals(LocalizerNetwork.build(64, 1, 1e-3).params(), LocalizerNetwork.build(64, 1, 1, 1e-3).params());
+        assertThrows(IllegalArgumentException.class, () -> LocalizerNetwork.build(64, 0, 1, 1e-3));
+        assertThrows(IllegalArgumentException.class, () -> LocalizerNetwork.build(64, LocalizerNetwork.MAX_WIDTH + 1, 1, 1e-3));
+    }
+
+    @Test
     void bundleWithoutLocalizerReadsWholePhotosAsBefore() {
         ModelBundle plain = TestBundles.tiny(3);
         Path file = dir.resolve("plain.bundle");

@@ -1,5 +1,7 @@
 package dev.streetnum.train;
 
+import dev.streetnum.model.LocalizerNetwork;
+
 /**
  * How a localizer is trained (issue 14); every value has a default here and a {@code train-localizer} option.
  *
@@ -13,10 +15,11 @@ package dev.streetnum.train;
  * @param naturalShare      share of training views showing the photo at its natural framing
  * @param paddedShare       share of the re-framed views that may reach past the photo (border replicated)
  * @param maxPadding        how far past the photo such a view may reach, as a fraction of its width/height
+ * @param width             channel multiplier of the network ({@link LocalizerNetwork#build(int, int, long, double)})
  */
 public record LocalizerConfig(int inputSide, double minutes, long maxIterations, int batchSize, double learningRate,
                               long seed, int validateEvery, double naturalShare, double paddedShare,
-                              double maxPadding) {
+                              double maxPadding, int width) {
 
     public static final int DEFAULT_INPUT_SIDE = 64;
     public static final double DEFAULT_MINUTES = 20;
@@ -28,6 +31,7 @@ public record LocalizerConfig(int inputSide, double minutes, long maxIterations,
     public static final double DEFAULT_NATURAL_SHARE = 0.4;
     public static final double DEFAULT_PADDED_SHARE = 0.3;
     public static final double DEFAULT_MAX_PADDING = 0.5;
+    public static final int DEFAULT_WIDTH = 1;
 
     public LocalizerConfig {
         if (inputSide < 16 || inputSide % 16 != 0) {
@@ -49,6 +53,10 @@ public record LocalizerConfig(int inputSide, double minutes, long maxIterations,
         if (validateEvery < 1) {
             throw new IllegalArgumentException("validate-every must be at least 1 minibatch, got " + validateEvery);
         }
+        if (width < 1 || width > LocalizerNetwork.MAX_WIDTH) {
+            throw new IllegalArgumentException("the localizer's width must be in [1, " + LocalizerNetwork.MAX_WIDTH
+                    + "], got " + width);
+        }
         requireFraction("natural share", naturalShare);
         requireFraction("padded share", paddedShare);
         if (!(maxPadding >= 0 && maxPadding <= 2)) {
@@ -59,7 +67,7 @@ public record LocalizerConfig(int inputSide, double minutes, long maxIterations,
     /** The defaults with this budget, iteration cap and seed (tests, short runs). */
     public static LocalizerConfig defaults(double minutes, long maxIterations, long seed) {
         return new LocalizerConfig(DEFAULT_INPUT_SIDE, minutes, maxIterations, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE,
-                seed, DEFAULT_VALIDATE_EVERY, DEFAULT_NATURAL_SHARE, DEFAULT_PADDED_SHARE, DEFAULT_MAX_PADDING);
+                seed, DEFAULT_VALIDATE_EVERY, DEFAULT_NATURAL_SHARE, DEFAULT_PADDED_SHARE, DEFAULT_MAX_PADDING, DEFAULT_WIDTH);
     }
 
     private static void requireFraction(String name, double v) {

@@ -67,7 +67,7 @@ public final class LocalizerTrainer {
         SeedSplit seeds = SeedSplit.of(config.seed());
         Random sampling = new Random(seeds.data());
 
-        ComputationGraph net = LocalizerNetwork.build(config.inputSide(), seeds.init(), config.learningRate());
+        ComputationGraph net = LocalizerNetwork.build(config.inputSide(), config.width(), seeds.init(), config.learningRate());
         LocalizerMetadata metadata = LocalizerMetadata.create(config.inputSide(), Map.of(), Map.of());
         CropExpander input = Localizer.inputPath(config.inputSide());
         double budgetMillis = config.minutes() * MILLIS_PER_MINUTE;

@@ -2,6 +2,7 @@ package dev.streetnum.train;
 
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.model.Localizer;
+import dev.streetnum.model.LocalizerNetwork;
 import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -71,13 +72,17 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
     @Option(names = "--max-padding", description = "How far past the photo a padded view may reach, as a fraction of its size (default: ${DEFAULT-VALUE}).")
     double maxPadding = LocalizerConfig.DEFAULT_MAX_PADDING;
 
+    @Option(names = "--width", description = "Channel multiplier of the network, 1-" + LocalizerNetwork.MAX_WIDTH
+            + " (1: conv 8-16-32-64, dense 128; 2 has about 4x the parameters and FLOPs) (default: ${DEFAULT-VALUE}).")
+    int width = LocalizerConfig.DEFAULT_WIDTH;
+
     @Option(names = "--skip-bad-rows", description = "Skip malformed CSV rows (counted) instead of stopping.")
     boolean skipBadRows;
 
     @Override
     public Integer call() {
         LocalizerConfig config = new LocalizerConfig(inputSide, minutes, maxIterations, batch, learningRate, seed,
-                validateEvery, naturalShare, paddedShare, maxPadding);
+                validateEvery, naturalShare, paddedShare, maxPadding, width);
         // Read the bundle first: a wrong path should fail before minutes of training, not after.
         ModelBundle target = ModelBundle.load(bundle);
         List<AnnotatedDataset> train = data.stream().map(d -> AnnotatedDataset.load(d, skipBadRows)).toList();

@@ -34,14 +34,14 @@ class LocalizerTrainerTest {
     private static final double MIN_GAIN_OVER_CENTRE = 0.03;
 
     /** Re-framed like a user's photo, the number anywhere in the view: a centre guess does badly here. */
-    private static final LocalizerConfig USER_FRAMING = new LocalizerConfig(32, 0, 1, 1, 1e-3, 1, 1, 0.0, 0.3, 0.5);
+    private static final LocalizerConfig USER_FRAMING = new LocalizerConfig(32, 0, 1, 1, 1e-3, 1, 1, 0.0, 0.3, 0.5, 1);
 
     @Test
     void aBrieflyTrainedLocalizerFindsGeneratedNumbersFarBetterThanTheCentre() {
         AnnotatedDataset train = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("train"), 200, 21), false);
         AnnotatedDataset val = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("val"), 40, 22), false);
         AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 80, 23), false);
-        LocalizerConfig config = new LocalizerConfig(32, 0, TRAINING_STEPS, 32, 3e-3, 5, TRAINING_STEPS / 2, 0.2, 0.3, 0.5);
+        LocalizerConfig config = new LocalizerConfig(32, 0, TRAINING_STEPS, 32, 3e-3, 5, TRAINING_STEPS / 2, 0.2, 0.3, 0.5, 1);
         StringWriter log = new StringWriter();
         Localizer localizer = new LocalizerTrainer(config, "test", new PrintWriter(log)).train(List.of(train), val);
 

@@ -1,0 +1,158 @@
+package dev.streetnum.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.DataException;
+import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.ReadViews;
+import dev.streetnum.model.TargetAccuracy;
+import dev.streetnum.model.Transcriber;
+import dev.streetnum.onnx.Engine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code streetnum pseudo-label}: options in, a {@link PseudoLabeller} labels, a training set out. */
+@Command(name = "pseudo-label", mixinStandardHelpOptions = true,
+        description = {"Reads photos without labels or boxes as a caller without a box is served (the bundle's localizer,"
+                + " then the transcriber) and writes those whose answer is accepted at the threshold as a training set:"
+                + " OUT/labels.csv (every digit row carries the box found) and OUT/pseudo-label.json. Training data"
+                + " only: never report a figure on it."})
+public final class PseudoLabelCommand implements Callable<Integer> {
+
+    /** Written beside labels.csv: how the labels were made. */
+    public static final String MANIFEST = "pseudo-label.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "BUNDLE", description = "A bundle with a localizer.")
+    Path model;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR",
+            description = "Folder of photos (.png, .jpg), read in name order; no labels needed.")
+    Path images;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for labels.csv and "
+            + MANIFEST + ".")
+    Path out;
+
+    @Option(names = "--threshold", paramLabel = "T", description = "P(S|x) an answer must reach to become a label"
+            + " (default: the bundle's threshold for --target-accuracy on --engine; required with --views).")
+    Double threshold;
+
+    @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "" + TargetAccuracy.PAPER_ACCURACY,
+            description = "Which stored threshold to use when --threshold is not given (default: ${DEFAULT-VALUE}).")
+    double targetAccuracy;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
+            description = "dl4j, onnx or onnx-int8 (default: ${DEFAULT-VALUE}).")
+    Engine engine;
+
+    @Option(names = "--views", paramLabel = "N", defaultValue = "1",
+            description = "Read each box as N views (1, 3, 5, 15; as evaluate --views) (default: ${DEFAULT-VALUE}).")
+    int views;
+
+    @Option(names = "--combine", paramLabel = "HOW", defaultValue = "MEAN",
+            description = "How --views combine: MEAN or MOST_CONFIDENT (default: ${DEFAULT-VALUE}).")
+    ReadViews.Combine combine;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Read at most the first N photos.")
+    Integer limit;
+
+    @Override
+    public Integer call() {
+        ReadViews readViews = ReadViews.standard(views, combine);
+        if (threshold == null && views != 1) {
+            throw new IllegalArgumentException("the stored thresholds belong to the plain read: with --views " + views
+                    + " give --threshold, calibrated with the same views (evaluate --no-box --views " + views + ")");
+        }
+        if (limit != null && limit < 1) {
+            throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
+        }
+        ModelBundle bundle = ModelBundle.load(model);
+        TargetAccuracy target = new TargetAccuracy(targetAccuracy);
+        double t = threshold != null ? threshold : engine.thresholds(bundle).require(target, bundle.metadata().modelId());
+        List<Path> photos = photos(images, limit);
+        PrintWriter err = spec.commandLine().getErr();
+        PseudoLabeller.Result result;
+        try (InferenceEngine network = engine.open(bundle)) {
+            result = new PseudoLabeller(new Transcriber(bundle, network, readViews), t, err).pseudoLabel(photos);
+        }
+        if (result.labelled().isEmpty()) {
+            throw new DataException("no answer of the " + result.read() + " photos read reached P(S|x) " + t
+                    + ": nothing to write to " + out);
+        }
+        AnnotatedDataset.write(out.resolve(AnnotatedDataset.LABELS_FILE), result.labelled());
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("model", bundle.metadata().modelId());
+        manifest.put("engine", engine.label());
+        manifest.put("views", views);
+        manifest.put("combine", combine.name());
+        manifest.put("threshold", t);
+        manifest.put("images", images.toAbsolutePath().normalize().toString());
+        manifest.put("read", result.read());
+        manifest.put("labelled", result.labelled().size());
+        manifest.put("refused", result.refused());
+        manifest.put("unreadable", result.unreadable());
+        manifest.put("labelled_by_length", byLength(result.labelled()));
+        manifest.put("command_line", "streetnum " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        manifest.put("created", Instant.now().toString());
+        try {
+            JSON.writeValue(out.resolve(MANIFEST).toFile(), manifest);
+        } catch (IOException e) {
+            throw new DataException("cannot write " + out.resolve(MANIFEST) + ": " + e.getMessage(), e);
+        }
+        spec.commandLine().getOut().printf(Locale.ROOT, "%d of %d photos labelled at P(S|x) >= %.4f (%.1f%%), %d refused,"
+                        + " %d unreadable: %s%n", result.labelled().size(), result.read(), t,
+                100.0 * result.labelled().size() / Math.max(1, result.read()), result.refused(),
+                result.unreadable().size(), out.resolve(AnnotatedDataset.LABELS_FILE));
+        return 0;
+    }
+
+    /** The folder's photos in name order. */
+    static List<Path> photos(Path folder, Integer limit) {
+        if (!Files.isDirectory(folder)) {
+            throw new DataException("--images " + folder + " is not a folder");
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Path> photos = files.filter(PseudoLabelCommand::isPhoto).sorted().toList();
+            if (photos.isEmpty()) {
+                throw new DataException("no .png or .jpg photos in " + folder);
+            }
+            return limit == null ? photos : photos.subList(0, Math.min(limit, photos.size()));
+        } catch (IOException e) {
+            throw new DataException("cannot list " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isPhoto(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(file) && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg"));
+    }
+
+    private static Map<Integer, Integer> byLength(List<AnnotatedImage> labelled) {
+        Map<Integer, Integer> counts = new TreeMap<>();
+        for (AnnotatedImage image : labelled) {
+            counts.merge(image.length(), 1, Integer::sum);
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.streetnum.train;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.Box;
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.DigitBox;
+import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.ProgressDisplay;
+import dev.streetnum.data.RealPhotoSplit;
+import dev.streetnum.model.Localizer;
+import dev.streetnum.model.Transcriber;
+import dev.streetnum.model.Transcription;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
+import me.tongfei.progressbar.ProgressBar;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Training data the system labels itself (issue 25), in the ordinary {@code labels.csv} layout:
+ * <ul>
+ * <li>{@link #localizedBoxes}: labelled train photos with their annotated boxes replaced by the boxes the
+ * bundle's localizer finds, so the transcriber learns to read the loose boxes it is served without a
+ * box; the labels stay the truth, and only photos the split file calls train are accepted;</li>
+ * <li>{@link #pseudoLabel}: photos without labels read the way a caller without a box is served
+ * (localizer, then transcriber), kept only when the answer is accepted at the threshold, i.e. at a
+ * confidence calibrated on validation to be right {@code target} of the time.</li>
+ * </ul>
+ * The localizer gives one box for the whole number, so every digit row of a written photo carries that
+ * box: the union, which is all the transcriber's input path reads. Such sets are training data only; no
+ * figure is ever reported on them.
+ */
+public final class PseudoLabeller {
+
+    /** Photos read per forward pass. */
+    static final int CHUNK = 64;
+
+    /** What {@link #pseudoLabel} kept and why the rest was not. */
+    public record Result(List<AnnotatedImage> labelled, int read, int refused, List<String> unreadable) {
+    }
+
+    private final Transcriber transcriber;
+    private final double threshold;
+    private final PrintWriter log;
+
+    /**
+     * @param transcriber reads whole photos: its bundle must carry a localizer
+     * @param threshold   P(S|x) an answer must reach to become a label (the acceptance rule's t)
+     * @param log         warnings (unreadable photos) and progress
+     */
+    public PseudoLabeller(Transcriber transcriber, double threshold, PrintWriter log) {
+        if (transcriber.bundle().localizer().isEmpty()) {
+            throw new IllegalArgumentException("model " + transcriber.bundle().metadata().modelId()
+                    + " has no localizer: attach one (train-localizer) before labelling whole photos");
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("a pseudo-label threshold is a probability in [0, 1], got " + threshold);
+        }
+        this.transcriber = transcriber;
+        this.threshold = threshold;
+        this.log = log;
+    }
+
+    /**
+     * {@code train}'s photos, labels kept, each digit's box replaced by {@code localizer}'s box for the photo.
+     *
+     * @param split refuses any photo it does not call train, before any work
+     * @param log   warnings (unreadable photos are skipped)
+     */
+    public static List<AnnotatedImage> localizedBoxes(Localizer localizer, AnnotatedDataset train, RealPhotoSplit split,
+                                                      PrintWriter log) {
+        for (AnnotatedImage image : train.images()) {
+            split.requireTrain(image.file(), train.identity());
+        }
+        List<AnnotatedImage> out = new ArrayList<>(train.size());
+        inChunks(train.images(), AnnotatedImage::file, "localize", log, (chunk, photos) -> {
+            List<Box> found = localizer.localize(photos);
+            for (int i = 0; i < chunk.size(); i++) {
+                out.add(boxed(chunk.get(i).file(), chunk.get(i).number(), found.get(i)));
+            }
+        });
+        return out;
+    }
+
+    /** The photos whose no-box answer is accepted at the threshold, labelled with it. */
+    public Result pseudoLabel(List<Path> photos) {
+        List<AnnotatedImage> labelled = new ArrayList<>();
+        int[] refused = {0};
+        List<String> unreadable = inChunks(photos, Function.identity(), "pseudo-label", log, (chunk, images) -> {
+            List<Transcription> answers = transcriber.transcribe(images, Collections.nCopies(images.size(), null));
+            for (int i = 0; i < chunk.size(); i++) {
+                Transcription t = answers.get(i);
+                if (t.acceptedAt(threshold) && !t.candidate().isEmpty()) {
+                    labelled.add(boxed(chunk.get(i), t.candidate(), t.box()));
+                } else {
+                    refused[0]++;
+                }
+            }
+        });
+        return new Result(labelled, photos.size() - unreadable.size(), refused[0], unreadable);
+    }
+
+    /** One photo, every digit of {@code number} in {@code box}. */
+    static AnnotatedImage boxed(Path file, String number, Box box) {
+        List<DigitBox> digits = new ArrayList<>(number.length());
+        // Absolute, so labels.csv finds the photo wherever its folder is (written relative to it).
+        file = file.toAbsolutePath().normalize();
+        for (char c : number.toCharArray()) {
+            digits.add(new DigitBox(c - '0', box));
+        }
+        return new AnnotatedImage(file, digits);
+    }
+
+    private interface ChunkWork<T> {
+        void accept(List<T> items, List<Mat> decoded);
+    }
+
+    /**
+     * Decodes {@code items} a chunk at a time and hands each chunk's readable photos to {@code work};
+     * a photo that cannot be decoded is skipped with a warning naming it.
+     *
+     * @return the files that could not be read
+     */
+    private static <T> List<String> inChunks(List<T> items, Function<T, Path> file, String task, PrintWriter log,
+                                             ChunkWork<T> work) {
+        List<String> unreadable = new ArrayList<>();
+        try (ProgressBar bar = ProgressDisplay.start(task, items.size(), " photos")) {
+            for (int from = 0; from < items.size(); from += CHUNK) {
+                List<T> chunk = new ArrayList<>();
+                List<Mat> decoded = new ArrayList<>();
+                for (T item : items.subList(from, Math.min(items.size(), from + CHUNK))) {
+                    try {
+                        decoded.add(ImageDecoder.read(file.apply(item)));
+                        chunk.add(item);
+                    } catch (DataException e) {
+                        unreadable.add(file.apply(item).toString());
+                        log.println("warning: skipped " + file.apply(item) + ": " + e.getMessage());
+                    }
+                }
+                try {
+                    if (!chunk.isEmpty()) {
+                        work.accept(chunk, decoded);
+                    }
+                } finally {
+                    decoded.forEach(Mat::close);
+                }
+                bar.stepTo(Math.min(items.size(), from + CHUNK));
+            }
+        }
+        log.flush();
+        return unreadable;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.streetnum.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.Box;
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.DigitBox;
+import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.RealPhotoSplit;
+import dev.streetnum.data.TestData;
+import dev.streetnum.model.Localizer;
+import dev.streetnum.model.LocalizerMetadata;
+import dev.streetnum.model.LocalizerNetwork;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.TestBundles;
+import dev.streetnum.model.Transcriber;
+import dev.streetnum.model.Transcription;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PseudoLabellerTest {
+
+    @TempDir
+    static Path dir;
+
+    private static AnnotatedDataset photos;
+    private static Localizer localizer;
+    private static ModelBundle bundle;
+
+    @BeforeAll
+    static void setUp() {
+        photos = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("photos"), 12, 61), false);
+        // Untrained: its boxes are arbitrary but deterministic, which is all these tests need.
+        localizer = new Localizer(LocalizerNetwork.build(32, 3, 1e-3), LocalizerMetadata.create(32, Map.of(), Map.of()));
+        bundle = TestBundles.tiny(5).withLocalizer(localizer);
+        // Untrained, the tiny network mostly answers "" (length 0): lean its length head to two digits so
+        // there are answers to accept and refuse.
+        bundle.network().getLayer("length").getParam("b").putScalar(2, 12.0);
+    }
+
+    private static Path split(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), "file,split\n" + content);
+    }
+
+    private static String everyPhotoAs(String split) {
+        return photos.images().stream().map(i -> i.file().getFileName() + "," + split + "\n").collect(Collectors.joining());
+    }
+
+    private static List<Mat> decoded() {
+        List<Mat> mats = new ArrayList<>();
+        for (AnnotatedImage image : photos.images()) {
+            mats.add(ImageDecoder.read(image.file()));
+        }
+        return mats;
+    }
+
+    @Test
+    void localizedBoxesKeepTheLabelsAndTakeTheLocalizersBoxes() throws Exception {
+        RealPhotoSplit split = RealPhotoSplit.load(split("all-train.csv", everyPhotoAs("train")));
+        List<AnnotatedImage> boxed = PseudoLabeller.localizedBoxes(localizer, photos, split,
+                new PrintWriter(new StringWriter()));
+
+        List<Mat> mats = decoded();
+        List<Box> expected = localizer.localize(mats);
+        mats.forEach(Mat::close);
+        assertEquals(photos.size(), boxed.size());
+        for (int i = 0; i < boxed.size(); i++) {
+            AnnotatedImage original = photos.images().get(i);
+            assertEquals(original.file().toAbsolutePath(), boxed.get(i).file());
+            assertEquals(original.number(), boxed.get(i).number());
+            for (DigitBox digit : boxed.get(i).digits()) {
+                assertEquals(expected.get(i), digit.box(), "photo " + i);
+            }
+        }
+    }
+
+    @Test
+    void localizedBoxesNeverTakeAValidationOrTestPhoto() throws Exception {
+        String names = everyPhotoAs("train");
+        String valPhoto = photos.images().get(3).file().getFileName().toString();
+        RealPhotoSplit split = RealPhotoSplit.load(split("one-val.csv", names.replace(valPhoto + ",train", valPhoto + ",val")));
+        DataException e = assertThrows(DataException.class, () -> PseudoLabeller.localizedBoxes(localizer, photos, split,
+                new PrintWriter(new StringWriter())));
+        assertTrue(e.getMessage().startsWith("photo " + valPhoto) && e.getMessage().contains("is a val photo"),
+                e.getMessage());
+
+        // The command refuses before writing anything.
+        Path out = dir.resolve("refused");
+        Path bundleFile = dir.resolve("with-localizer.bundle");
+        bundle.save(bundleFile);
+        int exit = new CommandLine(new LocalizeBoxesCommand()).execute("--model", bundleFile.toString(),
+                "--data", photos.root().toString(), "--split", dir.resolve("one-val.csv").toString(), "--out", out.toString());
+        assertTrue(exit != 0);
+        assertTrue(Files.notExists(out));
+    }
+
+    @Test
+    void pseudoLabelsAreExactlyTheAnswersAcceptedAtTheThreshold() {
+        List<Path> files = photos.images().stream().map(AnnotatedImage::file).toList();
+        // Independently: the no-box read of every photo, then a threshold that splits their confidences.
+        List<Mat> mats = decoded();
+        List<Transcription> answers = new Transcriber(bundle).transcribe(mats, Collections.nCopies(mats.size(), null));
+        mats.forEach(Mat::close);
+        List<Double> confidences = answers.stream().map(Transcription::confidence).sorted().toList();
+        double threshold = confidences.get(confidences.size() / 2);
+
+        PseudoLabeller.Result result = new PseudoLabeller(new Transcriber(bundle), threshold,
+                new PrintWriter(new StringWriter())).pseudoLabel(files);
+
+        List<AnnotatedImage> expected = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            Transcription t = answers.get(i);
+            if (t.transcribable() && t.confidence() >= threshold && !t.candidate().isEmpty()) {
+                expected.add(PseudoLabeller.boxed(files.get(i), t.candidate(), t.box()));
+            }
+        }
+        assertTrue(!expected.isEmpty() && expected.size() < files.size(), "the threshold splits the photos: "
+                + answers.stream().map(t -> t.candidate() + "/" + t.transcribable() + "/" + t.confidence()).toList());
+        assertEquals(expected, result.labelled());
+        assertEquals(files.size(), result.read());
+        assertEquals(files.size() - expected.size(), result.refused());
+    }
+
+    @Test
+    void theCommandWritesALoadableSetAndSkipsAnUnreadablePhoto() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("unlabelled"));
+        for (AnnotatedImage image : photos.images()) {
+            Files.copy(image.file(), images.resolve(image.file().getFileName()));
+        }
+        Files.writeString(images.resolve("zz-broken.png"), "not a png");
+        Path bundleFile = dir.resolve("pl.bundle");
+        bundle.save(bundleFile);
+        Path out = dir.resolve("pseudo");
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new PseudoLabelCommand());
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        int exit = cli.execute("--model", bundleFile.toString(), "--images", images.toString(), "--out", out.toString(),
+                "--threshold", "0", "--engine", "dl4j");
+        assertEquals(0, exit, err.toString());
+        assertTrue(err.toString().contains("zz-broken.png"), err.toString());
+        AnnotatedDataset written = AnnotatedDataset.load(out, false);
+        // At threshold 0 every transcribable, non-empty answer is a label; the broken file is not read.
+        assertTrue(written.size() >= 1 && written.size() <= photos.size(), "labelled " + written.size());
+        String manifest = Files.readString(out.resolve(PseudoLabelCommand.MANIFEST));
+        assertTrue(manifest.contains("\"read\" : " + photos.size()) && manifest.contains("zz-broken.png"), manifest);
+    }
+
+    @Test
+    void viewsNeedAThresholdCalibratedWithThem() {
+        PseudoLabelCommand command = new PseudoLabelCommand();
+        new CommandLine(command).parseArgs("--model", "x.bundle", "--images", dir.toString(), "--out",
+                dir.resolve("v").toString(), "--views", "3");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, command::call);
+        assertTrue(e.getMessage().contains("give --threshold"), e.getMessage());
+    }
+}
