@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.streetnum.data.DataException;
+import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TargetAccuracy;
@@ -79,15 +80,16 @@ public final class BatchJob {
     public ShippedModel ship(Path bundleFile, Double threshold) {
         ModelBundle bundle = ModelBundle.load(bundleFile);
         BundleMetadata metadata = bundle.metadata();
-        double t;
+        AcceptanceThreshold t;
         if (threshold != null) {
-            t = threshold;
+            t = AcceptanceThreshold.of(threshold);
         } else {
-            t = metadata.thresholds().at(TargetAccuracy.PAPER).orElseThrow(() -> new DataException(
+            metadata.thresholds().at(TargetAccuracy.PAPER).orElseThrow(() -> new DataException(
                     "model " + metadata.modelId() + " (" + bundleFile + ") has no threshold calibrated for "
                             + TargetAccuracy.PAPER + " accuracy (it has "
                             + (metadata.thresholds().isEmpty() ? "none" : metadata.thresholds().byKey())
                             + "): run the evaluator with --write-threshold, or give --threshold"));
+            t = metadata.thresholds().acceptance(TargetAccuracy.PAPER, metadata.modelId());
         }
         byte[] bytes;
         try {

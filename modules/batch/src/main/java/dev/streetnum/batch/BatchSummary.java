@@ -1,5 +1,7 @@
 package dev.streetnum.batch;
 
+import dev.streetnum.model.AcceptanceThreshold;
+
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -33,7 +35,7 @@ public record BatchSummary(
         long correct,
         long acceptedWithTruth,
         long acceptedCorrect,
-        double threshold,
+        AcceptanceThreshold threshold,
         String modelId,
         double seconds,
         long modelLoadMillis,
@@ -46,7 +48,7 @@ public record BatchSummary(
     }
 
     public void print(PrintWriter out) {
-        out.printf(Locale.ROOT, "batch: %d rows (%d errors), %d accepted at P(S|x) >= %.4f, model %s%n",
+        out.printf(Locale.ROOT, "batch: %d rows (%d errors), %d accepted at P(S|x) >= %s, model %s%n",
                 rows, errors, accepted, threshold, modelId);
         out.printf(Locale.ROOT, "batch: %d partitions in %.1f s: %.1f images/s; model loading %.1f s in %d network(s)"
                         + " (within that time, in parallel across executors)%n",

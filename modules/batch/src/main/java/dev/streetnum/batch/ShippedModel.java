@@ -1,5 +1,7 @@
 package dev.streetnum.batch;
 
+import dev.streetnum.model.AcceptanceThreshold;
+
 import java.io.Serializable;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
@@ -11,7 +13,7 @@ import org.apache.spark.util.LongAccumulator;
  * @param bundle       the bundle file's bytes
  * @param sha256       their hash: the key of the executor's loaded networks
  * @param modelId      the bundle's model id, for the output's {@code model} column
- * @param threshold    answers with P(S|x) below it are refused
+ * @param threshold    answers with P(S|x) below it are refused (a caller's box and no box apart)
  * @param loadMillis   milliseconds the executors spent loading networks (the benchmark shows it apart)
  * @param networks     networks the executors loaded
  */
@@ -19,7 +21,7 @@ public record ShippedModel(
         Broadcast<byte[]> bundle,
         String sha256,
         String modelId,
-        double threshold,
+        AcceptanceThreshold threshold,
         LongAccumulator loadMillis,
         LongAccumulator networks) implements Serializable {
 }

@@ -2,6 +2,7 @@ package dev.streetnum.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.Transcription;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -35,9 +36,9 @@ public final class TranscriptionRows {
     private TranscriptionRows() {
     }
 
-    /** The answer row, judged at {@code threshold} as the service judges it. */
-    public static Row answer(String file, Transcription t, double threshold, String modelId) {
-        boolean accepted = t.acceptedAt(threshold);
+    /** The answer row, judged at {@code threshold} as the service judges it (by where its box came from). */
+    public static Row answer(String file, Transcription t, AcceptanceThreshold threshold, String modelId) {
+        boolean accepted = threshold.accepts(t);
         return RowFactory.create(file, accepted ? t.candidate() : null, accepted, t.candidate(), t.confidence(),
                 alternatives(t.alternatives()), modelId, null);
     }

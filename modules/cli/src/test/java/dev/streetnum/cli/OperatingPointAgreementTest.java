@@ -10,6 +10,7 @@ import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.TestData;
 import dev.streetnum.eval.EvaluateCommand;
+import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TargetAccuracy;
@@ -39,7 +40,8 @@ import picocli.CommandLine;
 /**
  * One operating point from calibration to service (DESIGN sections 6 and 7): the evaluator calibrates
  * a threshold into the bundle, and the service, started from that bundle as {@code streetnum serve}
- * starts it, refuses exactly the images the evaluator's report did not accept.
+ * starts it, refuses exactly the images the evaluator's report did not accept; with a box given, and
+ * without one (the no-box threshold, calibrated apart, issue 25).
  */
 class OperatingPointAgreementTest {
 
@@ -56,6 +58,15 @@ class OperatingPointAgreementTest {
 
     @Test
     void theServiceRefusesExactlyTheImagesTheEvaluatorDidNotAccept() throws Exception {
+        agreeOn(false);
+    }
+
+    @Test
+    void withoutABoxTheServiceRefusesExactlyTheImagesTheNoBoxEvaluationDidNotAccept() throws Exception {
+        agreeOn(true);
+    }
+
+    private void agreeOn(boolean noBox) throws Exception {
         Path bundleFile = dir.resolve("calibrated.bundle");
         Files.copy(SHIPPED_MODEL, bundleFile);
         Path test = TestData.generatedSet(dir.resolve("test"), IMAGES, 31);
@@ -67,9 +78,13 @@ class OperatingPointAgreementTest {
         evaluate.setErr(new PrintWriter(out));
         // Both sides on the engine users get without --engine.
         Engine engine = Engine.parse(Engine.DEFAULT);
-        assertEquals(0, evaluate.execute("--model", bundleFile.toString(), "--engine", engine.label(), "--data",
-                test.toString(), "--val", validation.toString(), "--target-accuracy", TARGET, "--write-threshold",
-                "--out", report.toString()), out.toString());
+        List<String> args = new java.util.ArrayList<>(List.of("--model", bundleFile.toString(), "--engine",
+                engine.label(), "--data", test.toString(), "--val", validation.toString(), "--target-accuracy", TARGET,
+                "--write-threshold", "--out", report.toString()));
+        if (noBox) {
+            args.add("--no-box");
+        }
+        assertEquals(0, evaluate.execute(args.toArray(String[]::new)), out.toString());
 
         Map<String, Boolean> acceptedByEvaluator = new HashMap<>();
         Map<String, Double> confidence = new HashMap<>();
@@ -85,22 +100,32 @@ class OperatingPointAgreementTest {
 
         // The service as ServeCommand builds it: the engine's calibrated threshold for the target.
         ModelBundle bundle = ModelBundle.load(bundleFile);
+        ModelBundle shipped = ModelBundle.load(SHIPPED_MODEL);
         try (InferenceEngine network = engine.open(bundle)) {
-            double threshold = network.thresholds().require(TargetAccuracy.parse(TARGET), network.modelId());
+            AcceptanceThreshold thresholds = network.thresholds().acceptance(TargetAccuracy.parse(TARGET), network.modelId());
+            double threshold = noBox ? thresholds.noBox() : thresholds.callerBox();
+            // A calibration of one path leaves the other's threshold as it was.
+            if (noBox) {
+                assertEquals(shipped.metadata().thresholds().at(TargetAccuracy.parse(TARGET)),
+                        bundle.metadata().thresholds().at(TargetAccuracy.parse(TARGET)));
+            } else {
+                assertEquals(shipped.metadata().thresholds().atNoBox(TargetAccuracy.parse(TARGET)),
+                        bundle.metadata().thresholds().atNoBox(TargetAccuracy.parse(TARGET)));
+            }
             JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
             assertEquals(json.get("acceptanceThreshold").asDouble(), threshold, 0,
                     "the threshold stored is the one the report applied");
             // A batch of one and a batch of many may differ in the last float bits: no answer sits that close.
             confidence.forEach((file, c) -> assertTrue(Math.abs(c - threshold) > TIE, file + " is " + c
                     + ", within " + TIE + " of the threshold " + threshold + ": change the data seeds"));
-            ServeConfig config = ServeConfig.defaults(network.modelId(), threshold);
+            ServeConfig config = ServeConfig.defaults(network.modelId(), thresholds);
             try (TranscriptionEngine service = new TranscriptionEngine(new ServedModel(new Transcriber(bundle, network)),
                     config, bundle.metadata().preprocess(), new SimpleMeterRegistry())) {
                 AnnotatedDataset set = AnnotatedDataset.load(test, false);
                 for (AnnotatedImage image : set.images()) {
                     String file = test.relativize(image.file()).toString().replace('\\', '/');
                     TranscriptionAnswer answer = service.transcribe(List.of(new EncodedImage(
-                            ImageDecoder.readBytes(image.file()), image.region(), file))).get(0);
+                            ImageDecoder.readBytes(image.file()), noBox ? null : image.region(), file))).get(0);
                     assertEquals(acceptedByEvaluator.get(file), answer.accepted(), file + ": " + answer);
                 }
             }

@@ -135,7 +135,8 @@ public record CoverageReport(
     /**
      * The operating points this report calibrated, as an engine stores them: every target accuracy
      * some threshold reaches on the calibration set (the others are {@link #unreachableTargets}), and
-     * that set's identity as their provenance.
+     * that set's identity as their provenance; no-box thresholds when the photos were read without
+     * their boxes ({@link #NO_BOX}), so a calibration of one path never moves the other's.
      */
     public Thresholds calibratedThresholds() {
         Thresholds reached = Thresholds.NONE.calibratedOn(
@@ -145,7 +146,7 @@ public record CoverageReport(
                 reached = reached.with(TargetAccuracy.parse(e.getKey()), e.getValue());
             }
         }
-        return reached;
+        return NO_BOX.equals(boxes) ? reached.asNoBox() : reached;
     }
 
     /** The target accuracies no threshold reaches on the calibration set, ascending. */

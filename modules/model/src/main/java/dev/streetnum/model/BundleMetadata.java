@@ -43,6 +43,8 @@ public record BundleMetadata(
     public static final String PER_IMAGE_MEAN = "per-image-channel-mean";
     /** The provenance entry naming the data set the thresholds were calibrated on. */
     static final String THRESHOLDS_CALIBRATED_ON = "thresholdsCalibratedOn";
+    /** The provenance entry naming the data set the no-box thresholds were calibrated on. */
+    static final String NO_BOX_THRESHOLDS_CALIBRATED_ON = "noBoxThresholdsCalibratedOn";
 
     /** The one JSON mapping for metadata, shared with {@link ModelBundle}. */
     static final ObjectMapper JSON = new ObjectMapper()
@@ -67,8 +69,10 @@ public record BundleMetadata(
         // As JSON will give it back (a long 2 reads as an int 2), so a reloaded bundle equals the saved one.
         provenance = frozen(provenance == null ? null : throughJson(provenance));
         Object calibratedOn = provenance.get(THRESHOLDS_CALIBRATED_ON);
+        Object noBoxCalibratedOn = provenance.get(NO_BOX_THRESHOLDS_CALIBRATED_ON);
         thresholds = (thresholds == null ? Thresholds.NONE : thresholds)
-                .calibratedOn(calibratedOn == null ? null : calibratedOn.toString());
+                .calibratedOn(calibratedOn == null ? null : calibratedOn.toString(),
+                        noBoxCalibratedOn == null ? null : noBoxCalibratedOn.toString());
         metrics = frozen(metrics);
         softwareVersion = softwareVersion == null ? "unknown" : softwareVersion;
     }
@@ -93,6 +97,7 @@ public record BundleMetadata(
     public BundleMetadata withThresholds(Thresholds newThresholds) {
         Map<String, Object> p = new LinkedHashMap<>(provenance);
         newThresholds.calibratedOn().ifPresent(where -> p.put(THRESHOLDS_CALIBRATED_ON, where));
+        newThresholds.noBoxCalibratedOn().ifPresent(where -> p.put(NO_BOX_THRESHOLDS_CALIBRATED_ON, where));
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, newThresholds, p,
                 metrics, softwareVersion);
     }

@@ -122,4 +122,60 @@ class ThresholdsTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) tree).remove("thresholds");
         assertTrue(json.treeToValue(tree, BundleMetadata.class).thresholds().isEmpty());
     }
+
+    @Test
+    void noBoxThresholdsAreCalibratedAndMergedApartFromTheCallersBoxOnes() {
+        Thresholds withBox = Thresholds.fromKeys(Map.of("0.98", 0.7, "0.95", 0.4), "val");
+        Thresholds noBox = Thresholds.fromKeys(Map.of("0.98", 0.99), "val").asNoBox();
+        assertEquals(Map.of("no-box 0.98", 0.99), noBox.byKey());
+        assertEquals("val", noBox.noBoxCalibratedOn().orElseThrow());
+        assertTrue(noBox.calibratedOn().isEmpty());
+
+        Thresholds merged = withBox.updatedWith(noBox);
+        assertEquals(0.7, merged.at(TargetAccuracy.PAPER).orElseThrow());
+        assertEquals(0.99, merged.atNoBox(TargetAccuracy.PAPER).orElseThrow());
+        assertEquals("val", merged.calibratedOn().orElseThrow(), "a no-box calibration keeps the other's provenance");
+        // A later caller's-box calibration leaves the no-box one in place, and the other way round.
+        Thresholds recalibrated = merged.updatedWith(Thresholds.fromKeys(Map.of("0.98", 0.75), "val2"));
+        assertEquals(0.75, recalibrated.at(TargetAccuracy.PAPER).orElseThrow());
+        assertEquals(0.99, recalibrated.atNoBox(TargetAccuracy.PAPER).orElseThrow());
+        assertEquals("val", recalibrated.noBoxCalibratedOn().orElseThrow());
+
+        assertEquals(new AcceptanceThreshold(0.7, 0.99), merged.acceptance(TargetAccuracy.PAPER, "m"));
+        // 95% has no no-box threshold: answers without a box are judged by the caller's-box one, as before.
+        assertEquals(new AcceptanceThreshold(0.4, 0.4), merged.acceptance(new TargetAccuracy(0.95), "m"));
+        // Stored keys read back to the same thresholds, keys compared as numbers after the prefix.
+        assertEquals(merged.byKey(), Thresholds.fromKeys(Map.of("0.980", 0.7, "0.95", 0.4, "no-box 0.980", 0.99))
+                .byKey());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Thresholds.fromKeys(Map.of("no-box 1.5", 0.9))).getMessage().contains("1.5"));
+    }
+
+    @Test
+    void anAnswerIsJudgedByTheThresholdOfWhereItsBoxCameFrom() {
+        AcceptanceThreshold t = new AcceptanceThreshold(0.5, 0.9);
+        Transcription sure = new Transcription("12", true, 0.7, Math.log(0.7), 0.7, new double[7], new double[5][10],
+                java.util.List.of(), null, null);
+        assertTrue(t.accepts(sure.withBox(new dev.streetnum.data.Box(0, 0, 4, 4), BoxSource.CALLER)));
+        assertFalse(t.accepts(sure.withBox(new dev.streetnum.data.Box(0, 0, 4, 4), BoxSource.LOCALIZED)));
+        assertFalse(t.accepts(sure.withBox(new dev.streetnum.data.Box(0, 0, 4, 4), BoxSource.WHOLE_IMAGE)));
+        assertTrue(t.accepts(sure), "preprocessed input (no source) is a caller's region");
+        assertEquals(0.9, t.forSource(BoxSource.LOCALIZED));
+        assertThrows(IllegalArgumentException.class, () -> new AcceptanceThreshold(0.5, 1.2));
+    }
+
+    @Test
+    void metadataKeepsTheNoBoxThresholdsAndTheirProvenanceThroughJson() throws Exception {
+        BundleMetadata m = with(Thresholds.NONE, Map.of())
+                .withThresholds(Thresholds.fromKeys(Map.of("0.98", 0.73), "val")
+                        .updatedWith(Thresholds.fromKeys(Map.of("0.98", 0.97), "val (no box)").asNoBox()));
+        ObjectMapper json = BundleMetadata.JSON;
+        JsonNode tree = json.readTree(json.writeValueAsBytes(m));
+        assertEquals(0.97, tree.get("thresholds").get("no-box 0.98").asDouble());
+        assertEquals("val (no box)", tree.get("provenance").get("noBoxThresholdsCalibratedOn").asText());
+        BundleMetadata back = json.treeToValue(tree, BundleMetadata.class);
+        assertEquals(m, back);
+        assertEquals("val (no box)", back.thresholds().noBoxCalibratedOn().orElseThrow());
+        assertEquals("val", back.thresholds().calibratedOn().orElseThrow());
+    }
 }

@@ -22,6 +22,8 @@ final class OnnxMetadata {
     static final String THRESHOLDS = "streetnum.thresholds";
     /** Where the thresholds were calibrated: the int8 model's own provenance for them. */
     static final String THRESHOLDS_CALIBRATED_ON = "streetnum.thresholdsCalibratedOn";
+    /** Where the no-box thresholds were calibrated. */
+    static final String NO_BOX_THRESHOLDS_CALIBRATED_ON = "streetnum.noBoxThresholdsCalibratedOn";
     static final String PRECISION = "streetnum.precision";
     static final String FLOAT = "float32";
     static final String INT8 = "int8 (QDQ: weights per output channel symmetric int8, activations per tensor uint8)";
@@ -68,7 +70,8 @@ final class OnnxMetadata {
             return Thresholds.NONE;
         }
         try {
-            return Thresholds.fromKeys(JSON.readValue(value, THRESHOLD_MAP), properties.get(THRESHOLDS_CALIBRATED_ON));
+            return Thresholds.fromKeys(JSON.readValue(value, THRESHOLD_MAP), properties.get(THRESHOLDS_CALIBRATED_ON),
+                    properties.get(NO_BOX_THRESHOLDS_CALIBRATED_ON));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new DataException("the ONNX model's " + THRESHOLDS + " property is not a JSON map from target"
                     + " accuracy to P(S|x) threshold (" + e.getMessage() + "): " + value, e);
@@ -85,6 +88,7 @@ final class OnnxMetadata {
     private static void putThresholds(Map<String, String> properties, Thresholds thresholds) {
         properties.put(THRESHOLDS, json(thresholds.byKey()));
         thresholds.calibratedOn().ifPresent(where -> properties.put(THRESHOLDS_CALIBRATED_ON, where));
+        thresholds.noBoxCalibratedOn().ifPresent(where -> properties.put(NO_BOX_THRESHOLDS_CALIBRATED_ON, where));
     }
 
     /** The same model with its metadata properties replaced by {@code properties}. */

@@ -1,5 +1,7 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.model.AcceptanceThreshold;
+
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.Transcriber;
@@ -54,8 +56,8 @@ public final class BenchServeCommand implements Callable<Integer> {
         byte[] body = image == null ? ServiceBenchmark.sampleImage() : Files.readAllBytes(image);
         ModelBundle model = bundle.load();
         InferenceEngine network = bundle.open(model);
-        double threshold = bundle.threshold.value == null && bundle.threshold.targetAccuracy == null
-                ? 0 : bundle.threshold(network); // the threshold does not change the work done
+        AcceptanceThreshold threshold = bundle.threshold.value == null && bundle.threshold.targetAccuracy == null
+                ? AcceptanceThreshold.of(0) : bundle.threshold(network); // the threshold does not change the work done
         ServeConfig config = ServeConfig.defaults(network.modelId(), threshold).withBatching(maxBatch, maxDelayMs);
         ServiceBenchmark benchmark = new ServiceBenchmark(new Transcriber(model, network), config, body, requests);
         PrintWriter out = spec.commandLine().getOut();

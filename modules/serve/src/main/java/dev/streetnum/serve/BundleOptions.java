@@ -3,7 +3,7 @@ package dev.streetnum.serve;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TargetAccuracy;
-import dev.streetnum.model.Thresholds;
+import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.onnx.Engine;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
@@ -47,18 +47,18 @@ final class BundleOptions {
     }
 
     /**
-     * The threshold given, or the one calibrated on this engine's outputs for the target accuracy
-     * ({@link TargetAccuracy#PAPER} when neither is given).
+     * The threshold given (for every answer), or the ones calibrated on this engine's outputs for the
+     * target accuracy ({@link TargetAccuracy#PAPER} when neither is given), a caller's box and no box apart.
      *
      * @throws IllegalArgumentException naming the problem: a threshold outside [0, 1], a target outside
      *                                  (0, 1], or no threshold calibrated for the target
      */
-    double threshold(InferenceEngine model) {
+    AcceptanceThreshold threshold(InferenceEngine model) {
         if (threshold.value != null) {
-            return Thresholds.checkedThreshold(threshold.value, null);
+            return AcceptanceThreshold.of(threshold.value);
         }
         TargetAccuracy target = threshold.targetAccuracy == null ? TargetAccuracy.PAPER
                 : new TargetAccuracy(threshold.targetAccuracy);
-        return model.thresholds().require(target, model.modelId());
+        return model.thresholds().acceptance(target, model.modelId());
     }
 }

@@ -74,8 +74,13 @@ final class OpenInferenceProtocol {
         body.put("platform", PLATFORM);
         body.put("inputs", List.of(new TensorMetadata(RequestReader.V2_INPUT, RequestReader.V2_BYTES, ANY_BATCH)));
         body.put("outputs", OUTPUTS.stream().map(Output::metadata).toList());
-        body.put("parameters", Map.of("threshold", config.threshold()));
+        body.put("parameters", thresholdParameters());
         return body;
+    }
+
+    /** The thresholds answers are judged by: "threshold" for a caller's box, "threshold_no_box" without one. */
+    private Map<String, Object> thresholdParameters() {
+        return Map.of("threshold", config.threshold().callerBox(), "threshold_no_box", config.threshold().noBox());
     }
 
     Map<String, Object> inferResponse(String id, List<TranscriptionAnswer> answers) {
@@ -91,7 +96,7 @@ final class OpenInferenceProtocol {
         if (id != null) {
             body.put("id", id);
         }
-        body.put("parameters", Map.of("threshold", config.threshold()));
+        body.put("parameters", thresholdParameters());
         body.put("outputs", outputs);
         return body;
     }

@@ -1,6 +1,6 @@
 package dev.streetnum.serve;
 
-import dev.streetnum.model.Thresholds;
+import dev.streetnum.model.AcceptanceThreshold;
 import java.util.List;
 import java.util.Locale;
 
@@ -8,7 +8,8 @@ import java.util.Locale;
  * How the transcription service behaves: what it answers with, how it batches, and what it refuses.
  *
  * @param modelId           the model's id, in every answer and in the v2 model path
- * @param threshold         answers with P(S|x) below this are refused (DESIGN section 7)
+ * @param threshold         answers with P(S|x) below this are refused (DESIGN section 7); answers read
+ *                          without a box given are judged by its no-box threshold
  * @param maxBatch          most images the worker hands the model at once
  * @param maxDelayMs        longest the first image of a batch waits for company before the batch runs
  * @param queueCapacity     images waiting for the worker before new requests get 503; also the most
@@ -27,7 +28,7 @@ import java.util.Locale;
  */
 public record ServeConfig(
         String modelId,
-        double threshold,
+        AcceptanceThreshold threshold,
         int maxBatch,
         int maxDelayMs,
         int queueCapacity,
@@ -57,7 +58,9 @@ public record ServeConfig(
         if (modelId == null || modelId.isBlank()) {
             throw new IllegalArgumentException("the service needs a model id to report in its answers");
         }
-        Thresholds.checkedThreshold(threshold, null);
+        if (threshold == null) {
+            throw new IllegalArgumentException("the service needs a threshold to judge answers by");
+        }
         requirePositive("maxBatch", maxBatch);
         if (maxDelayMs < 0) {
             throw new IllegalArgumentException("maxDelayMs cannot be negative, got " + maxDelayMs);
@@ -76,8 +79,13 @@ public record ServeConfig(
         allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).distinct().toList();
     }
 
-    /** The defaults above for a model and threshold. */
+    /** The defaults above for a model and one threshold for every answer. */
     public static ServeConfig defaults(String modelId, double threshold) {
+        return defaults(modelId, AcceptanceThreshold.of(threshold));
+    }
+
+    /** The defaults above for a model and its thresholds. */
+    public static ServeConfig defaults(String modelId, AcceptanceThreshold threshold) {
         return new ServeConfig(modelId, threshold, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS,
                 DEFAULT_QUEUE_CAPACITY, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS,
                 DEFAULT_MAX_IMAGES_PER_CALL, DEFAULT_SHUTDOWN_GRACE_MS, LOOPBACK_HOSTS);

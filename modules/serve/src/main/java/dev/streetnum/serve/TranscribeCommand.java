@@ -1,5 +1,7 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.model.AcceptanceThreshold;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streetnum.data.Box;
@@ -63,7 +65,7 @@ public final class TranscribeCommand implements Callable<Integer> {
         }
         ObjectMapper json = new ObjectMapper();
         try (InferenceEngine network = bundle.open(model)) {
-            double threshold = bundle.threshold(network);
+            AcceptanceThreshold threshold = bundle.threshold(network);
             Transcriber transcriber = new Transcriber(model, network);
             // As many photos per forward pass as the service batches: decoded photos are large.
             for (int from = 0; from < images.size(); from += ServeConfig.DEFAULT_MAX_BATCH) {

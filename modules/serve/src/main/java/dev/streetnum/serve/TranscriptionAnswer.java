@@ -1,5 +1,7 @@
 package dev.streetnum.serve;
 
+import dev.streetnum.model.AcceptanceThreshold;
+
 import dev.streetnum.data.Box;
 import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Transcription;
@@ -44,7 +46,10 @@ public record TranscriptionAnswer(
     public record Position(int digit, double probability) {
     }
 
-    public static TranscriptionAnswer of(Transcription t, double threshold, String modelId, double elapsedMs) {
+    /** {@code t} judged at the threshold for where its region came from (a caller's box or none). */
+    public static TranscriptionAnswer of(Transcription t, AcceptanceThreshold thresholds, String modelId,
+                                         double elapsedMs) {
+        double threshold = thresholds.forSource(t.boxSource());
         boolean accepted = t.acceptedAt(threshold);
         List<Position> positions = new ArrayList<>(t.candidate().length());
         for (int i = 0; i < t.candidate().length() && i < t.digitProbabilities().length; i++) {

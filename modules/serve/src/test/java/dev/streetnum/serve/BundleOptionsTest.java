@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.Thresholds;
 import java.util.Map;
@@ -34,6 +35,10 @@ class BundleOptionsTest {
     }
 
     private static double threshold(Double value, Double targetAccuracy, InferenceEngine engine) {
+        return acceptance(value, targetAccuracy, engine).callerBox();
+    }
+
+    private static AcceptanceThreshold acceptance(Double value, Double targetAccuracy, InferenceEngine engine) {
         BundleOptions options = new BundleOptions();
         options.threshold.value = value;
         options.threshold.targetAccuracy = targetAccuracy;
@@ -42,7 +47,15 @@ class BundleOptionsTest {
 
     @Test
     void anExplicitThresholdWins() {
-        assertEquals(0.25, threshold(0.25, null, calibrated(Map.of("0.98", 0.7))));
+        assertEquals(AcceptanceThreshold.of(0.25), acceptance(0.25, null, calibrated(Map.of("0.98", 0.7, "no-box 0.98", 0.9))));
+    }
+
+    @Test
+    void photosWithoutABoxAreJudgedByTheNoBoxThresholdWhereOneIsCalibrated() {
+        InferenceEngine engine = calibrated(Map.of("0.98", 0.7, "0.95", 0.4, "no-box 0.98", 0.99));
+        assertEquals(new AcceptanceThreshold(0.7, 0.99), acceptance(null, null, engine));
+        // No no-box threshold for 95%: such answers are judged as before issue 25, by the caller's-box one.
+        assertEquals(new AcceptanceThreshold(0.4, 0.4), acceptance(null, 0.95, engine));
     }
 
     @Test

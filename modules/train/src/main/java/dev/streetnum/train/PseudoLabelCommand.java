@@ -59,7 +59,7 @@ public final class PseudoLabelCommand implements Callable<Integer> {
     Double threshold;
 
     @Option(names = "--target-accuracy", paramLabel = "A", defaultValue = "" + TargetAccuracy.PAPER_ACCURACY,
-            description = "Which stored threshold to use when --threshold is not given (default: ${DEFAULT-VALUE}).")
+            description = "Which stored no-box threshold to use when --threshold is not given (default: ${DEFAULT-VALUE}).")
     double targetAccuracy;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
@@ -89,7 +89,9 @@ public final class PseudoLabelCommand implements Callable<Integer> {
         }
         ModelBundle bundle = ModelBundle.load(model);
         TargetAccuracy target = new TargetAccuracy(targetAccuracy);
-        double t = threshold != null ? threshold : engine.thresholds(bundle).require(target, bundle.metadata().modelId());
+        // Photos without a box are judged as the service judges them: by the no-box threshold.
+        double t = threshold != null ? threshold
+                : engine.thresholds(bundle).acceptance(target, bundle.metadata().modelId()).noBox();
         List<Path> photos = photos(images, limit);
         PrintWriter err = spec.commandLine().getErr();
         PseudoLabeller.Result result;

@@ -1,0 +1,41 @@
+package dev.streetnum.model;
+
+import java.io.Serializable;
+
+/**
+ * What a reader (the service, {@code transcribe}, the batch job, {@code pseudo-label}) judges answers
+ * by at one operating point: the P(S|x) threshold for answers read from a caller's box, and the one for
+ * answers read without a box given (the localizer's box, or the whole photo), calibrated apart
+ * ({@link Thresholds#acceptance}). The rule itself stays {@link Thresholds#accepts}.
+ *
+ * @param callerBox threshold for answers read from the caller's box
+ * @param noBox     threshold for answers read from a box the bundle found, or from the whole photo
+ */
+public record AcceptanceThreshold(double callerBox, double noBox) implements Serializable {
+
+    public AcceptanceThreshold {
+        Thresholds.checkedThreshold(callerBox, null);
+        Thresholds.checkedThreshold(noBox, null);
+    }
+
+    /** One threshold for every answer (a caller's {@code --threshold}). */
+    public static AcceptanceThreshold of(double threshold) {
+        return new AcceptanceThreshold(threshold, threshold);
+    }
+
+    /** The threshold for an answer read from a region of this source (null: preprocessed input, a caller's region). */
+    public double forSource(BoxSource source) {
+        return source == null || source == BoxSource.CALLER ? callerBox : noBox;
+    }
+
+    /** Whether {@code answer} is given: the one rule, at the threshold for where its region came from. */
+    public boolean accepts(Transcription answer) {
+        return answer.acceptedAt(forSource(answer.boxSource()));
+    }
+
+    /** "0.83" when both are the same, else "0.83 (no box: 0.99)". */
+    @Override
+    public String toString() {
+        return callerBox == noBox ? Double.toString(callerBox) : callerBox + " (no box: " + noBox + ")";
+    }
+}
