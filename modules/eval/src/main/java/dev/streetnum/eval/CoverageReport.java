@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * {@code predictions.csv} and the pictures beside them by {@link ReportWriter}.
  *
  * @param softwareVersion     streetnum version that evaluated
- * @param modelId             the bundle's model id
+ * @param modelId             the bundle's model id; for an ensemble, its models' ids joined by " + "
  * @param targetAccuracy      the accuracy the operating threshold is chosen for
  * @param targets             every accuracy coverage is reported at (95, 98, 99% and the target)
  * @param boxes               what the model was given as the region: "the CSV's boxes", or "no box" when the

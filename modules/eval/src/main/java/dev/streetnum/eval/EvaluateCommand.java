@@ -1,6 +1,7 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
@@ -8,6 +9,8 @@ import dev.streetnum.model.TargetAccuracy;
 import dev.streetnum.onnx.Engine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,8 +19,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code streetnum evaluate}: a model bundle on a test set, into a report folder. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Measures a model: accuracy, coverage at a target accuracy (thresholds chosen on --val,"
-                + " applied to --data), principled against ad-hoc confidence, worst errors; writes report.json,"
+        description = {"Measures a model (or an ensemble, --ensemble): accuracy, coverage at a target accuracy"
+                + " (thresholds chosen on --val, applied to --data), principled against ad-hoc confidence, worst errors;"
+                + " writes report.json,"
                 + " predictions.csv, pictures and index.html to --out."})
 public final class EvaluateCommand implements Callable<Integer> {
 
@@ -26,6 +30,13 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "BUNDLE", description = "The model bundle.")
     Path model;
+
+    @Option(names = "--ensemble", paramLabel = "BUNDLE",
+            description = {"Read with this bundle too (repeatable): an ensemble. Every model reads the same input and"
+                    + " each head's probabilities are averaged over the models (and --views) before the one decoding."
+                    + " The bundles must preprocess as --model's does; with --no-box, --model's localizer finds the"
+                    + " box every model reads."})
+    List<Path> ensemble = new ArrayList<>();
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
             description = "The test set: a folder with labels.csv (e.g. data/test).")
@@ -86,12 +97,22 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--write-threshold stores thresholds for the plain read that serve uses;"
                     + " they cannot be calibrated with --views " + views);
         }
+        if (writeThreshold && !ensemble.isEmpty()) {
+            throw new IllegalArgumentException("--write-threshold stores thresholds for the one model the service reads;"
+                    + " they cannot be calibrated on an ensemble (--ensemble)");
+        }
         EvaluationConfig config = new EvaluationConfig(targetAccuracy, batchSize,
                 limit == null ? EvaluationConfig.NO_LIMIT : limit, true, noBox, readViews);
         ModelBundle bundle = ModelBundle.load(model);
+        List<ModelBundle> bundles = new ArrayList<>(List.of(bundle));
+        for (Path other : ensemble) {
+            bundles.add(ModelBundle.load(other));
+        }
+        Ensemble.requireAlike(bundles); // before any engine is opened (an ONNX export takes a while)
         if (noBox) {
             spec.commandLine().getErr().println(bundle.localizer().isPresent()
                     ? "no box: the bundle's localizer finds the number on each photo"
+                            + (ensemble.isEmpty() ? "" : " and every model reads that box")
                     : "warning: no box and the bundle has no localizer: each whole photo is read as the region");
         }
         AnnotatedDataset testSet = load(data);
@@ -99,8 +120,17 @@ public final class EvaluateCommand implements Callable<Integer> {
         AnnotatedDataset trainSet = train == null ? null : load(train);
 
         CoverageReport report;
-        try (InferenceEngine network = engine.open(bundle)) {
-            report = new Evaluator(config).evaluate(bundle, network, testSet, validationSet, trainSet);
+        List<InferenceEngine> opened = new ArrayList<>();
+        try {
+            List<Ensemble.Member> members = new ArrayList<>();
+            for (ModelBundle member : bundles) {
+                InferenceEngine network = engine.open(member);
+                opened.add(network);
+                members.add(new Ensemble.Member(member, network));
+            }
+            report = new Evaluator(config).evaluate(new Ensemble(members), testSet, validationSet, trainSet);
+        } finally {
+            opened.forEach(InferenceEngine::close);
         }
         new ReportWriter(Evaluator.seenFraction(bundle.metadata().preprocess())).write(report, out);
 
@@ -119,6 +149,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** A few lines for a person: the headline numbers, then where the rest is. */
     private void printSummary(CoverageReport report, PrintWriter stdout) {
+        if (!ensemble.isEmpty()) {
+            stdout.printf("ensemble of %d models, each head averaged before decoding: %s%n", ensemble.size() + 1,
+                    report.modelId());
+        }
         SequenceMetrics m = report.test().metrics();
         stdout.printf("test: %d images, sequence accuracy %s, per-digit %s, length %s%n",
                 m.examples(), percent(m.sequenceAccuracy()), percent(m.digitAccuracy()), percent(m.lengthAccuracy()));

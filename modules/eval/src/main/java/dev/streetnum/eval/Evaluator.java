@@ -12,6 +12,7 @@ import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Dl4jEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.SequenceDecoder;
@@ -57,15 +58,24 @@ public final class Evaluator {
      */
     public CoverageReport evaluate(ModelBundle bundle, InferenceEngine engine, AnnotatedDataset test,
                                    AnnotatedDataset validation, AnnotatedDataset train) {
-        Transcriber transcriber = new Transcriber(bundle, engine, config.views());
+        return evaluate(Ensemble.of(bundle, engine), test, validation, train);
+    }
+
+    /**
+     * The same for models read together (their heads averaged before decoding); the report names them
+     * all, the first one's id first.
+     */
+    public CoverageReport evaluate(Ensemble models, AnnotatedDataset test, AnnotatedDataset validation,
+                                   AnnotatedDataset train) {
+        Transcriber transcriber = new Transcriber(models, config.views());
         EvaluatedSet testSet = transcribe(transcriber, "test", test);
         EvaluatedSet validationSet = validation == null ? null : transcribe(transcriber, "validation", validation);
         EvaluatedSet trainSet = train == null ? null : transcribe(transcriber, "train", train);
-        CoverageReport report = CoverageReport.of(StreetnumVersion.VERSION, engine.modelId(),
+        CoverageReport report = CoverageReport.of(StreetnumVersion.VERSION, models.modelId(),
                 config.targetAccuracy(), config.noBox() ? CoverageReport.NO_BOX : CoverageReport.CSV_BOXES,
                 testSet, validationSet, trainSet);
 
-        CropExpander expander = new CropExpander(bundle.metadata().preprocess());
+        CropExpander expander = new CropExpander(models.lead().metadata().preprocess());
         List<SheetTile> worst = tiles(ReviewSheet.mostConfidentErrors(testSet.predictions()), test, expander);
         List<SheetTile> refused = tiles(ReviewSheet.refused(testSet.predictions(), report.acceptanceThreshold()),
                 test, expander);

@@ -219,7 +219,8 @@ class EvaluateEndToEndTest {
         assertTrue(!Files.exists(dir.resolve("report")), "no report folder for a failed evaluation");
     }
 
-    private static int evaluate(StringWriter stdout, String... args) {
+    /** Runs the command; what it wrote to stderr is appended to {@code stdout} after "stderr: ". */
+    static int evaluate(StringWriter stdout, String... args) {
         StringWriter stderr = new StringWriter();
         CommandLine cli = new CommandLine(new EvaluateCommand());
         cli.setOut(new PrintWriter(stdout));

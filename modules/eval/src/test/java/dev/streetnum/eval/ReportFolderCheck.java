@@ -26,12 +26,18 @@ final class ReportFolderCheck {
 
     private static final double EXACT = 1e-12;
 
-    static JsonNode check(Path folder, int expectedRows) throws IOException {
-        JsonNode json = new ObjectMapper().readTree(folder.resolve(ReportWriter.REPORT_JSON).toFile());
+    /** The folder's predictions.csv, one record per test image, by column name. */
+    static List<CSVRecord> predictions(Path folder) throws IOException {
         List<CSVRecord> rows = new ArrayList<>();
         try (Reader in = Files.newBufferedReader(folder.resolve(ReportWriter.PREDICTIONS_CSV))) {
             CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).forEach(rows::add);
         }
+        return rows;
+    }
+
+    static JsonNode check(Path folder, int expectedRows) throws IOException {
+        JsonNode json = new ObjectMapper().readTree(folder.resolve(ReportWriter.REPORT_JSON).toFile());
+        List<CSVRecord> rows = predictions(folder);
         assertEquals(expectedRows, rows.size(), "one CSV row per test image");
 
         int n = rows.size();

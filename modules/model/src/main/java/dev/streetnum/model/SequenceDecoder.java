@@ -44,6 +44,53 @@ public final class SequenceDecoder {
         return out;
     }
 
+    /**
+     * Averages each head's probabilities, then decodes once per group: the one rule of test-time views
+     * and ensembles (DESIGN section 4). A mean of distributions is a distribution per head, so the
+     * decoding stays exact. One model and groups of one row is {@link #decode(INDArray[])}, bit for bit.
+     *
+     * @param perModel each model's softmax outputs for the same input rows, in network order
+     * @param groups   the rows fall into this many runs of consecutive rows (an image's views): each run's
+     *                 rows, in every model, are averaged into one answer
+     */
+    public static List<Transcription> decodeMean(List<INDArray[]> perModel, int groups) {
+        INDArray[] first = perModel.get(0);
+        long rows = first[0].size(0);
+        if (groups < 1 || rows % groups != 0) {
+            throw new IllegalArgumentException(rows + " rows do not fall into " + groups + " groups of equal size");
+        }
+        int perGroup = (int) (rows / groups);
+        if (perModel.size() == 1 && perGroup == 1) {
+            return decode(first);
+        }
+        double[][][] mean = new double[groups][SequenceLabels.HEADS][];
+        double share = 1.0 / (perGroup * perModel.size());
+        for (INDArray[] outputs : perModel) {
+            if (outputs.length != SequenceLabels.HEADS || outputs[0].size(0) != rows) {
+                throw new IllegalArgumentException("the models' outputs must be " + SequenceLabels.HEADS
+                        + " heads of " + rows + " rows each, like the first model's");
+            }
+            for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                double[][] p = outputs[h].toDoubleMatrix();
+                for (int r = 0; r < rows; r++) {
+                    double[] sum = mean[r / perGroup][h];
+                    if (sum == null) {
+                        sum = new double[p[r].length];
+                        mean[r / perGroup][h] = sum;
+                    }
+                    for (int k = 0; k < sum.length; k++) {
+                        sum[k] += p[r][k] * share;
+                    }
+                }
+            }
+        }
+        List<Transcription> out = new ArrayList<>(groups);
+        for (double[][] heads : mean) {
+            out.add(decode(heads));
+        }
+        return out;
+    }
+
     /** Decodes one example: heads[0] the 7 length probabilities, heads[1..5] the digit probabilities. */
     public static Transcription decode(double[][] heads) {
         double[] length = heads[0];

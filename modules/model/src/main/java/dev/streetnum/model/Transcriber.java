@@ -18,13 +18,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * transcribe the predicted box exactly as a caller's box (expanded 30%); without a localizer the
  * whole photo is the region, as before. With {@link ReadViews} of several views (test-time
  * augmentation) each region is read several ways and the heads' probabilities averaged before the
- * one exact decoding. Not thread-safe (DL4J networks are not): the service
- * serialises calls through its micro-batcher.
+ * one exact decoding. With an {@link Ensemble} every model reads the same input and the heads are
+ * averaged over the models too; the first model's localizer finds the boxes. Not thread-safe (DL4J
+ * networks are not): the service serialises calls through its micro-batcher.
  */
 public final class Transcriber {
 
+    private final Ensemble models;
     private final ModelBundle bundle;
-    private final InferenceEngine engine;
     private final CropExpander expander;
     private final ReadViews views;
 
@@ -39,8 +40,13 @@ public final class Transcriber {
 
     /** @param views what each region is read as: its heads are averaged over these before decoding */
     public Transcriber(ModelBundle bundle, InferenceEngine engine, ReadViews views) {
-        this.bundle = bundle;
-        this.engine = engine;
+        this(Ensemble.of(bundle, engine), views);
+    }
+
+    /** @param models read together: the heads are averaged over them (and the views) before decoding */
+    public Transcriber(Ensemble models, ReadViews views) {
+        this.models = models;
+        this.bundle = models.lead();
         this.expander = new CropExpander(bundle.metadata().preprocess());
         this.views = views;
     }
@@ -53,8 +59,8 @@ public final class Transcriber {
         return bundle;
     }
 
-    public InferenceEngine engine() {
-        return engine;
+    public Ensemble models() {
+        return models;
     }
 
     /** @param regions one per image; a null entry means the whole image is the region */
@@ -142,39 +148,29 @@ public final class Transcriber {
         }
         try (INDArray features = Nd4j.create(input,
                 new long[] {(long) images.size() * perImage, config.channels(), config.crop(), config.crop()})) {
-            if (perImage == 1) {
-                return transcribe(features);
-            }
-            checkShape(features);
-            INDArray[] outputs = engine.output(features);
-            if (views.combine() == ReadViews.Combine.MOST_CONFIDENT) {
-                try {
-                    return mostConfident(SequenceDecoder.decode(outputs), perImage);
-                } finally {
-                    release(outputs);
-                }
-            }
-            INDArray[] averaged = new INDArray[outputs.length];
-            for (int h = 0; h < outputs.length; h++) {
-                averaged[h] = outputs[h].reshape('c', images.size(), perImage, outputs[h].size(1)).mean(1);
-            }
-            release(outputs);
-            try {
-                return SequenceDecoder.decode(averaged);
-            } finally {
-                release(averaged);
-            }
+            // MOST_CONFIDENT decodes each view (averaged over the models) and keeps the surest.
+            boolean eachView = views.combine() == ReadViews.Combine.MOST_CONFIDENT;
+            List<Transcription> answers = transcribe(features, eachView ? images.size() * perImage : images.size());
+            return eachView ? mostConfident(answers, perImage) : answers;
         }
     }
 
     /** Transcribes already-preprocessed input [mb,3,54,54]. */
     public List<Transcription> transcribe(INDArray features) {
+        return transcribe(features, (int) features.size(0));
+    }
+
+    /** Every model's heads for the features, averaged over each group of consecutive rows, decoded once. */
+    private List<Transcription> transcribe(INDArray features, int groups) {
         checkShape(features);
-        INDArray[] outputs = engine.output(features);
+        List<INDArray[]> outputs = new ArrayList<>(models.size());
         try {
-            return SequenceDecoder.decode(outputs);
+            for (Ensemble.Member member : models.members()) {
+                outputs.add(member.engine().output(features));
+            }
+            return SequenceDecoder.decodeMean(outputs, groups);
         } finally {
-            release(outputs);
+            outputs.forEach(Transcriber::release);
         }
     }
 

@@ -5,89 +5,42 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.Box;
-import dev.streetnum.data.CropExpander;
-import dev.streetnum.data.DigitBox;
-import dev.streetnum.data.LengthMix;
 import dev.streetnum.data.PreprocessConfig;
-import dev.streetnum.data.SequenceLabels;
-import dev.streetnum.data.StreetNumberGenerator;
-import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Test-time views: one centre view is the plain read; several average the heads as computed here by hand. */
 class ReadViewsTest {
 
-    private static final List<Mat> PHOTOS = new ArrayList<>();
-    private static final List<Box> BOXES = new ArrayList<>();
+    private static TestPhotos photos;
 
     @BeforeAll
     static void photos() {
-        StreetNumberGenerator generator = new StreetNumberGenerator(LengthMix.SVHN);
-        for (int i = 0; i < 3; i++) {
-            var example = generator.generate(31, i);
-            PHOTOS.add(example.image());
-            BOXES.add(example.digits().stream().map(DigitBox::box).reduce(Box::union).orElseThrow());
-        }
-        BOXES.set(2, null); // one photo read whole
+        photos = TestPhotos.generated(31, 3);
     }
 
     @AfterAll
     static void close() {
-        PHOTOS.forEach(Mat::close);
+        photos.close();
     }
 
     @Test
     void oneCentreViewIsThePlainReadExactly() {
         ModelBundle bundle = TestBundles.tiny(5);
-        List<Transcription> plain = new Transcriber(bundle).transcribe(PHOTOS, BOXES);
-        List<Transcription> viewed = new Transcriber(bundle, new Dl4jEngine(bundle), ReadViews.standard(1))
-                .transcribe(PHOTOS, BOXES);
-        assertEquals(plain.size(), viewed.size());
-        for (int i = 0; i < plain.size(); i++) {
-            Transcription a = plain.get(i);
-            Transcription b = viewed.get(i);
-            assertEquals(a.candidate(), b.candidate());
-            assertEquals(a.logProbability(), b.logProbability(), 0.0); // bit for bit
-            assertEquals(a.adHocConfidence(), b.adHocConfidence(), 0.0);
-            assertTrue(java.util.Arrays.equals(a.lengthProbabilities(), b.lengthProbabilities()));
-            assertTrue(java.util.Arrays.deepEquals(a.digitProbabilities(), b.digitProbabilities()));
-            assertEquals(a.alternatives(), b.alternatives());
-            assertEquals(a.box(), b.box());
-            assertEquals(a.boxSource(), b.boxSource());
-        }
+        List<Transcription> plain = photos.readBy(new Transcriber(bundle));
+        List<Transcription> viewed = photos.readBy(new Transcriber(bundle, new Dl4jEngine(bundle), ReadViews.standard(1)));
+        ReadChecks.assertSameAnswers(plain, viewed);
     }
 
     @Test
     void severalViewsAverageEachHeadOverTheViewsBeforeDecoding() {
         ModelBundle bundle = TestBundles.tiny(6);
         ReadViews views = ReadViews.standard(15);
-        List<Transcription> answers = new Transcriber(bundle, new Dl4jEngine(bundle), views).transcribe(PHOTOS, BOXES);
-        CropExpander expander = new CropExpander(bundle.metadata().preprocess());
-        for (int i = 0; i < PHOTOS.size(); i++) {
-            double[][] mean = new double[SequenceLabels.HEADS][];
-            for (ReadViews.View view : views.views()) {
-                float[] input = new float[expander.inputSize()];
-                expander.normalise(expander.expandedCropBytes(PHOTOS.get(i), view.region(BOXES.get(i))),
-                        expander.centreOffset() + view.dx(), expander.centreOffset() + view.dy(), input, 0);
-                PreprocessConfig c = expander.config();
-                INDArray[] heads = bundle.network().output(false,
-                        Nd4j.create(input, new long[] {1, c.channels(), c.crop(), c.crop()}));
-                for (int h = 0; h < mean.length; h++) {
-                    double[] p = heads[h].toDoubleVector();
-                    if (mean[h] == null) {
-                        mean[h] = new double[p.length];
-                    }
-                    for (int k = 0; k < p.length; k++) {
-                        mean[h][k] += p[k] / views.count();
-                    }
-                }
-            }
+        List<Transcription> answers = photos.readBy(new Transcriber(bundle, new Dl4jEngine(bundle), views));
+        for (int i = 0; i < photos.size(); i++) {
+            double[][] mean = ReadChecks.meanByHand(List.of(bundle), photos.photo(i), photos.box(i), views);
             Transcription t = answers.get(i);
             assertEquals(SequenceDecoder.decode(mean).candidate(), t.candidate(), "photo " + i);
             assertEquals(SequenceLikelihood.logProbability(mean, t.candidate()), t.logProbability(), 1e-5, "photo " + i);
@@ -98,17 +51,13 @@ class ReadViewsTest {
     void mostConfidentKeepsTheViewWhoseOwnPlainReadScoresHighest() {
         ModelBundle bundle = TestBundles.tiny(7);
         ReadViews views = ReadViews.standard(3, ReadViews.Combine.MOST_CONFIDENT); // box scales only: plain reads of rescaled boxes
-        List<Transcription> answers = new Transcriber(bundle, new Dl4jEngine(bundle), views).transcribe(PHOTOS, BOXES);
+        List<Transcription> answers = photos.readBy(new Transcriber(bundle, new Dl4jEngine(bundle), views));
         Transcriber plain = new Transcriber(bundle);
-        for (int i = 0; i < PHOTOS.size(); i++) {
-            Transcription best = null;
-            for (ReadViews.View view : views.views()) {
-                Transcription t = plain.transcribe(List.of(PHOTOS.get(i)), java.util.Collections.singletonList(
-                        view.region(BOXES.get(i)))).get(0);
-                if (best == null || t.logProbability() > best.logProbability()) {
-                    best = t;
-                }
-            }
+        for (int i = 0; i < photos.size(); i++) {
+            int photo = i;
+            Transcription best = ReadChecks.surest(views.views().stream().map(view -> plain.transcribe(
+                    List.of(photos.photo(photo)), java.util.Collections.singletonList(view.region(photos.box(photo))))
+                    .get(0)).toList());
             assertEquals(best.candidate(), answers.get(i).candidate(), "photo " + i);
             assertEquals(best.logProbability(), answers.get(i).logProbability(), 1e-5, "photo " + i);
         }

@@ -1,0 +1,130 @@
+package dev.streetnum.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streetnum.data.Box;
+import dev.streetnum.data.PreprocessConfig;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ensembles: one model is the plain read bit for bit; two average each head over the models (and the
+ * views) as computed here from the networks' raw outputs; models that preprocess apart are refused.
+ */
+class EnsembleTest {
+
+    private static TestPhotos photos;
+
+    @BeforeAll
+    static void photos() {
+        photos = TestPhotos.generated(37, 3);
+    }
+
+    @AfterAll
+    static void close() {
+        photos.close();
+    }
+
+    @Test
+    void anEnsembleOfOneModelIsThePlainReadExactly() {
+        ModelBundle bundle = TestBundles.tiny(5);
+        Ensemble one = Ensemble.of(bundle, new Dl4jEngine(bundle));
+        ReadChecks.assertSameAnswers(photos.readBy(new Transcriber(bundle)),
+                photos.readBy(new Transcriber(one, ReadViews.CENTRE)));
+        ReadViews three = ReadViews.standard(3);
+        ReadChecks.assertSameAnswers(photos.readBy(new Transcriber(bundle, new Dl4jEngine(bundle), three)),
+                photos.readBy(new Transcriber(one, three)));
+        assertEquals(bundle.metadata().modelId(), one.modelId());
+
+        // The same network twice: the mean of equal probabilities is those probabilities, exactly.
+        Ensemble twice = new Ensemble(List.of(new Ensemble.Member(bundle, new Dl4jEngine(bundle)),
+                new Ensemble.Member(bundle, new Dl4jEngine(bundle))));
+        ReadChecks.assertSameAnswers(photos.readBy(new Transcriber(bundle)),
+                photos.readBy(new Transcriber(twice, ReadViews.CENTRE)));
+    }
+
+    @Test
+    void twoModelsAverageEachHeadOverTheModelsAndViewsBeforeDecoding() {
+        List<ModelBundle> bundles = List.of(TestBundles.tiny(5), TestBundles.tiny(6));
+        Ensemble pair = ensemble(bundles);
+        assertEquals("tiny-test-5 + tiny-test-6", pair.modelId());
+        for (ReadViews views : List.of(ReadViews.CENTRE, ReadViews.standard(3))) {
+            List<Transcription> answers = photos.readBy(new Transcriber(pair, views));
+            for (int i = 0; i < photos.size(); i++) {
+                double[][] mean = ReadChecks.meanByHand(bundles, photos.photo(i), photos.box(i), views);
+                Transcription t = answers.get(i);
+                String where = views.count() + " views, photo " + i;
+                assertEquals(SequenceDecoder.decode(mean).candidate(), t.candidate(), where);
+                assertEquals(SequenceLikelihood.logProbability(mean, t.candidate()), t.logProbability(), 1e-6, where);
+                assertArrayEquals(mean[0], t.lengthProbabilities(), 1e-6, where);
+            }
+        }
+    }
+
+    @Test
+    void mostConfidentAveragesEachViewOverTheModelsThenKeepsTheSurest() {
+        List<ModelBundle> bundles = List.of(TestBundles.tiny(5), TestBundles.tiny(6));
+        ReadViews views = ReadViews.standard(3, ReadViews.Combine.MOST_CONFIDENT);
+        List<Transcription> answers = photos.readBy(new Transcriber(ensemble(bundles), views));
+        for (int i = 0; i < photos.size(); i++) {
+            int photo = i;
+            Transcription best = ReadChecks.surest(views.views().stream().map(view -> SequenceDecoder.decode(
+                    ReadChecks.meanByHand(bundles, photos.photo(photo), photos.box(photo),
+                            new ReadViews(List.of(view), ReadViews.Combine.MEAN)))).toList());
+            assertEquals(best.candidate(), answers.get(i).candidate(), "photo " + i);
+            assertEquals(best.logProbability(), answers.get(i).logProbability(), 1e-6, "photo " + i);
+        }
+    }
+
+    @Test
+    void withoutABoxTheFirstModelsLocalizerFindsTheBoxEveryModelReads() {
+        ModelBundle lead = TestBundles.tiny(5).withLocalizer(localizer(3));
+        ModelBundle other = TestBundles.tiny(6).withLocalizer(localizer(4));
+        Ensemble pair = ensemble(List.of(lead, other));
+        List<Box> none = Collections.nCopies(photos.size(), null);
+        Transcriber transcriber = new Transcriber(pair, ReadViews.CENTRE);
+        List<Transcription> answers = transcriber.transcribe(photos.photos(), none);
+        List<Box> found = lead.localizer().orElseThrow().localize(photos.photos());
+        List<Transcription> given = transcriber.transcribe(photos.photos(), found);
+        for (int i = 0; i < photos.size(); i++) {
+            assertEquals(found.get(i), answers.get(i).box(), "photo " + i);
+            assertEquals(BoxSource.LOCALIZED, answers.get(i).boxSource(), "photo " + i);
+            assertEquals(given.get(i).candidate(), answers.get(i).candidate(), "photo " + i);
+            assertEquals(given.get(i).logProbability(), answers.get(i).logProbability(), 0.0, "photo " + i);
+        }
+    }
+
+    @Test
+    void modelsThatPreprocessApartAreRefused() {
+        ModelBundle standard = TestBundles.tiny(5);
+        ModelBundle looser = new ModelBundle(StreetNumberNetwork.build(Preset.TINY, NetworkOptions.seeded(2)),
+                BundleMetadata.create("looser", Preset.TINY, new PreprocessConfig(0.20, 64, 54), Map.of()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ensemble(List.of(standard, looser)));
+        assertTrue(e.getMessage().startsWith("models read together must preprocess alike")
+                && e.getMessage().contains("tiny-test-5") && e.getMessage().contains("looser")
+                && e.getMessage().contains("expansion=0.2"), e.getMessage());
+
+        BundleMetadata m = standard.metadata();
+        ModelBundle otherNormalisation = new ModelBundle(standard.network(), new BundleMetadata(m.formatVersion(),
+                "scaled", m.preset(), m.preprocess(), "global-mean", m.thresholds(), m.provenance(), m.metrics(),
+                m.softwareVersion()));
+        e = assertThrows(IllegalArgumentException.class, () -> ensemble(List.of(standard, otherNormalisation)));
+        assertTrue(e.getMessage().contains("global-mean"), e.getMessage());
+    }
+
+    private static Ensemble ensemble(List<ModelBundle> bundles) {
+        return new Ensemble(bundles.stream().map(b -> new Ensemble.Member(b, new Dl4jEngine(b))).toList());
+    }
+
+    private static Localizer localizer(long seed) {
+        return new Localizer(LocalizerNetwork.build(32, seed, 1e-3), LocalizerMetadata.create(32, Map.of(), Map.of()));
+    }
+}
