@@ -110,6 +110,22 @@ class MainTest {
     }
 
     @Test
+    void everyCommandsHelpRendersWithoutAPicocliFormatWarning() {
+        // picocli formats descriptions with String.format: a bare "%" falls back to the raw text with a
+        // warning on stderr (train's --expansion "30%" did).
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Main.commandLine().getSubcommands().values().forEach(CommandLine::getUsageMessage);
+        } finally {
+            System.setErr(before);
+        }
+        String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(warnings.contains("Could not format"), warnings);
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         Run r = run("gradcheck", "--no-such-option");
         assertEquals(2, r.exitCode());

@@ -47,7 +47,7 @@ public final class TrainCommand implements Callable<Integer> {
             + " (training jitters by default: DESIGN section 3).")
     boolean noJitter;
 
-    @Option(names = "--expansion", paramLabel = "F", description = "Crop expansion around the box, 0.30 = 30%"
+    @Option(names = "--expansion", paramLabel = "F", description = "Crop expansion around the box, 0.30 = 30%%"
             + " (default: ${DEFAULT-VALUE}); the bundle carries it to evaluation and serving.")
     double expansion = dev.streetnum.data.PreprocessConfig.DEFAULT.expansion();
 
