@@ -1,6 +1,7 @@
 package dev.streetnum.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streetnum.data.DataException;
 import java.io.IOException;
@@ -12,8 +13,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * The {@code last} checkpoint: DL4J's model zip with the updater (Adam's moments) and the iteration and
- * epoch counters, plus a {@link TrainerState} entry. Written to a temporary file and renamed, so a run
+ * The transcriber's {@code last} checkpoint: DL4J's model zip with the updater (Adam's moments) and the iteration
+ * and epoch counters, plus a {@link TrainerState} entry. Written to a temporary file and renamed, so a run
  * killed mid-write leaves the previous checkpoint whole.
  */
 public final class Checkpoint {
@@ -23,18 +24,20 @@ public final class Checkpoint {
     private static final String STATE_ENTRY = "streetnum-trainer-state.json";
     private static final String RUN_ENTRY = "streetnum-run-identity";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<TrainerState<MetricsRow>> STATE = new TypeReference<>() {
+    };
 
     private Checkpoint() {
     }
 
     /** What a checkpoint holds. */
-    public record Saved(ComputationGraph network, TrainerState state) {
+    public record Saved(ComputationGraph network, TrainerState<MetricsRow> state) {
     }
 
     /**
      * @param runIdentity what must not change across a resume (preset, seed, batch size), as text
      */
-    public static void save(Path file, ComputationGraph network, TrainerState state, String runIdentity) {
+    public static void save(Path file, ComputationGraph network, TrainerState<?> state, String runIdentity) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             ModelSerializer.writeModel(network, tmp.toFile(), true);
@@ -60,7 +63,7 @@ public final class Checkpoint {
             }
             String state = ModelSerializer.getObjectFromFile(file.toFile(), STATE_ENTRY);
             return new Saved(ModelSerializer.restoreComputationGraph(file.toFile(), true),
-                    JSON.readValue(state, TrainerState.class));
+                    JSON.readValue(state, STATE));
         } catch (JsonProcessingException e) {
             throw new DataException("checkpoint " + file + " has an unreadable trainer state: " + e.getOriginalMessage(), e);
         } catch (IOException | RuntimeException e) {

@@ -70,6 +70,12 @@ public record LocalizerConfig(int inputSide, double minutes, long maxIterations,
                 seed, DEFAULT_VALIDATE_EVERY, DEFAULT_NATURAL_SHARE, DEFAULT_PADDED_SHARE, DEFAULT_MAX_PADDING, DEFAULT_WIDTH);
     }
 
+    /** The loop's plan: the budget and iteration cap, a cosine decay over them, validation every {@link #validateEvery}. */
+    TrainingLoop.Plan loopPlan() {
+        return new TrainingLoop.Plan(maxIterations > 0 ? maxIterations : TrainingLoop.UNLIMITED, minutes,
+                LearningRateSchedule.COSINE, learningRate, validateEvery, 0, seed);
+    }
+
     private static void requireFraction(String name, double v) {
         if (!(v >= 0 && v <= 1)) {
             throw new IllegalArgumentException(name + " must be in [0, 1], got " + v);

@@ -6,7 +6,6 @@ import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.ImageDecoder;
-import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.model.BoxEncoding;
 import dev.streetnum.model.Localizer;
 import dev.streetnum.model.LocalizerMetadata;
@@ -14,22 +13,26 @@ import dev.streetnum.model.LocalizerNetwork;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import me.tongfei.progressbar.ProgressBar;
+import java.util.stream.Stream;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.deeplearning4j.datasets.iterator.IteratorMultiDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains a {@link Localizer} (issue 14): photos with per-digit boxes in, the network that predicts their
  * union box out, selected by mean IoU on validation photos at their natural framing. The photos are
- * decoded once and held in memory; each minibatch shows random {@link LocalizerViews} of random photos.
+ * decoded once and held in memory; each minibatch shows random {@link LocalizerViews} of random photos. The
+ * transcriber's {@link TrainingLoop} runs the training: budget, cosine schedule, progress and selection.
  */
 public final class LocalizerTrainer {
 
@@ -37,7 +40,41 @@ public final class LocalizerTrainer {
     record Photo(Mat image, Box number) {
     }
 
-    private static final long MILLIS_PER_MINUTE = 60_000;
+    /** A validation point: the mean IoU on the validation photos; higher is better. */
+    record MeanIou(long iteration, double value) implements ValidationPoint<MeanIou> {
+        @Override
+        public boolean betterThan(MeanIou other) {
+            return other == null || value > other.value;
+        }
+    }
+
+    /** Keeps a copy of each new best network (training goes on with the original) and logs each validation. */
+    static final class BestNetwork implements TrainingLoop.Events<MeanIou> {
+        private final PrintWriter log;
+        private ComputationGraph network;
+
+        BestNetwork(PrintWriter log) {
+            this.log = log;
+        }
+
+        @Override
+        public void best(ComputationGraph net, MeanIou point) {
+            network = net.clone();
+        }
+
+        @Override
+        public void validated(List<MeanIou> history, MeanIou best) {
+            MeanIou last = history.get(history.size() - 1);
+            log.printf(Locale.ROOT, "train-localizer: iteration %d, validation mean IoU %.4f (best %.4f at %d)%n",
+                    last.iteration(), last.value(), best.value(), best.iteration());
+            log.flush();
+        }
+
+        /** The best network so far; null before the first validation. */
+        ComputationGraph network() {
+            return network;
+        }
+    }
 
     private final LocalizerConfig config;
     private final String commandLine;
@@ -63,61 +100,20 @@ public final class LocalizerTrainer {
             trainPhotos.addAll(decode(set, "train"));
         }
         List<Photo> valPhotos = decode(val, "val");
-        // The run's seed split as the transcriber's trainer splits it (SeedStreams): initialisation, data.
+        // The run's seed split as the transcriber's trainer splits it (SeedStreams): initialisation, data, dropout.
         SeedSplit seeds = SeedSplit.of(config.seed());
-        Random sampling = new Random(seeds.data());
-
         ComputationGraph net = LocalizerNetwork.build(config.inputSide(), config.width(), seeds.init(), config.learningRate());
         LocalizerMetadata metadata = LocalizerMetadata.create(config.inputSide(), Map.of(), Map.of());
-        CropExpander input = Localizer.inputPath(config.inputSide());
-        double budgetMillis = config.minutes() * MILLIS_PER_MINUTE;
-
-        ComputationGraph best = null;
-        double bestIou = Double.NEGATIVE_INFINITY;
-        long bestIteration = 0;
-        long iteration = 0;
-        long trainingNanos = 0;
         log.printf(Locale.ROOT, "train-localizer: %d training photos, %d validation photos, %dx%d input, %s%n",
                 trainPhotos.size(), valPhotos.size(), config.inputSide(), config.inputSide(),
                 config.minutes() > 0 ? config.minutes() + " min budget" : config.maxIterations() + " iterations");
         log.flush();
-        // A budget alone gives no iteration count: the bar's length is projected from the pace below.
-        long planned = config.maxIterations() > 0 ? config.maxIterations() : -1;
-        try (ProgressBar bar = ProgressDisplay.start("train-localizer", planned, " it")) {
-            while (!done(iteration, trainingNanos / 1e6, budgetMillis)) {
-                long start = System.nanoTime();
-                MultiDataSet batch = batch(trainPhotos, input, sampling);
-                double progress = config.maxIterations() > 0 ? (double) iteration / config.maxIterations() : 0;
-                if (budgetMillis > 0) {
-                    progress = Math.max(progress, trainingNanos / 1e6 / budgetMillis);
-                }
-                TrainingLoop.setLearningRate(net, LearningRateSchedule.COSINE.rateAt(config.learningRate(), progress));
-                net.fit(batch);
-                iteration++;
-                trainingNanos += System.nanoTime() - start;
-                bar.stepTo(iteration);
-                if (budgetMillis > 0) {
-                    long left = (long) ((budgetMillis - trainingNanos / 1e6) / (trainingNanos / 1e6 / iteration));
-                    long projected = iteration + Math.max(0, left);
-                    bar.maxHint(planned > 0 ? Math.min(planned, projected) : projected);
-                }
-                bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f %.0f photos/s", net.score(),
-                        iteration * config.batchSize() / Math.max(1e-9, trainingNanos / 1e9)));
 
-                boolean last = done(iteration, trainingNanos / 1e6, budgetMillis);
-                if (iteration % config.validateEvery() == 0 || last) {
-                    double iou = meanIou(new Localizer(net, metadata), valPhotos);
-                    if (iou > bestIou) {
-                        bestIou = iou;
-                        bestIteration = iteration;
-                        best = net.clone();
-                    }
-                    log.printf(Locale.ROOT, "train-localizer: iteration %d, validation mean IoU %.4f (best %.4f at %d)%n",
-                            iteration, iou, bestIou, bestIteration);
-                    log.flush();
-                }
-            }
-        }
+        BestNetwork best = new BestNetwork(log);
+        TrainerState<MeanIou> end = new TrainingLoop<>("train-localizer", config.loopPlan(),
+                new Views(trainPhotos, Localizer.inputPath(config.inputSide()), new Random(seeds.data())),
+                (n, since) -> new MeanIou(since.iteration(), meanIou(new Localizer(n, metadata), valPhotos)), best)
+                .run(net, TrainerState.start());
         trainPhotos.forEach(p -> p.image().close());
         valPhotos.forEach(p -> p.image().close());
 
@@ -128,19 +124,48 @@ public final class LocalizerTrainer {
         provenance.put("train_images", train.stream().mapToInt(AnnotatedDataset::size).sum());
         provenance.put("val_data", val.identity());
         provenance.put("val_images", val.size());
-        provenance.put("selected_at_iteration", bestIteration);
-        provenance.put("iterations", iteration);
-        provenance.put("training_seconds", Math.round(trainingNanos / 1e9));
+        provenance.put("selected_at_iteration", end.best().iteration());
+        provenance.put("iterations", end.iteration());
+        provenance.put("training_seconds", Math.round(end.trainingMillis() / 1e3));
         provenance.put("command_line", commandLine);
         provenance.put("git_commit", Trainer.gitCommit());
         provenance.put("created", Instant.now().toString());
-        return new Localizer(best, LocalizerMetadata.create(config.inputSide(), provenance,
-                Map.of("val_mean_iou", bestIou)));
+        return new Localizer(best.network(), LocalizerMetadata.create(config.inputSide(), provenance,
+                Map.of("val_mean_iou", end.best().value())));
     }
 
-    private boolean done(long iteration, double trainingMillis, double budgetMillis) {
-        return (config.maxIterations() > 0 && iteration >= config.maxIterations())
-                || (budgetMillis > 0 && trainingMillis >= budgetMillis);
+    /**
+     * The training minibatches: random views of random photos, drawn on from one generator. An epoch is as many
+     * views as there are photos; epochs do not replay, so a localizer run takes no checkpoints (it is short).
+     */
+    private final class Views implements TrainingBatches {
+        private final List<Photo> photos;
+        private final CropExpander input;
+        private final Random random;
+
+        Views(List<Photo> photos, CropExpander input, Random random) {
+            this.photos = photos;
+            this.input = input;
+            this.random = random;
+        }
+
+        @Override
+        public MultiDataSetIterator epoch(int epoch) {
+            Iterator<org.nd4j.linalg.dataset.api.MultiDataSet> views = Stream
+                    .<org.nd4j.linalg.dataset.api.MultiDataSet>generate(() -> batch(photos, input, random))
+                    .limit(batchesPerEpoch()).iterator();
+            return new IteratorMultiDataSetIterator(views, config.batchSize());
+        }
+
+        @Override
+        public long batchesPerEpoch() {
+            return Math.max(1, (photos.size() + config.batchSize() - 1) / config.batchSize());
+        }
+
+        @Override
+        public long images() {
+            return batchesPerEpoch() * config.batchSize();
+        }
     }
 
     /** One minibatch of random views of random photos: [mb,3,side,side] inputs, [mb,4] encoded boxes. */

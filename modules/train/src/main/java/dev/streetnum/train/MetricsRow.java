@@ -16,9 +16,11 @@ import dev.streetnum.model.TargetAccuracy;
  * @param elapsedSeconds  training time so far, across resumes
  */
 public record MetricsRow(long iteration, int epoch, double learningRate, double trainLoss,
-                         SequenceScore train, SequenceScore val, double imagesPerSecond, double elapsedSeconds) {
+                         SequenceScore train, SequenceScore val, double imagesPerSecond, double elapsedSeconds)
+        implements ValidationPoint<MetricsRow> {
 
     /** A better model than {@code other}'s: validation coverage at 98%, then sequence accuracy. */
+    @Override
     public boolean betterThan(MetricsRow other) {
         return other == null || val.betterThan(other.val);
     }

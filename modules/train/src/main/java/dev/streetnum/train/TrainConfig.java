@@ -120,6 +120,17 @@ public record TrainConfig(
         return maxIterations > 0 ? Math.min(planned, maxIterations) : planned;
     }
 
+    /** The loop's plan for a run over {@code batchesPerEpoch} minibatches an epoch. */
+    TrainingLoop.Plan loopPlan(long batchesPerEpoch) {
+        return new TrainingLoop.Plan(plannedIterations(batchesPerEpoch), timeBudgetMinutes, schedule, learningRate,
+                validationInterval, patience, seed);
+    }
+
+    /** A text that must match between a checkpoint and the run resuming it. */
+    String runIdentity() {
+        return "preset=" + preset + " seed=" + seed + " batch=" + batchSize;
+    }
+
     private static void require(boolean ok, String sentence) {
         if (!ok) {
             throw new IllegalArgumentException(sentence);

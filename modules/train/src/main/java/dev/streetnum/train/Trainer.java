@@ -60,10 +60,10 @@ public final class Trainer {
         SeedSplit seeds = SeedSplit.of(config.seed());
         CropExpander expander = new CropExpander(config.preprocess());
         Path checkpoint = runDir.resolve(Checkpoint.FILE_NAME);
-        String identity = TrainingLoop.runIdentity(config);
+        String identity = config.runIdentity();
 
         ComputationGraph net;
-        TrainerState state;
+        TrainerState<MetricsRow> state;
         if (resume) {
             Checkpoint.Saved saved = Checkpoint.load(checkpoint, identity);
             net = saved.network();
@@ -104,32 +104,26 @@ public final class Trainer {
                     return training.size();
                 }
             };
-            TrainingLoop.Validation validation = new TrainingLoop.Validation() {
-                @Override
-                public SequenceScore train(ComputationGraph n) {
-                    return SequenceScore.measure(n, trainSample, sample);
-                }
-
-                @Override
-                public SequenceScore val(ComputationGraph n) {
-                    return SequenceScore.measure(n, valSample, sample);
-                }
-            };
-            TrainingLoop.Events events = new TrainingLoop.Events() {
+            // Training images scored with centre crops, as validation is, the same number of each.
+            TrainingLoop.Validation<MetricsRow> validation = (n, since) -> new MetricsRow(since.iteration(),
+                    since.epoch(), since.learningRate(), since.meanLoss(), SequenceScore.measure(n, trainSample, sample),
+                    SequenceScore.measure(n, valSample, sample), since.imagesPerSecond(), since.elapsedSeconds());
+            TrainingLoop.Events<MetricsRow> events = new TrainingLoop.Events<>() {
                 @Override
                 public void best(ComputationGraph n, MetricsRow row) {
                     bundle(n, row, provenance).save(runDir.resolve(BEST_BUNDLE));
                 }
 
                 @Override
-                public void validated(List<MetricsRow> history) {
+                public void validated(List<MetricsRow> history, MetricsRow best) {
                     MetricsLog.write(runDir, history);
                     MetricsRow last = history.get(history.size() - 1);
                     LOG.info(String.format(Locale.ROOT, "iteration %d: loss %.4f, val coverage at 98%% %.3f, %s",
                             last.iteration(), last.trainLoss(), last.val().coverage(), diagnosisLine(last)));
                 }
             };
-            state = new TrainingLoop(config, checkpoint, batches, validation, events, monitor).run(net, state);
+            state = new TrainingLoop<>("train", config.loopPlan(batches.batchesPerEpoch()), batches, validation, events)
+                    .checkpointingTo(checkpoint, identity).monitoredBy(monitor, config.monitorInterval()).run(net, state);
         }
         MetricsRow last = state.history().get(state.history().size() - 1);
         String diagnosis = diagnosisLine(last);
@@ -204,7 +198,7 @@ public final class Trainer {
     }
 
     /** @param net the trained network, asked which layers really run on the oneDNN helpers */
-    private void writeRunJson(Map<String, Object> provenance, TrainerState state, String diagnosis, double wallSeconds,
+    private void writeRunJson(Map<String, Object> provenance, TrainerState<MetricsRow> state, String diagnosis, double wallSeconds,
                               ComputationGraph net) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command_line", commandLine);

@@ -3,8 +3,9 @@ package dev.streetnum.train;
 import java.util.List;
 
 /**
- * Where a run stands, saved in the {@code last} checkpoint beside the network and its optimiser state.
- * Checkpoints are taken right after a validation, so no running average is lost between them.
+ * Where a run of {@link TrainingLoop} stands; the transcriber's is saved in the {@code last} checkpoint beside
+ * the network and its optimiser state. Checkpoints are taken right after a validation, so no running average
+ * is lost between them.
  *
  * @param iteration           minibatches trained
  * @param epoch               the current epoch (its shuffle and crops come from the data seed and it)
@@ -13,15 +14,16 @@ import java.util.List;
  * @param best                the best validation row so far (null before the first)
  * @param validationsSinceBest validations without improvement (early stopping)
  * @param history             every validation row, oldest first
+ * @param <R>                 a validation row ({@link MetricsRow} for the transcriber)
  */
-public record TrainerState(long iteration, int epoch, long batchInEpoch, long trainingMillis, MetricsRow best,
-                           int validationsSinceBest, List<MetricsRow> history) {
+public record TrainerState<R>(long iteration, int epoch, long batchInEpoch, long trainingMillis, R best,
+                              int validationsSinceBest, List<R> history) {
 
     public TrainerState {
         history = List.copyOf(history);
     }
 
-    static TrainerState start() {
-        return new TrainerState(0, 0, 0, 0, null, 0, List.of());
+    static <R> TrainerState<R> start() {
+        return new TrainerState<>(0, 0, 0, 0, null, 0, List.of());
     }
 }

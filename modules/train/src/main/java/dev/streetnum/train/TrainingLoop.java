@@ -19,60 +19,118 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The minibatch loop: learning-rate schedule, per-iteration dropout seeding, validation, best-model
- * selection, early stopping, time budget, checkpoints and the progress bar. Everything that decides what
- * happens next is a function of {@link TrainerState}, which is why a resumed run matches an uninterrupted one.
+ * The one minibatch loop, the transcriber's and the localizer's: learning-rate schedule, per-iteration dropout
+ * seeding, validation, best-model selection, early stopping, time budget, progress bar and, where asked,
+ * checkpoints and the per-layer monitor. Everything that decides what happens next is a function of
+ * {@link TrainerState}, which is why a resumed run matches an uninterrupted one.
+ *
+ * @param <R> what a validation point records and the best model is selected by
  */
-final class TrainingLoop {
+final class TrainingLoop<R extends ValidationPoint<R>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
     private static final long MILLIS_PER_MINUTE = 60_000;
+    /** A plan without an iteration limit: only the time budget ends the run. */
+    static final long UNLIMITED = Long.MAX_VALUE;
+
+    /**
+     * When a run ends and how its learning rate moves; {@link TrainConfig} and {@link LocalizerConfig} each make one.
+     *
+     * @param plannedIterations  the schedule's horizon and the last iteration; {@link #UNLIMITED} with a budget
+     * @param budgetMinutes      training time after which the run ends (the schedule reaches its end there too); 0 for none
+     * @param schedule           how the rate moves from {@code learningRate} over the run
+     * @param learningRate       the base rate
+     * @param validationInterval iterations between validations (and checkpoints); the last iteration validates too
+     * @param patience           validations without a better one before stopping; 0 never stops early
+     * @param seed               the run's seed; its {@link SeedSplit} dropout stream seeds every iteration
+     */
+    record Plan(long plannedIterations, double budgetMinutes, LearningRateSchedule schedule, double learningRate,
+                int validationInterval, int patience, long seed) {
+
+        Plan {
+            if (plannedIterations < 1) {
+                throw new IllegalArgumentException("a run must plan at least one iteration, got " + plannedIterations);
+            }
+            if (!(budgetMinutes >= 0 && Double.isFinite(budgetMinutes))) {
+                throw new IllegalArgumentException("the time budget must be 0 (none) or a positive number of minutes, got "
+                        + budgetMinutes);
+            }
+            if (plannedIterations == UNLIMITED && budgetMinutes == 0) {
+                throw new IllegalArgumentException("a run without an iteration limit needs a time budget");
+            }
+            if (validationInterval < 1 || patience < 0 || schedule == null) {
+                throw new IllegalArgumentException("a run validates at least every iteration (got " + validationInterval
+                        + "), with a patience of 0 or more (got " + patience + ") and a schedule (got " + schedule + ")");
+            }
+        }
+
+        double budgetMillis() {
+            return budgetMinutes * MILLIS_PER_MINUTE;
+        }
+    }
+
+    /** What was trained since the previous validation point, handed to {@link Validation#score}. */
+    record Interval(long iteration, int epoch, double learningRate, double meanLoss, double imagesPerSecond,
+                    double elapsedSeconds) {
+    }
 
     /** How the loop scores the network at a validation point. */
-    interface Validation {
-        /** Training images, centre crops, the same number as {@link #val}. */
-        SequenceScore train(ComputationGraph net);
-
-        SequenceScore val(ComputationGraph net);
+    interface Validation<R> {
+        R score(ComputationGraph net, Interval since);
     }
 
     /** What the loop reports at each validation point. */
-    interface Events {
-        /** A new best model. */
-        void best(ComputationGraph net, MetricsRow row);
+    interface Events<R> {
+        /** A new best model: the caller keeps it (the network goes on training after this returns). */
+        void best(ComputationGraph net, R point);
 
-        /** The history after a validation (write metrics, curves). */
-        void validated(List<MetricsRow> history);
+        /** The history after a validation, and the best so far (write metrics, curves, a log line). */
+        void validated(List<R> history, R best);
     }
 
-    private final TrainConfig config;
+    private final String task;
+    private final Plan plan;
     private final SeedSplit seeds;
-    private final Path checkpointFile;
     private final TrainingBatches batches;
-    private final Validation validation;
-    private final Events events;
-    private final LayerMonitor monitor;
+    private final Validation<R> validation;
+    private final Events<R> events;
+    private Path checkpointFile;
+    private String runIdentity;
+    private LayerMonitor monitor;
+    private int monitorInterval;
 
-    /** @param monitor per-layer monitor, attached for the run; null for none */
-    TrainingLoop(TrainConfig config, Path checkpointFile, TrainingBatches batches, Validation validation,
-                 Events events, LayerMonitor monitor) {
-        this.config = config;
-        this.seeds = SeedSplit.of(config.seed());
-        this.checkpointFile = checkpointFile;
+    /** @param task the progress bar's name */
+    TrainingLoop(String task, Plan plan, TrainingBatches batches, Validation<R> validation, Events<R> events) {
+        this.task = task;
+        this.plan = plan;
+        this.seeds = SeedSplit.of(plan.seed());
         this.batches = batches;
         this.validation = validation;
         this.events = events;
-        this.monitor = monitor;
     }
 
-    /** A text that must match between a checkpoint and the run resuming it. */
-    static String runIdentity(TrainConfig config) {
-        return "preset=" + config.preset() + " seed=" + config.seed() + " batch=" + config.batchSize();
+    /**
+     * Saves a {@link Checkpoint} after each validation. Without one a run cannot resume, and then its batches
+     * need not replay (the localizer's draw on from one generator).
+     *
+     * @param runIdentity what a resume must match, as text
+     */
+    TrainingLoop<R> checkpointingTo(Path file, String runIdentity) {
+        this.checkpointFile = file;
+        this.runIdentity = runIdentity;
+        return this;
+    }
+
+    /** Attaches {@code monitor} (null for none) for the run and arms it every {@code interval} iterations (0: never). */
+    TrainingLoop<R> monitoredBy(LayerMonitor monitor, int interval) {
+        this.monitor = monitor;
+        this.monitorInterval = interval;
+        return this;
     }
 
     /** Trains from {@code state} until the plan, the budget or patience ends the run; returns the final state. */
-    TrainerState run(ComputationGraph net, TrainerState state) {
-        long planned = config.plannedIterations(batches.batchesPerEpoch());
+    TrainerState<R> run(ComputationGraph net, TrainerState<R> state) {
+        long planned = plan.plannedIterations();
         if (monitor != null) {
             net.setListeners(monitor);
         }
@@ -80,9 +138,9 @@ final class TrainingLoop {
         int epoch = state.epoch();
         long batchInEpoch = state.batchInEpoch();
         long trainingMillis = state.trainingMillis();
-        MetricsRow best = state.best();
+        R best = state.best();
         int sinceBest = state.validationsSinceBest();
-        List<MetricsRow> history = new ArrayList<>(state.history());
+        List<R> history = new ArrayList<>(state.history());
         long lastValidated = history.isEmpty() ? -1 : history.get(history.size() - 1).iteration();
 
         double lossSum = 0;
@@ -90,13 +148,14 @@ final class TrainingLoop {
         long images = 0;
         long intervalStart = System.nanoTime();
         long intervalMillisBefore = trainingMillis;
-        double rate = config.learningRate();
+        double rate = plan.learningRate();
         MultiDataSetIterator data = null;
         long firstIteration = iteration;
         long firstMillis = trainingMillis;
-        try (ProgressBar bar = ProgressDisplay.builder("train", planned, " it")
+        // Without an iteration limit the bar starts with no length; the budget's projection below gives it one.
+        try (ProgressBar bar = ProgressDisplay.builder(task, planned == UNLIMITED ? -1 : planned, " it")
                 .startsFrom(iteration, Duration.ZERO).build()) {
-            while (!stopping(iteration, planned, trainingMillis, sinceBest)) {
+            while (!stopping(iteration, trainingMillis, sinceBest)) {
                 if (data == null) {
                     data = openAt(epoch, batchInEpoch);
                 }
@@ -111,11 +170,11 @@ final class TrainingLoop {
                     }
                 }
                 MultiDataSet batch = data.next();
-                rate = config.schedule().rateAt(config.learningRate(), LearningRateSchedule.progress(iteration,
-                        planned, trainingMillis, config.timeBudgetMinutes() * MILLIS_PER_MINUTE));
+                rate = plan.schedule().rateAt(plan.learningRate(), LearningRateSchedule.progress(iteration,
+                        planned, trainingMillis, plan.budgetMillis()));
                 setLearningRate(net, rate);
                 Nd4j.getRandom().setSeed(seeds.dropoutSeed(iteration));
-                if (monitor != null && config.monitorInterval() > 0 && iteration % config.monitorInterval() == 0) {
+                if (monitor != null && monitorInterval > 0 && iteration % monitorInterval == 0) {
                     monitor.arm(iteration);
                 }
                 net.fit(batch);
@@ -127,36 +186,34 @@ final class TrainingLoop {
                 lossCount++;
                 trainingMillis = intervalMillisBefore + (System.nanoTime() - intervalStart) / 1_000_000;
                 bar.stepTo(iteration);
-                if (config.timeBudgetMinutes() > 0) {
-                    // Under a time budget the run ends on the clock, not after `planned`: project the
-                    // iterations the budget allows so the bar's ETA is the real one.
-                    double millisPerIteration = (double) (trainingMillis - firstMillis)
-                            / (iteration - firstIteration);
-                    long left = (long) ((config.timeBudgetMinutes() * MILLIS_PER_MINUTE - trainingMillis)
-                            / Math.max(1e-9, millisPerIteration));
-                    bar.maxHint(Math.min(planned, iteration + Math.max(0, left)));
+                if (plan.budgetMinutes() > 0) {
+                    // Under a time budget the run ends on the clock, not after `planned`: the bar's ETA is the real one.
+                    bar.maxHint(projectedEnd(iteration - firstIteration, trainingMillis - firstMillis, iteration,
+                            trainingMillis, plan.budgetMillis(), planned));
                 }
                 bar.setExtraMessage(String.format(Locale.ROOT, " epoch %d loss %.3f %.1f img/s", epoch, loss,
                         images * 1000.0 / Math.max(1, trainingMillis - intervalMillisBefore)));
 
-                boolean endNext = stopping(iteration, planned, trainingMillis, sinceBest);
-                if (iteration % config.validationInterval() == 0 || endNext) {
+                boolean endNext = stopping(iteration, trainingMillis, sinceBest);
+                if (iteration % plan.validationInterval() == 0 || endNext) {
                     double seconds = Math.max(1e-9, (trainingMillis - intervalMillisBefore) / 1000.0);
-                    MetricsRow row = new MetricsRow(iteration, epoch, rate, lossSum / lossCount,
-                            validation.train(net), validation.val(net), images / seconds, trainingMillis / 1000.0);
-                    history.add(row);
+                    R point = validation.score(net, new Interval(iteration, epoch, rate, lossSum / lossCount,
+                            images / seconds, trainingMillis / 1000.0));
+                    history.add(point);
                     lastValidated = iteration;
-                    if (row.betterThan(best)) {
-                        best = row;
+                    if (point.betterThan(best)) {
+                        best = point;
                         sinceBest = 0;
-                        events.best(net, row);
+                        events.best(net, point);
                     } else {
                         sinceBest++;
                     }
-                    events.validated(history);
-                    TrainerState now = new TrainerState(iteration, epoch, batchInEpoch, trainingMillis, best,
-                            sinceBest, history);
-                    Checkpoint.save(checkpointFile, net, now, runIdentity(config));
+                    events.validated(history, best);
+                    if (checkpointFile != null) {
+                        TrainerState<R> now = new TrainerState<>(iteration, epoch, batchInEpoch, trainingMillis, best,
+                                sinceBest, history);
+                        Checkpoint.save(checkpointFile, net, now, runIdentity);
+                    }
                     lossSum = 0;
                     lossCount = 0;
                     images = 0;
@@ -166,19 +223,31 @@ final class TrainingLoop {
                 }
             }
         }
-        if (config.patience() > 0 && sinceBest >= config.patience()) {
-            LOG.info("early stop at iteration {}: {} validations without a better coverage", iteration, sinceBest);
+        if (plan.patience() > 0 && sinceBest >= plan.patience()) {
+            LOG.info("early stop at iteration {}: {} validations without a better score", iteration, sinceBest);
         }
         if (lastValidated != iteration) {
             LOG.warn("the run ended at iteration {} without a validation there", iteration);
         }
-        return new TrainerState(iteration, epoch, batchInEpoch, trainingMillis, best, sinceBest, history);
+        return new TrainerState<>(iteration, epoch, batchInEpoch, trainingMillis, best, sinceBest, history);
     }
 
-    private boolean stopping(long iteration, long planned, long trainingMillis, int sinceBest) {
-        return iteration >= planned
-                || (config.timeBudgetMinutes() > 0 && trainingMillis >= config.timeBudgetMinutes() * MILLIS_PER_MINUTE)
-                || (config.patience() > 0 && sinceBest >= config.patience());
+    /**
+     * The iteration a budgeted run will end at, at the pace of this process's iterations so far: {@code done}
+     * iterations took {@code doneMillis}; the budget's remaining time at that pace, capped by the plan.
+     */
+    static long projectedEnd(long done, long doneMillis, long iteration, long trainingMillis, double budgetMillis,
+                             long planned) {
+        double millisPerIteration = Math.max(1e-9, (double) doneMillis / done);
+        double left = Math.max(0, (budgetMillis - trainingMillis) / millisPerIteration);
+        // In doubles, so an unlimited plan or a near-zero pace cannot overflow.
+        return (long) Math.min((double) planned, iteration + left);
+    }
+
+    private boolean stopping(long iteration, long trainingMillis, int sinceBest) {
+        return iteration >= plan.plannedIterations()
+                || (plan.budgetMinutes() > 0 && trainingMillis >= plan.budgetMillis())
+                || (plan.patience() > 0 && sinceBest >= plan.patience());
     }
 
     /** Epoch {@code epoch}'s iterator, moved past the minibatches already trained (resume). */

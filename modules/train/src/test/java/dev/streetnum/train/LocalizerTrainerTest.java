@@ -82,6 +82,30 @@ class LocalizerTrainerTest {
         assertTrue(log.toString().contains("validation mean IoU") && log.toString().contains("iteration " + TRAINING_STEPS + ","),
                 "each validation and the last one are logged: " + log);
         assertEquals("test", localizer.metadata().provenance().get("command_line"));
+
+        // The shared loop ran the plan and handed back the network it selected: recomputed here, its mean IoU
+        // on the validation photos is the one it was selected with.
+        java.util.Map<String, Object> provenance = localizer.metadata().provenance();
+        assertEquals(TRAINING_STEPS, ((Number) provenance.get("iterations")).longValue());
+        long selected = ((Number) provenance.get("selected_at_iteration")).longValue();
+        assertTrue(selected == TRAINING_STEPS / 2 || selected == TRAINING_STEPS, "selected at " + selected);
+        assertTrue(((Number) provenance.get("training_seconds")).longValue() >= 0);
+        List<Mat> valPhotos = new ArrayList<>();
+        List<Box> valNumbers = new ArrayList<>();
+        for (AnnotatedImage image : val.images()) {
+            Mat photo = ImageDecoder.read(image.file());
+            valPhotos.add(photo);
+            valNumbers.add(LocalizerViews.visible(image.region(), photo.cols(), photo.rows()));
+        }
+        List<Box> valFound = localizer.localize(valPhotos);
+        double valIou = 0;
+        for (int i = 0; i < valPhotos.size(); i++) {
+            valIou += valFound.get(i).iou(valNumbers.get(i)) / valPhotos.size();
+        }
+        valPhotos.forEach(Mat::close);
+        assertEquals(localizer.metadata().metrics().get("val_mean_iou"), valIou, 1e-5);
+        assertTrue(log.toString().contains("(best " + String.format(java.util.Locale.ROOT, "%.4f", valIou)
+                + " at " + selected + ")"), log.toString());
     }
 
     @Test
