@@ -180,6 +180,11 @@ public final class Thresholds {
         return Optional.ofNullable(noBoxCalibratedOn);
     }
 
+    /** Whether any no-box threshold is calibrated. */
+    public boolean hasNoBox() {
+        return !noBoxByTarget.isEmpty();
+    }
+
     public boolean isEmpty() {
         return byTarget.isEmpty() && noBoxByTarget.isEmpty();
     }

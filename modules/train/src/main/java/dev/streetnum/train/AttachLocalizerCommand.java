@@ -31,8 +31,23 @@ public final class AttachLocalizerCommand implements Callable<Integer> {
     public Integer call() {
         Localizer localizer = ModelBundle.load(from).localizer()
                 .orElseThrow(() -> new DataException(from + " holds no localizer (train one with train-localizer)"));
-        ModelBundle.load(bundle).withLocalizer(localizer).save(out);
+        ModelBundle target = ModelBundle.load(bundle);
+        target.withLocalizer(localizer).save(out);
         spec.commandLine().getOut().println("localizer from " + from + " attached: " + out);
+        warnIfNoBoxThresholdsAreStale(target, out, spec.commandLine().getErr());
         return 0;
+    }
+
+    /**
+     * No-box thresholds measure a transcriber reading one localizer's boxes: a new localizer makes them
+     * stale, and the reader would refuse by the old ones. Kept (they are still the best guess, and an
+     * int8 model holds its own) but said, with the command that recalibrates them.
+     */
+    static void warnIfNoBoxThresholdsAreStale(ModelBundle before, Path written, java.io.PrintWriter err) {
+        if (before.metadata().thresholds().hasNoBox()) {
+            err.println("warning: " + written + " keeps the no-box thresholds calibrated with its previous localizer;"
+                    + " recalibrate them: streetnum evaluate --model " + written + " --no-box --data TEST --val VAL"
+                    + " --write-threshold --out REPORT (and again with --engine onnx-int8 if it has an int8 model)");
+        }
     }
 }

@@ -91,6 +91,7 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Localizer localizer = new LocalizerTrainer(config, commandLine, err).train(train, validation);
         target.withLocalizer(localizer).save(out);
+        AttachLocalizerCommand.warnIfNoBoxThresholdsAreStale(target, out, err);
         spec.commandLine().getOut().printf(Locale.ROOT, "localizer (validation mean IoU %.4f) attached: %s%n",
                 localizer.metadata().metrics().get("val_mean_iou"), out);
         return 0;

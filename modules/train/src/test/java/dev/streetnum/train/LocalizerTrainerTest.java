@@ -134,5 +134,21 @@ class LocalizerTrainerTest {
                 "--bundle", in.toString(), "--out", moved.toString());
         assertEquals(0, attachCode);
         assertEquals(attached.localizer().get().metadata(), ModelBundle.load(moved).localizer().get().metadata());
+
+        // A bundle whose no-box thresholds were calibrated with another localizer says so when it gets a new one.
+        Path calibrated = dir.resolve("out/calibrated.bundle");
+        ModelBundle withNoBox = ModelBundle.load(moved);
+        withNoBox.withMetadata(withNoBox.metadata().withThresholds(dev.streetnum.model.Thresholds.fromKeys(
+                java.util.Map.of("0.98", 0.8, "no-box 0.98", 0.99)))).save(calibrated);
+        for (Path target : List.of(in, calibrated)) {
+            StringWriter err = new StringWriter();
+            picocli.CommandLine attach = new picocli.CommandLine(new AttachLocalizerCommand());
+            attach.setErr(new PrintWriter(err));
+            attach.setOut(new PrintWriter(new StringWriter()));
+            assertEquals(0, attach.execute("--from", out.toString(), "--bundle", target.toString(), "--out",
+                    dir.resolve("out/re-attached.bundle").toString()));
+            assertEquals(target.equals(calibrated), err.toString().contains("keeps the no-box thresholds calibrated"
+                    + " with its previous localizer"), err.toString());
+        }
     }
 }
