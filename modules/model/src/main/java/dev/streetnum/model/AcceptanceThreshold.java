@@ -23,6 +23,17 @@ public record AcceptanceThreshold(double callerBox, double noBox) implements Ser
         return new AcceptanceThreshold(threshold, threshold);
     }
 
+    /**
+     * A caller's threshold for every answer when given, else {@code stored}'s for {@code target}
+     * ({@link Thresholds#acceptance}): the choice every reader's {@code --threshold} option makes.
+     *
+     * @param given   the caller's threshold, or null
+     * @param modelId names the model when no threshold is calibrated for {@code target}
+     */
+    public static AcceptanceThreshold givenOr(Double given, Thresholds stored, TargetAccuracy target, String modelId) {
+        return given != null ? of(given) : stored.acceptance(target, modelId);
+    }
+
     /** The threshold for an answer read from a region of this source (null: preprocessed input, a caller's region). */
     public double forSource(BoxSource source) {
         return source == null || source == BoxSource.CALLER ? callerBox : noBox;

@@ -54,11 +54,8 @@ final class BundleOptions {
      *                                  (0, 1], or no threshold calibrated for the target
      */
     AcceptanceThreshold threshold(InferenceEngine model) {
-        if (threshold.value != null) {
-            return AcceptanceThreshold.of(threshold.value);
-        }
         TargetAccuracy target = threshold.targetAccuracy == null ? TargetAccuracy.PAPER
                 : new TargetAccuracy(threshold.targetAccuracy);
-        return model.thresholds().acceptance(target, model.modelId());
+        return AcceptanceThreshold.givenOr(threshold.value, model.thresholds(), target, model.modelId());
     }
 }

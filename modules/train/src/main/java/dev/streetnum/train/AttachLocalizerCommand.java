@@ -3,6 +3,7 @@ package dev.streetnum.train;
 import dev.streetnum.data.DataException;
 import dev.streetnum.model.Localizer;
 import dev.streetnum.model.ModelBundle;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ public final class AttachLocalizerCommand implements Callable<Integer> {
      * stale, and the reader would refuse by the old ones. Kept (they are still the best guess, and an
      * int8 model holds its own) but said, with the command that recalibrates them.
      */
-    static void warnIfNoBoxThresholdsAreStale(ModelBundle before, Path written, java.io.PrintWriter err) {
+    static void warnIfNoBoxThresholdsAreStale(ModelBundle before, Path written, PrintWriter err) {
         if (before.metadata().thresholds().hasNoBox()) {
             err.println("warning: " + written + " keeps the no-box thresholds calibrated with its previous localizer;"
                     + " recalibrate them: streetnum evaluate --model " + written + " --no-box --data TEST --val VAL"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.DataException;
+import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
@@ -90,13 +91,14 @@ public final class PseudoLabelCommand implements Callable<Integer> {
         ModelBundle bundle = ModelBundle.load(model);
         TargetAccuracy target = new TargetAccuracy(targetAccuracy);
         // Photos without a box are judged as the service judges them: by the no-box threshold.
-        double t = threshold != null ? threshold
-                : engine.thresholds(bundle).acceptance(target, bundle.metadata().modelId()).noBox();
+        AcceptanceThreshold acceptance = AcceptanceThreshold.givenOr(threshold, engine.thresholds(bundle), target,
+                bundle.metadata().modelId());
+        double t = acceptance.noBox();
         List<Path> photos = photos(images, limit);
         PrintWriter err = spec.commandLine().getErr();
         PseudoLabeller.Result result;
         try (InferenceEngine network = engine.open(bundle)) {
-            result = new PseudoLabeller(new Transcriber(bundle, network, readViews), t, err).pseudoLabel(photos);
+            result = new PseudoLabeller(new Transcriber(bundle, network, readViews), acceptance, err).pseudoLabel(photos);
         }
         if (result.labelled().isEmpty()) {
             throw new DataException("no answer of the " + result.read() + " photos read reached P(S|x) " + t

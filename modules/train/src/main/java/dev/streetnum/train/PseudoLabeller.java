@@ -8,6 +8,7 @@ import dev.streetnum.data.DigitBox;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.data.RealPhotoSplit;
+import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.Localizer;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
@@ -44,21 +45,19 @@ public final class PseudoLabeller {
     }
 
     private final Transcriber transcriber;
-    private final double threshold;
+    private final AcceptanceThreshold threshold;
     private final PrintWriter log;
 
     /**
      * @param transcriber reads whole photos: its bundle must carry a localizer
-     * @param threshold   P(S|x) an answer must reach to become a label (the acceptance rule's t)
+     * @param threshold   what an answer must reach to become a label, judged as the service judges it
+     *                    (the photos come without a box, so its no-box threshold applies)
      * @param log         warnings (unreadable photos) and progress
      */
-    public PseudoLabeller(Transcriber transcriber, double threshold, PrintWriter log) {
+    public PseudoLabeller(Transcriber transcriber, AcceptanceThreshold threshold, PrintWriter log) {
         if (transcriber.bundle().localizer().isEmpty()) {
             throw new IllegalArgumentException("model " + transcriber.bundle().metadata().modelId()
                     + " has no localizer: attach one (train-localizer) before labelling whole photos");
-        }
-        if (!(threshold >= 0 && threshold <= 1)) {
-            throw new IllegalArgumentException("a pseudo-label threshold is a probability in [0, 1], got " + threshold);
         }
         this.transcriber = transcriber;
         this.threshold = threshold;
@@ -94,7 +93,7 @@ public final class PseudoLabeller {
             List<Transcription> answers = transcriber.transcribe(images, Collections.nCopies(images.size(), null));
             for (int i = 0; i < chunk.size(); i++) {
                 Transcription t = answers.get(i);
-                if (t.acceptedAt(threshold) && !t.candidate().isEmpty()) {
+                if (threshold.accepts(t) && !t.candidate().isEmpty()) {
                     labelled.add(boxed(chunk.get(i), t.candidate(), t.box()));
                 } else {
                     refused[0]++;

@@ -12,6 +12,7 @@ import dev.streetnum.data.DigitBox;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.RealPhotoSplit;
 import dev.streetnum.data.TestData;
+import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.Localizer;
 import dev.streetnum.model.LocalizerMetadata;
 import dev.streetnum.model.LocalizerNetwork;
@@ -120,7 +121,7 @@ class PseudoLabellerTest {
         List<Double> confidences = answers.stream().map(Transcription::confidence).sorted().toList();
         double threshold = confidences.get(confidences.size() / 2);
 
-        PseudoLabeller.Result result = new PseudoLabeller(new Transcriber(bundle), threshold,
+        PseudoLabeller.Result result = new PseudoLabeller(new Transcriber(bundle), AcceptanceThreshold.of(threshold),
                 new PrintWriter(new StringWriter())).pseudoLabel(files);
 
         List<AnnotatedImage> expected = new ArrayList<>();
