@@ -86,8 +86,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     int views;
 
     @Option(names = "--combine", paramLabel = "HOW", defaultValue = "MEAN",
-            description = "How --views combine: MEAN (average the heads, decode once) or MOST_CONFIDENT (decode each view,"
-                    + " keep the answer with the highest P(S|x)) (default: ${DEFAULT-VALUE}).")
+            description = "How --views combine: MEAN (average the heads, decode once), MOST_CONFIDENT (decode each view,"
+                    + " keep the answer with the highest P(S|x)) or MIXTURE (P(S|x) averaged over the views, decoded"
+                    + " exactly) (default: ${DEFAULT-VALUE}).")
     ReadViews.Combine combine;
 
     @Override

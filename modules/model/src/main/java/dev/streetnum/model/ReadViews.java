@@ -10,7 +10,8 @@ import java.util.List;
  * inside the resized 64x64 expansion; both stay within what training's box jitter and random crops
  * showed the network. {@link Combine#MEAN} averages the six heads' probabilities over the views and
  * decodes once; {@link Combine#MOST_CONFIDENT} decodes each view and keeps the answer with the highest
- * P(S|x) (candidate boxes scored by the transcriber itself). Either way the confidence is not the
+ * P(S|x) (candidate boxes scored by the transcriber itself); {@link Combine#MIXTURE} averages each
+ * view's sequence probabilities, so an answer must hold across the views to be sure. Either way the confidence is not the
  * plain read's, so a threshold must be calibrated with the same views it is served with. One centre
  * view is the plain path, bit for bit.
  *
@@ -24,7 +25,13 @@ public record ReadViews(List<View> views, Combine combine) {
         /** Average each head's probabilities over the views, then decode once. */
         MEAN,
         /** Decode every view and keep the answer with the highest P(S|x). */
-        MOST_CONFIDENT
+        MOST_CONFIDENT,
+        /**
+         * The views as a mixture: P(S|x) is the mean over the views of each view's own P(S|x), decoded
+         * exactly ({@link SequenceDecoder#decodeMixture}). An answer one view reads and another does
+         * not (a digit cut off by a tight box) keeps only its share.
+         */
+        MIXTURE
     }
 
     /** Pixels the shifted views move the crop by, in x and y: within the 5 px training's crops reach. */

@@ -91,6 +91,78 @@ public final class SequenceDecoder {
         return out;
     }
 
+    /**
+     * The answer of a mixture: P(S|x) = (1/V) sum_v P_v(S|x), each view's P_v the sequence likelihood
+     * of its own heads (DESIGN section 4), and the string with the highest mixture probability. Unlike
+     * {@link #decodeMean} this keeps each view's heads together, so a number one view reads truncated
+     * ("18" on a box that cuts off the "1" of "181") and another whole scores low in both readings.
+     * Exact: the candidates are every view's top k strings, and k grows until the best mixture is at
+     * least (1/V) sum_v (view v's k-th best probability), a bound on any string outside the candidates.
+     * The returned heads are the mixture's marginals, the mean of the views' heads; ">5" is judged as
+     * in {@link #decode(double[][])}, on those marginals. One view is {@link #decode(double[][])}.
+     *
+     * @param views each view's heads, as {@link #decode(double[][])} takes them
+     */
+    public static Transcription decodeMixture(List<double[][]> views) {
+        if (views.isEmpty()) {
+            throw new IllegalArgumentException("a mixture needs at least one view");
+        }
+        if (views.size() == 1) {
+            return decode(views.get(0));
+        }
+        double share = 1.0 / views.size();
+        double[][] marginals = new double[SequenceLabels.HEADS][];
+        for (double[][] heads : views) {
+            for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                if (marginals[h] == null) {
+                    marginals[h] = new double[heads[h].length];
+                }
+                for (int j = 0; j < heads[h].length; j++) {
+                    marginals[h][j] += heads[h][j] * share;
+                }
+            }
+        }
+        for (int k = ALTERNATIVES + 1; ; k *= 4) {
+            java.util.Set<String> candidates = new java.util.LinkedHashSet<>();
+            double bound = 0;
+            for (double[][] heads : views) {
+                Transcription top = decode(heads);
+                candidates.add(top.candidate());
+                List<Transcription.Alternative> next = alternatives(heads, top.candidate(), k - 1);
+                next.forEach(a -> candidates.add(a.text()));
+                bound += next.get(next.size() - 1).confidence() * share;
+            }
+            List<Scored> scored = new ArrayList<>(candidates.size());
+            for (String text : candidates) {
+                double mixture = 0;
+                for (double[][] heads : views) {
+                    mixture += Math.exp(SequenceLikelihood.logProbability(heads, text)) * share;
+                }
+                scored.add(new Scored(text, log(mixture)));
+            }
+            scored.sort(Scored.BEST_FIRST);
+            Scored best = scored.get(0);
+            if (Math.exp(best.log) >= bound || k >= MAX_MIXTURE_CANDIDATES) {
+                List<Transcription.Alternative> others = new ArrayList<>(ALTERNATIVES);
+                for (Scored s : scored.subList(1, Math.min(scored.size(), ALTERNATIVES + 1))) {
+                    others.add(new Transcription.Alternative(s.text, Math.exp(s.log)));
+                }
+                double adHoc = max(marginals[0]);
+                for (int i = 1; i <= SequenceLabels.MAX_DIGITS; i++) {
+                    adHoc *= max(marginals[i]);
+                }
+                boolean transcribable = log(marginals[0][SequenceLabels.OVERFLOW_CLASS]) <= best.log;
+                double[][] digits = new double[SequenceLabels.MAX_DIGITS][];
+                System.arraycopy(marginals, 1, digits, 0, digits.length);
+                return new Transcription(best.text, transcribable, Math.exp(best.log), best.log, adHoc, marginals[0],
+                        digits, others, null, null);
+            }
+        }
+    }
+
+    /** Past this many strings per view the mixture's best candidate is kept without the exactness bound. */
+    static final int MAX_MIXTURE_CANDIDATES = 6 * 4 * 4 * 4 * 4;
+
     /** Decodes one example: heads[0] the 7 length probabilities, heads[1..5] the digit probabilities. */
     public static Transcription decode(double[][] heads) {
         double[] length = heads[0];

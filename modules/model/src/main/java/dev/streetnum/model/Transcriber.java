@@ -148,10 +148,12 @@ public final class Transcriber {
         }
         try (INDArray features = Nd4j.create(input,
                 new long[] {(long) images.size() * perImage, config.channels(), config.crop(), config.crop()})) {
-            // MOST_CONFIDENT decodes each view (averaged over the models) and keeps the surest.
-            boolean eachView = views.combine() == ReadViews.Combine.MOST_CONFIDENT;
-            List<Transcription> answers = transcribe(features, eachView ? images.size() * perImage : images.size());
-            return eachView ? mostConfident(answers, perImage) : answers;
+            // MOST_CONFIDENT and MIXTURE decode each view (averaged over the models), then combine answers.
+            return switch (views.combine()) {
+                case MEAN -> transcribe(features, images.size());
+                case MOST_CONFIDENT -> mostConfident(transcribe(features, images.size() * perImage), perImage);
+                case MIXTURE -> mixture(transcribe(features, images.size() * perImage), perImage);
+            };
         }
     }
 
@@ -187,6 +189,16 @@ public final class Transcriber {
             best.add(top);
         }
         return best;
+    }
+
+    /** Each image's consecutive {@code perImage} answers as one mixture ({@link SequenceDecoder#decodeMixture}). */
+    static List<Transcription> mixture(List<Transcription> answers, int perImage) {
+        List<Transcription> out = new ArrayList<>(answers.size() / perImage);
+        for (int start = 0; start < answers.size(); start += perImage) {
+            out.add(SequenceDecoder.decodeMixture(
+                    answers.subList(start, start + perImage).stream().map(Transcription::heads).toList()));
+        }
+        return out;
     }
 
     private void checkShape(INDArray features) {

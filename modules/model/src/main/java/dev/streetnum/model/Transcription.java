@@ -41,6 +41,14 @@ public record Transcription(
                 lengthProbabilities, digitProbabilities, alternatives, region, source);
     }
 
+    /** The six heads this answer was decoded from, in network order: length, then digit1..digit5. */
+    public double[][] heads() {
+        double[][] heads = new double[1 + digitProbabilities.length][];
+        heads[0] = lengthProbabilities;
+        System.arraycopy(digitProbabilities, 0, heads, 1, digitProbabilities.length);
+        return heads;
+    }
+
     /** Whether this answer is given at threshold t: {@link Thresholds#accepts}, the one rule. */
     public boolean acceptedAt(double threshold) {
         return Thresholds.accepts(transcribable, confidence, threshold);

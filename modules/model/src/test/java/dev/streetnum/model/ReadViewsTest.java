@@ -64,6 +64,36 @@ class ReadViewsTest {
     }
 
     @Test
+    void mixtureAveragesEachViewsOwnSequenceProbability() {
+        ModelBundle bundle = TestBundles.tiny(7);
+        ReadViews views = ReadViews.standard(3, ReadViews.Combine.MIXTURE);
+        List<Transcription> answers = photos.readBy(new Transcriber(bundle, new Dl4jEngine(bundle), views));
+        Transcriber plain = new Transcriber(bundle);
+        for (int i = 0; i < photos.size(); i++) {
+            int photo = i;
+            List<Transcription> byView = views.views().stream().map(view -> plain.transcribe(
+                    List.of(photos.photo(photo)), java.util.Collections.singletonList(view.region(photos.box(photo))))
+                    .get(0)).toList();
+            Transcription t = answers.get(i);
+            assertEquals(mixtureOf(byView, t.candidate()), t.confidence(), 1e-5, "photo " + i);
+            for (Transcription view : byView) {
+                // no view's own answer scores higher under the mixture than the one chosen
+                double other = mixtureOf(byView, view.candidate());
+                assertTrue(other <= t.confidence() + 1e-6, "photo " + i + ": " + view.candidate() + " scores " + other);
+            }
+        }
+    }
+
+    /** (1/V) sum_v P_v(number): each view's heads' sequence probability of it. */
+    private static double mixtureOf(List<Transcription> byView, String number) {
+        double sum = 0;
+        for (Transcription view : byView) {
+            sum += Math.exp(SequenceLikelihood.logProbability(view.heads(), number));
+        }
+        return sum / byView.size();
+    }
+
+    @Test
     void standardSetsStayInsideTheCropsTrainingShowed() {
         PreprocessConfig config = PreprocessConfig.DEFAULT;
         int slack = config.resize() - config.crop();

@@ -109,4 +109,98 @@ class SequenceDecoderTest {
         }
         assertTrue(decoded.stream().allMatch(t -> t.confidence() > 0 && t.confidence() <= 1));
     }
+
+    /** Every string's mixture probability, each view's P_v(S) multiplied out by hand. */
+    private static List<Sequence> mixtureByBruteForce(List<double[][]> views) {
+        List<Sequence> all = new ArrayList<>();
+        for (int n = 0; n <= SequenceLabels.MAX_DIGITS; n++) {
+            int count = (int) Math.pow(10, n);
+            for (int v = 0; v < count; v++) {
+                String text = n == 0 ? "" : String.format("%0" + n + "d", v);
+                double mixture = 0;
+                for (double[][] heads : views) {
+                    double p = heads[0][n];
+                    for (int i = 0; i < n; i++) {
+                        p *= heads[1 + i][text.charAt(i) - '0'];
+                    }
+                    mixture += p / views.size();
+                }
+                all.add(new Sequence(text, Math.log(mixture)));
+            }
+        }
+        all.sort(Comparator.comparingDouble(Sequence::log).reversed());
+        return all;
+    }
+
+    @Test
+    void mixtureAnswerAndAlternativesMatchBruteForce() {
+        Random random = new Random(11);
+        for (int trial = 0; trial < 8; trial++) {
+            // flat heads (sharpness 0.5) push the best mixture string outside the views' first candidates
+            List<double[][]> views = new ArrayList<>();
+            for (int v = 0; v < 2 + trial % 3; v++) {
+                views.add(randomHeads(random, trial < 2 ? 0.5 : 1 + trial % 4));
+            }
+            List<Sequence> truth = mixtureByBruteForce(views);
+            Transcription t = SequenceDecoder.decodeMixture(views);
+
+            assertEquals(truth.get(0).text(), t.candidate(), "trial " + trial);
+            assertEquals(Math.exp(truth.get(0).log()), t.confidence(), 1e-12, "trial " + trial);
+            assertEquals(truth.get(0).log(), t.logProbability(), 1e-9, "trial " + trial);
+            for (int k = 0; k < t.alternatives().size(); k++) {
+                assertTrue(t.alternatives().get(k).confidence() <= Math.exp(truth.get(k + 1).log()) + 1e-12,
+                        "alternatives come from the candidates, never above the true k-th best");
+            }
+            double overflow = 0;
+            for (double[][] heads : views) {
+                overflow += heads[0][SequenceLabels.OVERFLOW_CLASS] / views.size();
+            }
+            assertEquals(overflow, t.lengthProbabilities()[SequenceLabels.OVERFLOW_CLASS], 1e-12);
+            assertEquals(overflow <= t.confidence(), t.transcribable());
+        }
+    }
+
+    @Test
+    void aMixtureOfOneViewIsThePlainDecoding() {
+        double[][] heads = randomHeads(new Random(3), 2);
+        Transcription plain = SequenceDecoder.decode(heads);
+        Transcription mixed = SequenceDecoder.decodeMixture(List.<double[][]>of(heads));
+        assertEquals(plain.candidate(), mixed.candidate());
+        assertEquals(plain.logProbability(), mixed.logProbability(), 0);
+        assertEquals(plain.alternatives(), mixed.alternatives());
+    }
+
+    @Test
+    void anAnswerOnlyOneViewReadsKeepsOnlyThatViewsShare() {
+        // view A is sure of "18" (its box cut off the last digit), view B of "181"
+        double[][] a = sureOf("18");
+        double[][] b = sureOf("181");
+        Transcription mixed = SequenceDecoder.decodeMixture(List.of(a, b));
+        double pA18 = Math.exp(SequenceLikelihood.logProbability(a, "18"));
+        double pB18 = Math.exp(SequenceLikelihood.logProbability(b, "18"));
+        double pA181 = Math.exp(SequenceLikelihood.logProbability(a, "181"));
+        double pB181 = Math.exp(SequenceLikelihood.logProbability(b, "181"));
+        String expected = pA18 + pB18 > pA181 + pB181 ? "18" : "181";
+        assertEquals(expected, mixed.candidate());
+        assertEquals(Math.max(pA18 + pB18, pA181 + pB181) / 2, mixed.confidence(), 1e-12);
+        assertTrue(mixed.confidence() < 0.55, "neither reading holds across both views: " + mixed.confidence());
+        assertTrue(SequenceDecoder.decode(a).confidence() > 0.9 && SequenceDecoder.decode(b).confidence() > 0.9);
+    }
+
+    /** Heads that put 0.99 on each of {@code number}'s length and digits, and spread the rest. */
+    private static double[][] sureOf(String number) {
+        double[][] heads = new double[SequenceLabels.HEADS][];
+        heads[0] = spread(SequenceLabels.LENGTH_CLASSES, number.length());
+        for (int i = 1; i <= SequenceLabels.MAX_DIGITS; i++) {
+            heads[i] = spread(SequenceLabels.DIGIT_CLASSES, i <= number.length() ? number.charAt(i - 1) - '0' : 0);
+        }
+        return heads;
+    }
+
+    private static double[] spread(int classes, int sure) {
+        double[] p = new double[classes];
+        java.util.Arrays.fill(p, 0.01 / (classes - 1));
+        p[sure] = 0.99;
+        return p;
+    }
 }

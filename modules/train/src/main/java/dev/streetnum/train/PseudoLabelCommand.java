@@ -72,7 +72,7 @@ public final class PseudoLabelCommand implements Callable<Integer> {
     int views;
 
     @Option(names = "--combine", paramLabel = "HOW", defaultValue = "MEAN",
-            description = "How --views combine: MEAN or MOST_CONFIDENT (default: ${DEFAULT-VALUE}).")
+            description = "How --views combine: MEAN, MOST_CONFIDENT or MIXTURE (as evaluate --combine) (default: ${DEFAULT-VALUE}).")
     ReadViews.Combine combine;
 
     @Option(names = "--limit", paramLabel = "N", description = "Read at most the first N photos.")
