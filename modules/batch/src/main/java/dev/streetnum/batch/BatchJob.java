@@ -81,15 +81,11 @@ public final class BatchJob {
         ModelBundle bundle = ModelBundle.load(bundleFile);
         BundleMetadata metadata = bundle.metadata();
         AcceptanceThreshold t;
-        if (threshold != null) {
-            t = AcceptanceThreshold.of(threshold);
-        } else {
-            metadata.thresholds().at(TargetAccuracy.PAPER).orElseThrow(() -> new DataException(
-                    "model " + metadata.modelId() + " (" + bundleFile + ") has no threshold calibrated for "
-                            + TargetAccuracy.PAPER + " accuracy (it has "
-                            + (metadata.thresholds().isEmpty() ? "none" : metadata.thresholds().byKey())
-                            + "): run the evaluator with --write-threshold, or give --threshold"));
-            t = metadata.thresholds().acceptance(TargetAccuracy.PAPER, metadata.modelId());
+        try {
+            t = AcceptanceThreshold.givenOr(threshold, metadata.thresholds(), TargetAccuracy.PAPER,
+                    metadata.modelId() + " (" + bundleFile + ")");
+        } catch (IllegalArgumentException e) {
+            throw new DataException(e.getMessage(), e);
         }
         byte[] bytes;
         try {

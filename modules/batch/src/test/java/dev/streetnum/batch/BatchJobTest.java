@@ -195,6 +195,17 @@ class BatchJobTest {
     }
 
     @Test
+    void aBundleWithoutAThresholdIsRefusedNamingTheFileUnlessOneIsGiven() {
+        Path file = dir.resolve("uncalibrated" + ModelBundle.EXTENSION);
+        dev.streetnum.model.TestBundles.tiny(1).save(file);
+        BatchJob job = new BatchJob(spark);
+        DataException e = assertThrows(DataException.class, () -> job.ship(file, null));
+        assertTrue(e.getMessage().contains("(" + file + ") has no threshold calibrated for"), e.getMessage());
+        assertTrue(e.getMessage().contains("give --threshold"), e.getMessage());
+        assertEquals(0.5, job.ship(file, 0.5).threshold().forSource(dev.streetnum.model.BoxSource.LOCALIZED));
+    }
+
+    @Test
     void aBadManifestRowIsAnErrorNamingFileLineAndField() throws Exception {
         Path manifest = dir.resolve("bad-manifest.csv");
         Files.writeString(manifest, "path,left,top,width,height\na.png,1,2,3,4\nb.png,1,x,3,4\n", StandardCharsets.UTF_8);
