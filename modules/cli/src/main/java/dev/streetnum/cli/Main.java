@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.serve.BenchServeCommand.class,
                 dev.streetnum.train.bench.BenchCommand.class,
                 dev.streetnum.model.ModelInfoCommand.class,
+                dev.streetnum.model.AverageWeightsCommand.class,
                 dev.streetnum.model.GradcheckCommand.class,
                 dev.streetnum.onnx.ExportOnnxCommand.class,
                 dev.streetnum.onnx.QuantizeCommand.class,
