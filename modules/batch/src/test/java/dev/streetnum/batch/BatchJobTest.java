@@ -13,7 +13,9 @@ import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.TestBundles;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
 import dev.streetnum.model.fast.CpuAcceleration;
@@ -197,12 +199,12 @@ class BatchJobTest {
     @Test
     void aBundleWithoutAThresholdIsRefusedNamingTheFileUnlessOneIsGiven() {
         Path file = dir.resolve("uncalibrated" + ModelBundle.EXTENSION);
-        dev.streetnum.model.TestBundles.tiny(1).save(file);
+        TestBundles.tiny(1).save(file);
         BatchJob job = new BatchJob(spark);
         DataException e = assertThrows(DataException.class, () -> job.ship(file, null));
         assertTrue(e.getMessage().contains("(" + file + ") has no threshold calibrated for"), e.getMessage());
         assertTrue(e.getMessage().contains("give --threshold"), e.getMessage());
-        assertEquals(0.5, job.ship(file, 0.5).threshold().forSource(dev.streetnum.model.BoxSource.LOCALIZED));
+        assertEquals(0.5, job.ship(file, 0.5).threshold().forSource(BoxSource.LOCALIZED));
     }
 
     @Test

@@ -11,9 +11,9 @@ import java.util.List;
  * showed the network. {@link Combine#MEAN} averages the six heads' probabilities over the views and
  * decodes once; {@link Combine#MOST_CONFIDENT} decodes each view and keeps the answer with the highest
  * P(S|x) (candidate boxes scored by the transcriber itself); {@link Combine#MIXTURE} averages each
- * view's sequence probabilities, so an answer must hold across the views to be sure. Either way the confidence is not the
- * plain read's, so a threshold must be calibrated with the same views it is served with. One centre
- * view is the plain path, bit for bit.
+ * view's sequence probabilities, so an answer must hold across the views to be sure. Either way the
+ * confidence is not the plain read's, so a threshold must be calibrated with the same views it is
+ * served with. One centre view is the plain path, bit for bit.
  *
  * @param views   at least one; the first is the centre in the standard sets
  * @param combine how the views' outputs become one answer

@@ -3,7 +3,9 @@ package dev.streetnum.model;
 import dev.streetnum.data.SequenceLabels;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -123,7 +125,7 @@ public final class SequenceDecoder {
             }
         }
         for (int k = ALTERNATIVES + 1; ; k *= 4) {
-            java.util.Set<String> candidates = new java.util.LinkedHashSet<>();
+            Set<String> candidates = new LinkedHashSet<>();
             double bound = 0;
             for (double[][] heads : views) {
                 Transcription top = decode(heads);
