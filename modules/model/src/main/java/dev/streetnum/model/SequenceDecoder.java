@@ -124,13 +124,15 @@ public final class SequenceDecoder {
                 }
             }
         }
+        List<String> tops = new ArrayList<>(views.size());
+        for (double[][] heads : views) {
+            tops.add(decode(heads).candidate());
+        }
         for (int k = ALTERNATIVES + 1; ; k *= 4) {
-            Set<String> candidates = new LinkedHashSet<>();
+            Set<String> candidates = new LinkedHashSet<>(tops);
             double bound = 0;
-            for (double[][] heads : views) {
-                Transcription top = decode(heads);
-                candidates.add(top.candidate());
-                List<Transcription.Alternative> next = alternatives(heads, top.candidate(), k - 1);
+            for (int v = 0; v < views.size(); v++) {
+                List<Transcription.Alternative> next = alternatives(views.get(v), tops.get(v), k - 1);
                 next.forEach(a -> candidates.add(a.text()));
                 bound += next.get(next.size() - 1).confidence() * share;
             }
@@ -149,15 +151,12 @@ public final class SequenceDecoder {
                 for (Scored s : scored.subList(1, Math.min(scored.size(), ALTERNATIVES + 1))) {
                     others.add(new Transcription.Alternative(s.text, Math.exp(s.log)));
                 }
-                double adHoc = max(marginals[0]);
-                for (int i = 1; i <= SequenceLabels.MAX_DIGITS; i++) {
-                    adHoc *= max(marginals[i]);
-                }
+                // The marginals' own decoding gives their ad hoc confidence and copies of the heads.
+                Transcription marginal = decode(marginals);
                 boolean transcribable = log(marginals[0][SequenceLabels.OVERFLOW_CLASS]) <= best.log;
-                double[][] digits = new double[SequenceLabels.MAX_DIGITS][];
-                System.arraycopy(marginals, 1, digits, 0, digits.length);
-                return new Transcription(best.text, transcribable, Math.exp(best.log), best.log, adHoc, marginals[0],
-                        digits, others, null, null);
+                return new Transcription(best.text, transcribable, Math.exp(best.log), best.log,
+                        marginal.adHocConfidence(), marginal.lengthProbabilities(), marginal.digitProbabilities(),
+                        others, null, null);
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -156,7 +157,7 @@ class BadInputTest {
             // On a new connection: the service's idle timeout is the request timeout (300 ms here), so the
             // one that carried the late answer may be closed under a request reusing it, and the client
             // does not retry a POST ("header parser received no bytes", seen once in CI).
-            HttpResponse<String> next = java.net.http.HttpClient.newHttpClient().send(
+            HttpResponse<String> next = HttpClient.newHttpClient().send(
                     slow.post("/v1/transcribe", "image/png", TestImages.png(52, 20)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, next.statusCode(), next.body());
