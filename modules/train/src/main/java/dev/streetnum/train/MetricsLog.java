@@ -18,7 +18,8 @@ final class MetricsLog {
     static final String CSV_NAME = "metrics.csv";
     static final String PNG_NAME = "curves.png";
     static final String HEADER = "iteration,epoch,learning_rate,train_loss,train_sequence_error,val_sequence_error,"
-            + "val_coverage_at_98,val_threshold_at_98,sample_images,images_per_second,elapsed_seconds";
+            + "val_coverage_at_98,val_threshold_at_98,sample_images,images_per_second,elapsed_seconds,"
+            + "raw_val_sequence_error,raw_val_coverage_at_98";
     private static final int WIDTH = 640;
     private static final int HEIGHT = 420;
 
@@ -28,10 +29,13 @@ final class MetricsLog {
     static void write(Path runDir, List<MetricsRow> history) {
         StringBuilder csv = new StringBuilder(HEADER).append('\n');
         for (MetricsRow r : history) {
-            csv.append(String.format(Locale.ROOT, "%d,%d,%.6g,%.6f,%.6f,%.6f,%.6f,%.6g,%d,%.2f,%.1f%n", r.iteration(),
+            csv.append(String.format(Locale.ROOT, "%d,%d,%.6g,%.6f,%.6f,%.6f,%.6f,%.6g,%d,%.2f,%.1f,", r.iteration(),
                     r.epoch(), r.learningRate(), r.trainLoss(), 1 - r.train().accuracy(), 1 - r.val().accuracy(),
                     r.val().coverage(), r.val().threshold(), r.val().examples(), r.imagesPerSecond(),
                     r.elapsedSeconds()));
+            // The last two columns stay empty in a run that validates its raw weights only.
+            csv.append(r.rawVal() == null ? "," : String.format(Locale.ROOT, "%.6f,%.6f", 1 - r.rawVal().accuracy(),
+                    r.rawVal().coverage())).append('\n');
         }
         try {
             Files.writeString(runDir.resolve(CSV_NAME), csv, StandardCharsets.UTF_8);
@@ -50,12 +54,16 @@ final class MetricsLog {
         List<Double> trainError = new ArrayList<>();
         List<Double> valError = new ArrayList<>();
         List<Double> coverage = new ArrayList<>();
+        List<Double> rawValError = new ArrayList<>();
         for (MetricsRow r : history) {
             x.add((double) r.iteration());
             loss.add(r.trainLoss());
             trainError.add(1 - r.train().accuracy());
             valError.add(1 - r.val().accuracy());
             coverage.add(r.val().coverage());
+            if (r.rawVal() != null) {
+                rawValError.add(1 - r.rawVal().accuracy());
+            }
         }
         XYChart lossChart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("training loss, -log P(S|x)")
                 .xAxisTitle("iteration").yAxisTitle("loss").build();
@@ -66,6 +74,9 @@ final class MetricsLog {
         errorChart.addSeries("train error", x, trainError);
         errorChart.addSeries("validation error", x, valError);
         errorChart.addSeries("validation coverage at 98%", x, coverage);
+        if (rawValError.size() == x.size()) {
+            errorChart.addSeries("validation error, raw weights", x, rawValError);
+        }
         errorChart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
         return List.of(lossChart, errorChart);
     }

@@ -14,10 +14,26 @@ import dev.streetnum.model.TargetAccuracy;
  * @param val             validation images, the same number
  * @param imagesPerSecond training throughput since the previous row
  * @param elapsedSeconds  training time so far, across resumes
+ * @param rawVal          when the run averages its weights ({@link ExponentialWeightAverage}), {@code train} and
+ *                        {@code val} score the average and this the raw weights on the same validation images;
+ *                        null otherwise
  */
 public record MetricsRow(long iteration, int epoch, double learningRate, double trainLoss,
-                         SequenceScore train, SequenceScore val, double imagesPerSecond, double elapsedSeconds)
+                         SequenceScore train, SequenceScore val, double imagesPerSecond, double elapsedSeconds,
+                         SequenceScore rawVal)
         implements ValidationPoint<MetricsRow> {
+
+    /** A row of a run that does not average its weights. */
+    public MetricsRow(long iteration, int epoch, double learningRate, double trainLoss, SequenceScore train,
+                      SequenceScore val, double imagesPerSecond, double elapsedSeconds) {
+        this(iteration, epoch, learningRate, trainLoss, train, val, imagesPerSecond, elapsedSeconds, null);
+    }
+
+    /** This row (the averaged weights' scores) with {@code raw}'s validation score as the raw weights'. */
+    MetricsRow withRawWeights(MetricsRow raw) {
+        return new MetricsRow(iteration, epoch, learningRate, trainLoss, train, val, imagesPerSecond, elapsedSeconds,
+                raw.val);
+    }
 
     /** A better model than {@code other}'s: validation coverage at 98%, then sequence accuracy. */
     @Override

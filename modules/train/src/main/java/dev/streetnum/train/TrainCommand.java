@@ -83,6 +83,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "Dense-layer drop probability (default: ${DEFAULT-VALUE}).")
     double dropout = TrainConfig.DEFAULT_DROPOUT;
 
+    @Option(names = "--weight-average-decay", paramLabel = "D", description = "Validate and keep an exponential moving"
+            + " average of the weights with this decay, e.g. 0.999 (about the last 1,000 minibatches); 0 for none"
+            + " (default: ${DEFAULT-VALUE}).")
+    double weightAverageDecay = TrainConfig.DEFAULT_WEIGHT_AVERAGE_DECAY;
+
     @Option(names = "--seed", description = "The run's seed (default: ${DEFAULT-VALUE}).")
     long seed = TrainConfig.DEFAULT_SEED;
 
@@ -130,7 +135,8 @@ public final class TrainCommand implements Callable<Integer> {
         return new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
                 weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
                 noJitter ? dev.streetnum.data.Augmentation.NONE : dev.streetnum.data.Augmentation.DEFAULT,
-                new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom);
+                new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom,
+                weightAverageDecay);
     }
 
     /**

@@ -31,6 +31,8 @@ import java.nio.file.Path;
  * @param jitter             training-time box, rotation and colour jitter ({@link Augmentation#NONE} for none)
  * @param preprocess         how regions become network input (the crop expansion, above all); the bundle carries it
  * @param initFrom           a bundle of the same preset whose weights start the run (fine-tuning); null for random
+ * @param weightAverageDecay validate and keep an exponential moving average of the weights with this decay
+ *                           ({@link ExponentialWeightAverage}); 0 for none, the raw weights
  */
 public record TrainConfig(
         Preset preset,
@@ -51,7 +53,8 @@ public record TrainConfig(
         Path cache,
         Augmentation jitter,
         PreprocessConfig preprocess,
-        Path initFrom) {
+        Path initFrom,
+        double weightAverageDecay) {
 
     public static final Preset DEFAULT_PRESET = Preset.CPU;
     public static final int DEFAULT_EPOCHS = 30;
@@ -68,6 +71,8 @@ public record TrainConfig(
     public static final int DEFAULT_PATIENCE = 10;
     public static final int DEFAULT_MONITOR_INTERVAL = 100;
     public static final int DEFAULT_WORKERS = 2;
+    /** No weight average: the raw weights are validated and kept, as every run before issue 25's round 4. */
+    public static final double DEFAULT_WEIGHT_AVERAGE_DECAY = 0;
 
     /** No jitter, the standard preprocessing, random initial weights. */
     public TrainConfig(Preset preset, int epochs, double timeBudgetMinutes, int maxIterations, int batchSize,
@@ -76,7 +81,7 @@ public record TrainConfig(
                        Path cache) {
         this(preset, epochs, timeBudgetMinutes, maxIterations, batchSize, learningRate, schedule, weightDecay, dropout,
                 seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
-                Augmentation.NONE, PreprocessConfig.DEFAULT, null);
+                Augmentation.NONE, PreprocessConfig.DEFAULT, null, DEFAULT_WEIGHT_AVERAGE_DECAY);
     }
 
     public TrainConfig {
@@ -99,6 +104,8 @@ public record TrainConfig(
         require(patience >= 0, "patience must be 0 (never stop early) or positive, got " + patience);
         require(monitorInterval >= 0, "monitor interval must be 0 (off) or positive, got " + monitorInterval);
         require(workers >= 1, "workers must be at least 1, got " + workers);
+        require(weightAverageDecay == 0 || (weightAverageDecay > 0 && weightAverageDecay < 1),
+                "the weight-average decay must be 0 (none) or in (0, 1), e.g. 0.999, got " + weightAverageDecay);
     }
 
     /** The defaults for a preset. */
@@ -128,7 +135,14 @@ public record TrainConfig(
 
     /** A text that must match between a checkpoint and the run resuming it. */
     String runIdentity() {
-        return "preset=" + preset + " seed=" + seed + " batch=" + batchSize;
+        String identity = "preset=" + preset + " seed=" + seed + " batch=" + batchSize;
+        // Unchanged without an average, so checkpoints written before the option existed still resume.
+        return weightAverageDecay > 0 ? identity + " weight-average=" + weightAverageDecay : identity;
+    }
+
+    /** Whether the run validates and keeps a running average of its weights. */
+    boolean averagesWeights() {
+        return weightAverageDecay > 0;
     }
 
     private static void require(boolean ok, String sentence) {

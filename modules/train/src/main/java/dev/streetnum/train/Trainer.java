@@ -3,6 +3,7 @@ package dev.streetnum.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.DataException;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.StreetNumberIterator;
 import dev.streetnum.data.StreetnumVersion;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A trainer trains a data set into a model: {@link #train} runs {@link TrainingLoop} over random 54x54
- * crops, selects on validation coverage at 98% (centre crops), and leaves in the run folder
+ * crops, selects on validation coverage at 98% (centre crops; of the weights' running average when the config
+ * keeps one), and leaves in the run folder
  * {@code best.bundle}, {@code last.checkpoint}, {@code metrics.csv}, {@code curves.png},
  * {@code monitor.csv} with {@code monitor/*.png}, and {@code run.json}.
  */
@@ -64,10 +66,17 @@ public final class Trainer {
 
         ComputationGraph net;
         TrainerState<MetricsRow> state;
+        ExponentialWeightAverage average = null;
         if (resume) {
             Checkpoint.Saved saved = Checkpoint.load(checkpoint, identity);
             net = saved.network();
             state = saved.state();
+            if (config.averagesWeights()) {
+                if (saved.weightAverage() == null) {
+                    throw new DataException("cannot resume " + checkpoint + " with a weight average: it holds none");
+                }
+                average = ExponentialWeightAverage.resumedAt(saved.weightAverage(), net, config.weightAverageDecay());
+            }
             LOG.info("resuming from {} at iteration {}, epoch {}", checkpoint, state.iteration(), state.epoch());
         } else {
             net = StreetNumberNetwork.build(config.preset(), config.networkOptions());
@@ -75,6 +84,9 @@ public final class Trainer {
                 startFrom(net, config.initFrom());
             }
             state = TrainerState.start();
+            if (config.averagesWeights()) {
+                average = ExponentialWeightAverage.startingAt(net, config.weightAverageDecay());
+            }
         }
         LayerMonitor monitor = config.monitorInterval() > 0 ? new LayerMonitor(runDir, true) : null;
         if (monitor != null) {
@@ -118,12 +130,16 @@ public final class Trainer {
                 public void validated(List<MetricsRow> history, MetricsRow best) {
                     MetricsLog.write(runDir, history);
                     MetricsRow last = history.get(history.size() - 1);
-                    LOG.info(String.format(Locale.ROOT, "iteration %d: loss %.4f, val coverage at 98%% %.3f, %s",
-                            last.iteration(), last.trainLoss(), last.val().coverage(), diagnosisLine(last)));
+                    String raw = last.rawVal() == null ? "" : String.format(Locale.ROOT,
+                            " (raw weights: coverage %.3f, accuracy %.3f)", last.rawVal().coverage(),
+                            last.rawVal().accuracy());
+                    LOG.info(String.format(Locale.ROOT, "iteration %d: loss %.4f, val coverage at 98%% %.3f%s, %s",
+                            last.iteration(), last.trainLoss(), last.val().coverage(), raw, diagnosisLine(last)));
                 }
             };
             state = new TrainingLoop<>("train", config.loopPlan(batches.batchesPerEpoch()), batches, validation, events)
-                    .checkpointingTo(checkpoint, identity).monitoredBy(monitor, config.monitorInterval()).run(net, state);
+                    .checkpointingTo(checkpoint, identity).monitoredBy(monitor, config.monitorInterval())
+                    .averagingWeights(average, MetricsRow::withRawWeights).run(net, state);
         }
         MetricsRow last = state.history().get(state.history().size() - 1);
         String diagnosis = diagnosisLine(last);

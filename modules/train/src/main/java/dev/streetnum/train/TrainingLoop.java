@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
+import java.util.function.BinaryOperator;
 import dev.streetnum.data.ProgressDisplay;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.api.Layer;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one minibatch loop, the transcriber's and the localizer's: learning-rate schedule, per-iteration dropout
  * seeding, validation, best-model selection, early stopping, time budget, progress bar and, where asked,
- * checkpoints and the per-layer monitor. Everything that decides what happens next is a function of
+ * checkpoints, the per-layer monitor and a running average of the weights. Everything that decides what happens next is a function of
  * {@link TrainerState}, which is why a resumed run matches an uninterrupted one.
  *
  * @param <R> what a validation point records and the best model is selected by
@@ -98,6 +98,8 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
     private String runIdentity;
     private LayerMonitor monitor;
     private int monitorInterval;
+    private ExponentialWeightAverage average;
+    private BinaryOperator<R> withRawScore;
 
     /** @param task the progress bar's name */
     TrainingLoop(String task, Plan plan, TrainingBatches batches, Validation<R> validation, Events<R> events) {
@@ -125,6 +127,17 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
     TrainingLoop<R> monitoredBy(LayerMonitor monitor, int interval) {
         this.monitor = monitor;
         this.monitorInterval = interval;
+        return this;
+    }
+
+    /**
+     * Keeps {@code average} of the weights, updated after every iteration. Each validation point is then
+     * the averaged weights' ({@code withRawScore.apply(averaged, raw)} adds the raw weights' score beside
+     * it), and a new best hands the averaged weights to {@link Events#best}.
+     */
+    TrainingLoop<R> averagingWeights(ExponentialWeightAverage average, BinaryOperator<R> withRawScore) {
+        this.average = average;
+        this.withRawScore = withRawScore;
         return this;
     }
 
@@ -179,6 +192,9 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
                 }
                 net.fit(batch);
                 iteration++;
+                if (average != null) {
+                    average.update(net, iteration);
+                }
                 batchInEpoch++;
                 images += batch.getFeatures(0).size(0);
                 double loss = net.score();
@@ -197,14 +213,33 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
                 boolean endNext = stopping(iteration, trainingMillis, sinceBest);
                 if (iteration % plan.validationInterval() == 0 || endNext) {
                     double seconds = Math.max(1e-9, (trainingMillis - intervalMillisBefore) / 1000.0);
-                    R point = validation.score(net, new Interval(iteration, epoch, rate, lossSum / lossCount,
-                            images / seconds, trainingMillis / 1000.0));
+                    Interval since = new Interval(iteration, epoch, rate, lossSum / lossCount, images / seconds,
+                            trainingMillis / 1000.0);
+                    R point;
+                    boolean better;
+                    if (average == null) {
+                        point = validation.score(net, since);
+                        better = point.betterThan(best);
+                        if (better) {
+                            events.best(net, point);
+                        }
+                    } else {
+                        R raw = validation.score(net, since);
+                        R previous = best;
+                        point = average.withAverageIn(net, () -> {
+                            R averaged = withRawScore.apply(validation.score(net, since), raw);
+                            if (averaged.betterThan(previous)) {
+                                events.best(net, averaged);
+                            }
+                            return averaged;
+                        });
+                        better = point.betterThan(best);
+                    }
                     history.add(point);
                     lastValidated = iteration;
-                    if (point.betterThan(best)) {
+                    if (better) {
                         best = point;
                         sinceBest = 0;
-                        events.best(net, point);
                     } else {
                         sinceBest++;
                     }
@@ -212,7 +247,7 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
                     if (checkpointFile != null) {
                         TrainerState<R> now = new TrainerState<>(iteration, epoch, batchInEpoch, trainingMillis, best,
                                 sinceBest, history);
-                        Checkpoint.save(checkpointFile, net, now, runIdentity);
+                        Checkpoint.save(checkpointFile, net, now, runIdentity, average);
                     }
                     lossSum = 0;
                     lossCount = 0;

@@ -46,10 +46,12 @@ class TrainingLoopTest {
 
     private static final class Recorder implements TrainingLoop.Events<MetricsRow> {
         final List<Long> bestAt = new ArrayList<>();
+        final List<float[]> bestParams = new ArrayList<>();
 
         @Override
         public void best(ComputationGraph net, MetricsRow row) {
             bestAt.add(row.iteration());
+            bestParams.add(net.params().toFloatVector());
         }
 
         @Override
@@ -121,6 +123,110 @@ class TrainingLoopTest {
         loop(a, dir.resolve("a"), new TinyGraphs.FixedBatches(data, 0), validation).run(netA, TrainerState.start());
         loop(b, dir.resolve("b"), new TinyGraphs.FixedBatches(data, 0), validation).run(netB, TrainerState.start());
         assertFalse(netA.params().equalsWithEps(netB.params(), 1e-6));
+    }
+
+    /** Every call's parameters, in order: with an average, the raw weights' call comes before the average's. */
+    private static final class RecordingScore implements TrainingLoop.Validation<MetricsRow> {
+        final List<float[]> params = new ArrayList<>();
+        private final ScoreOnBatch score;
+
+        RecordingScore(MultiDataSet batch) {
+            this.score = new ScoreOnBatch(batch);
+        }
+
+        @Override
+        public MetricsRow score(ComputationGraph net, TrainingLoop.Interval since) {
+            params.add(net.params().toFloatVector());
+            return score.score(net, since);
+        }
+    }
+
+    private static TrainConfig averagingConfig(double decay) {
+        TrainConfig c = config();
+        return new TrainConfig(c.preset(), c.epochs(), 0, c.maxIterations(), c.batchSize(), c.learningRate(),
+                c.schedule(), 0, c.dropout(), c.seed(), 1, 1, 0, 0, 1, null, c.jitter(), c.preprocess(), null, decay);
+    }
+
+    @Test
+    void anAveragingRunValidatesTheExponentialAverageOfTheSameRawPathAsAPlainRun(@TempDir Path dir) {
+        List<MultiDataSet> data = TinyGraphs.batches(BATCHES, 4, 11);
+        double decay = 0.7;
+        TrainConfig plainConfig = averagingConfig(0);
+        RecordingScore plainScores = new RecordingScore(data.get(0));
+        ComputationGraph plain = TinyGraphs.twoHeads(3, new Adam(1e-2), 0.2);
+        new TrainingLoop<>("train", plainConfig.loopPlan(BATCHES), new TinyGraphs.FixedBatches(data, 0), plainScores,
+                new Recorder()).run(plain, TrainerState.start());
+
+        TrainConfig config = averagingConfig(decay);
+        RecordingScore scores = new RecordingScore(data.get(0));
+        ComputationGraph net = TinyGraphs.twoHeads(3, new Adam(1e-2), 0.2);
+        double[] expected = net.params().toDoubleVector();
+        Recorder events = new Recorder();
+        TrainerState<MetricsRow> end = new TrainingLoop<>("train", config.loopPlan(BATCHES),
+                new TinyGraphs.FixedBatches(data, 0), scores, events)
+                .averagingWeights(ExponentialWeightAverage.startingAt(net, decay), MetricsRow::withRawWeights)
+                .run(net, TrainerState.start());
+
+        assertEquals(ITERATIONS, plainScores.params.size(), "the plain run validates every iteration");
+        assertEquals(2 * ITERATIONS, scores.params.size(), "the raw weights, then the average, at each point");
+        for (int t = 1; t <= ITERATIONS; t++) {
+            float[] raw = scores.params.get(2 * (t - 1));
+            assertArrayEquals(plainScores.params.get(t - 1), raw, 1e-6f, "the raw path at iteration " + t);
+            double d = Math.min(decay, (1.0 + t) / (10.0 + t));
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = d * expected[i] + (1 - d) * raw[i];
+            }
+            float[] averaged = scores.params.get(2 * t - 1);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], averaged[i], 1e-5, "average at iteration " + t + ", parameter " + i);
+            }
+        }
+        assertArrayEquals(plain.params().toFloatVector(), net.params().toFloatVector(), 1e-6f,
+                "training ends on the raw weights");
+        MetricsRow last = end.history().get(ITERATIONS - 1);
+        assertTrue(last.rawVal() != null, "each row keeps the raw weights' score beside the average's");
+        assertEquals(plainScores.score(plain, new TrainingLoop.Interval(ITERATIONS, 0, 0, 0, 0, 0)).val().accuracy(),
+                last.rawVal().accuracy(), 1e-6);
+        assertTrue(events.bestParams.get(events.bestParams.size() - 1) != null);
+        float[] keptAtBest = events.bestParams.get(events.bestParams.size() - 1);
+        int bestAt = (int) end.best().iteration();
+        assertArrayEquals(scores.params.get(2 * bestAt - 1), keptAtBest, 0f, "the best model kept is the average");
+    }
+
+    @Test
+    void aResumedAveragingRunEndsWithTheSameAverageAsAnUninterruptedOne(@TempDir Path dir) {
+        List<MultiDataSet> data = TinyGraphs.batches(BATCHES, 4, 11);
+        TrainConfig c = config();
+        TrainConfig config = new TrainConfig(c.preset(), c.epochs(), 0, c.maxIterations(), c.batchSize(),
+                c.learningRate(), c.schedule(), 0, c.dropout(), c.seed(), CHECKPOINT_EVERY, 1, 0, 0, 1, null, c.jitter(),
+                c.preprocess(), null, 0.8);
+        ScoreOnBatch validation = new ScoreOnBatch(data.get(0));
+        Path straightFile = dir.resolve("straight.checkpoint");
+        ComputationGraph straight = TinyGraphs.twoHeads(3, new Adam(1e-2), 0.2);
+        loop(config, straightFile, new TinyGraphs.FixedBatches(data, 0), validation)
+                .averagingWeights(ExponentialWeightAverage.startingAt(straight, 0.8), MetricsRow::withRawWeights)
+                .run(straight, TrainerState.start());
+
+        Path killedFile = dir.resolve("killed.checkpoint");
+        ComputationGraph killed = TinyGraphs.twoHeads(3, new Adam(1e-2), 0.2);
+        assertThrows(IllegalStateException.class, () -> loop(config, killedFile,
+                new TinyGraphs.FixedBatches(data, CHECKPOINT_EVERY + 1), validation)
+                .averagingWeights(ExponentialWeightAverage.startingAt(killed, 0.8), MetricsRow::withRawWeights)
+                .run(killed, TrainerState.start()));
+        Checkpoint.Saved saved = Checkpoint.load(killedFile, config.runIdentity());
+        assertTrue(saved.weightAverage() != null, "the checkpoint holds the average");
+        loop(config, killedFile, new TinyGraphs.FixedBatches(data, 0), validation)
+                .averagingWeights(ExponentialWeightAverage.resumedAt(saved.weightAverage(), saved.network(), 0.8),
+                        MetricsRow::withRawWeights)
+                .run(saved.network(), saved.state());
+
+        Checkpoint.Saved straightEnd = Checkpoint.load(straightFile, config.runIdentity());
+        Checkpoint.Saved resumedEnd = Checkpoint.load(killedFile, config.runIdentity());
+        assertArrayEquals(straightEnd.weightAverage().toFloatVector(), resumedEnd.weightAverage().toFloatVector(), 1e-6f);
+        assertFalse(straightEnd.weightAverage().equalsWithEps(straightEnd.network().params(), 1e-6),
+                "the average is not the raw weights");
+        assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(killedFile, config().runIdentity()),
+                "a run without the average cannot resume an averaging run's checkpoint");
     }
 
     /** The localizer's plan: no epochs to speak of, a cosine over the iteration cap or the budget. */
@@ -230,7 +336,7 @@ class TrainingLoopTest {
         assertTrue(missing.getMessage().contains("none.checkpoint"), missing.getMessage());
         ComputationGraph net = TinyGraphs.twoHeads(3, new Adam(1e-2), 0);
         Path file = dir.resolve("c.checkpoint");
-        Checkpoint.save(file, net, TrainerState.start(), config.runIdentity());
+        Checkpoint.save(file, net, TrainerState.start(), config.runIdentity(), null);
         Exception other = assertThrows(IllegalArgumentException.class,
                 () -> Checkpoint.load(file, "preset=CPU seed=1 batch=4"));
         assertTrue(other.getMessage().contains("preset=CPU"), other.getMessage());
