@@ -21,7 +21,7 @@ public final class WeightAverage {
 
     /** The provenance entry listing the averaged bundles' model ids, first first. */
     public static final String AVERAGE_OF = "weightAverageOf";
-    /** The provenance entry holding each averaged bundle's own provenance, by model id. */
+    /** The provenance entry holding each averaged bundle's model id and own provenance, in {@link #AVERAGE_OF}'s order. */
     public static final String MEMBER_PROVENANCE = "weightAverageProvenance";
 
     private WeightAverage() {
@@ -50,10 +50,14 @@ public final class WeightAverage {
         network.setParams(mean);
 
         List<String> ids = new ArrayList<>(bundles.size());
-        Map<String, Object> members = new LinkedHashMap<>();
+        // A list, not a map by id: two members may share an id (same preset, seed and best iteration).
+        List<Map<String, Object>> members = new ArrayList<>(bundles.size());
         for (ModelBundle b : bundles) {
             ids.add(b.metadata().modelId());
-            members.put(b.metadata().modelId(), b.metadata().provenance());
+            Map<String, Object> member = new LinkedHashMap<>();
+            member.put("modelId", b.metadata().modelId());
+            member.put("provenance", b.metadata().provenance());
+            members.add(member);
         }
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put(AVERAGE_OF, ids);

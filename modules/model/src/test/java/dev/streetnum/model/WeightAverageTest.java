@@ -53,6 +53,8 @@ class WeightAverageTest {
             ModelBundle bundle = TestBundles.tiny(9);
             ModelBundle twice = WeightAverage.average(List.of(bundle, TestBundles.tiny(9)), "twice");
             ReadChecks.assertSameAnswers(photos.readBy(new Transcriber(bundle)), photos.readBy(new Transcriber(twice)));
+            assertEquals(2, ((List<?>) twice.metadata().provenance().get(WeightAverage.MEMBER_PROVENANCE)).size(),
+                    "members sharing a model id each keep their provenance");
         } finally {
             photos.close();
         }
@@ -69,8 +71,12 @@ class WeightAverageTest {
         assertEquals("soup", loaded.metadata().modelId());
         assertTrue(loaded.metadata().thresholds().isEmpty(), "a member's threshold measures other weights");
         assertEquals(List.of("tiny-test-21", "tiny-test-22"), loaded.metadata().provenance().get(WeightAverage.AVERAGE_OF));
-        Map<?, ?> members = (Map<?, ?>) loaded.metadata().provenance().get(WeightAverage.MEMBER_PROVENANCE);
-        assertEquals(a.metadata().provenance().get("seed"), ((Map<?, ?>) members.get("tiny-test-21")).get("seed"));
+        List<?> members = (List<?>) loaded.metadata().provenance().get(WeightAverage.MEMBER_PROVENANCE);
+        assertEquals(2, members.size());
+        Map<?, ?> first = (Map<?, ?>) members.get(0);
+        assertEquals("tiny-test-21", first.get("modelId"));
+        assertEquals(a.metadata().provenance().get("seed"), ((Map<?, ?>) first.get("provenance")).get("seed"));
+        assertEquals("tiny-test-22", ((Map<?, ?>) members.get(1)).get("modelId"));
         assertEquals(a.metadata().preset(), loaded.metadata().preset());
     }
 
