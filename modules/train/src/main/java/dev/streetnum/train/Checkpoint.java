@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The transcriber's {@code last} checkpoint: DL4J's model zip with the updater (Adam's moments) and the iteration
- * and epoch counters, plus a {@link TrainerState} entry and, when the run keeps one, its weight average. Written to a temporary file and renamed, so a run
- * killed mid-write leaves the previous checkpoint whole.
+ * and epoch counters, plus a {@link TrainerState} entry and, when the run keeps one, its weight average. Written
+ * to a temporary file and renamed, so a run killed mid-write leaves the previous checkpoint whole.
  */
 public final class Checkpoint {
 

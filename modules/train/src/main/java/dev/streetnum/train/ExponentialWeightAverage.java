@@ -70,4 +70,5 @@ final class ExponentialWeightAverage {
     /** The averaged weights (a copy): a checkpoint saves them. */
     INDArray weights() {
         return average.dup();
-    }}
+    }
+}

@@ -71,7 +71,7 @@ public record TrainConfig(
     public static final int DEFAULT_PATIENCE = 10;
     public static final int DEFAULT_MONITOR_INTERVAL = 100;
     public static final int DEFAULT_WORKERS = 2;
-    /** No weight average: the raw weights are validated and kept, as every run before issue 25's round 4. */
+    /** No weight average: the raw weights are validated and kept, as in every run before the option existed. */
     public static final double DEFAULT_WEIGHT_AVERAGE_DECAY = 0;
 
     /** No jitter, the standard preprocessing, random initial weights. */
