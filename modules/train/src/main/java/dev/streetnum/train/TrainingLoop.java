@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
 import dev.streetnum.data.ProgressDisplay;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.api.Layer;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one minibatch loop, the transcriber's and the localizer's: learning-rate schedule, per-iteration dropout
  * seeding, validation, best-model selection, early stopping, time budget, progress bar and, where asked,
- * checkpoints, the per-layer monitor and a running average of the weights. Everything that decides what happens next is a function of
- * {@link TrainerState}, which is why a resumed run matches an uninterrupted one.
+ * checkpoints, the per-layer monitor and a running average of the weights. Everything that decides what happens
+ * next is a function of {@link TrainerState}, which is why a resumed run matches an uninterrupted one.
  *
  * @param <R> what a validation point records and the best model is selected by
  */
@@ -215,26 +216,19 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
                     double seconds = Math.max(1e-9, (trainingMillis - intervalMillisBefore) / 1000.0);
                     Interval since = new Interval(iteration, epoch, rate, lossSum / lossCount, images / seconds,
                             trainingMillis / 1000.0);
-                    R point;
-                    boolean better;
-                    if (average == null) {
-                        point = validation.score(net, since);
-                        better = point.betterThan(best);
-                        if (better) {
-                            events.best(net, point);
+                    // With an average, the raw weights are scored first and the average is the point.
+                    R raw = average == null ? null : validation.score(net, since);
+                    R previous = best;
+                    Supplier<R> scoreKeepingBest = () -> {
+                        R scored = validation.score(net, since);
+                        R p = raw == null ? scored : withRawScore.apply(scored, raw);
+                        if (p.betterThan(previous)) {
+                            events.best(net, p);
                         }
-                    } else {
-                        R raw = validation.score(net, since);
-                        R previous = best;
-                        point = average.withAverageIn(net, () -> {
-                            R averaged = withRawScore.apply(validation.score(net, since), raw);
-                            if (averaged.betterThan(previous)) {
-                                events.best(net, averaged);
-                            }
-                            return averaged;
-                        });
-                        better = point.betterThan(best);
-                    }
+                        return p;
+                    };
+                    R point = average == null ? scoreKeepingBest.get() : average.withAverageIn(net, scoreKeepingBest);
+                    boolean better = point.betterThan(previous);
                     history.add(point);
                     lastValidated = iteration;
                     if (better) {
