@@ -69,6 +69,14 @@ public final class TranscriptionApp {
     static final int MAX_MULTIPART_PARTS = 1000;
     /** How Jetty's multipart limits word their refusals ("max file size exceeded: ...", "Form with too many keys"). */
     private static final List<String> LIMIT_WORDS = List.of("exceeded", "too many");
+    /**
+     * Most bytes of an unread request body an error reply discards first. Refused before its body is
+     * read (a declared length over the limit, a full queue), a request would have its connection
+     * closed with the client still sending; the kernel answers the unread bytes with a reset, which
+     * can destroy the reply before the client reads it (it then sees no status at all). Beyond this
+     * many bytes, or the request timeout, the connection is cut as before.
+     */
+    static final long MOST_DISCARDED_BYTES = 64L << 20;
 
     private final TranscriptionEngine engine;
     private final ServeConfig config;
@@ -369,10 +377,30 @@ public final class TranscriptionApp {
     }
 
     private void reply(Context ctx, int status, Object body) {
+        if (status >= ServiceError.BAD_REQUEST) {
+            discardUnreadBody(ctx);
+        }
         try {
             ctx.status(status).contentType(RequestReader.JSON).result(json.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the answer as JSON", e);
+        }
+    }
+
+    /** Reads and drops what is left of the request body, within {@link #MOST_DISCARDED_BYTES} and the request timeout. */
+    private void discardUnreadBody(Context ctx) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
+        byte[] sink = new byte[64 << 10];
+        try {
+            InputStream in = ctx.req().getInputStream();
+            long discarded = 0;
+            int n;
+            while (discarded < MOST_DISCARDED_BYTES && System.nanoTime() < deadline && (n = in.read(sink)) > 0) {
+                discarded += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The body had already failed (malformed, stalled, over a multipart limit): the connection
+            // is cut after the reply either way, and the reply still goes out.
         }
     }
 
