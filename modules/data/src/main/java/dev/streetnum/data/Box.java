@@ -45,6 +45,15 @@ public record Box(int left, int top, int width, int height) {
                 : centredAt(left + width / 2.0, top + height / 2.0, width * factor, height * factor);
     }
 
+    /** The part of this box inside a {@code width x height} image, or null when none of it is. */
+    public Box visibleIn(int width, int height) {
+        int l = Math.max(0, left);
+        int t = Math.max(0, top);
+        int r = Math.min(width, right());
+        int b = Math.min(height, bottom());
+        return r > l && b > t ? new Box(l, t, r - l, b - t) : null;
+    }
+
     /** The smallest box holding both. */
     public Box union(Box other) {
         int l = Math.min(left, other.left);

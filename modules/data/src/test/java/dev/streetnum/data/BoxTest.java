@@ -1,6 +1,7 @@
 package dev.streetnum.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -34,5 +35,12 @@ class BoxTest {
         assertEquals(0.0, new Box(0, 0, 10, 10).iou(new Box(10, 0, 10, 10)));
         // Half of a 10x10 overlaps: 50 / (100 + 100 - 50).
         assertEquals(50.0 / 150, new Box(0, 0, 10, 10).iou(new Box(5, 0, 10, 10)), 1e-12);
+    }
+
+    @Test
+    void visiblePartClipsToTheImage() {
+        assertEquals(new Box(0, 5, 15, 10), new Box(-5, 5, 20, 10).visibleIn(100, 50));
+        assertEquals(new Box(90, 40, 10, 10), new Box(90, 40, 30, 30).visibleIn(100, 50));
+        assertNull(new Box(100, 0, 10, 10).visibleIn(100, 50));
     }
 }

@@ -14,7 +14,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * A localizer finds the house number on a whole photo: the predicted union box of its digits (issue 14).
  * The photo is stretched to a square with the {@link CropExpander} path (no expansion, no crop: the same
  * resize and per-image normalisation the transcriber's input gets), and the network's four outputs are
- * read with {@link BoxEncoding}. Not thread-safe (DL4J networks are not).
+ * read with {@link BoxEncoding}. With a refine window in its metadata, the first box is then grown about
+ * its centre, cut from the photo (edges replicated where it leaves the photo) and localized again: at
+ * 64x64 a whole photo gives a number few pixels, and the localizer trains on windows that hold the
+ * whole number, so a window around its first guess is a view it knows, seen closer. Not thread-safe
+ * (DL4J networks are not).
  */
 public final class Localizer {
 
@@ -51,6 +55,36 @@ public final class Localizer {
 
     /** One predicted box per photo, in that photo's pixels. */
     public List<Box> localize(List<Mat> photos) {
+        List<Box> first = pass(photos);
+        double window = metadata.refineWindow();
+        if (window == 0 || photos.isEmpty()) {
+            return first;
+        }
+        List<Box> windows = new ArrayList<>(photos.size());
+        List<Mat> views = new ArrayList<>(photos.size());
+        try {
+            for (int i = 0; i < photos.size(); i++) {
+                windows.add(first.get(i).scaled(window));
+                views.add(CropExpander.cutReplicating(photos.get(i), windows.get(i)));
+            }
+            List<Box> second = pass(views);
+            List<Box> refined = new ArrayList<>(photos.size());
+            for (int i = 0; i < photos.size(); i++) {
+                Box w = windows.get(i);
+                Box s = second.get(i);
+                Box inPhoto = new Box(w.left() + s.left(), w.top() + s.top(), s.width(), s.height())
+                        .visibleIn(photos.get(i).cols(), photos.get(i).rows());
+                // A second box wholly in the replicated border names nothing in the photo: keep the first.
+                refined.add(inPhoto == null ? first.get(i) : inPhoto);
+            }
+            return refined;
+        } finally {
+            views.forEach(Mat::close);
+        }
+    }
+
+    /** One pass of the network: each image stretched whole to its input, a box in that image's pixels. */
+    private List<Box> pass(List<Mat> photos) {
         if (photos.isEmpty()) {
             return List.of();
         }

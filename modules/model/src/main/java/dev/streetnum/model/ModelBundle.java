@@ -95,6 +95,8 @@ public final class ModelBundle {
         return "localizer: " + m.inputSide() + "x" + m.inputSide() + " input"
                 + (iou == null ? "" : String.format(java.util.Locale.ROOT, ", validation mean IoU %.3f", iou))
                 + (m.provenance().containsKey("created") ? ", trained " + m.provenance().get("created") : "")
+                + (m.refineWindow() == 0 ? ""
+                        : String.format(java.util.Locale.ROOT, ", refined in a window %s times its first box", m.refineWindow()))
                 + ": a photo without a box is read in two passes";
     }
 

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -153,23 +154,93 @@ class LocalizerTest {
     void halfALocalizerIsAClearError() throws IOException {
         Path whole = dir.resolve("whole.bundle");
         TestBundles.tiny(3).withLocalizer(untrained(1)).save(whole);
-        Path half = dir.resolve("half.bundle");
-        try (ZipFile in = new ZipFile(whole.toFile()); OutputStream out = Files.newOutputStream(half);
+        Path half = copyEditing(whole, "half.bundle", ModelBundle.LOCALIZER_NETWORK_ENTRY, bytes -> null);
+        DataException e = assertThrows(DataException.class, () -> ModelBundle.load(half));
+        assertTrue(e.getMessage().contains(ModelBundle.LOCALIZER_NETWORK_ENTRY), e.getMessage());
+    }
+
+    /** A copy of a bundle with one entry's bytes edited; an edit giving null leaves the entry out. */
+    private Path copyEditing(Path bundle, String name, String entryName, UnaryOperator<byte[]> edit) throws IOException {
+        Path copy = dir.resolve(name);
+        try (ZipFile in = new ZipFile(bundle.toFile()); OutputStream out = Files.newOutputStream(copy);
              ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Enumeration<? extends ZipEntry> e = in.entries(); e.hasMoreElements(); ) {
                 ZipEntry entry = e.nextElement();
-                if (entry.getName().equals(ModelBundle.LOCALIZER_NETWORK_ENTRY)) {
-                    continue;
-                }
-                zip.putNextEntry(new ZipEntry(entry.getName()));
+                byte[] bytes;
                 try (InputStream data = in.getInputStream(entry)) {
-                    data.transferTo(zip);
+                    bytes = data.readAllBytes();
                 }
-                zip.closeEntry();
+                if (entry.getName().equals(entryName)) {
+                    bytes = edit.apply(bytes);
+                }
+                if (bytes != null) {
+                    zip.putNextEntry(new ZipEntry(entry.getName()));
+                    zip.write(bytes);
+                    zip.closeEntry();
+                }
             }
         }
-        DataException e = assertThrows(DataException.class, () -> ModelBundle.load(half));
-        assertTrue(e.getMessage().contains(ModelBundle.LOCALIZER_NETWORK_ENTRY), e.getMessage());
+        return copy;
+    }
+
+    @Test
+    void aRefinedBoxIsTheFirstPassRepeatedInAWindowAroundTheFirstBox() {
+        List<Mat> photos = photos(6);
+        Localizer onePass = untrained(9);
+        Localizer refined = onePass.withMetadata(onePass.metadata().withRefineWindow(1.5));
+        List<Box> first = onePass.localize(photos);
+        List<Box> got = refined.localize(photos);
+        for (int i = 0; i < photos.size(); i++) {
+            Mat photo = photos.get(i);
+            Box f = first.get(i);
+            // The window by hand: the first box's centre, 1.5 times its sides, rounded to whole pixels.
+            int w = (int) Math.round(f.width() * 1.5);
+            int h = (int) Math.round(f.height() * 1.5);
+            int left = (int) Math.round(f.left() + f.width() / 2.0 - w / 2.0);
+            int top = (int) Math.round(f.top() + f.height() / 2.0 - h / 2.0);
+            Box inWindow;
+            try (Mat view = dev.streetnum.data.CropExpander.cutReplicating(photo, new Box(left, top, w, h))) {
+                inWindow = onePass.localize(List.of(view)).get(0);
+            }
+            int x0 = Math.max(0, left + inWindow.left());
+            int y0 = Math.max(0, top + inWindow.top());
+            int x1 = Math.min(photo.cols(), left + inWindow.right());
+            int y1 = Math.min(photo.rows(), top + inWindow.bottom());
+            Box expected = x1 > x0 && y1 > y0 ? new Box(x0, y0, x1 - x0, y1 - y0) : f;
+            assertEquals(expected, got.get(i), "photo " + i + ", first box " + f);
+        }
+    }
+
+    @Test
+    void theRefineWindowTravelsInTheBundleAndOlderBundlesReadOnePass() throws IOException {
+        Localizer onePass = untrained(5);
+        Localizer refined = onePass.withMetadata(onePass.metadata().withRefineWindow(1.5));
+        Path file = dir.resolve("refined.bundle");
+        TestBundles.tiny(3).withLocalizer(refined).save(file);
+        ModelBundle loaded = ModelBundle.load(file);
+        assertEquals(1.5, loaded.localizer().get().metadata().refineWindow());
+        assertTrue(loaded.localizerSummary().contains("window 1.5 times"), loaded.localizerSummary());
+        List<Mat> photos = photos(3);
+        assertEquals(refined.localize(photos), loaded.localizer().get().localize(photos));
+
+        // A bundle written before the field existed: its localizer.json has no refineWindow.
+        Path older = copyEditing(file, "older.bundle", ModelBundle.LOCALIZER_METADATA_ENTRY, bytes ->
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8).replaceAll(",?\\s*\"refineWindow\"\\s*:\\s*[0-9.]+", "")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Localizer old = ModelBundle.load(older).localizer().get();
+        assertEquals(0, old.metadata().refineWindow());
+        assertEquals(onePass.localize(photos), old.localize(photos));
+    }
+
+    @Test
+    void aRefineWindowOutsideItsRangeIsRefusedWithASentence() {
+        LocalizerMetadata m = untrained(1).metadata();
+        for (double bad : new double[] {-1, 0.5, 1, LocalizerMetadata.MAX_REFINE_WINDOW + 0.1, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.withRefineWindow(bad));
+            assertTrue(e.getMessage().contains("refine window"), e.getMessage());
+        }
+        assertEquals(2.0, m.withRefineWindow(2).refineWindow());
+        assertEquals(0, m.withRefineWindow(0).refineWindow());
     }
 
     @Test

@@ -13,7 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code streetnum attach-localizer}: moves a trained localizer from one bundle onto another, without retraining. */
 @Command(name = "attach-localizer", mixinStandardHelpOptions = true,
-        description = "Copies the localizer of --from onto --bundle and writes the result to --out (atomically).")
+        description = "Copies the localizer of --from onto --bundle and writes the result to --out (atomically),"
+                + " optionally with another refine window.")
 public final class AttachLocalizerCommand implements Callable<Integer> {
 
     @Spec
@@ -28,10 +29,22 @@ public final class AttachLocalizerCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "BUNDLE", description = "Where the result is written (may equal --bundle).")
     Path out;
 
+    @Option(names = "--refine-window", paramLabel = "FACTOR",
+            description = "Localize again in the first box grown by FACTOR (e.g. 1.5; 0 for one pass)."
+                    + " Default: as in --from.")
+    Double refineWindow;
+
     @Override
     public Integer call() {
         Localizer localizer = ModelBundle.load(from).localizer()
                 .orElseThrow(() -> new DataException(from + " holds no localizer (train one with train-localizer)"));
+        if (refineWindow != null) {
+            try {
+                localizer = localizer.withMetadata(localizer.metadata().withRefineWindow(refineWindow));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--refine-window: " + e.getMessage(), e);
+            }
+        }
         ModelBundle target = ModelBundle.load(bundle);
         target.withLocalizer(localizer).save(out);
         spec.commandLine().getOut().println("localizer from " + from + " attached: " + out);

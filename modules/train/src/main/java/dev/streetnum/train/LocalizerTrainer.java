@@ -210,7 +210,7 @@ public final class LocalizerTrainer {
         int skipped = 0;
         for (AnnotatedImage image : set.images()) {
             Mat decoded = ImageDecoder.read(image.file());
-            Box number = LocalizerViews.visible(image.region(), decoded.cols(), decoded.rows());
+            Box number = image.region().visibleIn(decoded.cols(), decoded.rows());
             if (number == null) {
                 skipped++;
                 decoded.close();

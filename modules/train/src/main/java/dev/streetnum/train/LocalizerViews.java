@@ -14,15 +14,6 @@ final class LocalizerViews {
     private LocalizerViews() {
     }
 
-    /** The visible part of the number's union box, or null when it lies wholly outside the photo. */
-    static Box visible(Box union, int width, int height) {
-        int left = Math.max(0, union.left());
-        int top = Math.max(0, union.top());
-        int right = Math.min(width, union.right());
-        int bottom = Math.min(height, union.bottom());
-        return right > left && bottom > top ? new Box(left, top, right - left, bottom - top) : null;
-    }
-
     /**
      * A window of a {@code width x height} photo holding {@code number} (visible part, photo pixels): each
      * edge drawn uniformly between the number's edge and the photo's edge (or up to

@@ -1,6 +1,7 @@
 package dev.streetnum.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.AnnotatedDataset;
@@ -59,7 +60,7 @@ class LocalizerTrainerTest {
         List<Box> truths = new ArrayList<>();
         for (AnnotatedImage image : test.images()) {
             try (Mat photo = ImageDecoder.read(image.file())) {
-                Box number = LocalizerViews.visible(image.region(), photo.cols(), photo.rows());
+                Box number = image.region().visibleIn(photo.cols(), photo.rows());
                 Box window = LocalizerViews.window(photo.cols(), photo.rows(), number, USER_FRAMING, framing);
                 views.add(CropExpander.cutReplicating(photo, window));
                 truths.add(LocalizerViews.inWindow(number, window));
@@ -95,7 +96,7 @@ class LocalizerTrainerTest {
         for (AnnotatedImage image : val.images()) {
             Mat photo = ImageDecoder.read(image.file());
             valPhotos.add(photo);
-            valNumbers.add(LocalizerViews.visible(image.region(), photo.cols(), photo.rows()));
+            valNumbers.add(image.region().visibleIn(photo.cols(), photo.rows()));
         }
         List<Box> valFound = localizer.localize(valPhotos);
         double valIou = 0;
@@ -134,6 +135,20 @@ class LocalizerTrainerTest {
                 "--bundle", in.toString(), "--out", moved.toString());
         assertEquals(0, attachCode);
         assertEquals(attached.localizer().get().metadata(), ModelBundle.load(moved).localizer().get().metadata());
+
+        // --refine-window changes how the localizer is read, nothing else; a bad one is refused, nothing written.
+        Path refined = dir.resolve("out/refined.bundle");
+        assertEquals(0, new picocli.CommandLine(new AttachLocalizerCommand()).execute("--from", out.toString(),
+                "--bundle", in.toString(), "--out", refined.toString(), "--refine-window", "1.5"));
+        ModelBundle refinedBundle = ModelBundle.load(refined);
+        assertEquals(attached.localizer().get().metadata().withRefineWindow(1.5), refinedBundle.localizer().get().metadata());
+        assertEquals(attached.localizer().get().network().params(), refinedBundle.localizer().get().network().params());
+        Path refused = dir.resolve("out/refused.bundle");
+        picocli.CommandLine bad = new picocli.CommandLine(new AttachLocalizerCommand());
+        bad.setErr(new PrintWriter(new StringWriter()));
+        assertTrue(bad.execute("--from", out.toString(), "--bundle", in.toString(), "--out", refused.toString(),
+                "--refine-window", "0.5") != 0);
+        assertFalse(java.nio.file.Files.exists(refused));
 
         // A bundle whose no-box thresholds were calibrated with another localizer says so when it gets a new one.
         Path calibrated = dir.resolve("out/calibrated.bundle");

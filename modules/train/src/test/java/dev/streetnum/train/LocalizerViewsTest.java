@@ -1,7 +1,6 @@
 package dev.streetnum.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.Box;
@@ -43,12 +42,5 @@ class LocalizerViewsTest {
         assertEquals(config.naturalShare(), natural / (double) views, 0.02);
         assertTrue(padded > 0.5 * config.paddedShare() * (1 - config.naturalShare()) * views
                 && padded < config.paddedShare() * (1 - config.naturalShare()) * views, "padded " + padded);
-    }
-
-    @Test
-    void visiblePartOfANumberClipsToThePhoto() {
-        assertEquals(new Box(0, 5, 15, 10), LocalizerViews.visible(new Box(-5, 5, 20, 10), 100, 50));
-        assertEquals(new Box(90, 40, 10, 10), LocalizerViews.visible(new Box(90, 40, 30, 30), 100, 50));
-        assertNull(LocalizerViews.visible(new Box(100, 0, 10, 10), 100, 50));
     }
 }
