@@ -58,16 +58,19 @@ public record CoverageReport(
      * @param bestCoverage      by target accuracy, the best coverage achievable on this very set with
      *                          P(S|x), its threshold chosen on the set itself (optimistic for test)
      * @param adHocBestCoverage the same with the ad-hoc confidence
+     * @param riskCoverageArea  the area under P(S|x)'s risk-coverage curve ({@link CoverageCurve#riskCoverageArea}):
+     *                          the mean error rate over every coverage, lower is better
      * @param meanBoxIou        without boxes: mean IoU of the boxes found against the CSV's union boxes (null
      *                          when the boxes were given)
      */
     public record SetSummary(String identity, SequenceMetrics metrics, Map<String, OperatingPoint> bestCoverage,
-                             Map<String, OperatingPoint> adHocBestCoverage, Double meanBoxIou) {
+                             Map<String, OperatingPoint> adHocBestCoverage, double riskCoverageArea,
+                             Double meanBoxIou) {
 
         static SetSummary of(EvaluatedSet set, List<Double> targets) {
             double iou = set.meanBoxIou();
             return new SetSummary(set.identity(), set.metrics(), set.coverage(targets), set.adHocCoverage(targets),
-                    Double.isNaN(iou) ? null : iou);
+                    set.principledCurve().riskCoverageArea(), Double.isNaN(iou) ? null : iou);
         }
     }
 

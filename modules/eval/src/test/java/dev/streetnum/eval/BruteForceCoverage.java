@@ -38,6 +38,26 @@ final class BruteForceCoverage {
         return new double[] {bestAccepted, bestThreshold};
     }
 
+    /**
+     * The area under the risk-coverage curve the slow way: each prediction scores the error rate of the
+     * set a threshold at its confidence accepts (a refusal: of the whole set), and the area is their mean.
+     */
+    static double riskCoverageArea(double[] confidence, boolean[] correct) {
+        double sum = 0;
+        for (double c : confidence) {
+            int accepted = 0;
+            int right = 0;
+            for (int j = 0; j < confidence.length; j++) {
+                if (c == CoverageCurve.REFUSED || confidence[j] >= c) {
+                    accepted++;
+                    right += correct[j] ? 1 : 0;
+                }
+            }
+            sum += 1 - right / (double) accepted;
+        }
+        return sum / confidence.length;
+    }
+
     private BruteForceCoverage() {
     }
 }

@@ -124,6 +124,28 @@ class CoverageCurveTest {
         assertThrows(IllegalArgumentException.class, () -> TIES.atAccuracy(1.5));
     }
 
+    @Test
+    void riskCoverageAreaAveragesTheRiskAThresholdGivesAtEachPrediction() {
+        // By hand: risks at the tie-group ends 1, 3, 4, 5 are 0, 1/3, 1/4, 2/5; the group of 3 has two members.
+        assertEquals((0 + 2 * (1 / 3.0) + 1 / 4.0 + 2 / 5.0) / 5, TIES.riskCoverageArea(), 1e-12);
+        // Refusals come last and score the whole set's error rate: (0 + 0 + 2 * (1 - 2/4)) / 4.
+        CoverageCurve withRefusals = new CoverageCurve(new double[] {0.9, R, 0.8, R},
+                new boolean[] {true, false, true, false});
+        assertEquals(0.25, withRefusals.riskCoverageArea(), 1e-12);
+        assertEquals(0, new CoverageCurve(new double[] {0.3, 0.2}, new boolean[] {true, true}).riskCoverageArea());
+        assertEquals(1, new CoverageCurve(new double[] {0.3, R}, new boolean[] {false, false}).riskCoverageArea());
+        assertTrue(Double.isNaN(new CoverageCurve(new double[0], new boolean[0]).riskCoverageArea()));
+    }
+
+    @Test
+    void aBetterRankingHasTheSmallerArea() {
+        boolean[] correct = {true, true, false, false};
+        double rightFirst = new CoverageCurve(new double[] {0.9, 0.8, 0.2, 0.1}, correct).riskCoverageArea();
+        double wrongFirst = new CoverageCurve(new double[] {0.1, 0.2, 0.8, 0.9}, correct).riskCoverageArea();
+        assertEquals((0 + 0 + 1 / 3.0 + 1 / 2.0) / 4, rightFirst, 1e-12);
+        assertEquals((1 + 1 + 2 / 3.0 + 1 / 2.0) / 4, wrongFirst, 1e-12);
+    }
+
     /** Every possible threshold tried, no sorting: the coverage and threshold must agree exactly. */
     @Test
     void agreesWithABruteForceSearchOverAllThresholds() {
@@ -141,6 +163,10 @@ class CoverageCurveTest {
                 correct[i] = !refused && random.nextDouble() < 0.3 + 0.7 * c;
             }
             CoverageCurve curve = new CoverageCurve(confidence, correct);
+            if (n > 0) {
+                assertEquals(BruteForceCoverage.riskCoverageArea(confidence, correct), curve.riskCoverageArea(), 1e-12,
+                        "trial " + trial);
+            }
             for (double target : targets) {
                 double[] best = BruteForceCoverage.best(confidence, correct, target);
                 OperatingPoint p = curve.atAccuracy(target);

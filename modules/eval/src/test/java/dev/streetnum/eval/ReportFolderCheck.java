@@ -88,6 +88,9 @@ final class ReportFolderCheck {
             }
         }
 
+        assertEquals(BruteForceCoverage.riskCoverageArea(confidence, correct),
+                json.get("test").get("riskCoverageArea").asDouble(), EXACT, "the risk-coverage area of the CSV's rows");
+
         // index.html shows its pictures: every image it links is a readable PNG beside it.
         String html = Files.readString(folder.resolve(ReportWriter.INDEX_HTML));
         Matcher img = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
