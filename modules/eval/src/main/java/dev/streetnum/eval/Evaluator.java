@@ -107,9 +107,10 @@ public final class Evaluator {
             }
         }
         EvaluatedSet set = new EvaluatedSet("validation batches", predictions);
-        OperatingPoint target = set.principledCurve().atAccuracy(TargetAccuracy.PAPER_ACCURACY);
+        CoverageCurve curve = set.principledCurve();
+        OperatingPoint target = curve.atAccuracy(TargetAccuracy.PAPER_ACCURACY);
         return new ValidationScore(predictions.size(), set.metrics().sequenceAccuracy(),
-                TargetAccuracy.PAPER_ACCURACY, target.coverage(), target.threshold());
+                TargetAccuracy.PAPER_ACCURACY, target.coverage(), target.threshold(), curve.riskCoverageArea());
     }
 
     private EvaluatedSet transcribe(Transcriber transcriber, String name, AnnotatedDataset data) {

@@ -8,7 +8,8 @@ package dev.streetnum.eval;
  * @param targetAccuracy   the accuracy coverage is measured at
  * @param coverage         best coverage at {@code targetAccuracy} on these images (threshold chosen on them)
  * @param threshold        that coverage's P(S|x) threshold; +infinity when no threshold reaches the target
+ * @param riskCoverageArea the area under the risk-coverage curve ({@link CoverageCurve#riskCoverageArea})
  */
 public record ValidationScore(int examples, double sequenceAccuracy, double targetAccuracy, double coverage,
-                              double threshold) {
+                              double threshold, double riskCoverageArea) {
 }

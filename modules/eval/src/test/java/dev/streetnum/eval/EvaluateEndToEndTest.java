@@ -141,6 +141,7 @@ class EvaluateEndToEndTest {
         JsonNode best98 = json.get("test").get("bestCoverage").get("0.98");
         assertEquals(best98.get("coverage").asDouble(), score.coverage(), 1e-12);
         assertEquals(best98.get("threshold").asDouble(), score.threshold(), 1e-5);
+        assertEquals(json.get("test").get("riskCoverageArea").asDouble(), score.riskCoverageArea(), 1e-9);
     }
 
     @Test

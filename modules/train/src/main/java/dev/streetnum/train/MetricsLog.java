@@ -19,7 +19,7 @@ final class MetricsLog {
     static final String PNG_NAME = "curves.png";
     static final String HEADER = "iteration,epoch,learning_rate,train_loss,train_sequence_error,val_sequence_error,"
             + "val_coverage_at_98,val_threshold_at_98,sample_images,images_per_second,elapsed_seconds,"
-            + "raw_val_sequence_error,raw_val_coverage_at_98";
+            + "raw_val_sequence_error,raw_val_coverage_at_98,val_risk_coverage_area";
     private static final int WIDTH = 640;
     private static final int HEIGHT = 420;
 
@@ -33,9 +33,11 @@ final class MetricsLog {
                     r.epoch(), r.learningRate(), r.trainLoss(), 1 - r.train().accuracy(), 1 - r.val().accuracy(),
                     r.val().coverage(), r.val().threshold(), r.val().examples(), r.imagesPerSecond(),
                     r.elapsedSeconds()));
-            // The last two columns stay empty in a run that validates its raw weights only.
+            // The raw-weights columns stay empty in a run that validates its raw weights only.
             csv.append(r.rawVal() == null ? "," : String.format(Locale.ROOT, "%.6f,%.6f", 1 - r.rawVal().accuracy(),
-                    r.rawVal().coverage())).append('\n');
+                    r.rawVal().coverage())).append(',');
+            Double area = r.val().riskCoverageArea();
+            csv.append(area == null ? "" : String.format(Locale.ROOT, "%.6f", area)).append('\n');
         }
         try {
             Files.writeString(runDir.resolve(CSV_NAME), csv, StandardCharsets.UTF_8);

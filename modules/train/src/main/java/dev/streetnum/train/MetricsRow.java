@@ -35,7 +35,7 @@ public record MetricsRow(long iteration, int epoch, double learningRate, double 
                 raw.val);
     }
 
-    /** A better model than {@code other}'s: validation coverage at 98%, then sequence accuracy. */
+    /** A better model than {@code other}'s by validation ({@link SequenceScore#betterThan}). */
     @Override
     public boolean betterThan(MetricsRow other) {
         return other == null || val.betterThan(other.val);

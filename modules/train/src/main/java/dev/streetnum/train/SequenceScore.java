@@ -21,8 +21,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * @param accuracy  fraction whose whole transcription (length included) is right; refusals count wrong
  * @param coverage  largest fraction of images answerable at {@link TargetAccuracy#PAPER_ACCURACY}
  * @param threshold the P(S|x) threshold giving that coverage (+infinity when none)
+ * @param riskCoverageArea the area under the risk-coverage curve (DESIGN section 6), lower is better; null in
+ *                  a checkpoint written before it was measured
  */
-public record SequenceScore(int examples, double accuracy, double coverage, double threshold) {
+public record SequenceScore(int examples, double accuracy, double coverage, double threshold,
+                            Double riskCoverageArea) {
 
     /** Scores exactly the first {@code maxExamples} images of {@code centreCrops} (reset first), or all when fewer. */
     static SequenceScore measure(ComputationGraph net, MultiDataSetIterator centreCrops, int maxExamples) {
@@ -43,13 +46,24 @@ public record SequenceScore(int examples, double accuracy, double coverage, doub
             throw new IllegalArgumentException("cannot score a network on an empty data set");
         }
         ValidationScore v = Evaluator.validate(net, batches.iterator());
-        return new SequenceScore(v.examples(), v.sequenceAccuracy(), v.coverage(), v.threshold());
+        return new SequenceScore(v.examples(), v.sequenceAccuracy(), v.coverage(), v.threshold(), v.riskCoverageArea());
     }
 
-    /** Whether this is a better model than {@code other}: more coverage, then more accuracy. */
+    /**
+     * Whether this is a better model than {@code other}: the smaller risk-coverage area, then more coverage,
+     * then more accuracy. The area ranks first because on a validation sample of a few hundred images
+     * coverage at 98% jumps with wherever the last confident errors fall, and the area does not (DESIGN
+     * section 6). When either score lacks the area (a checkpoint from before), coverage decides.
+     */
     boolean betterThan(SequenceScore other) {
-        return other == null || coverage > other.coverage
-                || (coverage == other.coverage && accuracy > other.accuracy);
+        if (other == null) {
+            return true;
+        }
+        if (riskCoverageArea != null && other.riskCoverageArea != null
+                && riskCoverageArea.doubleValue() != other.riskCoverageArea.doubleValue()) {
+            return riskCoverageArea < other.riskCoverageArea;
+        }
+        return coverage > other.coverage || (coverage == other.coverage && accuracy > other.accuracy);
     }
 
     private static MultiDataSet firstRows(MultiDataSet batch, int rows) {

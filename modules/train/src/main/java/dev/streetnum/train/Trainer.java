@@ -187,6 +187,9 @@ public final class Trainer {
         metrics.put("train_sequence_accuracy", row.train().accuracy());
         metrics.put("val_sequence_accuracy", row.val().accuracy());
         metrics.put("val_coverage_at_98", row.val().coverage());
+        if (row.val().riskCoverageArea() != null) {
+            metrics.put("val_risk_coverage_area", row.val().riskCoverageArea());
+        }
         String modelId = config.preset().name().toLowerCase(Locale.ROOT) + "-s" + config.seed() + "-i" + row.iteration();
         BundleMetadata metadata = BundleMetadata.create(modelId, config.preset(), config.preprocess(), provenance)
                 .withMetrics(metrics);

@@ -27,8 +27,8 @@ class FitDiagnosisAgreementTest {
                 double trainAccuracy = trainCorrect / (double) IMAGES;
                 double heldOutAccuracy = heldOutCorrect / (double) IMAGES;
                 MetricsRow row = new MetricsRow(1, 0, 1e-3, 1.0,
-                        new SequenceScore(IMAGES, trainAccuracy, 0, Double.POSITIVE_INFINITY),
-                        new SequenceScore(IMAGES, heldOutAccuracy, 0, Double.POSITIVE_INFINITY), 1, 1);
+                        new SequenceScore(IMAGES, trainAccuracy, 0, Double.POSITIVE_INFINITY, 1 - trainAccuracy),
+                        new SequenceScore(IMAGES, heldOutAccuracy, 0, Double.POSITIVE_INFINITY, 1 - heldOutAccuracy), 1, 1);
                 CoverageReport report = CoverageReport.of("test", "model", TargetAccuracy.PAPER_ACCURACY,
                         set(heldOutCorrect), null, set(trainCorrect));
                 String where = "train " + trainCorrect + "/" + IMAGES + ", held out " + heldOutCorrect + "/" + IMAGES;
@@ -45,8 +45,8 @@ class FitDiagnosisAgreementTest {
 
     @Test
     void theTrainerSaysValidationWhereTheReportSaysTest() {
-        MetricsRow row = new MetricsRow(1, 0, 1e-3, 1.0, new SequenceScore(IMAGES, 0.99, 0, 1),
-                new SequenceScore(IMAGES, 0.80, 0, 1), 1, 1);
+        MetricsRow row = new MetricsRow(1, 0, 1e-3, 1.0, new SequenceScore(IMAGES, 0.99, 0, 1, 0.01),
+                new SequenceScore(IMAGES, 0.80, 0, 1, 0.2), 1, 1);
         assertEquals(FitDiagnosis.OVERFITTING, row.diagnosis().verdict());
         assertTrue(row.diagnosis().sentence().contains("validation error 20.0%"), row.diagnosis().sentence());
     }

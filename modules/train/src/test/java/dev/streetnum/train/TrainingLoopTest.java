@@ -38,7 +38,7 @@ class TrainingLoopTest {
         @Override
         public MetricsRow score(ComputationGraph net, TrainingLoop.Interval since) {
             double a = 1 / (1 + net.score(batch, false));
-            SequenceScore score = new SequenceScore(1, a, a, 0.5);
+            SequenceScore score = new SequenceScore(1, a, a, 0.5, 1 - a);
             return new MetricsRow(since.iteration(), since.epoch(), since.learningRate(), since.meanLoss(), score, score,
                     since.imagesPerSecond(), since.elapsedSeconds());
         }
