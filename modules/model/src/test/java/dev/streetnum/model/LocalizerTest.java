@@ -28,8 +28,10 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
 
 class LocalizerTest {
 
@@ -208,6 +210,27 @@ class LocalizerTest {
             int y1 = Math.min(photo.rows(), top + inWindow.bottom());
             Box expected = x1 > x0 && y1 > y0 ? new Box(x0, y0, x1 - x0, y1 - y0) : f;
             assertEquals(expected, got.get(i), "photo " + i + ", first box " + f);
+        }
+    }
+
+    @Test
+    void aSecondBoxWhollyInTheReplicatedBorderKeepsTheFirst() {
+        // A localizer that says "the bottom-right tenth" of whatever it sees: its output layer ignores its input.
+        ComputationGraph network = LocalizerNetwork.build(32, 5, 1e-3);
+        network.getLayer(LocalizerNetwork.OUTPUT).getParam("W").assign(0);
+        network.getLayer(LocalizerNetwork.OUTPUT).getParam("b")
+                .assign(Nd4j.createFromArray(0.95f, 0.95f, (float) Math.log(0.1), (float) Math.log(0.1)).reshape(1, 4));
+        Localizer onePass = new Localizer(network,
+                LocalizerMetadata.create(32, Map.of("source", "LocalizerTest"), Map.of("val_mean_iou", 0.5)));
+        Localizer refined = onePass.withMetadata(onePass.metadata().withRefineWindow(1.5));
+        try (Mat photo = new Mat(100, 200, CV_8UC3, new Scalar(90, 120, 150, 0))) {
+            Box first = onePass.localize(List.of(photo)).get(0);
+            assertEquals(new Box(180, 90, 20, 10), first, "the bottom-right tenth, centred at (0.95, 0.95)");
+            // The window 1.5 times that box reaches 5 px past the right edge and past the bottom; the second
+            // pass's bottom-right tenth of that window starts 2 px right of the photo: wholly in the border.
+            Box window = first.scaled(1.5);
+            assertTrue(window.right() > photo.cols() && window.bottom() > photo.rows(), "window " + window);
+            assertEquals(first, refined.localize(List.of(photo)).get(0));
         }
     }
 
