@@ -69,8 +69,9 @@ public record CoverageReport(
 
         static SetSummary of(EvaluatedSet set, List<Double> targets) {
             double iou = set.meanBoxIou();
-            return new SetSummary(set.identity(), set.metrics(), set.coverage(targets), set.adHocCoverage(targets),
-                    set.principledCurve().riskCoverageArea(), Double.isNaN(iou) ? null : iou);
+            CoverageCurve principled = set.principledCurve();
+            return new SetSummary(set.identity(), set.metrics(), EvaluatedSet.atAccuracies(principled, targets),
+                    set.adHocCoverage(targets), principled.riskCoverageArea(), Double.isNaN(iou) ? null : iou);
         }
     }
 

@@ -42,16 +42,12 @@ public record EvaluatedSet(String identity, List<Prediction> predictions) {
                 correctFlags());
     }
 
-    /** Best achievable coverage on this set at each target accuracy, by P(S|x). */
-    public Map<String, OperatingPoint> coverage(List<Double> targets) {
-        return atAccuracies(principledCurve(), targets);
-    }
-
-    /** The same for the ad-hoc confidence. */
+    /** Best achievable coverage on this set at each target accuracy, by the ad-hoc confidence. */
     public Map<String, OperatingPoint> adHocCoverage(List<Double> targets) {
         return atAccuracies(adHocCurve(), targets);
     }
 
+    /** Best achievable coverage on the curve's set at each target accuracy. */
     static Map<String, OperatingPoint> atAccuracies(CoverageCurve curve, List<Double> targets) {
         Map<String, OperatingPoint> points = new TreeMap<>();
         for (double target : targets) {

@@ -59,9 +59,11 @@ public record SequenceScore(int examples, double accuracy, double coverage, doub
         if (other == null) {
             return true;
         }
-        if (riskCoverageArea != null && other.riskCoverageArea != null
-                && riskCoverageArea.doubleValue() != other.riskCoverageArea.doubleValue()) {
-            return riskCoverageArea < other.riskCoverageArea;
+        if (riskCoverageArea != null && other.riskCoverageArea != null) {
+            int byArea = Double.compare(riskCoverageArea, other.riskCoverageArea);
+            if (byArea != 0) {
+                return byArea < 0;
+            }
         }
         return coverage > other.coverage || (coverage == other.coverage && accuracy > other.accuracy);
     }
