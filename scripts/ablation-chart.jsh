@@ -1,5 +1,7 @@
-// Draws the ablation table (rows.csv of scripts/ablation-real.sh) as a bar chart: sequence accuracy
-// and coverage at 98% accuracy on the real test split, one group of bars per row.
+// Draws the ablation table (rows.csv of scripts/ablation-real.sh) as two bar charts, one above the
+// other: sequence accuracy and coverage at 98% accuracy on the real test split, one group of bars per
+// row; below, the area under the risk-coverage curve (lower is better) for the rows that have one.
+// Both are equally tall because XChart lays a grid of charts out in equal cells.
 //   jshell --class-path "modules/cli/target/lib/*" -R-Djava.awt.headless=true \
 //       -R-Dablation.rows=ROWS_CSV -R-Dablation.png=OUT_PNG scripts/ablation-chart.jsh
 import org.knowm.xchart.*;
@@ -14,14 +16,21 @@ void draw() throws Exception {
     var names = new ArrayList<String>();
     var accuracy = new ArrayList<Double>();
     var coverage = new ArrayList<Double>();
+    var areaNames = new ArrayList<String>();
+    var area = new ArrayList<Double>();
     try (var parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(Files.newBufferedReader(rows))) {
         for (var r : parser) {
             names.add(r.get("row"));
             accuracy.add(Math.round(1000 * Double.parseDouble(r.get("sequence_accuracy"))) / 10.0);
             coverage.add(Math.round(1000 * Double.parseDouble(r.get("coverage_at_98_val_threshold"))) / 10.0);
+            // Rows whose bundles were not kept have no area (models/README.md says which).
+            if (r.isMapped("test_risk_coverage_area") && !r.get("test_risk_coverage_area").isBlank()) {
+                areaNames.add(r.get("row"));
+                area.add(Double.parseDouble(r.get("test_risk_coverage_area")));
+            }
         }
     }
-    var chart = new CategoryChartBuilder().width(900).height(450)
+    var chart = new CategoryChartBuilder().width(900).height(400)
             .title("Real SVHN test (500 photos): one change at a time")
             .xAxisTitle("ablation row (models/README.md)").yAxisTitle("%").build();
     var styler = chart.getStyler();
@@ -31,7 +40,19 @@ void draw() throws Exception {
     styler.setLabelsVisible(true);
     chart.addSeries("sequence accuracy", names, accuracy);
     chart.addSeries("coverage at 98% (val threshold)", names, coverage);
-    BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+    var charts = new ArrayList<CategoryChart>(List.of(chart));
+    if (!area.isEmpty()) {
+        var areaChart = new CategoryChartBuilder().width(900).height(400)
+                .title("Area under the risk-coverage curve (lower ranks right answers above wrong ones better)")
+                .xAxisTitle("ablation row").yAxisTitle("AURC").build();
+        areaChart.getStyler().setLegendVisible(false);
+        areaChart.getStyler().setYAxisMin(0.0);
+        areaChart.getStyler().setLabelsVisible(true);
+        areaChart.getStyler().setDecimalPattern("0.000");
+        areaChart.addSeries("test AURC", areaNames, area);
+        charts.add(areaChart);
+    }
+    BitmapEncoder.saveBitmap(charts, charts.size(), 1, png, BitmapEncoder.BitmapFormat.PNG);
     System.out.println("wrote " + png);
 }
 draw();
