@@ -41,6 +41,18 @@ public final class LocalizerNetwork {
     private LocalizerNetwork() {
     }
 
+    /**
+     * The width multiplier a built localizer network was made with, read from its first layer (the
+     * bundle stores the network, not the option that built it).
+     */
+    public static int widthOf(ComputationGraph network) {
+        long channels = ((ConvolutionLayer) network.getLayer("conv1").conf().getLayer()).getNOut();
+        if (channels % CONV_CHANNELS[0] != 0) {
+            throw new IllegalArgumentException("not a localizer network: conv1 has " + channels + " channels");
+        }
+        return (int) (channels / CONV_CHANNELS[0]);
+    }
+
     /** {@link #build(int, int, long, double)} at width 1, the first localizers' size. */
     public static ComputationGraph build(int side, long seed, double learningRate) {
         return build(side, 1, seed, learningRate);

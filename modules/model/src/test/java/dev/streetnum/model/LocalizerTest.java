@@ -77,7 +77,9 @@ class LocalizerTest {
             int d = 128 * width;
             long expected = (3 * 9 + 1) * c[0] + (c[0] * 9 + 1) * c[1] + (c[1] * 9 + 1) * c[2] + (c[2] * 9 + 1) * c[3]
                     + (4L * 4 * c[3] + 1) * d + (d + 1) * BoxEncoding.VALUES;
-            assertEquals(expected, LocalizerNetwork.build(64, width, 1, 1e-3).numParams(), "width " + width);
+            ComputationGraph built = LocalizerNetwork.build(64, width, 1, 1e-3);
+            assertEquals(expected, built.numParams(), "width " + width);
+            assertEquals(width, LocalizerNetwork.widthOf(built), "the width is read back from the network");
         }
         assertEquals(LocalizerNetwork.build(64, 1, 1e-3).params(), LocalizerNetwork.build(64, 1, 1, 1e-3).params());
         assertThrows(IllegalArgumentException.class, () -> LocalizerNetwork.build(64, 0, 1, 1e-3));

@@ -1,6 +1,7 @@
 package dev.streetnum.train;
 
 import dev.streetnum.model.LocalizerNetwork;
+import java.nio.file.Path;
 
 /**
  * How a localizer is trained (issue 14); every value has a default here and a {@code train-localizer} option.
@@ -16,10 +17,12 @@ import dev.streetnum.model.LocalizerNetwork;
  * @param paddedShare       share of the re-framed views that may reach past the photo (border replicated)
  * @param maxPadding        how far past the photo such a view may reach, as a fraction of its width/height
  * @param width             channel multiplier of the network ({@link LocalizerNetwork#build(int, int, long, double)})
+ * @param initFrom          a bundle whose localizer (of this input side and width) starts the run, to train it on
+ *                          for longer or on more data; null for random weights
  */
 public record LocalizerConfig(int inputSide, double minutes, long maxIterations, int batchSize, double learningRate,
                               long seed, int validateEvery, double naturalShare, double paddedShare,
-                              double maxPadding, int width) {
+                              double maxPadding, int width, Path initFrom) {
 
     public static final int DEFAULT_INPUT_SIDE = 64;
     public static final double DEFAULT_MINUTES = 20;
@@ -67,7 +70,7 @@ public record LocalizerConfig(int inputSide, double minutes, long maxIterations,
     /** The defaults with this budget, iteration cap and seed (tests, short runs). */
     public static LocalizerConfig defaults(double minutes, long maxIterations, long seed) {
         return new LocalizerConfig(DEFAULT_INPUT_SIDE, minutes, maxIterations, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE,
-                seed, DEFAULT_VALIDATE_EVERY, DEFAULT_NATURAL_SHARE, DEFAULT_PADDED_SHARE, DEFAULT_MAX_PADDING, DEFAULT_WIDTH);
+                seed, DEFAULT_VALIDATE_EVERY, DEFAULT_NATURAL_SHARE, DEFAULT_PADDED_SHARE, DEFAULT_MAX_PADDING, DEFAULT_WIDTH, null);
     }
 
     /** The loop's plan: the budget and iteration cap, a cosine decay over them, validation every {@link #validateEvery}. */

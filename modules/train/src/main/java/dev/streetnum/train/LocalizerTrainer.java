@@ -10,7 +10,9 @@ import dev.streetnum.model.BoxEncoding;
 import dev.streetnum.model.Localizer;
 import dev.streetnum.model.LocalizerMetadata;
 import dev.streetnum.model.LocalizerNetwork;
+import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -95,6 +97,8 @@ public final class LocalizerTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("a localizer needs at least one training set");
         }
+        // A starting localizer that does not fit fails before the photos are decoded.
+        Localizer start = config.initFrom() == null ? null : startingLocalizer(config);
         List<Photo> trainPhotos = new ArrayList<>();
         for (AnnotatedDataset set : train) {
             trainPhotos.addAll(decode(set, "train"));
@@ -102,11 +106,16 @@ public final class LocalizerTrainer {
         List<Photo> valPhotos = decode(val, "val");
         // The run's seed split as the transcriber's trainer splits it (SeedStreams): initialisation, data, dropout.
         SeedSplit seeds = SeedSplit.of(config.seed());
-        ComputationGraph net = LocalizerNetwork.build(config.inputSide(), config.width(), seeds.init(), config.learningRate());
+        ComputationGraph net = start != null ? start.network()
+                : LocalizerNetwork.build(config.inputSide(), config.width(), seeds.init(), config.learningRate());
         LocalizerMetadata metadata = LocalizerMetadata.create(config.inputSide(), Map.of(), Map.of());
         log.printf(Locale.ROOT, "train-localizer: %d training photos, %d validation photos, %dx%d input, %s%n",
                 trainPhotos.size(), valPhotos.size(), config.inputSide(), config.inputSide(),
                 config.minutes() > 0 ? config.minutes() + " min budget" : config.maxIterations() + " iterations");
+        if (start != null) {
+            log.printf(Locale.ROOT, "train-localizer: starting from the localizer of %s (its validation mean IoU: %s)%n",
+                    config.initFrom(), start.metadata().metrics().get("val_mean_iou"));
+        }
         log.flush();
 
         BestNetwork best = new BestNetwork(log);
@@ -120,6 +129,10 @@ public final class LocalizerTrainer {
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("config", config.toString());
         provenance.put("seed", config.seed());
+        if (start != null) {
+            provenance.put("init_from", config.initFrom().toString());
+            provenance.put("init_from_val_mean_iou", start.metadata().metrics().get("val_mean_iou"));
+        }
         provenance.put("train_data", train.stream().map(AnnotatedDataset::identity).toList());
         provenance.put("train_images", train.stream().mapToInt(AnnotatedDataset::size).sum());
         provenance.put("val_data", val.identity());
@@ -132,6 +145,29 @@ public final class LocalizerTrainer {
         provenance.put("created", Instant.now().toString());
         return new Localizer(best.network(), LocalizerMetadata.create(config.inputSide(), provenance,
                 Map.of("val_mean_iou", end.best().value())));
+    }
+
+    /**
+     * The localizer a run starts from ({@link LocalizerConfig#initFrom}): its weights, updater fresh or as
+     * saved, trained on at this run's rate. Its input side and width must be the run's, or the weights would
+     * not fit (or would read another picture of the photo).
+     */
+    static Localizer startingLocalizer(LocalizerConfig config) {
+        Localizer start = localizerIn(config.initFrom());
+        int side = start.metadata().inputSide();
+        int width = LocalizerNetwork.widthOf(start.network());
+        if (side != config.inputSide() || width != config.width()) {
+            throw new IllegalArgumentException("--init-from " + config.initFrom() + " holds a localizer with input side "
+                    + side + " and width " + width + "; this run was given input side " + config.inputSide()
+                    + " and width " + config.width() + " (leave --input-side and --width out to take the localizer's)");
+        }
+        return start;
+    }
+
+    /** The localizer of the bundle file a run starts from; an error naming the file when it has none. */
+    static Localizer localizerIn(Path bundle) {
+        return ModelBundle.load(bundle).localizer().orElseThrow(() -> new IllegalArgumentException("--init-from "
+                + bundle + " has no localizer to start from (train-localizer or attach-localizer puts one in a bundle)"));
     }
 
     /**

@@ -48,8 +48,9 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
     @Option(names = "--max-iterations", description = "Stop after this many minibatches, 0 for none (default: ${DEFAULT-VALUE}).")
     long maxIterations = LocalizerConfig.DEFAULT_MAX_ITERATIONS;
 
-    @Option(names = "--input-side", description = "The photo is stretched to this square side, a multiple of 16 (default: ${DEFAULT-VALUE}).")
-    int inputSide = LocalizerConfig.DEFAULT_INPUT_SIDE;
+    @Option(names = "--input-side", description = "The photo is stretched to this square side, a multiple of 16"
+            + " (default: " + LocalizerConfig.DEFAULT_INPUT_SIDE + ", or --init-from's).")
+    Integer inputSide;
 
     @Option(names = "--batch", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batch = LocalizerConfig.DEFAULT_BATCH_SIZE;
@@ -73,16 +74,28 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
     double maxPadding = LocalizerConfig.DEFAULT_MAX_PADDING;
 
     @Option(names = "--width", description = "Channel multiplier of the network, 1-" + LocalizerNetwork.MAX_WIDTH
-            + " (1: conv 8-16-32-64, dense 128; 2 has about 4x the parameters and FLOPs) (default: ${DEFAULT-VALUE}).")
-    int width = LocalizerConfig.DEFAULT_WIDTH;
+            + " (1: conv 8-16-32-64, dense 128; 2 has about 4x the parameters and FLOPs) (default: "
+            + LocalizerConfig.DEFAULT_WIDTH + ", or --init-from's).")
+    Integer width;
+
+    @Option(names = "--init-from", paramLabel = "BUNDLE", description = "Start from this bundle's localizer (train it on"
+            + " for longer, or on more data) instead of random weights; its input side and width are the run's.")
+    Path initFrom;
 
     @Option(names = "--skip-bad-rows", description = "Skip malformed CSV rows (counted) instead of stopping.")
     boolean skipBadRows;
 
     @Override
     public Integer call() {
-        LocalizerConfig config = new LocalizerConfig(inputSide, minutes, maxIterations, batch, learningRate, seed,
-                validateEvery, naturalShare, paddedShare, maxPadding, width);
+        int side = inputSide != null ? inputSide : LocalizerConfig.DEFAULT_INPUT_SIDE;
+        int channels = width != null ? width : LocalizerConfig.DEFAULT_WIDTH;
+        if (initFrom != null) {
+            Localizer start = LocalizerTrainer.localizerIn(initFrom);
+            side = inputSide != null ? inputSide : start.metadata().inputSide();
+            channels = width != null ? width : LocalizerNetwork.widthOf(start.network());
+        }
+        LocalizerConfig config = new LocalizerConfig(side, minutes, maxIterations, batch, learningRate, seed,
+                validateEvery, naturalShare, paddedShare, maxPadding, channels, initFrom);
         // Read the bundle first: a wrong path should fail before minutes of training, not after.
         ModelBundle target = ModelBundle.load(bundle);
         List<AnnotatedDataset> train = data.stream().map(d -> AnnotatedDataset.load(d, skipBadRows)).toList();

@@ -231,7 +231,7 @@ class TrainingLoopTest {
 
     /** The localizer's plan: no epochs to speak of, a cosine over the iteration cap or the budget. */
     private static LocalizerConfig localizerConfig(double minutes, long maxIterations, int validateEvery) {
-        return new LocalizerConfig(32, minutes, maxIterations, 4, 1e-2, 3, validateEvery, 0.4, 0.3, 0.5, 1);
+        return new LocalizerConfig(32, minutes, maxIterations, 4, 1e-2, 3, validateEvery, 0.4, 0.3, 0.5, 1, null);
     }
 
     @Test
