@@ -22,9 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 class LocalizerTrainerTest {
 
