@@ -25,6 +25,8 @@ import java.util.TreeSet;
  * @param calibration         thresholds by target accuracy and what they do on test
  * @param fit                 the under/overfitting verdict (with a training set only)
  * @param acceptanceThreshold the threshold at the target accuracy: the "accepted" column of the CSV
+ * @param acceptedErrors      the wrong test answers accepted at that threshold, by {@link ErrorKind}: the
+ *                            mistakes a caller would be given
  * @param worstErrors         most confident wrong transcriptions, for the contact sheet
  * @param refusals            examples not accepted at the acceptance threshold, for the contact sheet
  */
@@ -41,6 +43,7 @@ public record CoverageReport(
         Calibration calibration,
         FitDiagnosis fit,
         double acceptanceThreshold,
+        Map<String, Integer> acceptedErrors,
         @JsonIgnore List<Prediction> testPredictions,
         @JsonIgnore List<SheetTile> worstErrors,
         @JsonIgnore List<SheetTile> refusals) {
@@ -112,17 +115,19 @@ public record CoverageReport(
         FitDiagnosis fit = train == null ? null
                 : FitDiagnosis.of(train.metrics().sequenceAccuracy(), test.metrics().sequenceAccuracy(),
                         targetAccuracy);
+        double acceptanceThreshold = thresholds.get(TargetAccuracy.keyOf(targetAccuracy));
         return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes,
                 SetSummary.of(test, targets),
                 validation == null ? null : SetSummary.of(validation, targets),
                 train == null ? null : SetSummary.of(train, targets),
-                calibration, fit, thresholds.get(TargetAccuracy.keyOf(targetAccuracy)),
+                calibration, fit, acceptanceThreshold,
+                ErrorKind.count(test.predictions().stream().filter(p -> p.acceptedAt(acceptanceThreshold)).toList()),
                 test.predictions(), List.of(), List.of());
     }
 
     public CoverageReport withSheets(List<SheetTile> worstErrors, List<SheetTile> refusals) {
         return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes, test, validation, train,
-                calibration, fit, acceptanceThreshold, testPredictions, List.copyOf(worstErrors),
+                calibration, fit, acceptanceThreshold, acceptedErrors, testPredictions, List.copyOf(worstErrors),
                 List.copyOf(refusals));
     }
 

@@ -157,6 +157,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         SequenceMetrics m = report.test().metrics();
         stdout.printf("test: %d images, sequence accuracy %s, per-digit %s, length %s%n",
                 m.examples(), percent(m.sequenceAccuracy()), percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
+        stdout.printf("test errors: %s; accepted at the %s threshold: %s%n", ErrorKind.describe(m.errors()),
+                percent(targetAccuracy), ErrorKind.describe(report.acceptedErrors()));
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
         keys.add(TargetAccuracy.keyOf(targetAccuracy));
         keys.add(TargetAccuracy.PAPER.key());

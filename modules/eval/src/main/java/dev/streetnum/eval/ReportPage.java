@@ -39,8 +39,13 @@ final class ReportPage {
         if (report.fit() != null) {
             html.append("<h2>Train against test</h2>\n<p>").append(escape(report.fit().sentence())).append("</p>\n");
         }
-        html.append("<h2>Most confident wrong transcriptions</h2>\n<p>The 64x64 crop the model was given; the yellow"
-                + " square is the centre crop it saw.</p>\n");
+        html.append("<h2>Most confident wrong transcriptions</h2>\n<p>Wrong answers on test: ")
+                .append(escape(ErrorKind.describe(report.test().metrics().errors())))
+                .append("; of those accepted at threshold ").append(ReportWriter.formatThreshold(report.acceptanceThreshold()))
+                .append(": ").append(escape(ErrorKind.describe(report.acceptedErrors())))
+                .append(". Extra digits point at the region (a neighbouring digit taken in, or a digit the annotation"
+                        + " left out), missing ones at a region that cuts the number.</p>\n<p>The 64x64 crop the"
+                        + " model was given; the yellow square is the centre crop it saw.</p>\n");
         image(ReportWriter.WORST_ERRORS_PNG, "most confident wrong transcriptions");
         html.append("<h2>Refused</h2>\n<p>Not accepted at threshold ")
                 .append(ReportWriter.formatThreshold(report.acceptanceThreshold()))

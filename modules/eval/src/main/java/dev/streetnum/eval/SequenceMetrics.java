@@ -15,9 +15,10 @@ import java.util.Map;
  *                         a position past the answer's end is wrong
  * @param lengthAccuracy   predicted length class (">5" for a refusal) equals the truth's
  * @param byLength         sequence accuracy by the truth's length class ("1".."5", ">5")
+ * @param errors           the wrong answers by {@link ErrorKind}
  */
 public record SequenceMetrics(int examples, double sequenceAccuracy, double digitAccuracy,
-                              double lengthAccuracy, Map<String, LengthBucket> byLength) {
+                              double lengthAccuracy, Map<String, LengthBucket> byLength, Map<String, Integer> errors) {
 
     /** Sequence accuracy among the images whose number has one length class. */
     public record LengthBucket(int examples, int correct) {
@@ -60,7 +61,7 @@ public record SequenceMetrics(int examples, double sequenceAccuracy, double digi
         }
         int n = predictions.size();
         return new SequenceMetrics(n, ratio(correct, n), ratio(digitsRight, digits), ratio(lengthsRight, n),
-                byLength);
+                byLength, ErrorKind.count(predictions));
     }
 
     /** "0".."5", or ">5" for the overflow class. */

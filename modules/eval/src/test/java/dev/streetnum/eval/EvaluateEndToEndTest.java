@@ -130,6 +130,19 @@ class EvaluateEndToEndTest {
             }
         }
 
+        // The error kinds add up to the CSV's wrong rows, all of them and those accepted.
+        int wrong = 0;
+        int acceptedWrong = 0;
+        for (CSVRecord row : rows) {
+            boolean correct = Boolean.parseBoolean(row.get("correct"));
+            wrong += correct ? 0 : 1;
+            acceptedWrong += !correct && Boolean.parseBoolean(row.get("accepted")) ? 1 : 0;
+        }
+        assertEquals(wrong, sum(json.get("test").get("metrics").get("errors")));
+        assertEquals(acceptedWrong, sum(json.get("acceptedErrors")));
+        assertTrue(summary.contains("test errors: " + json.get("test").get("metrics").get("errors").get("extra digits")
+                .asInt() + " extra digits, "), summary);
+
         // The trainer's cheap entry, fed by the data module's iterator (centre crops), agrees with the
         // Transcriber path the report used.
         Iterator<org.nd4j.linalg.dataset.api.MultiDataSet> batches = new StreetNumberIterator(
@@ -244,5 +257,13 @@ class EvaluateEndToEndTest {
             CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).forEach(rows::add);
         }
         return rows;
+    }
+
+    private static int sum(JsonNode counts) {
+        int total = 0;
+        for (JsonNode n : counts) {
+            total += n.asInt();
+        }
+        return total;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SequenceMetricsTest {
@@ -27,6 +28,8 @@ class SequenceMetricsTest {
         assertEquals(2, m.byLength().get("4").examples());
         assertEquals(0.5, m.byLength().get("4").accuracy(), 1e-12);
         assertEquals(0.0, m.byLength().get("1").accuracy());
+        // b is part of its truth, c a misreading, d and e refusals
+        assertEquals(Map.of("extra digits", 0, "missing digits", 1, "wrong digits", 1, "refused", 2), m.errors());
     }
 
     @Test
