@@ -95,17 +95,38 @@ public final class CropExpander {
             throw new IllegalArgumentException("expected a decoded 8-bit BGR image (see ImageDecoder)");
         }
         Box box = region == null ? new Box(0, 0, image.cols(), image.rows()) : boundedExpansion(region, image);
-        int side = config.resize();
-        // Area averaging when shrinking avoids aliasing; it has no benefit when enlarging.
-        int interpolation = box.width() >= side && box.height() >= side ? INTER_AREA : INTER_LINEAR;
+        try (Mat cut = cutReplicating(image, box)) {
+            return resized(cut, config.resize(), config.resize());
+        }
+    }
+
+    /**
+     * The image stretched to {@code width x height}, a new matrix the caller closes. Area averaging when
+     * shrinking both ways avoids aliasing; it has no benefit when enlarging.
+     */
+    public static Mat resized(Mat image, int width, int height) {
+        int interpolation = image.cols() >= width && image.rows() >= height ? INTER_AREA : INTER_LINEAR;
         Mat resized = new Mat();
-        try (Mat cut = cutReplicating(image, box); Size size = new Size(side, side)) {
-            resize(cut, resized, size, 0, 0, interpolation);
+        try (Size size = new Size(width, height)) {
+            resize(image, resized, size, 0, 0, interpolation);
         } catch (RuntimeException e) {
             resized.close();
             throw e;
         }
         return resized;
+    }
+
+    /** A matrix's pixels as packed bytes (BGR for a colour image). */
+    public static byte[] bytes(Mat image) {
+        byte[] bytes = new byte[(int) (image.total() * image.channels())];
+        if (image.isContinuous()) {
+            image.data().get(bytes);
+        } else {
+            try (Mat continuous = image.clone()) {
+                continuous.data().get(bytes);
+            }
+        }
+        return bytes;
     }
 
     /**
@@ -137,17 +158,9 @@ public final class CropExpander {
 
     /** {@link #expandedCrop} as packed BGR bytes, {@code resize*resize*3} long: the crop cache's unit. */
     public byte[] expandedCropBytes(Mat image, Box region) {
-        byte[] bytes = new byte[config.resize() * config.resize() * 3];
         try (Mat crop = expandedCrop(image, region)) {
-            if (crop.isContinuous()) {
-                crop.data().get(bytes);
-            } else {
-                try (Mat continuous = crop.clone()) {
-                    continuous.data().get(bytes);
-                }
-            }
+            return bytes(crop);
         }
-        return bytes;
     }
 
     /**
@@ -204,16 +217,29 @@ public final class CropExpander {
         if (x0 < 0 || y0 < 0 || x0 > slack || y0 > slack) {
             throw new IllegalArgumentException("a crop offset lies in [0, " + slack + "], got " + x0 + "," + y0);
         }
-        int plane = crop * crop;
+        normaliseWindow(expandedBgr, side, x0, y0, crop, crop, dst, offset);
+    }
+
+    /**
+     * The network input from a window of packed BGR pixels: RGB planes (CHW), each channel's own mean
+     * over the window subtracted, divided by {@link #SCALE}. {@code 3 x width x height} floats.
+     *
+     * @param bgr      pixels of an image {@code rowWidth} wide, row after row
+     * @param x0       left of the window
+     * @param y0       top of the window
+     */
+    public static void normaliseWindow(byte[] bgr, int rowWidth, int x0, int y0, int width, int height, float[] dst,
+                                       int offset) {
+        int plane = width * height;
         for (int c = 0; c < 3; c++) {
             int bgrChannel = 2 - c; // OpenCV stores BGR; the network reads RGB
             int planeStart = offset + c * plane;
             double sum = 0;
-            for (int y = 0; y < crop; y++) {
-                int src = ((y0 + y) * side + x0) * 3 + bgrChannel;
-                int out = planeStart + y * crop;
-                for (int x = 0; x < crop; x++, src += 3) {
-                    int v = expandedBgr[src] & 0xff;
+            for (int y = 0; y < height; y++) {
+                int src = ((y0 + y) * rowWidth + x0) * 3 + bgrChannel;
+                int out = planeStart + y * width;
+                for (int x = 0; x < width; x++, src += 3) {
+                    int v = bgr[src] & 0xff;
                     dst[out + x] = v;
                     sum += v;
                 }

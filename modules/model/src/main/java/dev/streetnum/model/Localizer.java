@@ -2,7 +2,6 @@ package dev.streetnum.model;
 
 import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
-import dev.streetnum.data.PreprocessConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -12,8 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A localizer finds the house number on a whole photo: the predicted union box of its digits (issue 14).
- * The photo is stretched to a square with the {@link CropExpander} path (no expansion, no crop: the same
- * resize and per-image normalisation the transcriber's input gets), and the network's four outputs are
+ * The photo is stretched to the network's input ({@link LocalizerInput}: the same resize and per-image
+ * normalisation the transcriber's input gets, no expansion, no crop), and the network's four outputs are
  * read with {@link BoxEncoding}. With a refine window in its metadata, the first box is then grown about
  * its centre, cut from the photo (edges replicated where it leaves the photo) and localized again: at
  * 64x64 a whole photo gives a number few pixels, and the localizer trains on windows that hold the
@@ -24,7 +23,7 @@ public final class Localizer {
 
     private final ComputationGraph network;
     private final LocalizerMetadata metadata;
-    private final CropExpander wholePhoto;
+    private final LocalizerInput input;
 
     public Localizer(ComputationGraph network, LocalizerMetadata metadata) {
         if (network == null || metadata == null) {
@@ -32,12 +31,7 @@ public final class Localizer {
         }
         this.network = network;
         this.metadata = metadata;
-        this.wholePhoto = inputPath(metadata.inputSide());
-    }
-
-    /** The preprocessing of a localizer's input: the whole photo, resized to side x side, normalised. */
-    public static CropExpander inputPath(int side) {
-        return new CropExpander(new PreprocessConfig(0, side, side));
+        this.input = metadata.input();
     }
 
     public ComputationGraph network() {
@@ -88,13 +82,13 @@ public final class Localizer {
         if (photos.isEmpty()) {
             return List.of();
         }
-        int size = wholePhoto.inputSize();
-        int side = metadata.inputSide();
-        float[] input = new float[photos.size() * size];
+        int size = input.size();
+        float[] pixels = new float[photos.size() * size];
         for (int i = 0; i < photos.size(); i++) {
-            wholePhoto.preprocess(photos.get(i), null, null, input, i * size);
+            input.write(photos.get(i), pixels, i * size);
         }
-        INDArray out = network.outputSingle(false, Nd4j.create(input, new long[] {photos.size(), 3, side, side}));
+        INDArray out = network.outputSingle(false,
+                Nd4j.create(pixels, new long[] {photos.size(), 3, input.height(), input.width()}));
         List<Box> boxes = new ArrayList<>(photos.size());
         for (int i = 0; i < photos.size(); i++) {
             Mat photo = photos.get(i);

@@ -16,7 +16,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * The localizer's own small network (issue 14): the whole photo stretched to a square, four 3x3 ReLU
+ * The localizer's own small network (issue 14): the whole photo stretched to its input, four 3x3 ReLU
  * conv layers each followed by 2x2 max-pooling, one dense layer, and a linear output of the four
  * {@link BoxEncoding} values trained with an L2 loss. About 0.16 M parameters and 9 MFLOP at 64x64 (width
  * 1), so it trains in CPU minutes and adds a few milliseconds to a request; a width of w multiplies every
@@ -58,20 +58,20 @@ public final class LocalizerNetwork {
         return build(side, 1, seed, learningRate);
     }
 
+    /** {@link #build(LocalizerInput, int, long, double)} for a square {@code side x side} input. */
+    public static ComputationGraph build(int side, int width, long seed, double learningRate) {
+        return build(new LocalizerInput(side, side), width, seed, learningRate);
+    }
+
     /**
-     * A new, initialised network for {@code side x side} colour input, trained with Adam.
+     * A new, initialised network for colour input of this size, trained with Adam.
      *
-     * @param side  input height and width (a multiple of 16: four poolings halve it)
      * @param width channel multiplier of every layer (1: 8-16-32-64 conv, 128 dense)
      */
-    public static ComputationGraph build(int side, int width, long seed, double learningRate) {
+    public static ComputationGraph build(LocalizerInput input, int width, long seed, double learningRate) {
         if (width < 1 || width > MAX_WIDTH) {
             throw new IllegalArgumentException("the localizer's width is a channel multiplier in [1, " + MAX_WIDTH
                     + "]; got " + width);
-        }
-        if (side < 16 || side % 16 != 0) {
-            throw new IllegalArgumentException("the localizer's input side must be a multiple of 16, at least 16; got "
-                    + side);
         }
         ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -102,7 +102,7 @@ public final class LocalizerNetwork {
                         .weightInit(WeightInit.XAVIER)
                         .build(), "dense1")
                 .setOutputs(OUTPUT)
-                .setInputTypes(InputType.convolutional(side, side, 3));
+                .setInputTypes(InputType.convolutional(input.height(), input.width(), 3));
         ComputationGraph network = new ComputationGraph(graph.build());
         network.init();
         return network;

@@ -92,7 +92,7 @@ public final class ModelBundle {
         }
         LocalizerMetadata m = localizer.metadata();
         Double iou = m.metrics().get("val_mean_iou");
-        return "localizer: " + m.inputSide() + "x" + m.inputSide() + " input"
+        return "localizer: " + m.input() + " input"
                 + (iou == null ? "" : String.format(java.util.Locale.ROOT, ", validation mean IoU %.3f", iou))
                 + (m.provenance().containsKey("created") ? ", trained " + m.provenance().get("created") : "")
                 + (m.refineWindow() == 0 ? ""

@@ -258,6 +258,67 @@ class LocalizerTest {
     }
 
     @Test
+    void aWideInputTravelsInTheBundleAndASquareOneReadsAsBefore() throws IOException {
+        // A square input is the transcriber's path with no expansion and no crop, bit for bit (the
+        // localizers trained before wide inputs existed read exactly as they did).
+        Mat photo = photos(1).get(0);
+        float[] square = new float[new LocalizerInput(32, 32).size()];
+        new LocalizerInput(32, 32).write(photo, square, 0);
+        dev.streetnum.data.CropExpander wholePhoto =
+                new dev.streetnum.data.CropExpander(new dev.streetnum.data.PreprocessConfig(0, 32, 32));
+        float[] before = new float[wholePhoto.inputSize()];
+        wholePhoto.preprocess(photo, null, null, before, 0);
+        assertArrayEquals(before, square);
+
+        // 64 wide, 32 high: each channel is the photo stretched to 64x32, less its own mean, over 128.
+        LocalizerInput wide = new LocalizerInput(64, 32);
+        float[] input = new float[wide.size()];
+        wide.write(photo, input, 0);
+        try (Mat stretched = new Mat()) {
+            org.bytedeco.opencv.global.opencv_imgproc.resize(photo, stretched, new org.bytedeco.opencv.opencv_core.Size(64, 32),
+                    0, 0, org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA);
+            org.bytedeco.javacpp.indexer.UByteIndexer pixels = stretched.createIndexer();
+            for (int c = 0; c < 3; c++) {
+                double mean = 0;
+                for (int y = 0; y < 32; y++) {
+                    for (int x = 0; x < 64; x++) {
+                        mean += pixels.get(y, x, 2 - c) / (64.0 * 32);
+                    }
+                }
+                for (int y = 0; y < 32; y += 7) {
+                    for (int x = 0; x < 64; x += 9) {
+                        assertEquals((pixels.get(y, x, 2 - c) - mean) / 128, input[c * 64 * 32 + y * 64 + x], 1e-4,
+                                "channel " + c + " at " + x + "," + y);
+                    }
+                }
+            }
+        }
+
+        Localizer localizer = new Localizer(LocalizerNetwork.build(wide, 1, 6, 1e-3),
+                LocalizerMetadata.create(wide, Map.of(), Map.of()));
+        assertEquals(wide, localizer.metadata().input());
+        Path file = dir.resolve("wide.bundle");
+        TestBundles.tiny(3).withLocalizer(localizer).save(file);
+        ModelBundle loaded = ModelBundle.load(file);
+        assertEquals(wide, loaded.localizer().get().metadata().input());
+        assertTrue(loaded.localizerSummary().startsWith("localizer: 64x32 input"), loaded.localizerSummary());
+        List<Mat> some = photos(3);
+        assertEquals(localizer.localize(some), loaded.localizer().get().localize(some));
+
+        // A bundle written before the field existed: its localizer.json has no inputWidth, and its input is square.
+        Path squareFile = dir.resolve("square.bundle");
+        TestBundles.tiny(3).withLocalizer(untrained(2)).save(squareFile);
+        Path older = copyEditing(squareFile, "older-square.bundle", ModelBundle.LOCALIZER_METADATA_ENTRY, bytes -> {
+            String json = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            String without = json.replaceAll(",?\\s*\"inputWidth\"\\s*:\\s*[0-9]+", "");
+            assertTrue(json.contains("\"inputWidth\"") && !without.contains("inputWidth"), without);
+            return without.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        });
+        assertEquals(new LocalizerInput(32, 32), ModelBundle.load(older).localizer().get().metadata().input());
+        assertThrows(IllegalArgumentException.class, () -> new LocalizerInput(64, 40));
+    }
+
+    @Test
     void aRefineWindowOutsideItsRangeIsRefusedWithASentence() {
         LocalizerMetadata m = untrained(1).metadata();
         for (double bad : new double[] {-1, 0.5, 1, LocalizerMetadata.MAX_REFINE_WINDOW + 0.1, Double.NaN}) {

@@ -1,12 +1,13 @@
 package dev.streetnum.train;
 
+import dev.streetnum.model.LocalizerInput;
 import dev.streetnum.model.LocalizerNetwork;
 import java.nio.file.Path;
 
 /**
  * How a localizer is trained (issue 14); every value has a default here and a {@code train-localizer} option.
  *
- * @param inputSide         the whole photo is stretched to inputSide x inputSide (a multiple of 16)
+ * @param input             the size the whole photo is stretched to (multiples of 16)
  * @param minutes           training time budget; the cosine learning-rate decay spans it
  * @param maxIterations     stop after this many minibatches too (0: only the budget ends the run)
  * @param batchSize         photos per minibatch
@@ -17,10 +18,10 @@ import java.nio.file.Path;
  * @param paddedShare       share of the re-framed views that may reach past the photo (border replicated)
  * @param maxPadding        how far past the photo such a view may reach, as a fraction of its width/height
  * @param width             channel multiplier of the network ({@link LocalizerNetwork#build(int, int, long, double)})
- * @param initFrom          a bundle whose localizer (of this input side and width) starts the run, to train it on
+ * @param initFrom          a bundle whose localizer (of this input and width) starts the run, to train it on
  *                          for longer or on more data; null for random weights
  */
-public record LocalizerConfig(int inputSide, double minutes, long maxIterations, int batchSize, double learningRate,
+public record LocalizerConfig(LocalizerInput input, double minutes, long maxIterations, int batchSize, double learningRate,
                               long seed, int validateEvery, double naturalShare, double paddedShare,
                               double maxPadding, int width, Path initFrom) {
 
@@ -37,8 +38,8 @@ public record LocalizerConfig(int inputSide, double minutes, long maxIterations,
     public static final int DEFAULT_WIDTH = 1;
 
     public LocalizerConfig {
-        if (inputSide < 16 || inputSide % 16 != 0) {
-            throw new IllegalArgumentException("the localizer's input side must be a multiple of 16 (e.g. 64), got " + inputSide);
+        if (input == null) {
+            throw new IllegalArgumentException("a localizer run needs an input size");
         }
         if (!(minutes >= 0) || (minutes == 0 && maxIterations <= 0)) {
             throw new IllegalArgumentException("give a positive time budget in minutes or a maximum number of iterations"
@@ -69,8 +70,9 @@ public record LocalizerConfig(int inputSide, double minutes, long maxIterations,
 
     /** The defaults with this budget, iteration cap and seed (tests, short runs). */
     public static LocalizerConfig defaults(double minutes, long maxIterations, long seed) {
-        return new LocalizerConfig(DEFAULT_INPUT_SIDE, minutes, maxIterations, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE,
-                seed, DEFAULT_VALIDATE_EVERY, DEFAULT_NATURAL_SHARE, DEFAULT_PADDED_SHARE, DEFAULT_MAX_PADDING, DEFAULT_WIDTH, null);
+        return new LocalizerConfig(new LocalizerInput(DEFAULT_INPUT_SIDE, DEFAULT_INPUT_SIDE), minutes, maxIterations,
+                DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, seed, DEFAULT_VALIDATE_EVERY, DEFAULT_NATURAL_SHARE,
+                DEFAULT_PADDED_SHARE, DEFAULT_MAX_PADDING, DEFAULT_WIDTH, null);
     }
 
     /** The loop's plan: the budget and iteration cap, a cosine decay over them, validation every {@link #validateEvery}. */

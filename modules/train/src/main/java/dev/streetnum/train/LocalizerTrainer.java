@@ -8,6 +8,7 @@ import dev.streetnum.data.DataException;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.model.BoxEncoding;
 import dev.streetnum.model.Localizer;
+import dev.streetnum.model.LocalizerInput;
 import dev.streetnum.model.LocalizerMetadata;
 import dev.streetnum.model.LocalizerNetwork;
 import dev.streetnum.model.ModelBundle;
@@ -107,10 +108,10 @@ public final class LocalizerTrainer {
         // The run's seed split as the transcriber's trainer splits it (SeedStreams): initialisation, data, dropout.
         SeedSplit seeds = SeedSplit.of(config.seed());
         ComputationGraph net = start != null ? start.network()
-                : LocalizerNetwork.build(config.inputSide(), config.width(), seeds.init(), config.learningRate());
-        LocalizerMetadata metadata = LocalizerMetadata.create(config.inputSide(), Map.of(), Map.of());
-        log.printf(Locale.ROOT, "train-localizer: %d training photos, %d validation photos, %dx%d input, %s%n",
-                trainPhotos.size(), valPhotos.size(), config.inputSide(), config.inputSide(),
+                : LocalizerNetwork.build(config.input(), config.width(), seeds.init(), config.learningRate());
+        LocalizerMetadata metadata = LocalizerMetadata.create(config.input(), Map.of(), Map.of());
+        log.printf(Locale.ROOT, "train-localizer: %d training photos, %d validation photos, %s input, %s%n",
+                trainPhotos.size(), valPhotos.size(), config.input(),
                 config.minutes() > 0 ? config.minutes() + " min budget" : config.maxIterations() + " iterations");
         if (start != null) {
             log.printf(Locale.ROOT, "train-localizer: starting from the localizer of %s (its validation mean IoU: %s)%n",
@@ -120,7 +121,7 @@ public final class LocalizerTrainer {
 
         BestNetwork best = new BestNetwork(log);
         TrainerState<MeanIou> end = new TrainingLoop<>("train-localizer", config.loopPlan(),
-                new Views(trainPhotos, Localizer.inputPath(config.inputSide()), new Random(seeds.data())),
+                new Views(trainPhotos, new Random(seeds.data())),
                 (n, since) -> new MeanIou(since.iteration(), meanIou(new Localizer(n, metadata), valPhotos)), best)
                 .run(net, TrainerState.start());
         trainPhotos.forEach(p -> p.image().close());
@@ -143,23 +144,23 @@ public final class LocalizerTrainer {
         provenance.put("command_line", commandLine);
         provenance.put("git_commit", Trainer.gitCommit());
         provenance.put("created", Instant.now().toString());
-        return new Localizer(best.network(), LocalizerMetadata.create(config.inputSide(), provenance,
+        return new Localizer(best.network(), LocalizerMetadata.create(config.input(), provenance,
                 Map.of("val_mean_iou", end.best().value())));
     }
 
     /**
      * The localizer a run starts from ({@link LocalizerConfig#initFrom}): its weights, updater fresh or as
-     * saved, trained on at this run's rate. Its input side and width must be the run's, or the weights would
+     * saved, trained on at this run's rate. Its input size and width must be the run's, or the weights would
      * not fit (or would read another picture of the photo).
      */
     static Localizer startingLocalizer(LocalizerConfig config) {
         Localizer start = localizerIn(config.initFrom());
-        int side = start.metadata().inputSide();
+        LocalizerInput input = start.metadata().input();
         int width = LocalizerNetwork.widthOf(start.network());
-        if (side != config.inputSide() || width != config.width()) {
-            throw new IllegalArgumentException("--init-from " + config.initFrom() + " holds a localizer with input side "
-                    + side + " and width " + width + "; this run was given input side " + config.inputSide()
-                    + " and width " + config.width() + " (leave --input-side and --width out to take the localizer's)");
+        if (!input.equals(config.input()) || width != config.width()) {
+            throw new IllegalArgumentException("--init-from " + config.initFrom() + " holds a localizer with a " + input
+                    + " input and width " + width + "; this run was given a " + config.input() + " input and width "
+                    + config.width() + " (leave --input-side, --input-width and --width out to take the localizer's)");
         }
         return start;
     }
@@ -176,19 +177,17 @@ public final class LocalizerTrainer {
      */
     private final class Views implements TrainingBatches {
         private final List<Photo> photos;
-        private final CropExpander input;
         private final Random random;
 
-        Views(List<Photo> photos, CropExpander input, Random random) {
+        Views(List<Photo> photos, Random random) {
             this.photos = photos;
-            this.input = input;
             this.random = random;
         }
 
         @Override
         public MultiDataSetIterator epoch(int epoch) {
             Iterator<org.nd4j.linalg.dataset.api.MultiDataSet> views = Stream
-                    .<org.nd4j.linalg.dataset.api.MultiDataSet>generate(() -> batch(photos, input, random))
+                    .<org.nd4j.linalg.dataset.api.MultiDataSet>generate(() -> batch(photos, random))
                     .limit(batchesPerEpoch()).iterator();
             return new IteratorMultiDataSetIterator(views, config.batchSize());
         }
@@ -204,10 +203,11 @@ public final class LocalizerTrainer {
         }
     }
 
-    /** One minibatch of random views of random photos: [mb,3,side,side] inputs, [mb,4] encoded boxes. */
-    MultiDataSet batch(List<Photo> photos, CropExpander input, Random random) {
+    /** One minibatch of random views of random photos: [mb,3,height,width] inputs, [mb,4] encoded boxes. */
+    MultiDataSet batch(List<Photo> photos, Random random) {
+        LocalizerInput input = config.input();
         int n = config.batchSize();
-        int size = input.inputSize();
+        int size = input.size();
         float[] features = new float[n * size];
         float[] labels = new float[n * BoxEncoding.VALUES];
         for (int i = 0; i < n; i++) {
@@ -215,14 +215,13 @@ public final class LocalizerTrainer {
             Mat image = photo.image();
             Box window = LocalizerViews.window(image.cols(), image.rows(), photo.number(), config, random);
             try (Mat view = CropExpander.cutReplicating(image, window)) {
-                input.preprocess(view, null, null, features, i * size);
+                input.write(view, features, i * size);
             }
             float[] target = BoxEncoding.encode(LocalizerViews.inWindow(photo.number(), window), window.width(),
                     window.height());
             System.arraycopy(target, 0, labels, i * BoxEncoding.VALUES, BoxEncoding.VALUES);
         }
-        int side = config.inputSide();
-        INDArray x = Nd4j.create(features, new long[] {n, 3, side, side});
+        INDArray x = Nd4j.create(features, new long[] {n, 3, input.height(), input.width()});
         INDArray y = Nd4j.create(labels, new long[] {n, BoxEncoding.VALUES});
         return new MultiDataSet(x, y);
     }

@@ -2,6 +2,7 @@ package dev.streetnum.train;
 
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.model.Localizer;
+import dev.streetnum.model.LocalizerInput;
 import dev.streetnum.model.LocalizerNetwork;
 import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
@@ -48,9 +49,14 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
     @Option(names = "--max-iterations", description = "Stop after this many minibatches, 0 for none (default: ${DEFAULT-VALUE}).")
     long maxIterations = LocalizerConfig.DEFAULT_MAX_ITERATIONS;
 
-    @Option(names = "--input-side", description = "The photo is stretched to this square side, a multiple of 16"
-            + " (default: " + LocalizerConfig.DEFAULT_INPUT_SIDE + ", or --init-from's).")
+    @Option(names = "--input-side", description = "The photo is stretched to this height (and width, unless"
+            + " --input-width), a multiple of 16 (default: " + LocalizerConfig.DEFAULT_INPUT_SIDE + ", or --init-from's).")
     Integer inputSide;
+
+    @Option(names = "--input-width", description = "The photo is stretched to this width, a multiple of 16; house-number"
+            + " photos are two to three times as wide as high, so e.g. --input-width 128 beside --input-side 64"
+            + " gives their digits twice the pixels across (default: the input side, or --init-from's).")
+    Integer inputWidth;
 
     @Option(names = "--batch", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batch = LocalizerConfig.DEFAULT_BATCH_SIZE;
@@ -79,7 +85,7 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
     Integer width;
 
     @Option(names = "--init-from", paramLabel = "BUNDLE", description = "Start from this bundle's localizer (train it on"
-            + " for longer, or on more data) instead of random weights; its input side and width are the run's.")
+            + " for longer, or on more data) instead of random weights; its input size and width are the run's.")
     Path initFrom;
 
     @Option(names = "--skip-bad-rows", description = "Skip malformed CSV rows (counted) instead of stopping.")
@@ -88,13 +94,15 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int side = inputSide != null ? inputSide : LocalizerConfig.DEFAULT_INPUT_SIDE;
+        int across = inputWidth != null ? inputWidth : side;
         int channels = width != null ? width : LocalizerConfig.DEFAULT_WIDTH;
         if (initFrom != null) {
             Localizer start = LocalizerTrainer.localizerIn(initFrom);
             side = inputSide != null ? inputSide : start.metadata().inputSide();
+            across = inputWidth != null ? inputWidth : start.metadata().inputWidth();
             channels = width != null ? width : LocalizerNetwork.widthOf(start.network());
         }
-        LocalizerConfig config = new LocalizerConfig(side, minutes, maxIterations, batch, learningRate, seed,
+        LocalizerConfig config = new LocalizerConfig(new LocalizerInput(across, side), minutes, maxIterations, batch, learningRate, seed,
                 validateEvery, naturalShare, paddedShare, maxPadding, channels, initFrom);
         // Read the bundle first: a wrong path should fail before minutes of training, not after.
         ModelBundle target = ModelBundle.load(bundle);

@@ -12,6 +12,7 @@ import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.TestData;
 import dev.streetnum.model.Localizer;
+import dev.streetnum.model.LocalizerInput;
 import dev.streetnum.model.LocalizerNetwork;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TestBundles;
@@ -38,14 +39,14 @@ class LocalizerTrainerTest {
     private static final double MIN_GAIN_OVER_CENTRE = 0.03;
 
     /** Re-framed like a user's photo, the number anywhere in the view: a centre guess does badly here. */
-    private static final LocalizerConfig USER_FRAMING = new LocalizerConfig(32, 0, 1, 1, 1e-3, 1, 1, 0.0, 0.3, 0.5, 1, null);
+    private static final LocalizerConfig USER_FRAMING = new LocalizerConfig(new LocalizerInput(32, 32), 0, 1, 1, 1e-3, 1, 1, 0.0, 0.3, 0.5, 1, null);
 
     @Test
     void aBrieflyTrainedLocalizerFindsGeneratedNumbersFarBetterThanTheCentre() {
         AnnotatedDataset train = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("train"), 200, 21), false);
         AnnotatedDataset val = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("val"), 40, 22), false);
         AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 80, 23), false);
-        LocalizerConfig config = new LocalizerConfig(32, 0, TRAINING_STEPS, 32, 3e-3, 5, TRAINING_STEPS / 2, 0.2, 0.3, 0.5, 1, null);
+        LocalizerConfig config = new LocalizerConfig(new LocalizerInput(32, 32), 0, TRAINING_STEPS, 32, 3e-3, 5, TRAINING_STEPS / 2, 0.2, 0.3, 0.5, 1, null);
         StringWriter log = new StringWriter();
         Localizer localizer = new LocalizerTrainer(config, "test", new PrintWriter(log)).train(List.of(train), val);
 
@@ -175,13 +176,14 @@ class LocalizerTrainerTest {
         Path data = TestData.generatedSet(dir.resolve("init"), 40, 41);
         AnnotatedDataset set = AnnotatedDataset.load(data, false);
         Path plain = TestBundles.tinyBundleFile(dir.resolve("init-plain"));
-        LocalizerConfig first = new LocalizerConfig(32, 0, 3, 8, 1e-3, 7, 3, 0.4, 0.3, 0.5, 1, null);
+        LocalizerInput wide = new LocalizerInput(64, 32);
+        LocalizerConfig first = new LocalizerConfig(wide, 0, 3, 8, 1e-3, 7, 3, 0.4, 0.3, 0.5, 1, null);
         Localizer trained = new LocalizerTrainer(first, "test", new PrintWriter(new StringWriter())).train(List.of(set), set);
         Path withLocalizer = dir.resolve("init-out/first.bundle");
         ModelBundle.load(plain).withLocalizer(trained).save(withLocalizer);
 
         // Trained on for one step at a vanishing rate, the network is the one it started from, not a fresh one;
-        // the command takes the localizer's input side (32, not the default 64) when none is given.
+        // the command takes the localizer's input (64 wide, 32 high, not the default 64x64) when none is given.
         Path next = dir.resolve("init-out/next.bundle");
         StringWriter err = new StringWriter();
         picocli.CommandLine cli = new picocli.CommandLine(new TrainLocalizerCommand());
@@ -191,22 +193,23 @@ class LocalizerTrainerTest {
                 "--out", next.toString(), "--init-from", withLocalizer.toString(), "--minutes", "0",
                 "--max-iterations", "1", "--validate-every", "1", "--batch", "8", "--lr", "1e-9", "--seed", "8"), err.toString());
         Localizer resumed = ModelBundle.load(next).localizer().orElseThrow();
-        assertEquals(32, resumed.metadata().inputSide());
+        assertEquals(wide, resumed.metadata().input());
         INDArray started = trained.network().params();
         INDArray ended = resumed.network().params();
         assertTrue(started.equalsWithEps(ended, 1e-6), "max change " + started.sub(ended).amaxNumber());
-        INDArray fresh = LocalizerNetwork.build(32, 1, SeedSplit.of(8).init(), 1e-9).params();
+        INDArray fresh = LocalizerNetwork.build(wide, 1, SeedSplit.of(8).init(), 1e-9).params();
         assertFalse(fresh.equalsWithEps(ended, 1e-2), "a fresh network of the run's seed is another network");
         assertEquals(withLocalizer.toString(), resumed.metadata().provenance().get("init_from"));
         assertTrue(err.toString().contains("starting from the localizer of " + withLocalizer), err.toString());
 
         // A start that does not fit is refused, naming the file and what differs.
-        LocalizerConfig wider = new LocalizerConfig(32, 0, 1, 8, 1e-3, 8, 1, 0.4, 0.3, 0.5, 2, withLocalizer);
+        LocalizerConfig wider = new LocalizerConfig(new LocalizerInput(32, 32), 0, 1, 8, 1e-3, 8, 1, 0.4, 0.3, 0.5, 2, withLocalizer);
         IllegalArgumentException widthError = assertThrows(IllegalArgumentException.class,
                 () -> new LocalizerTrainer(wider, "test", new PrintWriter(new StringWriter())).train(List.of(set), set));
-        assertTrue(widthError.getMessage().contains(withLocalizer + " holds a localizer with input side 32 and width 1"),
+        assertTrue(widthError.getMessage().contains(withLocalizer + " holds a localizer with a 64x32 input and width 1;"
+                        + " this run was given a 32x32 input and width 2"),
                 widthError.getMessage());
-        LocalizerConfig none = new LocalizerConfig(32, 0, 1, 8, 1e-3, 8, 1, 0.4, 0.3, 0.5, 1, plain);
+        LocalizerConfig none = new LocalizerConfig(new LocalizerInput(32, 32), 0, 1, 8, 1e-3, 8, 1, 0.4, 0.3, 0.5, 1, plain);
         IllegalArgumentException noneError = assertThrows(IllegalArgumentException.class,
                 () -> new LocalizerTrainer(none, "test", new PrintWriter(new StringWriter())).train(List.of(set), set));
         assertTrue(noneError.getMessage().contains(plain + " has no localizer"), noneError.getMessage());
