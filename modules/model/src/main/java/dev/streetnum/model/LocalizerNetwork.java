@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -13,12 +14,14 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * The localizer's own small network (issue 14): the whole photo stretched to its input, four 3x3 ReLU
  * conv layers each followed by 2x2 max-pooling, one dense layer, and a linear output of the four
- * {@link BoxEncoding} values trained with an L2 loss. About 0.16 M parameters and 9 MFLOP at 64x64 (width
+ * {@link BoxEncoding} values trained with an L2 loss (or {@link RelativeBoxLoss}). About 0.16 M parameters
+ * and 9 MFLOP at 64x64 (width
  * 1), so it trains in CPU minutes and adds a few milliseconds to a request; a width of w multiplies every
  * layer's channels by w (about w^2 the parameters and FLOPs). The bundle stores the built network, so a
  * reader needs no width.
@@ -41,6 +44,35 @@ public final class LocalizerNetwork {
     private LocalizerNetwork() {
     }
 
+    /** What training minimises; the outputs mean the same under either, so only training sees it. */
+    public enum Loss {
+        /** Squared error on the four encoded values (the first localizers'). */
+        L2,
+        /** {@link RelativeBoxLoss}: the centre's error in units of the number's own size, smooth L1. */
+        RELATIVE;
+
+        ILossFunction function() {
+            return this == L2 ? LossFunction.MSE.getILossFunction() : new RelativeBoxLoss();
+        }
+    }
+
+    /** The loss a network's box output is trained with. */
+    public static Loss lossOf(ComputationGraph network) {
+        return outputLayer(network).getLossFn() instanceof RelativeBoxLoss ? Loss.RELATIVE : Loss.L2;
+    }
+
+    /**
+     * Trains the network on with another loss (e.g. a localizer trained with L2, continued with
+     * {@link Loss#RELATIVE}); the weights are untouched.
+     */
+    public static void useLoss(ComputationGraph network, Loss loss) {
+        outputLayer(network).setLossFn(loss.function());
+    }
+
+    private static BaseOutputLayer outputLayer(ComputationGraph network) {
+        return (BaseOutputLayer) network.getLayer(OUTPUT).conf().getLayer();
+    }
+
     /**
      * The width multiplier a built localizer network was made with, read from its first layer (the
      * bundle stores the network, not the option that built it).
@@ -58,9 +90,9 @@ public final class LocalizerNetwork {
         return build(side, 1, seed, learningRate);
     }
 
-    /** {@link #build(LocalizerInput, int, long, double)} for a square {@code side x side} input. */
+    /** {@link #build(LocalizerInput, int, Loss, long, double)} for a square {@code side x side} input, L2 loss. */
     public static ComputationGraph build(int side, int width, long seed, double learningRate) {
-        return build(new LocalizerInput(side, side), width, seed, learningRate);
+        return build(new LocalizerInput(side, side), width, Loss.L2, seed, learningRate);
     }
 
     /**
@@ -68,7 +100,7 @@ public final class LocalizerNetwork {
      *
      * @param width channel multiplier of every layer (1: 8-16-32-64 conv, 128 dense)
      */
-    public static ComputationGraph build(LocalizerInput input, int width, long seed, double learningRate) {
+    public static ComputationGraph build(LocalizerInput input, int width, Loss loss, long seed, double learningRate) {
         if (width < 1 || width > MAX_WIDTH) {
             throw new IllegalArgumentException("the localizer's width is a channel multiplier in [1, " + MAX_WIDTH
                     + "]; got " + width);
@@ -96,7 +128,7 @@ public final class LocalizerNetwork {
             previous = pool;
         }
         graph.addLayer("dense1", new DenseLayer.Builder().nOut(DENSE_WIDTH * width).activation(Activation.RELU).build(), previous)
-                .addLayer(OUTPUT, new OutputLayer.Builder(LossFunction.MSE)
+                .addLayer(OUTPUT, new OutputLayer.Builder(loss.function())
                         .nOut(BoxEncoding.VALUES)
                         .activation(Activation.IDENTITY)
                         .weightInit(WeightInit.XAVIER)

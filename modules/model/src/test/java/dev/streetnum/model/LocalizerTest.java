@@ -294,7 +294,7 @@ class LocalizerTest {
             }
         }
 
-        Localizer localizer = new Localizer(LocalizerNetwork.build(wide, 1, 6, 1e-3),
+        Localizer localizer = new Localizer(LocalizerNetwork.build(wide, 1, LocalizerNetwork.Loss.L2, 6, 1e-3),
                 LocalizerMetadata.create(wide, Map.of(), Map.of()));
         assertEquals(wide, localizer.metadata().input());
         Path file = dir.resolve("wide.bundle");

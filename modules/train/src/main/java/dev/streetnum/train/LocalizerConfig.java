@@ -18,12 +18,14 @@ import java.nio.file.Path;
  * @param paddedShare       share of the re-framed views that may reach past the photo (border replicated)
  * @param maxPadding        how far past the photo such a view may reach, as a fraction of its width/height
  * @param width             channel multiplier of the network ({@link LocalizerNetwork#build(int, int, long, double)})
+ * @param loss              what training minimises ({@link LocalizerNetwork.Loss}); with initFrom, the start is
+ *                          trained on with this loss whatever it was trained with
  * @param initFrom          a bundle whose localizer (of this input and width) starts the run, to train it on
  *                          for longer or on more data; null for random weights
  */
 public record LocalizerConfig(LocalizerInput input, double minutes, long maxIterations, int batchSize, double learningRate,
                               long seed, int validateEvery, double naturalShare, double paddedShare,
-                              double maxPadding, int width, Path initFrom) {
+                              double maxPadding, int width, LocalizerNetwork.Loss loss, Path initFrom) {
 
     public static final int DEFAULT_INPUT_SIDE = 64;
     public static final double DEFAULT_MINUTES = 20;
@@ -36,6 +38,7 @@ public record LocalizerConfig(LocalizerInput input, double minutes, long maxIter
     public static final double DEFAULT_PADDED_SHARE = 0.3;
     public static final double DEFAULT_MAX_PADDING = 0.5;
     public static final int DEFAULT_WIDTH = 1;
+    public static final LocalizerNetwork.Loss DEFAULT_LOSS = LocalizerNetwork.Loss.L2;
 
     public LocalizerConfig {
         if (input == null) {
@@ -61,6 +64,9 @@ public record LocalizerConfig(LocalizerInput input, double minutes, long maxIter
             throw new IllegalArgumentException("the localizer's width must be in [1, " + LocalizerNetwork.MAX_WIDTH
                     + "], got " + width);
         }
+        if (loss == null) {
+            throw new IllegalArgumentException("a localizer run needs a loss (L2 or RELATIVE)");
+        }
         requireFraction("natural share", naturalShare);
         requireFraction("padded share", paddedShare);
         if (!(maxPadding >= 0 && maxPadding <= 2)) {
@@ -72,7 +78,7 @@ public record LocalizerConfig(LocalizerInput input, double minutes, long maxIter
     public static LocalizerConfig defaults(double minutes, long maxIterations, long seed) {
         return new LocalizerConfig(new LocalizerInput(DEFAULT_INPUT_SIDE, DEFAULT_INPUT_SIDE), minutes, maxIterations,
                 DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, seed, DEFAULT_VALIDATE_EVERY, DEFAULT_NATURAL_SHARE,
-                DEFAULT_PADDED_SHARE, DEFAULT_MAX_PADDING, DEFAULT_WIDTH, null);
+                DEFAULT_PADDED_SHARE, DEFAULT_MAX_PADDING, DEFAULT_WIDTH, DEFAULT_LOSS, null);
     }
 
     /** The loop's plan: the budget and iteration cap, a cosine decay over them, validation every {@link #validateEvery}. */

@@ -108,10 +108,12 @@ public final class LocalizerTrainer {
         // The run's seed split as the transcriber's trainer splits it (SeedStreams): initialisation, data, dropout.
         SeedSplit seeds = SeedSplit.of(config.seed());
         ComputationGraph net = start != null ? start.network()
-                : LocalizerNetwork.build(config.input(), config.width(), seeds.init(), config.learningRate());
+                : LocalizerNetwork.build(config.input(), config.width(), config.loss(), seeds.init(),
+                        config.learningRate());
+        LocalizerNetwork.useLoss(net, config.loss());
         LocalizerMetadata metadata = LocalizerMetadata.create(config.input(), Map.of(), Map.of());
-        log.printf(Locale.ROOT, "train-localizer: %d training photos, %d validation photos, %s input, %s%n",
-                trainPhotos.size(), valPhotos.size(), config.input(),
+        log.printf(Locale.ROOT, "train-localizer: %d training photos, %d validation photos, %s input, %s loss, %s%n",
+                trainPhotos.size(), valPhotos.size(), config.input(), config.loss(),
                 config.minutes() > 0 ? config.minutes() + " min budget" : config.maxIterations() + " iterations");
         if (start != null) {
             log.printf(Locale.ROOT, "train-localizer: starting from the localizer of %s (its validation mean IoU: %s)%n",

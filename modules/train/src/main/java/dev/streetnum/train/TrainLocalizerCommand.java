@@ -84,6 +84,11 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
             + LocalizerConfig.DEFAULT_WIDTH + ", or --init-from's).")
     Integer width;
 
+    @Option(names = "--loss", description = "What training minimises: L2 (squared error on the encoded box) or RELATIVE"
+            + " (the centre's error in units of the number's own size, smooth L1, so small numbers count as much as"
+            + " large ones); with --init-from, the start trains on with it (default: ${DEFAULT-VALUE}).")
+    LocalizerNetwork.Loss loss = LocalizerConfig.DEFAULT_LOSS;
+
     @Option(names = "--init-from", paramLabel = "BUNDLE", description = "Start from this bundle's localizer (train it on"
             + " for longer, or on more data) instead of random weights; its input size and width are the run's.")
     Path initFrom;
@@ -103,7 +108,7 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
             channels = width != null ? width : LocalizerNetwork.widthOf(start.network());
         }
         LocalizerConfig config = new LocalizerConfig(new LocalizerInput(across, side), minutes, maxIterations, batch, learningRate, seed,
-                validateEvery, naturalShare, paddedShare, maxPadding, channels, initFrom);
+                validateEvery, naturalShare, paddedShare, maxPadding, channels, loss, initFrom);
         // Read the bundle first: a wrong path should fail before minutes of training, not after.
         ModelBundle target = ModelBundle.load(bundle);
         List<AnnotatedDataset> train = data.stream().map(d -> AnnotatedDataset.load(d, skipBadRows)).toList();

@@ -39,14 +39,16 @@ class LocalizerTrainerTest {
     private static final double MIN_GAIN_OVER_CENTRE = 0.03;
 
     /** Re-framed like a user's photo, the number anywhere in the view: a centre guess does badly here. */
-    private static final LocalizerConfig USER_FRAMING = new LocalizerConfig(new LocalizerInput(32, 32), 0, 1, 1, 1e-3, 1, 1, 0.0, 0.3, 0.5, 1, null);
+    private static final LocalizerConfig USER_FRAMING = new LocalizerConfig(new LocalizerInput(32, 32),
+            0, 1, 1, 1e-3, 1, 1, 0.0, 0.3, 0.5, 1, LocalizerNetwork.Loss.L2, null);
 
     @Test
     void aBrieflyTrainedLocalizerFindsGeneratedNumbersFarBetterThanTheCentre() {
         AnnotatedDataset train = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("train"), 200, 21), false);
         AnnotatedDataset val = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("val"), 40, 22), false);
         AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 80, 23), false);
-        LocalizerConfig config = new LocalizerConfig(new LocalizerInput(32, 32), 0, TRAINING_STEPS, 32, 3e-3, 5, TRAINING_STEPS / 2, 0.2, 0.3, 0.5, 1, null);
+        LocalizerConfig config = new LocalizerConfig(new LocalizerInput(32, 32), 0, TRAINING_STEPS, 32, 3e-3, 5,
+                TRAINING_STEPS / 2, 0.2, 0.3, 0.5, 1, LocalizerNetwork.Loss.L2, null);
         StringWriter log = new StringWriter();
         Localizer localizer = new LocalizerTrainer(config, "test", new PrintWriter(log)).train(List.of(train), val);
 
@@ -177,7 +179,8 @@ class LocalizerTrainerTest {
         AnnotatedDataset set = AnnotatedDataset.load(data, false);
         Path plain = TestBundles.tinyBundleFile(dir.resolve("init-plain"));
         LocalizerInput wide = new LocalizerInput(64, 32);
-        LocalizerConfig first = new LocalizerConfig(wide, 0, 3, 8, 1e-3, 7, 3, 0.4, 0.3, 0.5, 1, null);
+        LocalizerConfig first = new LocalizerConfig(wide, 0, 3, 8, 1e-3, 7, 3, 0.4, 0.3, 0.5, 1,
+                LocalizerNetwork.Loss.L2, null);
         Localizer trained = new LocalizerTrainer(first, "test", new PrintWriter(new StringWriter())).train(List.of(set), set);
         Path withLocalizer = dir.resolve("init-out/first.bundle");
         ModelBundle.load(plain).withLocalizer(trained).save(withLocalizer);
@@ -191,25 +194,32 @@ class LocalizerTrainerTest {
         cli.setErr(new PrintWriter(err));
         assertEquals(0, cli.execute("--data", data.toString(), "--val", data.toString(), "--bundle", plain.toString(),
                 "--out", next.toString(), "--init-from", withLocalizer.toString(), "--minutes", "0",
-                "--max-iterations", "1", "--validate-every", "1", "--batch", "8", "--lr", "1e-9", "--seed", "8"), err.toString());
+                "--max-iterations", "1", "--validate-every", "1", "--batch", "8", "--lr", "1e-9", "--seed", "8",
+                "--loss", "RELATIVE"), err.toString());
         Localizer resumed = ModelBundle.load(next).localizer().orElseThrow();
+        // Trained with L2, continued with the relative loss: the bundle's network carries the loss it trained on last.
+        assertEquals(LocalizerNetwork.Loss.L2, LocalizerNetwork.lossOf(trained.network()));
+        assertEquals(LocalizerNetwork.Loss.RELATIVE, LocalizerNetwork.lossOf(resumed.network()));
+        assertTrue(err.toString().contains("RELATIVE loss"), err.toString());
         assertEquals(wide, resumed.metadata().input());
         INDArray started = trained.network().params();
         INDArray ended = resumed.network().params();
         assertTrue(started.equalsWithEps(ended, 1e-6), "max change " + started.sub(ended).amaxNumber());
-        INDArray fresh = LocalizerNetwork.build(wide, 1, SeedSplit.of(8).init(), 1e-9).params();
+        INDArray fresh = LocalizerNetwork.build(wide, 1, LocalizerNetwork.Loss.L2, SeedSplit.of(8).init(), 1e-9).params();
         assertFalse(fresh.equalsWithEps(ended, 1e-2), "a fresh network of the run's seed is another network");
         assertEquals(withLocalizer.toString(), resumed.metadata().provenance().get("init_from"));
         assertTrue(err.toString().contains("starting from the localizer of " + withLocalizer), err.toString());
 
         // A start that does not fit is refused, naming the file and what differs.
-        LocalizerConfig wider = new LocalizerConfig(new LocalizerInput(32, 32), 0, 1, 8, 1e-3, 8, 1, 0.4, 0.3, 0.5, 2, withLocalizer);
+        LocalizerConfig wider = new LocalizerConfig(new LocalizerInput(32, 32), 0, 1, 8, 1e-3, 8, 1, 0.4, 0.3, 0.5, 2,
+                LocalizerNetwork.Loss.L2, withLocalizer);
         IllegalArgumentException widthError = assertThrows(IllegalArgumentException.class,
                 () -> new LocalizerTrainer(wider, "test", new PrintWriter(new StringWriter())).train(List.of(set), set));
         assertTrue(widthError.getMessage().contains(withLocalizer + " holds a localizer with a 64x32 input and width 1;"
                         + " this run was given a 32x32 input and width 2"),
                 widthError.getMessage());
-        LocalizerConfig none = new LocalizerConfig(new LocalizerInput(32, 32), 0, 1, 8, 1e-3, 8, 1, 0.4, 0.3, 0.5, 1, plain);
+        LocalizerConfig none = new LocalizerConfig(new LocalizerInput(32, 32), 0, 1, 8, 1e-3, 8, 1, 0.4, 0.3, 0.5, 1,
+                LocalizerNetwork.Loss.L2, plain);
         IllegalArgumentException noneError = assertThrows(IllegalArgumentException.class,
                 () -> new LocalizerTrainer(none, "test", new PrintWriter(new StringWriter())).train(List.of(set), set));
         assertTrue(noneError.getMessage().contains(plain + " has no localizer"), noneError.getMessage());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.model.LocalizerInput;
+import dev.streetnum.model.LocalizerNetwork;
 import dev.streetnum.model.Preset;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -232,7 +233,8 @@ class TrainingLoopTest {
 
     /** The localizer's plan: no epochs to speak of, a cosine over the iteration cap or the budget. */
     private static LocalizerConfig localizerConfig(double minutes, long maxIterations, int validateEvery) {
-        return new LocalizerConfig(new LocalizerInput(32, 32), minutes, maxIterations, 4, 1e-2, 3, validateEvery, 0.4, 0.3, 0.5, 1, null);
+        return new LocalizerConfig(new LocalizerInput(32, 32), minutes, maxIterations, 4, 1e-2, 3, validateEvery, 0.4, 0.3,
+                0.5, 1, LocalizerNetwork.Loss.L2, null);
     }
 
     @Test
