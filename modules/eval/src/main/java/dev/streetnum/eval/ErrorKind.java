@@ -71,7 +71,8 @@ public enum ErrorKind {
     /** Counts from {@link #count} as a phrase: "3 extra digits, 0 missing digits, 12 wrong digits, 1 refused". */
     public static String describe(Map<String, Integer> counts) {
         StringBuilder phrase = new StringBuilder();
-        counts.forEach((label, n) -> phrase.append(phrase.length() == 0 ? "" : ", ").append(n).append(' ').append(label));
+        counts.forEach((label, n) -> phrase.append(phrase.length() == 0 ? "" : ", ").append(n).append(' ')
+                .append(label));
         return phrase.toString();
     }
 }

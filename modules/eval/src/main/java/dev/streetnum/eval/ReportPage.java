@@ -41,7 +41,8 @@ final class ReportPage {
         }
         html.append("<h2>Most confident wrong transcriptions</h2>\n<p>Wrong answers on test: ")
                 .append(escape(ErrorKind.describe(report.test().metrics().errors())))
-                .append("; of those accepted at threshold ").append(ReportWriter.formatThreshold(report.acceptanceThreshold()))
+                .append("; of those accepted at threshold ")
+                .append(ReportWriter.formatThreshold(report.acceptanceThreshold()))
                 .append(": ").append(escape(ErrorKind.describe(report.acceptedErrors())))
                 .append(". Extra digits point at the region (a neighbouring digit taken in, or a digit the annotation"
                         + " left out), missing ones at a region that cuts the number.</p>\n<p>The 64x64 crop the"
