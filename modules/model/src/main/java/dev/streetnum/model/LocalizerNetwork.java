@@ -21,10 +21,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * The localizer's own small network (issue 14): the whole photo stretched to its input, four 3x3 ReLU
  * conv layers each followed by 2x2 max-pooling, one dense layer, and a linear output of the four
  * {@link BoxEncoding} values trained with an L2 loss (or {@link RelativeBoxLoss}). About 0.16 M parameters
- * and 9 MFLOP at 64x64 (width
- * 1), so it trains in CPU minutes and adds a few milliseconds to a request; a width of w multiplies every
- * layer's channels by w (about w^2 the parameters and FLOPs). The bundle stores the built network, so a
- * reader needs no width.
+ * and 9 MFLOP at 64x64 (width 1), so it trains in CPU minutes and adds a few milliseconds to a request; a
+ * width of w multiplies every layer's channels by w (about w^2 the parameters and FLOPs). The bundle
+ * stores the built network, so a reader needs no width.
  */
 public final class LocalizerNetwork {
 

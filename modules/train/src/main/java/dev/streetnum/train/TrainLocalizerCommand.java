@@ -50,7 +50,8 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
     long maxIterations = LocalizerConfig.DEFAULT_MAX_ITERATIONS;
 
     @Option(names = "--input-side", description = "The photo is stretched to this height (and width, unless"
-            + " --input-width), a multiple of 16 (default: " + LocalizerConfig.DEFAULT_INPUT_SIDE + ", or --init-from's).")
+            + " --input-width), a multiple of 16 (default: " + LocalizerConfig.DEFAULT_INPUT_SIDE
+            + ", or --init-from's).")
     Integer inputSide;
 
     @Option(names = "--input-width", description = "The photo is stretched to this width, a multiple of 16; house-number"
@@ -107,8 +108,8 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
             across = inputWidth != null ? inputWidth : start.metadata().inputWidth();
             channels = width != null ? width : LocalizerNetwork.widthOf(start.network());
         }
-        LocalizerConfig config = new LocalizerConfig(new LocalizerInput(across, side), minutes, maxIterations, batch, learningRate, seed,
-                validateEvery, naturalShare, paddedShare, maxPadding, channels, loss, initFrom);
+        LocalizerConfig config = new LocalizerConfig(new LocalizerInput(across, side), minutes, maxIterations, batch,
+                learningRate, seed, validateEvery, naturalShare, paddedShare, maxPadding, channels, loss, initFrom);
         // Read the bundle first: a wrong path should fail before minutes of training, not after.
         ModelBundle target = ModelBundle.load(bundle);
         List<AnnotatedDataset> train = data.stream().map(d -> AnnotatedDataset.load(d, skipBadRows)).toList();
