@@ -26,7 +26,7 @@ public final class RelativeBoxLoss implements ILossFunction {
     /** Per example: the summed smooth-L1 of the relative errors. */
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        INDArray d = relativeErrors(labels, output(preOutput, activationFn));
+        INDArray d = output(preOutput, activationFn).subi(labels).muli(inverseScale(labels));
         INDArray a = Transforms.abs(d, true);
         INDArray q = Transforms.min(a, 1.0, true);
         // 0.5 q^2 + (a - q): half the square within 1, |d| - 0.5 beyond.
@@ -43,9 +43,8 @@ public final class RelativeBoxLoss implements ILossFunction {
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        INDArray output = output(preOutput, activationFn);
         INDArray inverse = inverseScale(labels);
-        INDArray d = output.sub(labels).muli(inverse);
+        INDArray d = output(preOutput, activationFn).subi(labels).muli(inverse);
         // d/dp of the smooth L1 of d: d clipped to [-1, 1], times d's own scale.
         INDArray dLdOut = Transforms.max(Transforms.min(d, 1.0, false), -1.0, false).muli(inverse);
         if (mask != null) {
@@ -92,10 +91,6 @@ public final class RelativeBoxLoss implements ILossFunction {
 
     private static INDArray output(INDArray preOutput, IActivation activationFn) {
         return activationFn.getActivation(preOutput.dup(), true);
-    }
-
-    private static INDArray relativeErrors(INDArray labels, INDArray output) {
-        return output.sub(labels).muli(inverseScale(labels));
     }
 
     /** Per example: 1/(w/W), 1/(h/H), 1, 1, from the target's own log sizes. */

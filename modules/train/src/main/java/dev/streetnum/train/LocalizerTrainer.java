@@ -107,10 +107,14 @@ public final class LocalizerTrainer {
         List<Photo> valPhotos = decode(val, "val");
         // The run's seed split as the transcriber's trainer splits it (SeedStreams): initialisation, data, dropout.
         SeedSplit seeds = SeedSplit.of(config.seed());
-        ComputationGraph net = start != null ? start.network()
-                : LocalizerNetwork.build(config.input(), config.width(), config.loss(), seeds.init(),
-                        config.learningRate());
-        LocalizerNetwork.useLoss(net, config.loss());
+        ComputationGraph net;
+        if (start != null) {
+            net = start.network();
+            LocalizerNetwork.useLoss(net, config.loss());
+        } else {
+            net = LocalizerNetwork.build(config.input(), config.width(), config.loss(), seeds.init(),
+                    config.learningRate());
+        }
         LocalizerMetadata metadata = LocalizerMetadata.create(config.input(), Map.of(), Map.of());
         log.printf(Locale.ROOT, "train-localizer: %d training photos, %d validation photos, %s input, %s loss, %s%n",
                 trainPhotos.size(), valPhotos.size(), config.input(), config.loss(),
