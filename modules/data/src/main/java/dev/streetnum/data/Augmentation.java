@@ -26,19 +26,24 @@ import org.bytedeco.opencv.opencv_core.Size;
  * @param maxRotation  the expanded crop rotates by an angle in [-r, r] degrees about its centre
  * @param contrast     pixel deviations from the crop mean are scaled by a factor in [1 - c, 1 + c]
  * @param colour       each channel is scaled by its own factor in [1 - k, 1 + k] (a colour cast)
+ * @param cutout       a square this fraction of the crop's side, centred on a pixel drawn uniformly
+ *                     from the crop (so it may hang over the edge), is filled with the crop's
+ *                     per-channel mean, which the network input then reads as about zero (Cutout,
+ *                     DeVries and Taylor 2017); 0 for none
  */
 public record Augmentation(double boxScale, double boxAspect, double boxShift, double maxRotation,
-                           double contrast, double colour) {
+                           double contrast, double colour, double cutout) {
 
     /** No jitter: evaluation, serving, and training runs that ask for none. */
-    public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0);
+    public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0, 0);
 
     /**
      * The training default: SVHN's own boxes are hand-drawn and loose by a few pixels, a detector's by
      * more; +-15% area, +-10% aspect, +-8% shift keep the whole number inside the 30% expansion in
-     * almost every draw. Rotations of real house numbers in SVHN are small (a few degrees).
+     * almost every draw. Rotations of real house numbers in SVHN are small (a few degrees). No cutout:
+     * it is measured as its own ablation row (models/README.md).
      */
-    public static final Augmentation DEFAULT = new Augmentation(0.15, 0.10, 0.08, 5, 0.25, 0.10);
+    public static final Augmentation DEFAULT = new Augmentation(0.15, 0.10, 0.08, 5, 0.25, 0.10, 0);
 
     public Augmentation {
         requireFraction("box scale", boxScale);
@@ -46,6 +51,7 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
         requireFraction("box shift", boxShift);
         requireFraction("contrast", contrast);
         requireFraction("colour", colour);
+        requireFraction("cutout", cutout);
         if (!(maxRotation >= 0 && maxRotation <= 45)) {
             throw new IllegalArgumentException("the maximum rotation must be in [0, 45] degrees, got " + maxRotation);
         }
@@ -54,6 +60,11 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
     /** Whether the box moves: a cache of fixed crops cannot serve such a run. */
     public boolean jittersBox() {
         return boxScale > 0 || boxAspect > 0 || boxShift > 0;
+    }
+
+    /** This augmentation with the cutout square's side, as a fraction of the crop's side, set to {@code side}. */
+    public Augmentation withCutout(double side) {
+        return new Augmentation(boxScale, boxAspect, boxShift, maxRotation, contrast, colour, side);
     }
 
     /** Whether anything is jittered at all. */
@@ -77,7 +88,8 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
 
     /**
      * Rotates, recolours and re-contrasts an expanded crop in place ({@code side x side} packed BGR
-     * bytes, as {@link CropExpander#expandedCropBytes} gives them).
+     * bytes, as {@link CropExpander#expandedCropBytes} gives them), then cuts out a square. The cutout's
+     * draws come last and only when it is on, so a run without it sees the draws it saw before.
      */
     public void apply(byte[] expandedBgr, int side, Random random) {
         if (expandedBgr.length != side * side * 3) {
@@ -94,6 +106,38 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
         }
         if (contrast > 0 || colour > 0) {
             recolour(expandedBgr, gain, cast);
+        }
+        if (cutout > 0) {
+            int centreX = random.nextInt(side);
+            int centreY = random.nextInt(side);
+            fillSquare(expandedBgr, side, centreX, centreY, (int) Math.round(cutout * side));
+        }
+    }
+
+    /**
+     * Fills the square of side {@code square} whose centre pixel is (centreX, centreY) (the top left at
+     * centre - square / 2), clipped to the crop, with each channel's mean over the whole crop.
+     */
+    static void fillSquare(byte[] bgr, int side, int centreX, int centreY, int square) {
+        byte[] mean = new byte[3];
+        for (int c = 0; c < 3; c++) {
+            long sum = 0;
+            for (int i = c; i < bgr.length; i += 3) {
+                sum += bgr[i] & 0xff;
+            }
+            mean[c] = (byte) Math.round((double) sum / (side * side));
+        }
+        int x0 = Math.max(0, centreX - square / 2);
+        int y0 = Math.max(0, centreY - square / 2);
+        int x1 = Math.min(side, centreX - square / 2 + square);
+        int y1 = Math.min(side, centreY - square / 2 + square);
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                int at = (y * side + x) * 3;
+                bgr[at] = mean[0];
+                bgr[at + 1] = mean[1];
+                bgr[at + 2] = mean[2];
+            }
         }
     }
 

@@ -98,7 +98,7 @@ class AugmentationTest {
     /** Contrast scales deviations from each channel's mean and keeps the mean (checked by plain arithmetic). */
     @Test
     void contrastKeepsTheMeanAndScalesTheSpread() {
-        Augmentation contrastOnly = new Augmentation(0, 0, 0, 0, 0.5, 0);
+        Augmentation contrastOnly = new Augmentation(0, 0, 0, 0, 0.5, 0, 0);
         byte[] crop = randomCrop(9);
         double[] before = meanAndSpread(crop, 1);
         byte[] out = crop.clone();
@@ -124,7 +124,7 @@ class AugmentationTest {
             }
         }
         byte[] rotated = crop.clone();
-        new Augmentation(0, 0, 0, 10, 0, 0).apply(rotated, SIDE, new Random(1));
+        new Augmentation(0, 0, 0, 10, 0, 0, 0).apply(rotated, SIDE, new Random(1));
         assertFalse(Arrays.equals(crop, rotated));
         double sum = 0;
         double sx = 0;
@@ -139,6 +139,94 @@ class AugmentationTest {
         }
         assertEquals(SIDE / 2.0, sx / sum, 0.5);
         assertEquals(SIDE / 2.0, sy / sum, 0.5);
+    }
+
+    /**
+     * Cutout alone: the crop equals the original except on one square, found from the draws it is said
+     * to make, whose pixels all hold the original's per-channel mean (both computed here on their own).
+     */
+    @Test
+    void cutoutFillsOneSquareWithTheCropMean() {
+        Augmentation cutoutOnly = Augmentation.NONE.withCutout(0.25);
+        for (long seed = 1; seed <= 20; seed++) {
+            byte[] crop = randomCrop(seed);
+            byte[] out = crop.clone();
+            cutoutOnly.apply(out, SIDE, new Random(seed));
+            Random draw = new Random(seed);
+            for (int i = 0; i < 5; i++) {
+                draw.nextDouble(); // angle, gain and three colour casts
+            }
+            int cx = draw.nextInt(SIDE);
+            int cy = draw.nextInt(SIDE);
+            int square = 16; // a quarter of 64
+            double[] mean = new double[3];
+            for (int i = 0; i < crop.length; i++) {
+                mean[i % 3] += (crop[i] & 0xff) / (double) (SIDE * SIDE);
+            }
+            int changed = 0;
+            for (int y = 0; y < SIDE; y++) {
+                for (int x = 0; x < SIDE; x++) {
+                    boolean inside = x >= cx - 8 && x < cx + 8 && y >= cy - 8 && y < cy + 8;
+                    for (int c = 0; c < 3; c++) {
+                        int at = (y * SIDE + x) * 3 + c;
+                        int expected = inside ? (int) Math.round(mean[c]) : crop[at] & 0xff;
+                        assertEquals(expected, out[at] & 0xff, "seed " + seed + " pixel " + x + "," + y + " channel " + c);
+                    }
+                    changed += inside ? 1 : 0;
+                }
+            }
+            int overX = Math.min(SIDE, cx + 8) - Math.max(0, cx - 8);
+            int overY = Math.min(SIDE, cy + 8) - Math.max(0, cy - 8);
+            assertEquals(overX * overY, changed);
+            assertTrue(changed <= square * square);
+        }
+        // A square centred on a corner keeps its quarter inside the crop.
+        byte[] halves = new byte[SIDE * SIDE * 3];
+        for (int i = 0; i < halves.length; i++) {
+            halves[i] = (byte) ((i / 3) % 2 == 0 ? 0 : 200);
+        }
+        byte[] corner = halves.clone();
+        Augmentation.fillSquare(corner, SIDE, 0, 0, 16);
+        int differ = 0;
+        for (int p = 0; p < SIDE * SIDE; p++) {
+            differ += corner[p * 3] != halves[p * 3] ? 1 : 0;
+            if (p % SIDE < 8 && p / SIDE < 8) {
+                assertEquals(100, corner[p * 3] & 0xff);
+            }
+        }
+        assertEquals(64, differ);
+    }
+
+    /**
+     * The cutout draws after everything else: with it on, the crop is the one the same seed gives without
+     * it (what every earlier run trained on) except inside one square.
+     */
+    @Test
+    void cutoutChangesOnlyItsSquareOfTheDefaultJitter() {
+        for (long seed = 1; seed <= 10; seed++) {
+            byte[] plain = randomCrop(seed);
+            byte[] cut = plain.clone();
+            Augmentation.DEFAULT.apply(plain, SIDE, new Random(seed));
+            Augmentation.DEFAULT.withCutout(0.25).apply(cut, SIDE, new Random(seed));
+            int minX = SIDE;
+            int minY = SIDE;
+            int maxX = -1;
+            int maxY = -1;
+            for (int p = 0; p < SIDE * SIDE; p++) {
+                if (plain[p * 3] != cut[p * 3] || plain[p * 3 + 1] != cut[p * 3 + 1] || plain[p * 3 + 2] != cut[p * 3 + 2]) {
+                    minX = Math.min(minX, p % SIDE);
+                    maxX = Math.max(maxX, p % SIDE);
+                    minY = Math.min(minY, p / SIDE);
+                    maxY = Math.max(maxY, p / SIDE);
+                }
+            }
+            assertTrue(maxX >= 0, "seed " + seed + ": the cutout changed nothing");
+            assertTrue(maxX - minX < 16 && maxY - minY < 16, "seed " + seed + ": changes span " + minX + ".." + maxX
+                    + " x " + minY + ".." + maxY);
+        }
+        assertEquals(Augmentation.DEFAULT, Augmentation.DEFAULT.withCutout(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Augmentation.DEFAULT.withCutout(1));
+        assertTrue(e.getMessage().contains("cutout"), e.getMessage());
     }
 
     @Test
@@ -191,7 +279,7 @@ class AugmentationTest {
         Box annotated = set.images().get(0).region();
         assertTrue(expander.accepts(annotated, 300, 160));
         assertFalse(expander.accepts(annotated.scaled(1.03), 300, 160));
-        Augmentation growing = new Augmentation(0.9, 0, 0, 0, 0, 0);
+        Augmentation growing = new Augmentation(0.9, 0, 0, 0, 0, 0, 0);
         try (StreetNumberIterator it = new StreetNumberIterator(set, expander,
                 new StreetNumberIterator.Options(4, true, true, 3, 2, null, growing))) {
             for (int batch = 0; batch < 3 && it.hasNext(); batch++) {
@@ -205,7 +293,7 @@ class AugmentationTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new StreetNumberIterator.Options(8, true, true, 3, 2, dir.resolve("c.bin"), Augmentation.DEFAULT));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Augmentation(1.5, 0, 0, 0, 0, 0));
+                () -> new Augmentation(1.5, 0, 0, 0, 0, 0, 0));
         assertTrue(e.getMessage().contains("box scale"), e.getMessage());
         assertNotEquals(Augmentation.NONE, Augmentation.DEFAULT);
     }

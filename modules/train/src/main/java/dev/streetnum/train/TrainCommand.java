@@ -47,6 +47,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " (training jitters by default: DESIGN section 3).")
     boolean noJitter;
 
+    @Option(names = "--cutout", paramLabel = "F", description = "Fill a random square F times the expanded crop's"
+            + " side with the crop's mean in every training image (Cutout), 0 for none (default: ${DEFAULT-VALUE});"
+            + " it applies with --no-jitter too.")
+    double cutout = 0;
+
     @Option(names = "--expansion", paramLabel = "F", description = "Crop expansion around the box, 0.30 = 30%%"
             + " (default: ${DEFAULT-VALUE}); the bundle carries it to evaluation and serving.")
     double expansion = dev.streetnum.data.PreprocessConfig.DEFAULT.expansion();
@@ -134,7 +139,7 @@ public final class TrainCommand implements Callable<Integer> {
         dev.streetnum.data.PreprocessConfig defaults = dev.streetnum.data.PreprocessConfig.DEFAULT;
         return new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
                 weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
-                noJitter ? dev.streetnum.data.Augmentation.NONE : dev.streetnum.data.Augmentation.DEFAULT,
+                (noJitter ? dev.streetnum.data.Augmentation.NONE : dev.streetnum.data.Augmentation.DEFAULT).withCutout(cutout),
                 new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom,
                 weightAverageDecay);
     }

@@ -22,6 +22,10 @@ class TrainCommandTest {
     void trainingJittersByDefaultAndNoJitterTurnsItOff() {
         assertEquals(Augmentation.DEFAULT, parse("--data", "d", "--out", "o").jitter());
         assertEquals(Augmentation.NONE, parse("--data", "d", "--out", "o", "--no-jitter").jitter());
+        assertEquals(0.25, parse("--data", "d", "--out", "o", "--cutout", "0.25").jitter().cutout());
+        assertEquals(Augmentation.DEFAULT.withCutout(0.2), parse("--data", "d", "--out", "o", "--cutout", "0.2").jitter());
+        assertEquals(Augmentation.NONE.withCutout(0.2),
+                parse("--data", "d", "--out", "o", "--no-jitter", "--cutout", "0.2").jitter());
     }
 
     @Test
