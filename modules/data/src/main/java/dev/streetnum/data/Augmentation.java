@@ -121,11 +121,7 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
     static void fillSquare(byte[] bgr, int side, int centreX, int centreY, int square) {
         byte[] mean = new byte[3];
         for (int c = 0; c < 3; c++) {
-            long sum = 0;
-            for (int i = c; i < bgr.length; i += 3) {
-                sum += bgr[i] & 0xff;
-            }
-            mean[c] = (byte) Math.round((double) sum / (side * side));
+            mean[c] = (byte) Math.round(channelMean(bgr, c));
         }
         int x0 = Math.max(0, centreX - square / 2);
         int y0 = Math.max(0, centreY - square / 2);
@@ -156,19 +152,23 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
 
     /** Scales each pixel's deviation from its channel's mean by {@code gain * cast[c]}, keeping the mean. */
     private static void recolour(byte[] bgr, double gain, double[] cast) {
-        int pixels = bgr.length / 3;
         for (int c = 0; c < 3; c++) {
-            long sum = 0;
-            for (int i = c; i < bgr.length; i += 3) {
-                sum += bgr[i] & 0xff;
-            }
-            double mean = (double) sum / pixels;
+            double mean = channelMean(bgr, c);
             double factor = gain * cast[c];
             for (int i = c; i < bgr.length; i += 3) {
                 long v = Math.round(mean + factor * ((bgr[i] & 0xff) - mean));
                 bgr[i] = (byte) Math.max(0, Math.min(255, v));
             }
         }
+    }
+
+    /** The mean of one channel of packed BGR bytes. */
+    private static double channelMean(byte[] bgr, int channel) {
+        long sum = 0;
+        for (int i = channel; i < bgr.length; i += 3) {
+            sum += bgr[i] & 0xff;
+        }
+        return (double) sum / (bgr.length / 3);
     }
 
     private static void requireFraction(String what, double value) {
