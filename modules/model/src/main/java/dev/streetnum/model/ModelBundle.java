@@ -204,6 +204,8 @@ public final class ModelBundle {
             try (InputStream in = zip.getInputStream(netEntry)) {
                 byte[] weights = in.readAllBytes();
                 network = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(weights), true);
+                // Bundles written before the training loop flushed them hold subnormal weights.
+                SubnormalWeights.flushToZero(network);
             } catch (ZipException | RuntimeException e) {
                 throw new DataException(file + ": the network inside the bundle is damaged (" + e.getMessage() + ")", e);
             }
@@ -256,8 +258,9 @@ public final class ModelBundle {
         }
         try (InputStream in = zip.getInputStream(netEntry)) {
             byte[] weights = in.readAllBytes();
-            return new Localizer(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(weights), false),
-                    metadata);
+            ComputationGraph network = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(weights), false);
+            SubnormalWeights.flushToZero(network);
+            return new Localizer(network, metadata);
         } catch (ZipException | RuntimeException e) {
             throw new DataException(file + ": the localizer inside the bundle is damaged (" + e.getMessage() + ")", e);
         }

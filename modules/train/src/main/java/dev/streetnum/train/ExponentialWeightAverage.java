@@ -1,5 +1,6 @@
 package dev.streetnum.train;
 
+import dev.streetnum.model.SubnormalWeights;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -51,6 +52,8 @@ final class ExponentialWeightAverage {
         INDArray weights = net.params();
         // d * a + (1 - d) * w, written as d * (a - w) + w so it runs in place.
         average.subi(weights).muli(decayAt(decay, t)).addi(weights);
+        // Where the weights are zero the average decays geometrically into subnormals.
+        SubnormalWeights.flushToZero(average);
     }
 
     /**

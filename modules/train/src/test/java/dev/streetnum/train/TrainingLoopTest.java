@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import dev.streetnum.model.LocalizerInput;
 import dev.streetnum.model.LocalizerNetwork;
@@ -20,6 +23,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 
@@ -193,6 +197,45 @@ class TrainingLoopTest {
         float[] keptAtBest = events.bestParams.get(events.bestParams.size() - 1);
         int bestAt = (int) end.best().iteration();
         assertArrayEquals(scores.params.get(2 * bestAt - 1), keptAtBest, 0f, "the best model kept is the average");
+    }
+
+    @Test
+    void weightsLeftSubnormalByAStepAreZeroAfterItInTheNetworkAndInTheAverage() {
+        // Input channel 0 is always zero, so conv1's weights on it get a zero gradient and Adam leaves them
+        // exactly as they are: only the loop's flush can change them.
+        List<MultiDataSet> data = TinyGraphs.batches(BATCHES, 4, 11);
+        for (MultiDataSet batch : data) {
+            batch.getFeatures(0).get(all(), point(0), all(), all()).assign(0);
+        }
+        ComputationGraph net = TinyGraphs.twoHeads(3, new Adam(1e-2), 0);
+        INDArray conv1 = net.getLayer("conv1").getParam("W");
+        float subnormal = Float.MIN_VALUE * 300;
+        float normal = 1e-20f;
+        conv1.get(interval(0, 2), point(0), all(), all()).assign(subnormal);
+        conv1.get(interval(2, 4), point(0), all(), all()).assign(normal);
+        RecordingScore scores = new RecordingScore(data.get(0));
+        new TrainingLoop<>("train", averagingConfig(0.9).loopPlan(BATCHES), new TinyGraphs.FixedBatches(data, 0),
+                scores, new Recorder())
+                .averagingWeights(ExponentialWeightAverage.startingAt(net, 0.9), MetricsRow::withRawWeights)
+                .run(net, TrainerState.start());
+
+        float[] flushedFilters = conv1.get(interval(0, 2), point(0), all(), all()).dup().ravel().toFloatVector();
+        float[] untouchedFilters = conv1.get(interval(2, 4), point(0), all(), all()).dup().ravel().toFloatVector();
+        for (float v : flushedFilters) {
+            assertEquals(0f, v, 0f, "a subnormal weight with no gradient is zero after the run");
+        }
+        for (float v : untouchedFilters) {
+            assertEquals(normal, v, 0f, "a normal weight with no gradient is kept: the zero gradient is real");
+        }
+        assertEquals(2 * ITERATIONS, scores.params.size());
+        for (float[] validated : scores.params) {
+            for (float v : validated) {
+                assertFalse(v != 0 && Math.abs(v) < Float.MIN_NORMAL, "no subnormal weight is ever validated");
+            }
+        }
+        for (float v : net.getUpdater().getStateViewArray().toFloatVector()) {
+            assertFalse(v != 0 && Math.abs(v) < Float.MIN_NORMAL, "nor left in Adam's moments");
+        }
     }
 
     @Test
