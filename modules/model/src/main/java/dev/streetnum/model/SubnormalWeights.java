@@ -8,13 +8,13 @@ import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
- * Sets a network's subnormal numbers (nonzero, smaller in magnitude than the type's smallest normal) to
- * zero. Under Adam with L2, the weights of units that never fire decay run after run until they are
- * subnormal: 16% of the transcriber shipped as {@code cpu-s2032-i13600} was. Intel cores take a
- * microcode assist for each multiply that reads one, which made that bundle's forward pass 40 times
- * slower on a Xeon than its weights flushed (ONNX Runtime at batch 1: 27 against 1,135 images/s) and
- * its training 10 times slower; AMD cores barely slow, so earlier speed figures did not show it. A
- * subnormal float is below 1.2e-38, so zero changes no output a float can hold apart from it.
+ * Sets a network's subnormal numbers (nonzero, smaller in magnitude than the type's smallest normal) to zero.
+ * Weights that get no gradient from the data (whole filters of units that never fire among them) feel only
+ * the L2 term, and run after run some shrank until they were subnormal: 16% of the transcriber shipped as
+ * {@code cpu-s2032-i13600}. Intel cores take a microcode assist for each multiply that reads one, which made
+ * that bundle's forward pass 40 times slower on a Xeon than its weights flushed (ONNX Runtime at batch 1: 27
+ * against 1,135 images/s) and its training 10 times slower; the machine of the earlier speed figures did not
+ * show it. A subnormal float is below 1.2e-38, so zero changes no output a float can hold apart from it.
  */
 public final class SubnormalWeights {
 
