@@ -33,21 +33,12 @@ public final class SubnormalWeights {
         }
     }
 
-    /** Flushes one floating-point array in place; an integer array has no subnormals and is left alone. */
+    /** Flushes a float or double array in place (the types networks here train and run in); others are left alone. */
     public static void flushToZero(INDArray values) {
         DataType type = values.dataType();
-        double smallestNormal;
-        if (type == DataType.FLOAT) {
-            smallestNormal = Float.MIN_NORMAL;
-        } else if (type == DataType.DOUBLE) {
-            smallestNormal = Double.MIN_NORMAL;
-        } else if (type == DataType.HALF) {
-            smallestNormal = 0x1p-14;
-        } else if (type == DataType.BFLOAT16) {
-            smallestNormal = Float.MIN_NORMAL;
-        } else {
-            return;
+        if (type == DataType.FLOAT || type == DataType.DOUBLE) {
+            double smallestNormal = type == DataType.FLOAT ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+            BooleanIndexing.replaceWhere(values, 0.0, Conditions.absLessThan(smallestNormal));
         }
-        BooleanIndexing.replaceWhere(values, 0.0, Conditions.absLessThan(smallestNormal));
     }
 }
