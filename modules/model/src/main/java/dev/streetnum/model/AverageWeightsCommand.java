@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** {@code streetnum average-weights}: one bundle whose weights are the mean of several bundles' ({@link WeightAverage}). */
 @Command(name = "average-weights", mixinStandardHelpOptions = true,
         description = {"Averages the weights of bundles fine-tuned from one another (a model soup): one network,"
-                + " one forward pass. The first --model's localizer is kept; thresholds are not, so calibrate"
+                + " one forward pass. The first --model's localizers are kept; thresholds are not, so calibrate"
                 + " them again with evaluate --write-threshold (and --no-box)."})
 public final class AverageWeightsCommand implements Callable<Integer> {
 

@@ -7,10 +7,10 @@ import java.util.List;
  * Models read as one (issue 25): each member's network reads the same preprocessed input, each head's
  * probabilities are averaged over the members (and over a region's {@link ReadViews}), and the mean is
  * decoded once ({@link SequenceDecoder#decodeMean}). The members read one input, so they must
- * preprocess alike; the first member's localizer finds the box of a photo given without one, and every
- * member reads that box. A {@link Transcriber} of one member is the plain read.
+ * preprocess alike; the first member's localizers find the boxes of a photo given without one, and every
+ * member reads those boxes. A {@link Transcriber} of one member is the plain read.
  *
- * @param members at least one; the first leads (its preprocessing, its localizer)
+ * @param members at least one; the first leads (its preprocessing, its localizers)
  */
 public record Ensemble(List<Member> members) {
 
@@ -59,7 +59,7 @@ public record Ensemble(List<Member> members) {
         }
     }
 
-    /** The member that leads: its preprocessing and its localizer are the ensemble's. */
+    /** The member that leads: its preprocessing and its localizers are the ensemble's. */
     public ModelBundle lead() {
         return members.get(0).bundle();
     }

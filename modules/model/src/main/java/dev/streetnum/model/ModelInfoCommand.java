@@ -29,8 +29,10 @@ public final class ModelInfoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "model %s: preset %s, %,d parameters, thresholds %s%n", m.modelId(),
                     m.preset(), bundle.network().numParams(), m.thresholds());
             System.out.println(bundle.localizerSummary());
-            bundle.localizer().ifPresent(l -> System.out.printf(Locale.ROOT,
-                    "localizer: %,d parameters; provenance %s%n", l.network().numParams(), l.metadata().provenance()));
+            for (Localizer l : bundle.localizers()) {
+                System.out.printf(Locale.ROOT, "localizer: %,d parameters; provenance %s%n", l.network().numParams(),
+                        l.metadata().provenance());
+            }
             return 0;
         }
         List<Preset> presets = preset == null ? List.of(Preset.values()) : List.of(Preset.parse(preset));

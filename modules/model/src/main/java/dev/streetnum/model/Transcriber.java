@@ -4,7 +4,6 @@ import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.PreprocessConfig;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,11 +14,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * same {@code CropExpander} path the evaluator uses (centre crop, the bundle's PreprocessConfig), and
  * the forward pass of an {@link InferenceEngine} (DL4J unless another is given). A photo without a
  * box is read in two passes when the bundle has a {@link Localizer}: localize on the whole photo, then
- * transcribe the predicted box exactly as a caller's box (expanded 30%); without a localizer the
- * whole photo is the region, as before. With {@link ReadViews} of several views (test-time
+ * transcribe the predicted box exactly as a caller's box (expanded 30%); with several localizers each
+ * box is read and the answer with the highest P(S|x) kept (the transcriber scores the candidate boxes);
+ * without a localizer the whole photo is the region, as before. With {@link ReadViews} of several views (test-time
  * augmentation) each region is read several ways and the heads' probabilities averaged before the
  * one exact decoding. With an {@link Ensemble} every model reads the same input and the heads are
- * averaged over the models too; the first model's localizer finds the boxes. Not thread-safe (DL4J
+ * averaged over the models too; the first model's localizers find the boxes. Not thread-safe (DL4J
  * networks are not): the service serialises calls through its micro-batcher.
  */
 public final class Transcriber {
@@ -63,7 +63,11 @@ public final class Transcriber {
         return models;
     }
 
-    /** @param regions one per image; a null entry means the whole image is the region */
+    /**
+     * @param regions one per image; a null entry means no box: the bundle's localizers find the region (each
+     *                one candidate box, read like a caller's, the answer with the highest P(S|x) kept), or
+     *                without a localizer the whole image is the region
+     */
     public List<Transcription> transcribe(List<Mat> images, List<Box> regions) {
         if (regions != null && regions.size() != images.size()) {
             throw new IllegalArgumentException(
@@ -72,34 +76,50 @@ public final class Transcriber {
         if (images.isEmpty()) {
             return List.of();
         }
-        List<Box> used = new ArrayList<>(images.size());
-        List<BoxSource> sources = new ArrayList<>(images.size());
         List<Mat> unboxed = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            Box given = regions == null ? null : regions.get(i);
-            used.add(given);
-            sources.add(given != null ? BoxSource.CALLER
-                    : bundle.localizer().isPresent() ? BoxSource.LOCALIZED : BoxSource.WHOLE_IMAGE);
-            if (given == null) {
+            if (regions == null || regions.get(i) == null) {
                 unboxed.add(images.get(i));
             }
         }
-        if (!unboxed.isEmpty() && bundle.localizer().isPresent()) {
-            Iterator<Box> found = bundle.localizer().get().localize(unboxed).iterator();
-            for (int i = 0; i < used.size(); i++) {
-                if (used.get(i) == null) {
-                    used.set(i, found.next());
-                }
+        List<List<Box>> found = new ArrayList<>();
+        if (!unboxed.isEmpty()) {
+            for (Localizer localizer : bundle.localizers()) {
+                found.add(localizer.localize(unboxed));
             }
         }
-        List<Transcription> answers = read(images, used);
-        List<Transcription> withBoxes = new ArrayList<>(answers.size());
-        for (int i = 0; i < answers.size(); i++) {
+        // Every candidate region of every image, read in one batch: image i's are reads [first[i], first[i+1]).
+        List<Read> reads = new ArrayList<>();
+        int[] first = new int[images.size() + 1];
+        int u = 0;
+        for (int i = 0; i < images.size(); i++) {
+            first[i] = reads.size();
             Mat image = images.get(i);
-            Box region = used.get(i) != null ? used.get(i) : new Box(0, 0, image.cols(), image.rows());
-            withBoxes.add(answers.get(i).withBox(region, sources.get(i)));
+            Box given = regions == null ? null : regions.get(i);
+            if (given != null) {
+                reads.add(new Read(image, given, BoxSource.CALLER));
+            } else if (found.isEmpty()) {
+                reads.add(new Read(image, new Box(0, 0, image.cols(), image.rows()), BoxSource.WHOLE_IMAGE));
+            } else {
+                for (List<Box> boxes : found) {
+                    reads.add(new Read(image, boxes.get(u), BoxSource.LOCALIZED));
+                }
+                u++;
+            }
         }
-        return withBoxes;
+        first[images.size()] = reads.size();
+        List<Transcription> answers = read(reads.stream().map(Read::image).toList(),
+                reads.stream().map(r -> r.source() == BoxSource.WHOLE_IMAGE ? null : r.region()).toList());
+        List<Transcription> chosen = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            int best = mostProbable(answers, first[i], first[i + 1]);
+            chosen.add(answers.get(best).withBox(reads.get(best).region(), reads.get(best).source()));
+        }
+        return chosen;
+    }
+
+    /** One region of an image to read, and where it came from (a whole image is read unexpanded). */
+    private record Read(Mat image, Box region, BoxSource source) {
     }
 
     /**
@@ -180,15 +200,20 @@ public final class Transcriber {
     static List<Transcription> mostConfident(List<Transcription> answers, int perImage) {
         List<Transcription> best = new ArrayList<>(answers.size() / perImage);
         for (int start = 0; start < answers.size(); start += perImage) {
-            Transcription top = answers.get(start);
-            for (int v = start + 1; v < start + perImage; v++) {
-                if (answers.get(v).logProbability() > top.logProbability()) {
-                    top = answers.get(v);
-                }
-            }
-            best.add(top);
+            best.add(answers.get(mostProbable(answers, start, start + perImage)));
         }
         return best;
+    }
+
+    /** The index, in [from, to), of the answer with the highest P(S|x); the first of equals. */
+    static int mostProbable(List<Transcription> answers, int from, int to) {
+        int top = from;
+        for (int i = from + 1; i < to; i++) {
+            if (answers.get(i).logProbability() > answers.get(top).logProbability()) {
+                top = i;
+            }
+        }
+        return top;
     }
 
     /** Each image's consecutive {@code perImage} answers as one mixture ({@link SequenceDecoder#decodeMixture}). */

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Wortsman et al. 2022): unlike an {@link Ensemble} it costs one forward pass. It is only meaningful for
  * networks fine-tuned from one another or from a common start, which stay in one basin of the loss;
  * the bundles must share the preset, every parameter's shape and the preprocessing. The average keeps
- * the first bundle's localizer, but none of the thresholds, metrics or int8 model: those measure other
+ * the first bundle's localizers, but none of the thresholds, metrics or int8 model: those measure other
  * weights, so they must be calibrated again.
  */
 public final class WeightAverage {
@@ -66,7 +66,7 @@ public final class WeightAverage {
         BundleMetadata metadata = new BundleMetadata(BundleMetadata.FORMAT_VERSION, modelId, leadMetadata.preset(),
                 leadMetadata.preprocess(), leadMetadata.normalisation(), Thresholds.NONE, provenance, Map.of(),
                 StreetnumVersion.VERSION);
-        return new ModelBundle(network, metadata, lead.localizer().orElse(null));
+        return new ModelBundle(network, metadata, null).withLocalizers(lead.localizers());
     }
 
     /** Refuses bundles whose presets or parameters differ, naming the first difference. */

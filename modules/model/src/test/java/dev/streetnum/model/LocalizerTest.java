@@ -145,6 +145,75 @@ class LocalizerTest {
     }
 
     @Test
+    void severalLocalizersKeepTheMostProbableOfTheirReadings() {
+        List<Mat> photos = photos(8);
+        // Seeds where each localizer's box gives the more probable reading on some photos (4 of 8 for b).
+        Localizer a = untrained(4);
+        Localizer b = untrained(7).withMetadata(untrained(7).metadata().withRefineWindow(1.5));
+        List<Box> boxesA = a.localize(photos);
+        List<Box> boxesB = b.localize(photos);
+        // By hand: each localizer's box read as a caller's box by a bundle with no localizer, the more probable kept.
+        Transcriber plain = new Transcriber(TestBundles.tiny(3));
+        List<Transcription> readA = plain.transcribe(photos, boxesA);
+        List<Transcription> readB = plain.transcribe(photos, boxesB);
+        // One photo comes with a caller's box: it is read there alone, whatever the localizers say.
+        Box callers = new Box(3, 2, 20, 14);
+        List<Box> regions = new ArrayList<>(Arrays.asList(new Box[photos.size()]));
+        regions.set(2, callers);
+        List<Transcription> got = new Transcriber(TestBundles.tiny(3).withLocalizers(List.of(a, b)))
+                .transcribe(photos, regions);
+        int fromB = 0;
+        for (int i = 0; i < photos.size(); i++) {
+            Transcription t = got.get(i);
+            if (i == 2) {
+                Transcription byCaller = plain.transcribe(List.of(photos.get(i)), List.of(callers)).get(0);
+                assertEquals(BoxSource.CALLER, t.boxSource());
+                assertEquals(callers, t.box());
+                assertEquals(byCaller.logProbability(), t.logProbability());
+                continue;
+            }
+            boolean bWins = readB.get(i).logProbability() > readA.get(i).logProbability();
+            fromB += bWins ? 1 : 0;
+            Transcription expected = bWins ? readB.get(i) : readA.get(i);
+            assertEquals(BoxSource.LOCALIZED, t.boxSource());
+            assertEquals(bWins ? boxesB.get(i) : boxesA.get(i), t.box(), "photo " + i);
+            assertEquals(expected.candidate(), t.candidate());
+            assertEquals(expected.logProbability(), t.logProbability());
+            assertArrayEquals(expected.digitProbabilities(), t.digitProbabilities());
+            assertEquals(Math.max(readA.get(i).logProbability(), readB.get(i).logProbability()), t.logProbability());
+        }
+        assertTrue(fromB > 0 && fromB < photos.size() - 1, "both localizers win somewhere (" + fromB + " of 7 from b)");
+    }
+
+    @Test
+    void severalLocalizersTravelInTheBundleInOrder() throws IOException {
+        List<Mat> photos = photos(3);
+        Localizer a = untrained(4);
+        Localizer b = untrained(12).withMetadata(untrained(12).metadata().withRefineWindow(1.5));
+        Path file = dir.resolve("two.bundle");
+        TestBundles.tiny(3).withLocalizers(List.of(a, b)).save(file);
+        ModelBundle loaded = ModelBundle.load(file);
+        assertEquals(2, loaded.localizers().size());
+        assertEquals(a.metadata(), loaded.localizer().get().metadata(), "the first is the one to continue training");
+        assertEquals(b.metadata(), loaded.localizers().get(1).metadata());
+        assertEquals(b.localize(photos), loaded.localizers().get(1).localize(photos));
+        assertTrue(loaded.localizerSummary().startsWith("2 localizers"), loaded.localizerSummary());
+        assertTrue(loaded.attachment("localizer-2.json").isEmpty(), "a localizer is not an attachment");
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            assertTrue(zip.getEntry("localizer-2.json") != null && zip.getEntry("localizer-2.zip") != null);
+        }
+        assertThrows(IllegalArgumentException.class, () -> loaded.withAttachment("localizer-2.zip", new byte[1]));
+        assertThrows(IllegalArgumentException.class, () -> TestBundles.tiny(3)
+                .withLocalizers(java.util.Collections.nCopies(ModelBundle.MAX_LOCALIZERS + 1, a)));
+        assertTrue(loaded.withLocalizers(List.of()).localizer().isEmpty());
+
+        // Half of the second localizer: the missing entry is named.
+        Path gap = copyEditing(file, "gap.bundle", "localizer-2.json", bytes -> null);
+        DataException e = assertThrows(DataException.class, () -> ModelBundle.load(gap));
+        assertTrue(e.getMessage().contains("localizer-2.json"), e.getMessage());
+    }
+
+    @Test
     void localizedBoxesLieInsideThePhoto() {
         Localizer localizer = untrained(6);
         try (Mat wide = new Mat(40, 300, CV_8UC3, Scalar.all(90)); Mat tall = new Mat(200, 30, CV_8UC3, Scalar.all(200))) {

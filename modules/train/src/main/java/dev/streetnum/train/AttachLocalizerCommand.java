@@ -5,23 +5,33 @@ import dev.streetnum.model.Localizer;
 import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code streetnum attach-localizer}: moves a trained localizer from one bundle onto another, without retraining. */
+/**
+ * {@code streetnum attach-localizer}: moves trained localizers from bundles onto another, without retraining.
+ * Several make candidate boxes: the transcriber reads each and keeps the most probable answer.
+ */
 @Command(name = "attach-localizer", mixinStandardHelpOptions = true,
-        description = "Copies the localizer of --from onto --bundle and writes the result to --out (atomically),"
-                + " optionally with another refine window.")
+        description = {"Copies the localizers of --from onto --bundle (replacing its own) and writes the result to"
+                + " --out (atomically), optionally with another refine window. Give --from twice to attach two"
+                + " localizers: a photo without a box is then read in each one's box and the answer with the highest"
+                + " P(S|x) is kept (twice the work per photo)."})
 public final class AttachLocalizerCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--from", required = true, paramLabel = "BUNDLE", description = "A bundle holding a localizer.")
-    Path from;
+    @Option(names = "--from", required = true, paramLabel = "BUNDLE",
+            description = "A bundle holding a localizer; repeat for more (their order is kept, the first is the one"
+                    + " train-localizer --init-from continues).")
+    List<Path> from;
 
     @Option(names = "--bundle", required = true, paramLabel = "BUNDLE", description = "The bundle to attach it to (read only).")
     Path bundle;
@@ -30,30 +40,45 @@ public final class AttachLocalizerCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--refine-window", paramLabel = "FACTOR",
-            description = "Localize again in the first box grown by FACTOR (e.g. 1.5; 0 for one pass)."
-                    + " Default: as in --from.")
+            description = "Localize again in the first box grown by FACTOR (e.g. 1.5; 0 for one pass), for every"
+                    + " localizer attached. Default: as in --from.")
     Double refineWindow;
 
     @Override
     public Integer call() {
-        Localizer localizer = ModelBundle.load(from).localizer()
-                .orElseThrow(() -> new DataException(from + " holds no localizer (train one with train-localizer)"));
-        if (refineWindow != null) {
-            try {
-                localizer = localizer.withMetadata(localizer.metadata().withRefineWindow(refineWindow));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--refine-window: " + e.getMessage(), e);
+        List<Localizer> localizers = new ArrayList<>();
+        for (Path source : from) {
+            List<Localizer> held = ModelBundle.load(source).localizers();
+            if (held.isEmpty()) {
+                throw new DataException(source + " holds no localizer (train one with train-localizer)");
+            }
+            for (Localizer localizer : held) {
+                if (refineWindow != null) {
+                    try {
+                        localizer = localizer.withMetadata(localizer.metadata().withRefineWindow(refineWindow));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--refine-window: " + e.getMessage(), e);
+                    }
+                }
+                localizers.add(localizer);
             }
         }
+        if (localizers.size() > ModelBundle.MAX_LOCALIZERS) {
+            throw new IllegalArgumentException("--from: " + localizers.size() + " localizers; a bundle carries at most "
+                    + ModelBundle.MAX_LOCALIZERS);
+        }
         ModelBundle target = ModelBundle.load(bundle);
-        target.withLocalizer(localizer).save(out);
-        spec.commandLine().getOut().println("localizer from " + from + " attached: " + out);
+        ModelBundle attached = target.withLocalizers(localizers);
+        attached.save(out);
+        spec.commandLine().getOut().println((localizers.size() == 1 ? "localizer" : localizers.size() + " localizers")
+                + " from " + from.stream().map(Path::toString).collect(Collectors.joining(", ")) + " attached: " + out);
+        spec.commandLine().getOut().println(attached.localizerSummary());
         warnIfNoBoxThresholdsAreStale(target, out, spec.commandLine().getErr());
         return 0;
     }
 
     /**
-     * No-box thresholds measure a transcriber reading one localizer's boxes: a new localizer makes them
+     * No-box thresholds measure a transcriber reading its localizers' boxes: new localizers make them
      * stale, and the reader would refuse by the old ones. Kept (they are still the best guess, and an
      * int8 model holds its own) but said, with the command that recalibrates them.
      */

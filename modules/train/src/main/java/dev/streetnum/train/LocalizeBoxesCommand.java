@@ -4,7 +4,7 @@ import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.RealPhotoSplit;
 import dev.streetnum.model.ModelBundle;
-import dev.streetnum.model.Localizer;
+import dev.streetnum.model.Transcriber;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,10 +13,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code streetnum localize-boxes}: a train set's labels with the boxes the bundle's localizer finds. */
+/** {@code streetnum localize-boxes}: a train set's labels with the boxes the bundle reads when given none. */
 @Command(name = "localize-boxes", mixinStandardHelpOptions = true,
         description = {"Writes a copy of a labelled train set whose boxes are the ones the bundle's localizer finds on"
-                + " each whole photo (labels kept): training data that teaches the transcriber the boxes it reads when"
+                + " each whole photo (with several localizers, the box whose reading is most probable; labels kept):"
+                + " training data that teaches the transcriber the boxes it reads when"
                 + " a caller sends none. Refuses any photo the split file does not call train."})
 public final class LocalizeBoxesCommand implements Callable<Integer> {
 
@@ -42,9 +43,7 @@ public final class LocalizeBoxesCommand implements Callable<Integer> {
         RealPhotoSplit splitFile = RealPhotoSplit.load(split);
         AnnotatedDataset train = AnnotatedDataset.load(data, false);
         ModelBundle bundle = ModelBundle.load(model);
-        Localizer localizer = bundle.localizer().orElseThrow(() -> new IllegalArgumentException("model "
-                + bundle.metadata().modelId() + " (" + model + ") has no localizer: attach one with train-localizer"));
-        List<AnnotatedImage> boxed = PseudoLabeller.localizedBoxes(localizer, train, splitFile,
+        List<AnnotatedImage> boxed = PseudoLabeller.localizedBoxes(new Transcriber(bundle), train, splitFile,
                 spec.commandLine().getErr());
         Path csv = out.resolve(AnnotatedDataset.LABELS_FILE);
         AnnotatedDataset.write(csv, boxed);

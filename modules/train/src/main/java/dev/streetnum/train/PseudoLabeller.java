@@ -9,7 +9,6 @@ import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.data.RealPhotoSplit;
 import dev.streetnum.model.AcceptanceThreshold;
-import dev.streetnum.model.Localizer;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
 import java.io.PrintWriter;
@@ -25,8 +24,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Training data the system labels itself (issue 25), in the ordinary {@code labels.csv} layout:
  * <ul>
  * <li>{@link #localizedBoxes}: labelled train photos with their annotated boxes replaced by the boxes the
- * bundle's localizer finds, so the transcriber learns to read the loose boxes it is served without a
- * box; the labels stay the truth, and only photos the split file calls train are accepted;</li>
+ * bundle reads without a box (its localizer's; of several localizers', the box whose reading was most
+ * probable), so the transcriber learns to read the loose boxes it is served without a box; the labels
+ * stay the truth, and only photos the split file calls train are accepted;</li>
  * <li>{@link #pseudoLabel}: photos without labels read the way a caller without a box is served
  * (localizer, then transcriber), kept only when the answer is accepted at the threshold, i.e. at a
  * confidence calibrated on validation to be right {@code target} of the time.</li>
@@ -55,34 +55,41 @@ public final class PseudoLabeller {
      * @param log         warnings (unreadable photos) and progress
      */
     public PseudoLabeller(Transcriber transcriber, AcceptanceThreshold threshold, PrintWriter log) {
-        if (transcriber.bundle().localizer().isEmpty()) {
-            throw new IllegalArgumentException("model " + transcriber.bundle().metadata().modelId()
-                    + " has no localizer: attach one (train-localizer) before labelling whole photos");
-        }
+        requireLocalizer(transcriber);
         this.transcriber = transcriber;
         this.threshold = threshold;
         this.log = log;
     }
 
     /**
-     * {@code train}'s photos, labels kept, each digit's box replaced by {@code localizer}'s box for the photo.
+     * {@code train}'s photos, labels kept, each digit's box replaced by the box {@code transcriber} reads the
+     * photo from when it comes without one: with one localizer its box, with several the most probable reading's.
      *
-     * @param split refuses any photo it does not call train, before any work
-     * @param log   warnings (unreadable photos are skipped)
+     * @param transcriber its bundle must carry a localizer
+     * @param split       refuses any photo it does not call train, before any work
+     * @param log         warnings (unreadable photos are skipped)
      */
-    public static List<AnnotatedImage> localizedBoxes(Localizer localizer, AnnotatedDataset train, RealPhotoSplit split,
-                                                      PrintWriter log) {
+    public static List<AnnotatedImage> localizedBoxes(Transcriber transcriber, AnnotatedDataset train,
+                                                      RealPhotoSplit split, PrintWriter log) {
+        requireLocalizer(transcriber);
         for (AnnotatedImage image : train.images()) {
             split.requireTrain(image.file(), train.identity());
         }
         List<AnnotatedImage> out = new ArrayList<>(train.size());
         inChunks(train.images(), AnnotatedImage::file, "localize", log, (chunk, photos) -> {
-            List<Box> found = localizer.localize(photos);
+            List<Transcription> read = transcriber.transcribe(photos, Collections.nCopies(photos.size(), null));
             for (int i = 0; i < chunk.size(); i++) {
-                out.add(boxed(chunk.get(i).file(), chunk.get(i).number(), found.get(i)));
+                out.add(boxed(chunk.get(i).file(), chunk.get(i).number(), read.get(i).box()));
             }
         });
         return out;
+    }
+
+    private static void requireLocalizer(Transcriber transcriber) {
+        if (transcriber.bundle().localizer().isEmpty()) {
+            throw new IllegalArgumentException("model " + transcriber.bundle().metadata().modelId()
+                    + " has no localizer: attach one (train-localizer) before labelling whole photos");
+        }
     }
 
     /** The photos whose no-box answer is accepted at the threshold, labelled with it. */

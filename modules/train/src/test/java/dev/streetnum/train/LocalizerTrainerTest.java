@@ -156,6 +156,32 @@ class LocalizerTrainerTest {
                 "--refine-window", "0.5") != 0);
         assertFalse(java.nio.file.Files.exists(refused));
 
+        // --from twice attaches both localizers, in order; a bundle with two gives both to the next; more than
+        // MAX_LOCALIZERS is refused before anything is written.
+        Path two = dir.resolve("out/two.bundle");
+        StringWriter twoOut = new StringWriter();
+        picocli.CommandLine attachTwo = new picocli.CommandLine(new AttachLocalizerCommand());
+        attachTwo.setOut(new PrintWriter(twoOut));
+        assertEquals(0, attachTwo.execute("--from", refined.toString(), "--from", out.toString(),
+                "--bundle", in.toString(), "--out", two.toString()));
+        List<Localizer> both = ModelBundle.load(two).localizers();
+        assertEquals(List.of(refinedBundle.localizer().get().metadata(), attached.localizer().get().metadata()),
+                both.stream().map(Localizer::metadata).toList());
+        assertTrue(twoOut.toString().contains("2 localizers"), twoOut.toString());
+        Path three = dir.resolve("out/three.bundle");
+        assertEquals(0, new picocli.CommandLine(new AttachLocalizerCommand()).execute("--from", two.toString(),
+                "--from", out.toString(), "--bundle", in.toString(), "--out", three.toString(), "--refine-window", "2"));
+        assertEquals(List.of(2.0, 2.0, 2.0), ModelBundle.load(three).localizers().stream()
+                .map(l -> l.metadata().refineWindow()).toList());
+        Path tooMany = dir.resolve("out/too-many.bundle");
+        StringWriter tooManyErr = new StringWriter();
+        picocli.CommandLine five = new picocli.CommandLine(new AttachLocalizerCommand());
+        five.setErr(new PrintWriter(tooManyErr));
+        assertTrue(five.execute("--from", three.toString(), "--from", two.toString(), "--bundle", in.toString(),
+                "--out", tooMany.toString()) != 0);
+        assertTrue(tooManyErr.toString().contains("at most " + ModelBundle.MAX_LOCALIZERS), tooManyErr.toString());
+        assertFalse(java.nio.file.Files.exists(tooMany));
+
         // A bundle whose no-box thresholds were calibrated with another localizer says so when it gets a new one.
         Path calibrated = dir.resolve("out/calibrated.bundle");
         ModelBundle withNoBox = ModelBundle.load(moved);

@@ -74,7 +74,7 @@ class PseudoLabellerTest {
     @Test
     void localizedBoxesKeepTheLabelsAndTakeTheLocalizersBoxes() throws Exception {
         RealPhotoSplit split = RealPhotoSplit.load(split("all-train.csv", everyPhotoAs("train")));
-        List<AnnotatedImage> boxed = PseudoLabeller.localizedBoxes(localizer, photos, split,
+        List<AnnotatedImage> boxed = PseudoLabeller.localizedBoxes(new Transcriber(bundle), photos, split,
                 new PrintWriter(new StringWriter()));
 
         List<Mat> mats = decoded();
@@ -96,8 +96,8 @@ class PseudoLabellerTest {
         String names = everyPhotoAs("train");
         String valPhoto = photos.images().get(3).file().getFileName().toString();
         RealPhotoSplit split = RealPhotoSplit.load(split("one-val.csv", names.replace(valPhoto + ",train", valPhoto + ",val")));
-        DataException e = assertThrows(DataException.class, () -> PseudoLabeller.localizedBoxes(localizer, photos, split,
-                new PrintWriter(new StringWriter())));
+        DataException e = assertThrows(DataException.class, () -> PseudoLabeller.localizedBoxes(new Transcriber(bundle),
+                photos, split, new PrintWriter(new StringWriter())));
         assertTrue(e.getMessage().startsWith("photo " + valPhoto) && e.getMessage().contains("is a val photo"),
                 e.getMessage());
 
