@@ -136,7 +136,7 @@ public final class ModelBundle {
                         : String.format(java.util.Locale.ROOT, ", refined in a window %s times its first box", m.refineWindow()));
     }
 
-    /** The same network with other metadata (e.g. after the evaluator calibrated thresholds); the localizer stays. */
+    /** The same network with other metadata (e.g. after the evaluator calibrated thresholds); the localizers stay. */
     public ModelBundle withMetadata(BundleMetadata newMetadata) {
         return new ModelBundle(network, newMetadata, localizers, attachments);
     }
