@@ -36,7 +36,8 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
     Path val;
 
     @Option(names = "--bundle", required = true, paramLabel = "BUNDLE",
-            description = "The model bundle to attach the localizer to (read only).")
+            description = "The model bundle to attach the localizer to (read only); the result carries this"
+                    + " localizer alone (add others with attach-localizer --from).")
     Path bundle;
 
     @Option(names = "--out", required = true, paramLabel = "BUNDLE",
