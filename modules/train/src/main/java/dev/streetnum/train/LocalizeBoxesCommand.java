@@ -47,8 +47,8 @@ public final class LocalizeBoxesCommand implements Callable<Integer> {
                 spec.commandLine().getErr());
         Path csv = out.resolve(AnnotatedDataset.LABELS_FILE);
         AnnotatedDataset.write(csv, boxed);
-        spec.commandLine().getOut().println(boxed.size() + " photos of " + train.identity() + " with the boxes of model "
-                + bundle.metadata().modelId() + "'s localizer: " + csv);
+        spec.commandLine().getOut().println(boxed.size() + " photos of " + train.identity() + " with the boxes model "
+                + bundle.metadata().modelId() + " reads them in when given none: " + csv);
         return 0;
     }
 }
