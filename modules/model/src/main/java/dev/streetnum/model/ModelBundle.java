@@ -79,7 +79,7 @@ public final class ModelBundle {
         }
         boolean missing = localizers.stream().anyMatch(java.util.Objects::isNull);
         if (localizers.size() > MAX_LOCALIZERS || missing) {
-            throw new IllegalArgumentException("a bundle carries up to " + MAX_LOCALIZERS + " localizers, got "
+            throw new IllegalArgumentException("a bundle carries at most " + MAX_LOCALIZERS + " localizers, got "
                     + localizers.size() + (missing ? " (one of them missing)" : ""));
         }
         this.network = network;

@@ -29,9 +29,9 @@ public final class ModelInfoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "model %s: preset %s, %,d parameters, thresholds %s%n", m.modelId(),
                     m.preset(), bundle.network().numParams(), m.thresholds());
             System.out.println(bundle.localizerSummary());
-            for (Localizer l : bundle.localizers()) {
-                System.out.printf(Locale.ROOT, "localizer: %,d parameters; provenance %s%n", l.network().numParams(),
-                        l.metadata().provenance());
+            for (int i = 0; i < bundle.localizers().size(); i++) {
+                System.out.printf(Locale.ROOT, "localizer %d provenance: %s%n", i + 1,
+                        bundle.localizers().get(i).metadata().provenance());
             }
             return 0;
         }

@@ -63,10 +63,6 @@ public final class AttachLocalizerCommand implements Callable<Integer> {
                 localizers.add(localizer);
             }
         }
-        if (localizers.size() > ModelBundle.MAX_LOCALIZERS) {
-            throw new IllegalArgumentException("--from: " + localizers.size() + " localizers; a bundle carries at most "
-                    + ModelBundle.MAX_LOCALIZERS);
-        }
         ModelBundle target = ModelBundle.load(bundle);
         ModelBundle attached = target.withLocalizers(localizers);
         attached.save(out);
