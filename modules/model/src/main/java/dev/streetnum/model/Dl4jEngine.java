@@ -1,8 +1,9 @@
 package dev.streetnum.model;
 
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The bundle's DL4J network itself: the reference every other engine is tested against. */
+/** The bundle's DL4J networks themselves: the reference every other engine is tested against. */
 public final class Dl4jEngine implements InferenceEngine {
 
     private final ModelBundle bundle;
@@ -26,5 +27,10 @@ public final class Dl4jEngine implements InferenceEngine {
         INDArray input = features.dataType() == bundle.network().params().dataType()
                 ? features : features.castTo(bundle.network().params().dataType());
         return bundle.network().output(false, input);
+    }
+
+    @Override
+    public List<Localizer> localizers() {
+        return bundle.localizers();
     }
 }

@@ -16,22 +16,29 @@ import org.nd4j.linalg.factory.Nd4j;
  * read with {@link BoxEncoding}. With a refine window in its metadata, the first box is then grown about
  * its centre, cut from the photo (edges replicated where it leaves the photo) and localized again: at
  * 64x64 a whole photo gives a number few pixels, and the localizer trains on windows that hold the
- * whole number, so a window around its first guess is a view it knows, seen closer. Not thread-safe
- * (DL4J networks are not).
+ * whole number, so a window around its first guess is a view it knows, seen closer. The network runs
+ * on DL4J unless {@link #runningOn} gives it another {@link LocalizerEngine} (the service's ONNX Runtime).
+ * Not thread-safe (DL4J networks are not).
  */
 public final class Localizer {
 
     private final ComputationGraph network;
     private final LocalizerMetadata metadata;
     private final LocalizerInput input;
+    private final LocalizerEngine engine;
 
     public Localizer(ComputationGraph network, LocalizerMetadata metadata) {
+        this(network, metadata, photos -> network.outputSingle(false, photos));
+    }
+
+    private Localizer(ComputationGraph network, LocalizerMetadata metadata, LocalizerEngine engine) {
         if (network == null || metadata == null) {
             throw new IllegalArgumentException("a localizer needs a network and its metadata");
         }
         this.network = network;
         this.metadata = metadata;
         this.input = metadata.input();
+        this.engine = engine;
     }
 
     public ComputationGraph network() {
@@ -44,7 +51,15 @@ public final class Localizer {
 
     /** The same network with other metadata. */
     public Localizer withMetadata(LocalizerMetadata newMetadata) {
-        return new Localizer(network, newMetadata);
+        return new Localizer(network, newMetadata, engine);
+    }
+
+    /**
+     * The same localizer with its network run by {@code other}, which must compute this network (the
+     * bundle still stores {@link #network()}); the caller closes {@code other}.
+     */
+    public Localizer runningOn(LocalizerEngine other) {
+        return new Localizer(network, metadata, other);
     }
 
     /** One predicted box per photo, in that photo's pixels. */
@@ -87,8 +102,7 @@ public final class Localizer {
         for (int i = 0; i < photos.size(); i++) {
             input.write(photos.get(i), pixels, i * size);
         }
-        INDArray out = network.outputSingle(false,
-                Nd4j.create(pixels, new long[] {photos.size(), 3, input.height(), input.width()}));
+        INDArray out = engine.output(Nd4j.create(pixels, new long[] {photos.size(), 3, input.height(), input.width()}));
         List<Box> boxes = new ArrayList<>(photos.size());
         for (int i = 0; i < photos.size(); i++) {
             Mat photo = photos.get(i);

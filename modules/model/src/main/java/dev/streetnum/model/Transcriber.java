@@ -84,7 +84,7 @@ public final class Transcriber {
         }
         List<List<Box>> found = new ArrayList<>();
         if (!unboxed.isEmpty()) {
-            for (Localizer localizer : bundle.localizers()) {
+            for (Localizer localizer : models.members().get(0).engine().localizers()) {
                 found.add(localizer.localize(unboxed));
             }
         }

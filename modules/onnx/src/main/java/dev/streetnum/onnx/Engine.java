@@ -65,12 +65,15 @@ public enum Engine {
         }
     }
 
-    /** The bundle's network on this engine; the caller closes it. */
+    /**
+     * The bundle's network on this engine, its localizers too (ONNX Runtime float for both ONNX
+     * engines: the localizers are small and not quantized); the caller closes it.
+     */
     public InferenceEngine open(ModelBundle bundle) {
         return switch (this) {
             case DL4J -> new Dl4jEngine(bundle);
-            case ONNX -> new OnnxEngine(OnnxExporter.export(bundle));
-            case ONNX_INT8 -> new OnnxEngine(int8Model(bundle));
+            case ONNX -> new OnnxEngine(OnnxExporter.export(bundle), bundle.localizers());
+            case ONNX_INT8 -> new OnnxEngine(int8Model(bundle), bundle.localizers());
         };
     }
 

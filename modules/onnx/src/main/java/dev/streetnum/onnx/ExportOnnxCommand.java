@@ -6,17 +6,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import onnx.Onnx;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code streetnum export-onnx}: the bundle's network as a standard ONNX model for other runtimes. */
+/** {@code streetnum export-onnx}: the bundle's network (or one of its localizers) as a standard ONNX model for other runtimes. */
 @Command(name = "export-onnx", mixinStandardHelpOptions = true,
         description = {"Writes the bundle's network as an ONNX model (opset 13): input 'image' [batch,3,54,54] float,"
                 + " normalised as the metadata says; outputs 'length' [batch,7] and 'digit1'..'digit5' [batch,10],"
                 + " softmax probabilities; model id, thresholds and preprocessing in its metadata properties.",
-                "--int8 writes the bundle's int8 model instead (made by streetnum quantize)."})
+                "--int8 writes the bundle's int8 model instead (made by streetnum quantize); --localizer N its N-th"
+                        + " localizer: input 'image' [batch,3,H,W] (the whole photo stretched to the localizer's input),"
+                        + " output 'box' [batch,4], the encoded box (metadata properties say how to read it)."})
 public final class ExportOnnxCommand implements Callable<Integer> {
 
     @Spec
@@ -31,16 +34,36 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     @Option(names = "--int8", description = "Write the bundle's int8 model rather than the float export.")
     boolean int8;
 
+    @Option(names = "--localizer", paramLabel = "N",
+            description = "Write the bundle's N-th localizer (1 is the first, as model-info lists them) instead.")
+    Integer localizer;
+
     @Override
     public Integer call() throws Exception {
         ModelBundle bundle = ModelBundle.load(model);
-        Onnx.ModelProto onnx = int8 ? Engine.int8Model(bundle) : OnnxExporter.export(bundle);
+        Onnx.ModelProto onnx;
+        String precision = int8 ? "int8" : "float32";
+        if (localizer != null) {
+            if (int8) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--int8 and --localizer: the localizers have"
+                        + " no int8 model; choose one");
+            }
+            int held = bundle.localizers().size();
+            if (localizer < 1 || localizer > held) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--localizer " + localizer + ": model "
+                        + bundle.metadata().modelId() + " has " + (held == 0 ? "no localizer" : "localizers 1 to " + held));
+            }
+            onnx = OnnxExporter.export(bundle.localizers().get(localizer - 1), OnnxEngine.localizerId(bundle.metadata().modelId(), localizer));
+            precision = "float32 localizer";
+        } else {
+            onnx = int8 ? Engine.int8Model(bundle) : OnnxExporter.export(bundle);
+        }
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.write(tmp, onnx.toByteArray());
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        spec.commandLine().getOut().printf("wrote %s (%s, %d bytes, model %s)%n", out, int8 ? "int8" : "float32",
+        spec.commandLine().getOut().printf("wrote %s (%s, %d bytes, model %s)%n", out, precision,
                 Files.size(target), OnnxMetadata.properties(onnx).get(OnnxMetadata.MODEL_ID));
         return 0;
     }

@@ -65,10 +65,9 @@ public final class Int8Quantizer {
     /** The tensors whose ranges the int8 graph needs: the input and each conv/dense layer's output. */
     private static Map<String, Long> observed(LayerChain chain) {
         Map<String, Long> sizes = new LinkedHashMap<>();
-        long side = chain.side();
-        sizes.put(OnnxGraph.INPUT, (long) chain.channels() * side * side);
-        long h = chain.side();
-        long w = chain.side();
+        long h = chain.height();
+        long w = chain.width();
+        sizes.put(OnnxGraph.INPUT, chain.channels() * h * w);
         for (LayerChain.Layer layer : chain.body()) {
             if (layer instanceof LayerChain.Conv c) {
                 h = (h + c.pads()[0] + c.pads()[2] - c.kernelH()) / c.strides()[0] + 1;
@@ -135,7 +134,7 @@ public final class Int8Quantizer {
                                      String calibration, int images) {
         Map<String, ActivationRange.QuantParams> params = params(ranges);
         OnnxGraph graph = new OnnxGraph(meta.modelId() + MODEL_ID_SUFFIX);
-        graph.imageInput(chain.channels(), chain.side());
+        graph.imageInput(chain.channels(), chain.height(), chain.width());
         ActivationRange.QuantParams current = params.get(OnnxGraph.INPUT);
         String x = quantize(graph, OnnxGraph.INPUT, current);
         for (LayerChain.Layer layer : chain.body()) {

@@ -1,6 +1,8 @@
 package dev.streetnum.onnx;
 
 import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.model.Localizer;
+import dev.streetnum.model.LocalizerInput;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.StreetNumberNetwork;
 import java.util.ArrayList;
@@ -28,18 +30,20 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A bundle's network read out of DL4J as the chain of layers ONNX expresses: convolutions, max-pools,
- * dense layers (each with its ReLU or none), then the softmax heads, which all read the last layer.
+ * dense layers (each with its ReLU or none), then the heads, which all read the last layer: a
+ * transcriber's six softmax heads, or a localizer's one linear output of four box values.
  * Batch norm is folded into the layer before it, and a separate ReLU layer joins the layer before it.
  * Weights are copied into ONNX's layouts here, once: convolution weights stay [out,in,kh,kw] (DL4J's
  * layout is ONNX's), dense and head weights go from DL4J's [in,out] to [out,in] for Gemm with
  * transB=1, and "same" padding becomes explicit pads computed by DL4J's rule.
  *
  * @param channels input channels
- * @param side     input height and width
+ * @param height   input height
+ * @param width    input width
  * @param body     the layers before the heads, in order
- * @param heads    the softmax heads in network order (length, digit1..digit5)
+ * @param heads    the heads in network order (length, digit1..digit5; or the localizer's box)
  */
-record LayerChain(int channels, int side, List<Layer> body, Heads heads) {
+record LayerChain(int channels, int height, int width, List<Layer> body, Heads heads) {
 
     /** A layer of the body. */
     sealed interface Layer permits Conv, MaxPool, Dense {
@@ -70,9 +74,10 @@ record LayerChain(int channels, int side, List<Layer> body, Heads heads) {
      * The heads as one product: their weights stacked, [sum of classes, in], then split per head.
      *
      * @param names   output names (DL4J's layer names)
-     * @param classes classes per head
+     * @param classes classes (or values) per head
+     * @param softmax whether each head is a softmax; otherwise there is one linear head (a localizer's box)
      */
-    record Heads(List<String> names, int[] classes, int in, float[] weights, float[] bias) {
+    record Heads(List<String> names, int[] classes, int in, float[] weights, float[] bias, boolean softmax) {
 
         int units() {
             return Arrays.stream(classes).sum();
@@ -82,10 +87,16 @@ record LayerChain(int channels, int side, List<Layer> body, Heads heads) {
     /** Reads the bundle's network; a layer ONNX export does not cover is an error naming it. */
     static LayerChain of(ModelBundle bundle) {
         PreprocessConfig preprocess = bundle.metadata().preprocess();
-        return of(bundle.network(), preprocess.channels(), preprocess.crop());
+        return of(bundle.network(), preprocess.channels(), preprocess.crop(), preprocess.crop());
     }
 
-    static LayerChain of(ComputationGraph network, int channels, int side) {
+    /** Reads a localizer's network: its input is the photo stretched to the localizer's input size. */
+    static LayerChain of(Localizer localizer) {
+        LocalizerInput input = localizer.metadata().input();
+        return of(localizer.network(), 3, input.height(), input.width());
+    }
+
+    static LayerChain of(ComputationGraph network, int channels, int height, int width) {
         ComputationGraphConfiguration conf = network.getConfiguration();
         if (conf.getNetworkInputs().size() != 1) {
             throw new IllegalArgumentException("ONNX export takes a network with one input, this one has "
@@ -93,8 +104,8 @@ record LayerChain(int channels, int side, List<Layer> body, Heads heads) {
         }
         List<String> outputs = conf.getNetworkOutputs();
         List<Layer> body = new ArrayList<>();
-        int h = side;
-        int w = side;
+        int h = height;
+        int w = width;
         int depth = channels;
         boolean spatial = true;
         String previous = conf.getNetworkInputs().get(0);
@@ -163,7 +174,7 @@ record LayerChain(int channels, int side, List<Layer> body, Heads heads) {
         if (spatial) {
             throw new IllegalArgumentException("ONNX export needs a dense layer before the heads");
         }
-        return new LayerChain(channels, side, body, heads(network, outputs, previous, depth));
+        return new LayerChain(channels, height, width, body, heads(network, outputs, previous, depth));
     }
 
     /** The convolution or dense layer a batch norm or activation layer follows, still without its ReLU. */
@@ -236,8 +247,12 @@ record LayerChain(int channels, int side, List<Layer> body, Heads heads) {
         return new Dense(d.name(), d.out(), d.in(), weights, bias, false, d.flattenFirst());
     }
 
+    /** Softmax heads (a transcriber's), or one linear output (a localizer's box). */
     private static Heads heads(ComputationGraph network, List<String> outputs, String previous, int in) {
         ComputationGraphConfiguration conf = network.getConfiguration();
+        boolean linear = outputs.size() == 1 && conf.getVertices().get(outputs.get(0)) instanceof LayerVertex lv
+                && lv.getLayerConf().getLayer() instanceof OutputLayer head
+                && head.getActivationFn() instanceof ActivationIdentity;
         int[] classes = new int[outputs.size()];
         float[][] weights = new float[outputs.size()][];
         float[][] biases = new float[outputs.size()][];
@@ -246,8 +261,8 @@ record LayerChain(int channels, int side, List<Layer> body, Heads heads) {
             requireChain(conf, name, previous);
             GraphVertex vertex = conf.getVertices().get(name);
             if (!(vertex instanceof LayerVertex lv) || !(lv.getLayerConf().getLayer() instanceof OutputLayer head)
-                    || !(head.getActivationFn() instanceof ActivationSoftmax)) {
-                throw unsupported(name, "an output that is not a softmax OutputLayer");
+                    || !(linear || head.getActivationFn() instanceof ActivationSoftmax)) {
+                throw unsupported(name, "an output that is neither a softmax OutputLayer nor the one linear output");
             }
             classes[i] = (int) head.getNOut();
             weights[i] = transposed(network.getLayer(name).getParam("W"));
@@ -262,10 +277,13 @@ record LayerChain(int channels, int side, List<Layer> body, Heads heads) {
             System.arraycopy(biases[i], 0, b, row, classes[i]);
             row += classes[i];
         }
-        return new Heads(List.copyOf(outputs), classes, in, w, b);
+        return new Heads(List.copyOf(outputs), classes, in, w, b, !linear);
     }
 
-    /** Every layer must read exactly the one before it: the presets are chains with six heads at the end. */
+    /**
+     * Every layer must read exactly the one before it: the presets are chains with six heads at the end,
+     * the localizer a chain with its box output at the end.
+     */
     private static void requireChain(ComputationGraphConfiguration conf, String name, String previous) {
         List<String> inputs = conf.getVertexInputs().get(name);
         if (inputs == null || inputs.size() != 1 || !inputs.get(0).equals(previous)) {

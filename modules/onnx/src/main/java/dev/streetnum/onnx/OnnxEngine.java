@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.streetnum.data.DataException;
 import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.Localizer;
 import dev.streetnum.model.Thresholds;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -23,8 +24,8 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * An exported model (float or int8) run by ONNX Runtime on the CPU, with every graph optimisation on:
  * that is when ONNX Runtime fuses the int8 model's QuantizeLinear/DequantizeLinear pairs into its
  * integer kernels (QLinearConv, QGemm). The model id and thresholds are read from the model's
- * metadata properties. One session is safe to call from several threads, but the service calls it from
- * one.
+ * metadata properties. The bundle's localizers, given, run in sessions of their own. One session is
+ * safe to call from several threads, but the service calls it from one.
  */
 public final class OnnxEngine implements InferenceEngine {
 
@@ -34,17 +35,71 @@ public final class OnnxEngine implements InferenceEngine {
     private final OrtSession session;
     private final String modelId;
     private final Thresholds thresholds;
-    private final List<String> outputs;
 
+    private final List<Localizer> localizers;
+    private final List<OnnxLocalizerEngine> localizerEngines;
+
+    /** A model without localizers: a photo without a box is read whole. */
     public OnnxEngine(Onnx.ModelProto model) {
+        this(model, List.of());
+    }
+
+    /**
+     * @param model      the transcriber's exported network
+     * @param localizers the bundle's localizers, whose networks this engine exports and runs in ONNX
+     *                   Runtime too (float, also beside an int8 transcriber)
+     */
+    public OnnxEngine(Onnx.ModelProto model, List<Localizer> localizers) {
         Map<String, String> properties = OnnxMetadata.properties(model);
         this.modelId = properties.getOrDefault(OnnxMetadata.MODEL_ID, model.getGraph().getName());
         this.thresholds = OnnxMetadata.thresholds(properties);
-        this.outputs = model.getGraph().getOutputList().stream().map(Onnx.ValueInfoProto::getName).toList();
+        this.session = session(model, modelId);
+        List<OnnxLocalizerEngine> engines = new ArrayList<>();
+        List<Localizer> running = new ArrayList<>();
+        try {
+            for (int i = 0; i < localizers.size(); i++) {
+                OnnxLocalizerEngine engine = new OnnxLocalizerEngine(
+                        OnnxExporter.export(localizers.get(i), localizerId(modelId, i + 1)));
+                engines.add(engine);
+                running.add(localizers.get(i).runningOn(engine));
+            }
+        } catch (RuntimeException e) {
+            engines.forEach(OnnxLocalizerEngine::close);
+            closeQuietly(session);
+            throw e;
+        }
+        this.localizerEngines = List.copyOf(engines);
+        this.localizers = List.copyOf(running);
+    }
+
+    /** What the {@code n}-th localizer's exported model is called (1 is the first). */
+    static String localizerId(String modelId, int n) {
+        return modelId + " localizer " + n;
+    }
+
+    /** A session for {@code model} with this engine's options; {@code name} names the model in errors. */
+    static OrtSession session(Onnx.ModelProto model, String name) {
         try (OrtSession.SessionOptions options = options(null)) {
-            this.session = OrtEnvironment.getEnvironment().createSession(model.toByteArray(), options);
+            return OrtEnvironment.getEnvironment().createSession(model.toByteArray(), options);
         } catch (OrtException e) {
-            throw new DataException("ONNX Runtime cannot load model " + modelId + ": " + e.getMessage(), e);
+            throw new DataException("ONNX Runtime cannot load model " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code session} on {@code features} (its one input); every output is a [mb, n] float matrix. */
+    static INDArray[] run(OrtSession session, INDArray features, String name) {
+        float[] input = features.dataType() == DataType.FLOAT ? features.dup('c').data().asFloat()
+                : features.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), features.shape());
+             OrtSession.Result result = session.run(Map.of(OnnxGraph.INPUT, tensor))) {
+            INDArray[] out = new INDArray[result.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Nd4j.create((float[][]) result.get(i).getValue());
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on model " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -69,27 +124,30 @@ public final class OnnxEngine implements InferenceEngine {
 
     @Override
     public INDArray[] output(INDArray features) {
-        float[] input = features.dataType() == DataType.FLOAT ? features.dup('c').data().asFloat()
-                : features.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), features.shape());
-             OrtSession.Result result = session.run(Map.of(OnnxGraph.INPUT, tensor))) {
-            INDArray[] heads = new INDArray[outputs.size()];
-            for (int i = 0; i < heads.length; i++) {
-                heads[i] = Nd4j.create((float[][]) result.get(i).getValue());
-            }
-            return heads;
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on model " + modelId + ": " + e.getMessage(), e);
-        }
+        return run(session, features, modelId);
+    }
+
+    /** The bundle's localizers, their networks run in this engine's ONNX Runtime sessions. */
+    @Override
+    public List<Localizer> localizers() {
+        return localizers;
     }
 
     @Override
     public void close() {
+        localizerEngines.forEach(OnnxLocalizerEngine::close);
         try {
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException("could not close the ONNX Runtime session of " + modelId, e);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException ignored) {
+            // closing after a failure that is already being reported
         }
     }
 

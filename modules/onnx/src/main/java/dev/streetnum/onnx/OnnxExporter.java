@@ -2,6 +2,7 @@ package dev.streetnum.onnx;
 
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.Localizer;
 import dev.streetnum.model.ModelBundle;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import onnx.Onnx;
 /**
  * Writes a bundle's network as a standard float ONNX model (opset 13): input "image" [batch,3,54,54],
  * the normalised centre crop; outputs "length" [batch,7] and "digit1".."digit5" [batch,10], softmax
- * probabilities; the bundle's metadata in the model's metadata properties ({@link OnnxMetadata}).
+ * probabilities; the bundle's metadata in the model's metadata properties ({@link OnnxMetadata}). A
+ * localizer's network is written the same way, with its one linear output.
  * DL4J M2.1 has no ONNX exporter, so the graph is built here from the layer configurations and weights
  * ({@link LayerChain}); dropout is an identity at inference and is left out.
  */
@@ -21,10 +23,26 @@ public final class OnnxExporter {
 
     /** The float model of the bundle's network. */
     public static Onnx.ModelProto export(ModelBundle bundle) {
-        LayerChain chain = LayerChain.of(bundle);
         BundleMetadata meta = bundle.metadata();
-        OnnxGraph graph = new OnnxGraph(meta.modelId());
-        graph.imageInput(chain.channels(), chain.side());
+        return graph(LayerChain.of(bundle), meta.modelId()).model(StreetnumVersion.VERSION,
+                OnnxMetadata.properties(meta, meta.modelId(), meta.thresholds(), OnnxMetadata.FLOAT, Map.of()));
+    }
+
+    /**
+     * The float model of a localizer's network: input "image" [batch,3,height,width], the whole photo
+     * stretched to the localizer's input and normalised as the transcriber's is; output "box" [batch,4],
+     * the encoded box; how to read it in the metadata properties.
+     *
+     * @param modelId what the model is called, e.g. the bundle's id and the localizer's place in it
+     */
+    public static Onnx.ModelProto export(Localizer localizer, String modelId) {
+        return graph(LayerChain.of(localizer), modelId).model(StreetnumVersion.VERSION,
+                OnnxMetadata.properties(localizer.metadata(), modelId));
+    }
+
+    private static OnnxGraph graph(LayerChain chain, String name) {
+        OnnxGraph graph = new OnnxGraph(name);
+        graph.imageInput(chain.channels(), chain.height(), chain.width());
         String x = OnnxGraph.INPUT;
         for (LayerChain.Layer layer : chain.body()) {
             if (layer instanceof LayerChain.Conv c) {
@@ -36,8 +54,7 @@ public final class OnnxExporter {
             }
         }
         graph.heads(chain.heads(), x);
-        return graph.model(StreetnumVersion.VERSION, OnnxMetadata.properties(meta, meta.modelId(), meta.thresholds(),
-                OnnxMetadata.FLOAT, Map.of()));
+        return graph;
     }
 
     private static String conv(OnnxGraph graph, LayerChain.Conv c, String x) {

@@ -31,9 +31,9 @@ final class OnnxGraph {
         graph.setName(name);
     }
 
-    /** A float input [batch, channels, side, side]. */
-    void imageInput(int channels, int side) {
-        graph.addInput(valueInfo(INPUT, Onnx.TensorProto.DataType.FLOAT, channels, side, side));
+    /** A float input [batch, channels, height, width]. */
+    void imageInput(int channels, int height, int width) {
+        graph.addInput(valueInfo(INPUT, Onnx.TensorProto.DataType.FLOAT, channels, height, width));
     }
 
     /** A float output [batch, classes]. */
@@ -101,7 +101,7 @@ final class OnnxGraph {
 
     /**
      * The heads as one Gemm of all 57 units, split per head, each through a softmax: one matrix
-     * product instead of six (DL4J runs six).
+     * product instead of six (DL4J runs six). A localizer's one linear head is the Gemm alone.
      *
      * @param input a float tensor [batch, heads.in()]
      */
@@ -110,6 +110,12 @@ final class OnnxGraph {
         String b = "heads.b";
         floats(w, heads.weights(), heads.units(), heads.in());
         floats(b, heads.bias(), heads.units());
+        if (!heads.softmax()) {
+            String name = heads.names().get(0);
+            node("Gemm", "heads", List.of(input, w, b), List.of(name), Map.of("transB", 1));
+            output(name, heads.units());
+            return;
+        }
         node("Gemm", "heads", List.of(input, w, b), List.of("heads.logits"), Map.of("transB", 1));
         long[] sizes = new long[heads.classes().length];
         List<String> logits = new ArrayList<>();

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
+import dev.streetnum.model.BoxEncoding;
 import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.LocalizerMetadata;
 import dev.streetnum.model.Thresholds;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +30,9 @@ final class OnnxMetadata {
     static final String FLOAT = "float32";
     static final String INT8 = "int8 (QDQ: weights per output channel symmetric int8, activations per tensor uint8)";
 
+    /** How both the transcriber's and the localizers' inputs are normalised (CropExpander's rule). */
+    private static final String NORMALISED = "RGB CHW, the image's own per-channel mean subtracted, divided by "
+            + CropExpander.SCALE;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Double>> THRESHOLD_MAP = new TypeReference<>() {
     };
@@ -45,8 +50,7 @@ final class OnnxMetadata {
                 + "] float: the detector's box expanded by " + bundle.preprocess().expansion() + " in width and height,"
                 + " resized to " + bundle.preprocess().resize() + "x" + bundle.preprocess().resize()
                 + ", centre " + bundle.preprocess().crop() + "x" + bundle.preprocess().crop() + " crop");
-        p.put("streetnum.normalisation", bundle.normalisation() + ": RGB CHW, the image's own per-channel mean"
-                + " subtracted, divided by " + CropExpander.SCALE);
+        p.put("streetnum.normalisation", bundle.normalisation() + ": " + NORMALISED);
         p.put("streetnum.outputs", "softmax probabilities: length [batch,7] over 0,1,2,3,4,5,>5 digits;"
                 + " digit1..digit5 [batch,10]. P(S|x) = P(length=n) * prod_{i<=n} P(digit_i = s_i)");
         putThresholds(p, thresholds);
@@ -54,6 +58,20 @@ final class OnnxMetadata {
         p.put(PRECISION, precision);
         p.put("streetnum.softwareVersion", bundle.softwareVersion());
         p.putAll(more);
+        return p;
+    }
+
+    /** The properties of a localizer's exported network: what it reads, what its output means. */
+    static Map<String, String> properties(LocalizerMetadata localizer, String modelId) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(MODEL_ID, modelId);
+        p.put("streetnum.input", "image [batch,3," + localizer.input().height() + "," + localizer.input().width()
+                + "] float: the whole photo stretched to " + localizer.input() + ", " + NORMALISED);
+        p.put("streetnum.outputs", "box [batch,4]: " + BoxEncoding.NAME + " (W, H: the photo's width and height)");
+        p.put("streetnum.refineWindow", Double.toString(localizer.refineWindow()));
+        p.put("streetnum.provenance", json(localizer.provenance()));
+        p.put(PRECISION, FLOAT);
+        p.put("streetnum.softwareVersion", localizer.softwareVersion());
         return p;
     }
 

@@ -117,7 +117,7 @@ class OnnxExportTest {
         network.init();
         assertMatches(new ModelBundle(network, BundleMetadata.create("same-pools", Preset.PAPER,
                 PreprocessConfig.DEFAULT, Map.of())), generatedCrops);
-        LayerChain chain = LayerChain.of(network, 3, side);
+        LayerChain chain = LayerChain.of(network, 3, side, side);
         assertArrayEquals(new int[] {0, 0, 1, 1}, ((LayerChain.MaxPool) chain.body().get(1)).pads());
         assertArrayEquals(new int[] {0, 0, 1, 1}, ((LayerChain.MaxPool) chain.body().get(4)).pads());
         assertEquals(6 * 14 * 14, ((LayerChain.Dense) chain.body().get(5)).in());

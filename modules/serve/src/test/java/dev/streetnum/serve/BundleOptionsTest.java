@@ -31,6 +31,11 @@ class BundleOptionsTest {
             public INDArray[] output(INDArray features) {
                 throw new UnsupportedOperationException("not run here");
             }
+
+            @Override
+            public java.util.List<dev.streetnum.model.Localizer> localizers() {
+                return java.util.List.of();
+            }
         };
     }
 
