@@ -91,12 +91,18 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " exactly) (default: ${DEFAULT-VALUE}).")
     ReadViews.Combine combine;
 
+    @Option(names = "--combine-boxes", paramLabel = "HOW", defaultValue = "MOST_CONFIDENT",
+            description = "With --no-box and several localizers, how the readings of a photo's candidate boxes combine:"
+                    + " MOST_CONFIDENT (the answer with the highest P(S|x); what serve does), MIXTURE (P(S|x) averaged"
+                    + " over the boxes, decoded exactly) or MEAN (the heads averaged) (default: ${DEFAULT-VALUE}).")
+    ReadViews.Combine combineBoxes;
+
     @Override
     public Integer call() {
-        ReadViews readViews = ReadViews.standard(views, combine);
-        if (writeThreshold && views != 1) {
+        ReadViews readViews = ReadViews.standard(views, combine).withBoxes(combineBoxes);
+        if (writeThreshold && (views != 1 || combineBoxes != ReadViews.BOXES)) {
             throw new IllegalArgumentException("--write-threshold stores thresholds for the plain read that serve uses;"
-                    + " they cannot be calibrated with --views " + views);
+                    + " they cannot be calibrated with --views " + views + " --combine-boxes " + combineBoxes);
         }
         if (writeThreshold && !ensemble.isEmpty()) {
             throw new IllegalArgumentException("--write-threshold stores thresholds for the one model the service reads;"

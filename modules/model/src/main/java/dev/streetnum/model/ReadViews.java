@@ -15,10 +15,21 @@ import java.util.List;
  * confidence is not the plain read's, so a threshold must be calibrated with the same views it is
  * served with. One centre view is the plain path, bit for bit.
  *
+ * <p>A photo sent without a box to a bundle with several localizers has one candidate box per
+ * localizer; {@code boxes} says how their readings combine, with the same three rules
+ * ({@link #BOXES}, keeping the most probable, unless a measurement says otherwise).
+ *
  * @param views   at least one; the first is the centre in the standard sets
  * @param combine how the views' outputs become one answer
+ * @param boxes   how the readings of a photo's candidate boxes (one per localizer) become one answer
  */
-public record ReadViews(List<View> views, Combine combine) {
+public record ReadViews(List<View> views, Combine combine, Combine boxes) {
+
+    /**
+     * How candidate boxes combine unless told: the answer with the highest P(S|x) (the transcriber
+     * scores the boxes; session 14, DESIGN 3a).
+     */
+    public static final Combine BOXES = Combine.MOST_CONFIDENT;
 
     /** How the views' outputs become one answer. */
     public enum Combine {
@@ -68,10 +79,21 @@ public record ReadViews(List<View> views, Combine combine) {
         if (views == null || views.isEmpty()) {
             throw new IllegalArgumentException("reading takes at least one view");
         }
-        if (combine == null) {
-            throw new IllegalArgumentException("say how the views combine: " + java.util.Arrays.toString(Combine.values()));
+        if (combine == null || boxes == null) {
+            throw new IllegalArgumentException("say how the views and the candidate boxes combine: "
+                    + java.util.Arrays.toString(Combine.values()));
         }
         views = List.copyOf(views);
+    }
+
+    /** Views whose candidate boxes combine by {@link #BOXES}. */
+    public ReadViews(List<View> views, Combine combine) {
+        this(views, combine, BOXES);
+    }
+
+    /** The same views, candidate boxes combined by {@code how}. */
+    public ReadViews withBoxes(Combine how) {
+        return new ReadViews(views, combine, how);
     }
 
     /**

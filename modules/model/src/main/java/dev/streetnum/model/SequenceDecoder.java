@@ -93,6 +93,23 @@ public final class SequenceDecoder {
         return out;
     }
 
+    /** Each head's probabilities averaged over the views (as {@link #decode(double[][])} takes heads). */
+    public static double[][] meanHeads(List<double[][]> views) {
+        double share = 1.0 / views.size();
+        double[][] mean = new double[SequenceLabels.HEADS][];
+        for (double[][] heads : views) {
+            for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                if (mean[h] == null) {
+                    mean[h] = new double[heads[h].length];
+                }
+                for (int j = 0; j < heads[h].length; j++) {
+                    mean[h][j] += heads[h][j] * share;
+                }
+            }
+        }
+        return mean;
+    }
+
     /**
      * The answer of a mixture: P(S|x) = (1/V) sum_v P_v(S|x), each view's P_v the sequence likelihood
      * of its own heads (DESIGN section 4), and the string with the highest mixture probability. Unlike
@@ -113,17 +130,7 @@ public final class SequenceDecoder {
             return decode(views.get(0));
         }
         double share = 1.0 / views.size();
-        double[][] marginals = new double[SequenceLabels.HEADS][];
-        for (double[][] heads : views) {
-            for (int h = 0; h < SequenceLabels.HEADS; h++) {
-                if (marginals[h] == null) {
-                    marginals[h] = new double[heads[h].length];
-                }
-                for (int j = 0; j < heads[h].length; j++) {
-                    marginals[h][j] += heads[h][j] * share;
-                }
-            }
-        }
+        double[][] marginals = meanHeads(views);
         List<String> tops = new ArrayList<>(views.size());
         for (double[][] heads : views) {
             tops.add(decode(heads).candidate());

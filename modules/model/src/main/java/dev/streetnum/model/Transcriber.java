@@ -112,10 +112,33 @@ public final class Transcriber {
                 reads.stream().map(r -> r.source() == BoxSource.WHOLE_IMAGE ? null : r.region()).toList());
         List<Transcription> chosen = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
-            int best = mostProbable(answers, first[i], first[i + 1]);
-            chosen.add(answers.get(best).withBox(reads.get(best).region(), reads.get(best).source()));
+            chosen.add(combineBoxes(answers, reads, first[i], first[i + 1]));
         }
         return chosen;
+    }
+
+    /**
+     * One image's answer from the readings of its candidate boxes, reads [from, to), as
+     * {@link ReadViews#boxes} says; the box given is the candidate read most probably as that answer
+     * (the most probable read when none reads it: a MEAN or MIXTURE answer may be no box's own).
+     */
+    private Transcription combineBoxes(List<Transcription> answers, List<Read> reads, int from, int to) {
+        int best = mostProbable(answers, from, to);
+        if (to - from == 1 || views.boxes() == ReadViews.Combine.MOST_CONFIDENT) {
+            return answers.get(best).withBox(reads.get(best).region(), reads.get(best).source());
+        }
+        List<double[][]> heads = answers.subList(from, to).stream().map(Transcription::heads).toList();
+        Transcription combined = views.boxes() == ReadViews.Combine.MIXTURE ? SequenceDecoder.decodeMixture(heads)
+                : SequenceDecoder.decode(SequenceDecoder.meanHeads(heads));
+        int box = -1;
+        for (int r = from; r < to; r++) {
+            if (answers.get(r).candidate().equals(combined.candidate())
+                    && (box < 0 || answers.get(r).logProbability() > answers.get(box).logProbability())) {
+                box = r;
+            }
+        }
+        box = box < 0 ? best : box;
+        return combined.withBox(reads.get(box).region(), reads.get(box).source());
     }
 
     /** One region of an image to read, and where it came from (a whole image is read unexpanded). */

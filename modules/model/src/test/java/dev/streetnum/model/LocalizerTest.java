@@ -185,6 +185,69 @@ class LocalizerTest {
         assertTrue(fromB > 0 && fromB < photos.size() - 1, "both localizers win somewhere (" + fromB + " of 7 from b)");
     }
 
+    /**
+     * With the candidate boxes combined as a mixture, a photo's answer is the string with the highest
+     * mean over the boxes of P(S|x, box): checked against each box's reading through a plain bundle, by
+     * the sequence likelihood itself (not the decoder's search), and the box given is one that reads it.
+     */
+    @Test
+    void candidateBoxesCombinedAsAMixture() {
+        List<Mat> photos = photos(8);
+        Localizer a = untrained(4);
+        Localizer b = untrained(7).withMetadata(untrained(7).metadata().withRefineWindow(1.5));
+        List<Box> boxesA = a.localize(photos);
+        List<Box> boxesB = b.localize(photos);
+        // An untrained tiny network reads every crop alike; with its weights scaled up its heads are peaked
+        // and differ from crop to crop, so the two boxes' readings can disagree.
+        ModelBundle sharp = TestBundles.tiny(3);
+        sharp.network().params().muli(3);
+        Transcriber plain = new Transcriber(sharp);
+        List<Transcription> readA = plain.transcribe(photos, boxesA);
+        List<Transcription> readB = plain.transcribe(photos, boxesB);
+        ModelBundle two = sharp.withLocalizers(List.of(a, b));
+        List<Box> none = Arrays.asList(new Box[photos.size()]);
+        List<Transcription> mixed = new Transcriber(two, new Dl4jEngine(two),
+                ReadViews.CENTRE.withBoxes(ReadViews.Combine.MIXTURE)).transcribe(photos, none);
+        int disagreeing = 0;
+        for (int i = 0; i < photos.size(); i++) {
+            double[][] headsA = readA.get(i).heads();
+            double[][] headsB = readB.get(i).heads();
+            Transcription t = mixed.get(i);
+            double expected = Math.log(0.5 * (Math.exp(SequenceLikelihood.logProbability(headsA, t.candidate()))
+                    + Math.exp(SequenceLikelihood.logProbability(headsB, t.candidate()))));
+            assertEquals(expected, t.logProbability(), 1e-9, "photo " + i);
+            for (String rival : List.of(readA.get(i).candidate(), readB.get(i).candidate())) {
+                double p = Math.log(0.5 * (Math.exp(SequenceLikelihood.logProbability(headsA, rival))
+                        + Math.exp(SequenceLikelihood.logProbability(headsB, rival))));
+                assertTrue(t.logProbability() >= p - 1e-12, "photo " + i + ": " + rival + " is more probable");
+            }
+            assertEquals(BoxSource.LOCALIZED, t.boxSource());
+            boolean aReadsIt = readA.get(i).candidate().equals(t.candidate());
+            boolean bReadsIt = readB.get(i).candidate().equals(t.candidate());
+            if (aReadsIt != bReadsIt) {
+                assertEquals(aReadsIt ? boxesA.get(i) : boxesB.get(i), t.box(), "photo " + i + ": the box that reads it");
+            }
+            disagreeing += readA.get(i).candidate().equals(readB.get(i).candidate()) ? 0 : 1;
+        }
+        assertTrue(disagreeing > 0, "the two boxes read differently somewhere, so the mixture is not trivial");
+        // MOST_CONFIDENT through withBoxes is the default rule; one localizer makes every rule the plain read.
+        assertSameAnswers(new Transcriber(two).transcribe(photos, none), new Transcriber(two, new Dl4jEngine(two),
+                ReadViews.CENTRE.withBoxes(ReadViews.Combine.MOST_CONFIDENT)).transcribe(photos, none));
+        ModelBundle one = sharp.withLocalizer(a);
+        assertSameAnswers(new Transcriber(one).transcribe(photos, none), new Transcriber(one, new Dl4jEngine(one),
+                ReadViews.CENTRE.withBoxes(ReadViews.Combine.MIXTURE)).transcribe(photos, none));
+    }
+
+    private static void assertSameAnswers(List<Transcription> expected, List<Transcription> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).candidate(), actual.get(i).candidate(), "photo " + i);
+            assertEquals(expected.get(i).logProbability(), actual.get(i).logProbability(), "photo " + i);
+            assertEquals(expected.get(i).box(), actual.get(i).box(), "photo " + i);
+            assertEquals(expected.get(i).boxSource(), actual.get(i).boxSource(), "photo " + i);
+        }
+    }
+
     @Test
     void severalLocalizersTravelInTheBundleInOrder() throws IOException {
         List<Mat> photos = photos(3);

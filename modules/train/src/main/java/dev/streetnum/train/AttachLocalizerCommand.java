@@ -20,9 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "attach-localizer", mixinStandardHelpOptions = true,
         description = {"Copies the localizers of --from onto --bundle (replacing its own) and writes the result to"
-                + " --out (atomically), optionally with another refine window. Give --from twice to attach two"
-                + " localizers: a photo without a box is then read in each one's box and the answer with the highest"
-                + " P(S|x) is kept (twice the work per photo)."})
+                + " --out (atomically), optionally with another refine window. Give --from more than once (or a"
+                + " bundle holding several) to attach several localizers, at most 4: a photo without a box is then"
+                + " read in each one's box and the answer with the highest P(S|x) is kept (each localizer adds its"
+                + " passes and one more read per photo sent without a box)."})
 public final class AttachLocalizerCommand implements Callable<Integer> {
 
     @Spec
