@@ -2,7 +2,10 @@ package dev.streetnum.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Shared test fixtures (published in the data module's test-jar): tiny generated data sets, and the
@@ -17,6 +20,16 @@ public final class TestData {
     public static Path generatedSet(Path dir, int count, long seed) {
         new SyntheticDatasetWriter(new StreetNumberGenerator(LengthMix.SVHN), 2).write(dir, count, seed, false);
         return dir;
+    }
+
+    /** {@code count} generated whole photos in memory (SVHN's length mix), the same for the same seed. */
+    public static List<Mat> generatedPhotos(long seed, int count) {
+        StreetNumberGenerator generator = new StreetNumberGenerator(LengthMix.SVHN);
+        List<Mat> photos = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            photos.add(generator.generate(seed, i).image());
+        }
+        return photos;
     }
 
     /** {@code ../shared/svhn-real/...} found from the working directory upwards, if present. */

@@ -10,8 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.Box;
 import dev.streetnum.data.DataException;
-import dev.streetnum.data.LengthMix;
-import dev.streetnum.data.StreetNumberGenerator;
+import dev.streetnum.data.TestData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,12 +44,7 @@ class LocalizerTest {
     }
 
     private static List<Mat> photos(int count) {
-        StreetNumberGenerator generator = new StreetNumberGenerator(LengthMix.SVHN);
-        List<Mat> photos = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            photos.add(generator.generate(77, i).image());
-        }
-        return photos;
+        return TestData.generatedPhotos(77, count);
     }
 
     @Test
@@ -147,9 +141,9 @@ class LocalizerTest {
     @Test
     void severalLocalizersKeepTheMostProbableOfTheirReadings() {
         List<Mat> photos = photos(8);
-        // Seeds where each localizer's box gives the more probable reading on some photos (4 of 8 for b).
-        Localizer a = untrained(4);
-        Localizer b = untrained(7).withMetadata(untrained(7).metadata().withRefineWindow(1.5));
+        List<Localizer> pair = pairOfLocalizers();
+        Localizer a = pair.get(0);
+        Localizer b = pair.get(1);
         List<Box> boxesA = a.localize(photos);
         List<Box> boxesB = b.localize(photos);
         // By hand: each localizer's box read as a caller's box by a bundle with no localizer, the more probable kept.
@@ -193,8 +187,9 @@ class LocalizerTest {
     @Test
     void candidateBoxesCombinedAsAMixture() {
         List<Mat> photos = photos(8);
-        Localizer a = untrained(4);
-        Localizer b = untrained(7).withMetadata(untrained(7).metadata().withRefineWindow(1.5));
+        List<Localizer> pair = pairOfLocalizers();
+        Localizer a = pair.get(0);
+        Localizer b = pair.get(1);
         List<Box> boxesA = a.localize(photos);
         List<Box> boxesB = b.localize(photos);
         // An untrained tiny network reads every crop alike; with its weights scaled up its heads are peaked
@@ -213,12 +208,9 @@ class LocalizerTest {
             double[][] headsA = readA.get(i).heads();
             double[][] headsB = readB.get(i).heads();
             Transcription t = mixed.get(i);
-            double expected = Math.log(0.5 * (Math.exp(SequenceLikelihood.logProbability(headsA, t.candidate()))
-                    + Math.exp(SequenceLikelihood.logProbability(headsB, t.candidate()))));
-            assertEquals(expected, t.logProbability(), 1e-9, "photo " + i);
+            assertEquals(mixture(headsA, headsB, t.candidate()), t.logProbability(), 1e-9, "photo " + i);
             for (String rival : List.of(readA.get(i).candidate(), readB.get(i).candidate())) {
-                double p = Math.log(0.5 * (Math.exp(SequenceLikelihood.logProbability(headsA, rival))
-                        + Math.exp(SequenceLikelihood.logProbability(headsB, rival))));
+                double p = mixture(headsA, headsB, rival);
                 assertTrue(t.logProbability() >= p - 1e-12, "photo " + i + ": " + rival + " is more probable");
             }
             assertEquals(BoxSource.LOCALIZED, t.boxSource());
@@ -236,6 +228,17 @@ class LocalizerTest {
         ModelBundle one = sharp.withLocalizer(a);
         assertSameAnswers(new Transcriber(one).transcribe(photos, none), new Transcriber(one, new Dl4jEngine(one),
                 ReadViews.CENTRE.withBoxes(ReadViews.Combine.MIXTURE)).transcribe(photos, none));
+    }
+
+    /** Two untrained localizers whose boxes each give the more probable reading on some photos (4 of 8 for b). */
+    private static List<Localizer> pairOfLocalizers() {
+        return List.of(untrained(4), untrained(7).withMetadata(untrained(7).metadata().withRefineWindow(1.5)));
+    }
+
+    /** log of the mean over two boxes' heads of P(text | heads), by the sequence likelihood itself. */
+    private static double mixture(double[][] headsA, double[][] headsB, String text) {
+        return Math.log(0.5 * (Math.exp(SequenceLikelihood.logProbability(headsA, text))
+                + Math.exp(SequenceLikelihood.logProbability(headsB, text))));
     }
 
     private static void assertSameAnswers(List<Transcription> expected, List<Transcription> actual) {

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.Box;
-import dev.streetnum.data.LengthMix;
-import dev.streetnum.data.StreetNumberGenerator;
+import dev.streetnum.data.TestData;
 import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.Localizer;
@@ -48,12 +47,7 @@ class OnnxLocalizerTest {
     }
 
     private static List<Mat> photos(int count) {
-        StreetNumberGenerator generator = new StreetNumberGenerator(LengthMix.SVHN);
-        List<Mat> photos = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            photos.add(generator.generate(91, i).image());
-        }
-        return photos;
+        return TestData.generatedPhotos(91, count);
     }
 
     @Test
