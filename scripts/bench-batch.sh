@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The batch job's benchmark (issue 16): N generated images (default 5,000), read without a box (the
-# shipped bundle's localizer, then the transcriber: the same work in every row) by
-#   transcribe (one JVM), batch local[1], batch local[2], batch on a two-worker cluster,
+# shipped bundle's localizers, then the transcriber: the same work in every row) by
+#   transcribe (one JVM), batch local[1] and local[2] on each engine (dl4j, onnx), batch on a
+#   two-worker cluster (the default engine, onnx),
 # beside the batched network alone (bench-serve's "model alone": preprocessing + network, batch 32,
 # no decoding), with the model's load time apart. Run it on a quiet machine.
 #
@@ -39,10 +40,12 @@ t1=$(seconds "$sn" transcribe "$one")
 tn=$(seconds "$sn" transcribe "$work"/photos/*.png)
 echo "transcribe: 1 image $t1 s (start-up and load), $n images $tn s: $(echo "$n / ($tn - $t1)" | bc -l | xargs printf '%.1f') images/s after load"
 
-for threads in 1 2; do
-  echo "== batch local[$threads]"
-  "$sn" batch --master "local[$threads]" --input "$work/photos" --output "$work/out-local$threads" --mode overwrite \
-    --ui-port 0 2>/dev/null | grep '^batch:'
+for engine in dl4j onnx; do
+  for threads in 1 2; do
+    echo "== batch local[$threads], engine $engine"
+    "$sn" batch --engine "$engine" --master "local[$threads]" --input "$work/photos" --output "$work/out-$engine-local$threads" \
+      --mode overwrite --ui-port 0 2>/dev/null | grep '^batch:'
+  done
 done
 
 echo "== the network alone (bench-serve: preprocessing + network at batch 32, same cores)"

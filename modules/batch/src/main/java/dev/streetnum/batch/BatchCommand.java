@@ -1,5 +1,6 @@
 package dev.streetnum.batch;
 
+import dev.streetnum.onnx.Engine;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -39,6 +40,11 @@ public final class BatchCommand implements Callable<Integer> {
             description = "the model bundle file (default: the shipped models/streetnum-cpu.bundle)")
     String model;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
+            description = "dl4j, onnx (the float export in ONNX Runtime) or onnx-int8 (the bundle's int8 model, from"
+                    + " streetnum quantize; its own threshold) (default: ${DEFAULT-VALUE})")
+    Engine engine;
+
     @Option(names = "--master", paramLabel = "URL",
             description = "the Spark master: local[*] (default; the spark.master that spark-submit sets wins), local[2],"
                     + " spark://host:7077, yarn, k8s://...")
@@ -75,7 +81,7 @@ public final class BatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String chosenMaster = master != null ? master : System.getProperty("spark.master", BatchConfig.DEFAULT_MASTER);
-        BatchConfig config = new BatchConfig(input, output, model, chosenMaster, BatchConfig.WriteMode.parse(mode),
+        BatchConfig config = new BatchConfig(input, output, model, engine, chosenMaster, BatchConfig.WriteMode.parse(mode),
                 BatchConfig.OutputFormat.parse(format), threshold, microBatch, uiPort);
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = BatchSessions.create(config.master(), config.uiPort());

@@ -1,5 +1,6 @@
 package dev.streetnum.batch;
 
+import dev.streetnum.onnx.Engine;
 import java.util.Locale;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Locale;
  *                   Hadoop file system URI
  * @param output     the output folder (a Spark table: part files and {@code _SUCCESS})
  * @param model      the model bundle file, read on the driver and shipped to every executor
+ * @param engine     what runs the bundle's networks on the executors (its thresholds with it: int8 has its own)
  * @param master     a Spark master URL: {@code local[*]} (the embedded default), {@code local[2]},
  *                   {@code spark://host:7077}, ...
  * @param mode       what to do when {@code output} exists
@@ -24,6 +26,7 @@ public record BatchConfig(
         String input,
         String output,
         String model,
+        Engine engine,
         String master,
         WriteMode mode,
         OutputFormat format,
@@ -47,6 +50,9 @@ public record BatchConfig(
         }
         if (model == null || model.isBlank()) {
             throw new IllegalArgumentException("--model is required: a model bundle file");
+        }
+        if (engine == null) {
+            throw new IllegalArgumentException("--engine is required: dl4j, onnx or onnx-int8");
         }
         if (master == null || master.isBlank()) {
             throw new IllegalArgumentException("--master must name a Spark master, e.g. local[*] or spark://host:7077");

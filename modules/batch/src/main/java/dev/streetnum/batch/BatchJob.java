@@ -11,9 +11,9 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.streetnum.data.DataException;
 import dev.streetnum.model.AcceptanceThreshold;
-import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TargetAccuracy;
+import dev.streetnum.onnx.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,17 +73,20 @@ public final class BatchJob {
     }
 
     /**
-     * Reads the bundle on the driver (a bad file fails here, before any task) and broadcasts its bytes.
+     * Reads the bundle on the driver (a bad file, or an int8 engine for a bundle without its int8
+     * model, fails here, before any task) and broadcasts its bytes.
      *
-     * @param threshold the P(S|x) threshold, or null for the bundle's one calibrated for 98% accuracy
+     * @param engine    what runs the networks on the executors; its thresholds are the ones applied
+     * @param threshold the P(S|x) threshold, or null for the engine's one calibrated for 98% accuracy
      */
-    public ShippedModel ship(Path bundleFile, Double threshold) {
+    public ShippedModel ship(Path bundleFile, Engine engine, Double threshold) {
         ModelBundle bundle = ModelBundle.load(bundleFile);
-        BundleMetadata metadata = bundle.metadata();
+        String modelId;
         AcceptanceThreshold t;
         try {
-            t = AcceptanceThreshold.givenOr(threshold, metadata.thresholds(), TargetAccuracy.PAPER,
-                    metadata.modelId() + " (" + bundleFile + ")");
+            modelId = engine.modelId(bundle);
+            t = AcceptanceThreshold.givenOr(threshold, engine.thresholds(bundle), TargetAccuracy.PAPER,
+                    modelId + " (" + bundleFile + ")");
         } catch (IllegalArgumentException e) {
             throw new DataException(e.getMessage(), e);
         }
@@ -94,7 +97,7 @@ public final class BatchJob {
             throw new DataException("cannot read model bundle " + bundleFile + ": " + e.getMessage(), e);
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return new ShippedModel(sc.broadcast(bytes), sha256(bytes), metadata.modelId(), t,
+        return new ShippedModel(sc.broadcast(bytes), sha256(bytes), engine, modelId, t,
                 sc.sc().longAccumulator("model load ms"), sc.sc().longAccumulator("networks loaded"));
     }
 
@@ -193,7 +196,7 @@ public final class BatchJob {
     public BatchSummary run(BatchConfig config) {
         ImageTable table = ImageTable.read(config.input(), spark);
         long expected = table.requests().map(r -> (long) r.size()).orElseGet(() -> imagesIn(table));
-        ShippedModel model = ship(Path.of(config.model()), config.threshold());
+        ShippedModel model = ship(Path.of(config.model()), config.engine(), config.threshold());
         Dataset<Row> rows = transcriptions(table, model, config.microBatch());
         BatchProgress progress = new BatchProgress(JOB_GROUP, expected);
         spark.sparkContext().addSparkListener(progress);

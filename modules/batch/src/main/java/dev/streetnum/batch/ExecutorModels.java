@@ -11,14 +11,18 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import org.apache.spark.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The networks of this executor JVM, loaded lazily from the shipped bundle's bytes and kept for every
- * later task and job. DL4J networks are not thread-safe, so a task borrows one for its partition and
- * gives it back: with {@code spark.executor.cores=1} (the cluster setting) that is exactly one network
- * per executor JVM; in local mode, where the driver JVM runs N task threads, at most N.
+ * The networks of this executor JVM, loaded lazily from the shipped bundle's bytes on the job's engine
+ * and kept for every later task and job. DL4J networks are not thread-safe, so a task borrows one for
+ * its partition and gives it back: with {@code spark.executor.cores=1} (the cluster setting) that is
+ * exactly one network per executor JVM; in local mode, where the driver JVM runs N task threads, at
+ * most N. Spark already gives each task its cores ({@code spark.task.cpus}, default 1), so an ONNX
+ * Runtime network gets that many intra-op threads; DL4J's come from {@code OMP_NUM_THREADS}, set to 1
+ * where the JVM starts (the launcher; {@code spark.executorEnv} for executors).
  */
 final class ExecutorModels {
 
@@ -29,15 +33,20 @@ final class ExecutorModels {
     private ExecutorModels() {
     }
 
-    /** An idle network for this model, loading a new one when every loaded one is in use. */
+    /** An idle network for this model on its engine, loading a new one when every loaded one is in use. */
     static Transcriber borrow(ShippedModel model) {
-        Transcriber idle = IDLE.computeIfAbsent(model.sha256(), k -> new ConcurrentLinkedDeque<>()).poll();
+        Transcriber idle = IDLE.computeIfAbsent(key(model), k -> new ConcurrentLinkedDeque<>()).poll();
         return idle != null ? idle : load(model);
     }
 
     /** Back to the pool, for the next task on this JVM. */
     static void giveBack(ShippedModel model, Transcriber transcriber) {
-        IDLE.computeIfAbsent(model.sha256(), k -> new ConcurrentLinkedDeque<>()).push(transcriber);
+        IDLE.computeIfAbsent(key(model), k -> new ConcurrentLinkedDeque<>()).push(transcriber);
+    }
+
+    /** The same bundle on another engine is another network. */
+    private static String key(ShippedModel model) {
+        return model.sha256() + "/" + model.engine().label();
     }
 
     /** One load at a time: the first tasks of a JVM would otherwise initialise ND4J's natives side by side. */
@@ -45,12 +54,19 @@ final class ExecutorModels {
         long start = System.nanoTime();
         // DL4J picks a layer's oneDNN helper when the layer is created: switch them on before loading.
         CpuAcceleration.enable();
-        Transcriber transcriber = new Transcriber(ModelBundle.load(bundleFile(model)));
+        ModelBundle bundle = ModelBundle.load(bundleFile(model));
+        Transcriber transcriber = new Transcriber(bundle, model.engine().open(bundle, taskCpus()));
         long millis = (System.nanoTime() - start) / 1_000_000;
         model.loadMillis().add(millis);
         model.networks().add(1);
-        LOG.info("loaded model {} in {} ms", model.modelId(), millis);
+        LOG.info("loaded model {} on {} in {} ms", model.modelId(), model.engine(), millis);
         return transcriber;
+    }
+
+    /** The cores Spark gave the running task ({@code spark.task.cpus}); 1 outside a task. */
+    private static int taskCpus() {
+        TaskContext task = TaskContext.get();
+        return task != null ? Math.max(1, task.cpus()) : 1;
     }
 
     /** The bundle's bytes in a file of this JVM's temporary folder, written once (ModelBundle reads files). */

@@ -1,18 +1,19 @@
 package dev.streetnum.batch;
 
 import dev.streetnum.model.AcceptanceThreshold;
-
+import dev.streetnum.onnx.Engine;
 import java.io.Serializable;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 
 /**
  * The model as the tasks see it: the bundle's bytes broadcast once to each executor (not once per
- * task), named by their sha256 so each executor JVM loads them once, plus what every row needs.
+ * task), named by their sha256 so each executor JVM loads them once per engine, plus what every row needs.
  *
  * @param bundle       the bundle file's bytes
  * @param sha256       their hash: the key of the executor's loaded networks
- * @param modelId      the bundle's model id, for the output's {@code model} column
+ * @param engine       what runs the networks on the executors
+ * @param modelId      the engine's model id ({@code ...-int8} for int8), for the output's {@code model} column
  * @param threshold    answers with P(S|x) below it are refused (a caller's box and no box apart)
  * @param loadMillis   milliseconds the executors spent loading networks (the benchmark shows it apart)
  * @param networks     networks the executors loaded
@@ -20,6 +21,7 @@ import org.apache.spark.util.LongAccumulator;
 public record ShippedModel(
         Broadcast<byte[]> bundle,
         String sha256,
+        Engine engine,
         String modelId,
         AcceptanceThreshold threshold,
         LongAccumulator loadMillis,

@@ -19,6 +19,7 @@ import dev.streetnum.model.TestBundles;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
 import dev.streetnum.model.fast.CpuAcceleration;
+import dev.streetnum.onnx.Engine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,12 @@ class BatchJobTest {
     }
 
     private static BatchConfig config(String input, Path output, BatchConfig.WriteMode mode, BatchConfig.OutputFormat format) {
-        return new BatchConfig(input, output.toString(), bundle.toString(), "local[2]", mode, format, null, 4, 0);
+        return config(input, output, Engine.DL4J, mode, format);
+    }
+
+    private static BatchConfig config(String input, Path output, Engine engine, BatchConfig.WriteMode mode,
+                                      BatchConfig.OutputFormat format) {
+        return new BatchConfig(input, output.toString(), bundle.toString(), engine, "local[2]", mode, format, null, 4, 0);
     }
 
     private static Map<String, Row> byFile(Path output, BatchConfig.OutputFormat format) {
@@ -81,6 +87,33 @@ class BatchJobTest {
         assertEquals(2, summary.errors());
         assertEquals(BatchFixtures.GOOD_IMAGES + 2, summary.withTruth(), "labels.csv gave every image's truth");
 
+        assertRowsAreReferenceAnswers(out, summary, 1e-5);
+    }
+
+    @Test
+    void theOnnxEngineAnswersAsDl4jDoes() throws Exception {
+        Path out = dir.resolve("out-onnx");
+        BatchSummary summary = new BatchJob(spark).run(config(labelled.toString(), out, Engine.ONNX,
+                BatchConfig.WriteMode.ERROR_IF_EXISTS, BatchConfig.OutputFormat.PARQUET));
+        assertEquals(BatchFixtures.GOOD_IMAGES + 2, summary.rows());
+        assertEquals(2, summary.errors(), "bad images are error rows on ONNX Runtime too");
+        // The export equals DL4J within 1e-4 per output (onnx module's tests); P(S|x) multiplies six of them.
+        assertRowsAreReferenceAnswers(out, summary, 1e-3);
+    }
+
+    @Test
+    void anInt8EngineForABundleWithoutItsInt8ModelIsRefusedBeforeAnyTask() {
+        DataException e = assertThrows(DataException.class, () -> new BatchJob(spark).ship(bundle, Engine.ONNX_INT8, null));
+        assertTrue(e.getMessage().contains("has no int8 network"), e.getMessage());
+        assertTrue(e.getMessage().contains("streetnum quantize"), e.getMessage());
+    }
+
+    /**
+     * Each good image's row is the DL4J transcriber's answer for its image and box: the candidate, P(S|x)
+     * (within {@code relativeTolerance}), acceptance at the stored threshold and the alternatives; the
+     * summary's counts agree.
+     */
+    private static void assertRowsAreReferenceAnswers(Path out, BatchSummary summary, double relativeTolerance) throws Exception {
         Map<String, Row> rows = byFile(out, BatchConfig.OutputFormat.PARQUET);
         Transcriber reference = new Transcriber(ModelBundle.load(bundle));
         ObjectMapper json = new ObjectMapper();
@@ -99,7 +132,7 @@ class BatchJobTest {
             }
             assertNull(row.getAs("error"), file);
             assertEquals(expected.candidate(), row.getAs("candidate"), file);
-            assertEquals(expected.confidence(), (double) row.getAs("confidence"), 1e-5 * expected.confidence(), file);
+            assertEquals(expected.confidence(), (double) row.getAs("confidence"), relativeTolerance * expected.confidence(), file);
             boolean ok = expected.acceptedAt(BatchFixtures.THRESHOLD);
             assertEquals(ok, row.<Boolean>getAs("accepted"), file);
             assertEquals(ok ? expected.candidate() : null, row.getAs("text"), file);
@@ -201,10 +234,10 @@ class BatchJobTest {
         Path file = dir.resolve("uncalibrated" + ModelBundle.EXTENSION);
         TestBundles.tiny(1).save(file);
         BatchJob job = new BatchJob(spark);
-        DataException e = assertThrows(DataException.class, () -> job.ship(file, null));
+        DataException e = assertThrows(DataException.class, () -> job.ship(file, Engine.DL4J, null));
         assertTrue(e.getMessage().contains("(" + file + ") has no threshold calibrated for"), e.getMessage());
         assertTrue(e.getMessage().contains("give --threshold"), e.getMessage());
-        assertEquals(0.5, job.ship(file, 0.5).threshold().forSource(BoxSource.LOCALIZED));
+        assertEquals(0.5, job.ship(file, Engine.DL4J, 0.5).threshold().forSource(BoxSource.LOCALIZED));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.streetnum.batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streetnum.onnx.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -77,7 +78,7 @@ class TaskRetryTest {
         Path labelled = BatchFixtures.labelledSet(dir.resolve("labelled"));
         BatchJob job = new BatchJob(spark);
         ImageTable table = ImageTable.read(labelled.toString(), spark);
-        ShippedModel model = job.ship(BatchFixtures.bundle(dir), null);
+        ShippedModel model = job.ship(BatchFixtures.bundle(dir), Engine.ONNX, null);
         Dataset<Row> rows = job.transcriptions(table, model, 2)
                 .mapPartitions(new FailFirstAttempt(), Encoders.row(TranscriptionRows.SCHEMA));
         Path out = dir.resolve("out");

@@ -70,11 +70,28 @@ public enum Engine {
      * engines: the localizers are small and not quantized); the caller closes it.
      */
     public InferenceEngine open(ModelBundle bundle) {
+        return open(bundle, OnnxEngine.RUNTIME_THREADS);
+    }
+
+    /**
+     * As {@link #open(ModelBundle)}, each ONNX Runtime session with {@code threads} intra-op threads
+     * ({@link OnnxEngine#RUNTIME_THREADS}: ONNX Runtime's choice). DL4J takes its threads from
+     * {@code OMP_NUM_THREADS}, set where the JVM starts, so it has no such argument to honour.
+     */
+    public InferenceEngine open(ModelBundle bundle, int threads) {
         return switch (this) {
             case DL4J -> new Dl4jEngine(bundle);
-            case ONNX -> new OnnxEngine(OnnxExporter.export(bundle), bundle.localizers());
-            case ONNX_INT8 -> new OnnxEngine(int8Model(bundle), bundle.localizers());
+            case ONNX -> new OnnxEngine(OnnxExporter.export(bundle), bundle.localizers(), threads);
+            case ONNX_INT8 -> new OnnxEngine(int8Model(bundle), bundle.localizers(), threads);
         };
+    }
+
+    /**
+     * The model id this engine's answers carry ({@link InferenceEngine#modelId()}), without starting a
+     * runtime: the int8 model's own ({@code ...-int8}), else the bundle's (the float export keeps it).
+     */
+    public String modelId(ModelBundle bundle) {
+        return this != ONNX_INT8 ? bundle.metadata().modelId() : OnnxMetadata.modelId(int8Model(bundle));
     }
 
     /** The bundle's int8 model; a bundle without one is an error that says how to make it. */

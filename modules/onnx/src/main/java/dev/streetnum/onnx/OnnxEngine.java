@@ -39,27 +39,37 @@ public final class OnnxEngine implements InferenceEngine {
     private final List<Localizer> localizers;
     private final List<OnnxLocalizerEngine> localizerEngines;
 
+    /**
+     * Threads of each session's intra-op pool when none is asked for: 0, ONNX Runtime's own choice
+     * (one per physical core), right for the service's one model worker.
+     */
+    public static final int RUNTIME_THREADS = 0;
+
     /** A model without localizers: a photo without a box is read whole. */
     public OnnxEngine(Onnx.ModelProto model) {
-        this(model, List.of());
+        this(model, List.of(), RUNTIME_THREADS);
     }
 
     /**
      * @param model      the transcriber's exported network
      * @param localizers the bundle's localizers, whose networks this engine exports and runs in ONNX
      *                   Runtime too (float, also beside an int8 transcriber)
+     * @param threads    each session's intra-op threads, {@link #RUNTIME_THREADS} for ONNX Runtime's
+     *                   choice; 1 where the caller already runs one engine per core (a Spark task)
      */
-    public OnnxEngine(Onnx.ModelProto model, List<Localizer> localizers) {
-        Map<String, String> properties = OnnxMetadata.properties(model);
-        this.modelId = properties.getOrDefault(OnnxMetadata.MODEL_ID, model.getGraph().getName());
-        this.thresholds = OnnxMetadata.thresholds(properties);
-        this.session = session(model, modelId);
+    public OnnxEngine(Onnx.ModelProto model, List<Localizer> localizers, int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads is 0 (ONNX Runtime's choice) or more, got " + threads);
+        }
+        this.modelId = OnnxMetadata.modelId(model);
+        this.thresholds = OnnxMetadata.thresholds(OnnxMetadata.properties(model));
+        this.session = session(model, modelId, threads);
         List<OnnxLocalizerEngine> engines = new ArrayList<>();
         List<Localizer> running = new ArrayList<>();
         try {
             for (int i = 0; i < localizers.size(); i++) {
                 OnnxLocalizerEngine engine = new OnnxLocalizerEngine(
-                        OnnxExporter.export(localizers.get(i), localizerId(modelId, i + 1)));
+                        OnnxExporter.export(localizers.get(i), localizerId(modelId, i + 1)), threads);
                 engines.add(engine);
                 running.add(localizers.get(i).runningOn(engine));
             }
@@ -77,9 +87,15 @@ public final class OnnxEngine implements InferenceEngine {
         return modelId + " localizer " + n;
     }
 
-    /** A session for {@code model} with this engine's options; {@code name} names the model in errors. */
-    static OrtSession session(Onnx.ModelProto model, String name) {
+    /**
+     * A session for {@code model} with this engine's options and {@code threads} intra-op threads
+     * ({@link #RUNTIME_THREADS}: ONNX Runtime's choice); {@code name} names the model in errors.
+     */
+    static OrtSession session(Onnx.ModelProto model, String name, int threads) {
         try (OrtSession.SessionOptions options = options(null)) {
+            if (threads != RUNTIME_THREADS) {
+                options.setIntraOpNumThreads(threads);
+            }
             return OrtEnvironment.getEnvironment().createSession(model.toByteArray(), options);
         } catch (OrtException e) {
             throw new DataException("ONNX Runtime cannot load model " + name + ": " + e.getMessage(), e);

@@ -17,8 +17,12 @@ final class OnnxLocalizerEngine implements LocalizerEngine {
     private final String name;
 
     OnnxLocalizerEngine(Onnx.ModelProto model) {
-        this.name = OnnxMetadata.properties(model).getOrDefault(OnnxMetadata.MODEL_ID, model.getGraph().getName());
-        this.session = OnnxEngine.session(model, name);
+        this(model, OnnxEngine.RUNTIME_THREADS);
+    }
+
+    OnnxLocalizerEngine(Onnx.ModelProto model, int threads) {
+        this.name = OnnxMetadata.modelId(model);
+        this.session = OnnxEngine.session(model, name, threads);
     }
 
     @Override

@@ -75,6 +75,11 @@ final class OnnxMetadata {
         return p;
     }
 
+    /** The model's id: its {@link #MODEL_ID} property, or its graph's name in a model from elsewhere. */
+    static String modelId(Onnx.ModelProto model) {
+        return properties(model).getOrDefault(MODEL_ID, model.getGraph().getName());
+    }
+
     static Map<String, String> properties(Onnx.ModelProto model) {
         Map<String, String> p = new LinkedHashMap<>();
         model.getMetadataPropsList().forEach(e -> p.put(e.getKey(), e.getValue()));

@@ -132,9 +132,14 @@ class Int8QuantizerTest {
         // The merge matches "0.980" and "0.98" as one accuracy and keeps the accuracy not recalibrated.
         Thresholds expected = Thresholds.fromKeys(Map.of("0.95", 0.8, "0.98", 0.93), "val");
         assertEquals(expected, Engine.ONNX_INT8.thresholds(reloaded));
-        try (InferenceEngine engine = Engine.ONNX_INT8.open(reloaded)) {
+        try (InferenceEngine engine = Engine.ONNX_INT8.open(reloaded, 1)) {
             assertEquals(expected, engine.thresholds());
             assertEquals("tiny-test-2-int8", engine.modelId());
+            assertEquals(engine.modelId(), Engine.ONNX_INT8.modelId(reloaded), "read without starting a runtime");
+        }
+        try (InferenceEngine engine = Engine.ONNX.open(reloaded)) {
+            assertEquals("tiny-test-2", Engine.ONNX.modelId(reloaded));
+            assertEquals(engine.modelId(), Engine.ONNX.modelId(reloaded));
         }
         assertTrue(reloaded.metadata().thresholds().isEmpty(), "the float thresholds are not touched");
         // Recalibrating the float model keeps the int8 one (and its threshold) in the bundle.
