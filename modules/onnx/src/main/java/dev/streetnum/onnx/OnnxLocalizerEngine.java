@@ -16,10 +16,6 @@ final class OnnxLocalizerEngine implements LocalizerEngine {
     private final OrtSession session;
     private final String name;
 
-    OnnxLocalizerEngine(Onnx.ModelProto model) {
-        this(model, OnnxEngine.RUNTIME_THREADS);
-    }
-
     OnnxLocalizerEngine(Onnx.ModelProto model, int threads) {
         this.name = OnnxMetadata.modelId(model);
         this.session = OnnxEngine.session(model, name, threads);

@@ -56,7 +56,7 @@ class OnnxLocalizerTest {
         INDArray input = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 6, 3, 32, 64).subi(0.5);
         INDArray expected = localizer.network().outputSingle(false, input);
         Onnx.ModelProto model = OnnxExporter.export(localizer, "wide localizer 1");
-        try (OnnxLocalizerEngine engine = new OnnxLocalizerEngine(model)) {
+        try (OnnxLocalizerEngine engine = new OnnxLocalizerEngine(model, OnnxEngine.RUNTIME_THREADS)) {
             INDArray actual = engine.output(input);
             assertEquals(List.of(6L, 4L), List.of(actual.shape()[0], actual.shape()[1]));
             double diff = expected.castTo(actual.dataType()).sub(actual).amaxNumber().doubleValue();
@@ -87,7 +87,8 @@ class OnnxLocalizerTest {
                 }
                 INDArray x = Nd4j.create(pixels, new long[] {photos.size(), 3, input.height(), input.width()});
                 INDArray expected = dl4j.network().outputSingle(false, x);
-                try (OnnxLocalizerEngine engine = new OnnxLocalizerEngine(OnnxExporter.export(dl4j, "shipped " + (i + 1)))) {
+                try (OnnxLocalizerEngine engine = new OnnxLocalizerEngine(
+                        OnnxExporter.export(dl4j, "shipped " + (i + 1)), OnnxEngine.RUNTIME_THREADS)) {
                     double diff = expected.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).sub(engine.output(x))
                             .amaxNumber().doubleValue();
                     assertTrue(diff < OnnxExportTest.TOLERANCE, "localizer " + (i + 1) + " differs by " + diff);
