@@ -1,5 +1,6 @@
 package dev.streetnum.batch;
 
+import dev.streetnum.model.ModelBundle;
 import dev.streetnum.onnx.Engine;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -19,9 +20,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Columns: file, text, accepted, candidate, confidence, alternatives (JSON), model, error."})
 public final class BatchCommand implements Callable<Integer> {
 
-    /** The shipped pretrained bundle; scripts/streetnum sets STREETNUM_HOME to the checkout. */
-    static final String SHIPPED_MODEL = "${env:STREETNUM_HOME:-.}/models/streetnum-cpu.bundle";
-
     @Spec
     CommandSpec spec;
 
@@ -36,7 +34,7 @@ public final class BatchCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "OUT", description = "the output folder (a Spark table)")
     String output;
 
-    @Option(names = "--model", paramLabel = "BUNDLE", defaultValue = SHIPPED_MODEL,
+    @Option(names = "--model", paramLabel = "BUNDLE", defaultValue = ModelBundle.SHIPPED,
             description = "the model bundle file (default: the shipped models/streetnum-cpu.bundle)")
     String model;
 

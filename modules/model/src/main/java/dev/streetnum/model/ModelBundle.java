@@ -44,6 +44,11 @@ public final class ModelBundle {
 
     /** Conventional file name extension. */
     public static final String EXTENSION = ".bundle";
+    /**
+     * The shipped pretrained bundle, as the {@code --model} default of the commands that read one
+     * (a picocli default-value expression: scripts/streetnum sets STREETNUM_HOME to the checkout).
+     */
+    public static final String SHIPPED = "${env:STREETNUM_HOME:-.}/models/streetnum-cpu" + EXTENSION;
     static final String METADATA_ENTRY = "metadata.json";
     static final String NETWORK_ENTRY = "network.zip";
     static final String LOCALIZER_METADATA_ENTRY = localizerEntry(0, "json");

@@ -12,10 +12,7 @@ import picocli.CommandLine.Option;
 /** The model, engine and threshold options shared by {@code serve}, {@code transcribe} and {@code bench-serve}. */
 final class BundleOptions {
 
-    /** The shipped pretrained bundle; scripts/streetnum sets STREETNUM_HOME to the checkout. */
-    static final String SHIPPED_MODEL = "${env:STREETNUM_HOME:-.}/models/streetnum-cpu.bundle";
-
-    @Option(names = "--model", paramLabel = "BUNDLE", defaultValue = SHIPPED_MODEL,
+    @Option(names = "--model", paramLabel = "BUNDLE", defaultValue = ModelBundle.SHIPPED,
             description = "the model bundle file (default: the shipped models/streetnum-cpu.bundle)")
     Path model;
 
