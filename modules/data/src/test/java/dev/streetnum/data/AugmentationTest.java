@@ -98,7 +98,7 @@ class AugmentationTest {
     /** Contrast scales deviations from each channel's mean and keeps the mean (checked by plain arithmetic). */
     @Test
     void contrastKeepsTheMeanAndScalesTheSpread() {
-        Augmentation contrastOnly = new Augmentation(0, 0, 0, 0, 0.5, 0, 0);
+        Augmentation contrastOnly = new Augmentation(0, 0, 0, 0, 0.5, 0, 0, 0);
         byte[] crop = randomCrop(9);
         double[] before = meanAndSpread(crop, 1);
         byte[] out = crop.clone();
@@ -124,7 +124,7 @@ class AugmentationTest {
             }
         }
         byte[] rotated = crop.clone();
-        new Augmentation(0, 0, 0, 10, 0, 0, 0).apply(rotated, SIDE, new Random(1));
+        new Augmentation(0, 0, 0, 10, 0, 0, 0, 0).apply(rotated, SIDE, new Random(1));
         assertFalse(Arrays.equals(crop, rotated));
         double sum = 0;
         double sx = 0;
@@ -279,7 +279,7 @@ class AugmentationTest {
         Box annotated = set.images().get(0).region();
         assertTrue(expander.accepts(annotated, 300, 160));
         assertFalse(expander.accepts(annotated.scaled(1.03), 300, 160));
-        Augmentation growing = new Augmentation(0.9, 0, 0, 0, 0, 0, 0);
+        Augmentation growing = new Augmentation(0.9, 0, 0, 0, 0, 0, 0, 0);
         try (StreetNumberIterator it = new StreetNumberIterator(set, expander,
                 new StreetNumberIterator.Options(4, true, true, 3, 2, null, growing))) {
             for (int batch = 0; batch < 3 && it.hasNext(); batch++) {
@@ -293,7 +293,7 @@ class AugmentationTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new StreetNumberIterator.Options(8, true, true, 3, 2, dir.resolve("c.bin"), Augmentation.DEFAULT));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Augmentation(1.5, 0, 0, 0, 0, 0, 0));
+                () -> new Augmentation(1.5, 0, 0, 0, 0, 0, 0, 0));
         assertTrue(e.getMessage().contains("box scale"), e.getMessage());
         assertNotEquals(Augmentation.NONE, Augmentation.DEFAULT);
     }
@@ -303,6 +303,80 @@ class AugmentationTest {
             MultiDataSet b = it.next();
             return b.getFeatures(0).reshape(b.getFeatures(0).length()).toFloatVector();
         }
+    }
+
+    /**
+     * Halving the resolution is each 2x2 block's mean, enlarged back by bilinear interpolation on pixel
+     * centres (OpenCV's convention, edges held): both computed here in doubles, against OpenCV's
+     * fixed-point arithmetic within one grey level.
+     */
+    @Test
+    void lowerResolutionIsTheBlockMeanEnlargedBilinearly() {
+        byte[] crop = randomCrop(11);
+        byte[] out = crop.clone();
+        Augmentation.lowerResolution(out, SIDE, SIDE / 2);
+        int half = SIDE / 2;
+        double[][][] small = new double[half][half][3];
+        for (int y = 0; y < half; y++) {
+            for (int x = 0; x < half; x++) {
+                for (int c = 0; c < 3; c++) {
+                    double sum = 0;
+                    for (int k = 0; k < 4; k++) {
+                        sum += crop[((2 * y + k / 2) * SIDE + 2 * x + k % 2) * 3 + c] & 0xff;
+                    }
+                    small[y][x][c] = Math.round(sum / 4);
+                }
+            }
+        }
+        int worst = 0;
+        for (int y = 0; y < SIDE; y++) {
+            double fy = Math.min(Math.max((y + 0.5) / 2 - 0.5, 0), half - 1);
+            int y0 = Math.min((int) Math.floor(fy), half - 2);
+            double b = fy - y0;
+            for (int x = 0; x < SIDE; x++) {
+                double fx = Math.min(Math.max((x + 0.5) / 2 - 0.5, 0), half - 1);
+                int x0 = Math.min((int) Math.floor(fx), half - 2);
+                double a = fx - x0;
+                for (int c = 0; c < 3; c++) {
+                    double v = (1 - b) * ((1 - a) * small[y0][x0][c] + a * small[y0][x0 + 1][c])
+                            + b * ((1 - a) * small[y0 + 1][x0][c] + a * small[y0 + 1][x0 + 1][c]);
+                    worst = Math.max(worst, (int) Math.abs(Math.round(v) - (out[(y * SIDE + x) * 3 + c] & 0xff)));
+                }
+            }
+        }
+        assertTrue(worst <= 1, "largest difference " + worst);
+        double[] before = meanAndSpread(crop, 0);
+        double[] after = meanAndSpread(out, 0);
+        assertEquals(before[0], after[0], 1.0);
+        assertTrue(after[1] < 0.7 * before[1], "a random texture loses contrast when blurred: " + after[1] + " vs " + before[1]);
+    }
+
+    /**
+     * The low-resolution view draws after everything else: with it on, the crop is the default jitter's
+     * crop for the same seed, then shrunk to the side one more draw gives, and enlarged back.
+     */
+    @Test
+    void lowResolutionDrawsLastAndShrinksToTheDrawnSide() {
+        Augmentation blurred = Augmentation.DEFAULT.withLowResolution(0.6);
+        int shrunk = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            byte[] expected = randomCrop(seed);
+            Random replay = new Random(seed);
+            Augmentation.DEFAULT.apply(expected, SIDE, replay);
+            int small = (int) Math.round((1 - 0.6 * replay.nextDouble()) * SIDE);
+            assertTrue(small >= Math.round(0.4 * SIDE) && small <= SIDE, "side " + small);
+            if (small < SIDE) {
+                Augmentation.lowerResolution(expected, SIDE, small);
+                shrunk++;
+            }
+            byte[] out = randomCrop(seed);
+            blurred.apply(out, SIDE, new Random(seed));
+            assertArrayEquals(expected, out, "seed " + seed);
+        }
+        assertTrue(shrunk >= 8, "most draws shrink the crop: " + shrunk);
+        assertEquals(Augmentation.DEFAULT, Augmentation.DEFAULT.withLowResolution(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Augmentation.DEFAULT.withLowResolution(1));
+        assertTrue(e.getMessage().contains("low-resolution"), e.getMessage());
     }
 
     private static byte[] randomCrop(long seed) {

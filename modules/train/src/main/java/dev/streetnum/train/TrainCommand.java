@@ -52,6 +52,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " it applies with --no-jitter too.")
     double cutout = 0;
 
+    @Option(names = "--low-resolution", paramLabel = "Q", description = "Shrink every training crop to a side drawn"
+            + " from [(1 - Q), 1] times its own (area averaging) and enlarge it back (bilinear), so sharp numbers are"
+            + " also seen as blurred as small ones, 0 for none (default: ${DEFAULT-VALUE}); it applies with --no-jitter too.")
+    double lowResolution = 0;
+
     @Option(names = "--expansion", paramLabel = "F", description = "Crop expansion around the box, 0.30 = 30%%"
             + " (default: ${DEFAULT-VALUE}); the bundle carries it to evaluation and serving.")
     double expansion = dev.streetnum.data.PreprocessConfig.DEFAULT.expansion();
@@ -139,7 +144,8 @@ public final class TrainCommand implements Callable<Integer> {
         dev.streetnum.data.PreprocessConfig defaults = dev.streetnum.data.PreprocessConfig.DEFAULT;
         return new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
                 weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
-                (noJitter ? dev.streetnum.data.Augmentation.NONE : dev.streetnum.data.Augmentation.DEFAULT).withCutout(cutout),
+                (noJitter ? dev.streetnum.data.Augmentation.NONE : dev.streetnum.data.Augmentation.DEFAULT).withCutout(cutout)
+                        .withLowResolution(lowResolution),
                 new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom,
                 weightAverageDecay);
     }

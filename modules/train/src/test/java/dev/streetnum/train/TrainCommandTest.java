@@ -26,6 +26,9 @@ class TrainCommandTest {
         assertEquals(Augmentation.DEFAULT.withCutout(0.2), parse("--data", "d", "--out", "o", "--cutout", "0.2").jitter());
         assertEquals(Augmentation.NONE.withCutout(0.2),
                 parse("--data", "d", "--out", "o", "--no-jitter", "--cutout", "0.2").jitter());
+        assertEquals(Augmentation.DEFAULT.withCutout(0.25).withLowResolution(0.5),
+                parse("--data", "d", "--out", "o", "--cutout", "0.25", "--low-resolution", "0.5").jitter());
+        assertEquals(0.0, parse("--data", "d", "--out", "o").jitter().lowResolution());
     }
 
     @Test
