@@ -34,8 +34,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  *                     DeVries and Taylor 2017); 0 for none
  * @param lowResolution the crop is shrunk to a side drawn from [(1 - q) side, side] (area averaging)
  *                     and enlarged back (bilinear), so a number the photo gives many pixels is also
- *                     seen as blurred as the smallest ones are: on real test the quarter of numbers
- *                     under 22 px high is read right 77% of the time, the others 88-91%; 0 for none
+ *                     seen as blurred as the smallest ones are: on real val the quarter of numbers
+ *                     under 22 px high is read right 73% of the time, the others 86-91%; 0 for none
  */
 public record Augmentation(double boxScale, double boxAspect, double boxShift, double maxRotation,
                            double contrast, double colour, double cutout, double lowResolution) {
