@@ -39,8 +39,7 @@ public final class BatchCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
-            description = "dl4j, onnx (the float export in ONNX Runtime) or onnx-int8 (the bundle's int8 model, from"
-                    + " streetnum quantize; its own threshold) (default: ${DEFAULT-VALUE})")
+            description = Engine.OPTION_HELP)
     Engine engine;
 
     @Option(names = "--master", paramLabel = "URL",

@@ -73,8 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     boolean noBox;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
-            description = "dl4j, onnx (the float export in ONNX Runtime) or onnx-int8 (the bundle's int8 model; its"
-                    + " thresholds are its own) (default: ${DEFAULT-VALUE}).")
+            description = Engine.OPTION_HELP)
     Engine engine;
 
     @Option(names = "--skip-bad-rows", description = "Skip malformed CSV rows (counted) instead of stopping.")

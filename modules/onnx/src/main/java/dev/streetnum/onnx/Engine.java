@@ -28,6 +28,10 @@ public enum Engine {
      */
     public static final String DEFAULT = "onnx";
 
+    /** The {@code --engine} option's help, one text for every command that takes the option. */
+    public static final String OPTION_HELP = "dl4j, onnx (the float export in ONNX Runtime) or onnx-int8 (the"
+            + " bundle's int8 model, from streetnum quantize; its thresholds are its own) (default: ${DEFAULT-VALUE}).";
+
     private final String label;
 
     Engine(String label) {

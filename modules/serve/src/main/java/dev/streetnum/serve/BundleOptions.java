@@ -17,8 +17,7 @@ final class BundleOptions {
     Path model;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
-            description = "dl4j, onnx (the float export in ONNX Runtime) or onnx-int8 (the bundle's int8 model,"
-                    + " from streetnum quantize; its own threshold) (default: ${DEFAULT-VALUE})")
+            description = Engine.OPTION_HELP)
     Engine engine;
 
     @ArgGroup(exclusive = true)

@@ -64,7 +64,7 @@ public final class PseudoLabelCommand implements Callable<Integer> {
     double targetAccuracy;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
-            description = "dl4j, onnx or onnx-int8 (default: ${DEFAULT-VALUE}).")
+            description = Engine.OPTION_HELP)
     Engine engine;
 
     @Option(names = "--views", paramLabel = "N", defaultValue = "1",
