@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.DocumentedCommands;
-import dev.streetnum.data.DocumentedCommands.Invocation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,21 +61,10 @@ class BatchCommandTest {
     /** README's {@code scripts/streetnum batch ...} commands parse as the launcher hands them over (without "batch"). */
     @Test
     void everyDocumentedBatchCommandParses() {
-        List<String> failures = new ArrayList<>();
-        int checked = 0;
-        for (Invocation invocation : DocumentedCommands.inRepository(Path.of("../.."))) {
-            if (!invocation.command().equals("batch")) {
-                continue;
-            }
-            List<String> args = invocation.args().subList(1, invocation.args().size());
-            try {
-                BatchMain.commandLine().parseArgs(args.toArray(String[]::new));
-                checked++;
-            } catch (CommandLine.ParameterException e) {
-                failures.add(invocation.where() + ": batch " + String.join(" ", args) + "\n    " + e.getMessage());
-            }
-        }
-        assertEquals(List.of(), failures, "documented batch commands that no longer parse");
-        assertTrue(checked >= 3, "only " + checked + " documented batch commands found");
+        DocumentedCommands.ParseCheck check = DocumentedCommands.parseEach(Path.of("../.."),
+                invocation -> invocation.command().equals("batch"),
+                invocation -> invocation.args().subList(1, invocation.args().size()), BatchMain::commandLine);
+        assertEquals(List.of(), check.failures(), "documented batch commands that no longer parse");
+        assertTrue(check.parsed() >= 3, "only " + check.parsed() + " documented batch commands found");
     }
 }

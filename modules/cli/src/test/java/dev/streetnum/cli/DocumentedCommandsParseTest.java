@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streetnum.data.DocumentedCommands;
 import dev.streetnum.data.DocumentedCommands.Invocation;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Every {@code scripts/streetnum} command README.md, models/README.md and DESIGN.md show parses
@@ -26,21 +24,11 @@ class DocumentedCommandsParseTest {
 
     @Test
     void everyDocumentedLauncherCommandParses() {
-        List<String> failures = new ArrayList<>();
-        int checked = 0;
-        for (Invocation invocation : DocumentedCommands.inRepository(ROOT)) {
-            // "scripts/streetnum COMMAND --help" names no command: a word in capitals is a placeholder.
-            if (invocation.command().equals("batch") || invocation.command().matches("[A-Z_]+")) {
-                continue;
-            }
-            try {
-                Main.commandLine().parseArgs(invocation.args().toArray(String[]::new));
-                checked++;
-            } catch (CommandLine.ParameterException e) {
-                failures.add(invocation.where() + ": " + String.join(" ", invocation.args()) + "\n    " + e.getMessage());
-            }
-        }
-        assertEquals(List.of(), failures, "documented commands that no longer parse");
-        assertTrue(checked >= AT_LEAST, "only " + checked + " documented commands found");
+        // "scripts/streetnum COMMAND --help" names no command: a word in capitals is a placeholder.
+        DocumentedCommands.ParseCheck check = DocumentedCommands.parseEach(ROOT,
+                invocation -> !invocation.command().equals("batch") && !invocation.command().matches("[A-Z_]+"),
+                Invocation::args, Main::commandLine);
+        assertEquals(List.of(), check.failures(), "documented commands that no longer parse");
+        assertTrue(check.parsed() >= AT_LEAST, "only " + check.parsed() + " documented commands found");
     }
 }

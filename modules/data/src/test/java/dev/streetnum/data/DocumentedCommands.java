@@ -8,8 +8,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
  * The launcher commands the project's Markdown documents show a user ({@code scripts/streetnum ...} in
@@ -51,7 +55,39 @@ public final class DocumentedCommands {
         }
     }
 
+    /**
+     * What {@link #parseEach} found.
+     *
+     * @param parsed   how many commands parsed
+     * @param failures one line per command that did not ({@code document:line: args}, then why)
+     */
+    public record ParseCheck(int parsed, List<String> failures) {
+    }
+
     private DocumentedCommands() {
+    }
+
+    /**
+     * Parses (never runs) each documented command {@code select} picks with a fresh command line from
+     * {@code launcher}, handing it {@code argsOf} the command.
+     */
+    public static ParseCheck parseEach(Path repositoryRoot, Predicate<Invocation> select,
+                                       Function<Invocation, List<String>> argsOf, Supplier<CommandLine> launcher) {
+        List<String> failures = new ArrayList<>();
+        int parsed = 0;
+        for (Invocation invocation : inRepository(repositoryRoot)) {
+            if (!select.test(invocation)) {
+                continue;
+            }
+            List<String> args = argsOf.apply(invocation);
+            try {
+                launcher.get().parseArgs(args.toArray(String[]::new));
+                parsed++;
+            } catch (CommandLine.ParameterException e) {
+                failures.add(invocation.where() + ": " + String.join(" ", invocation.args()) + "\n    " + e.getMessage());
+            }
+        }
+        return new ParseCheck(parsed, failures);
     }
 
     /** Every launcher command in {@link #DOCUMENTS}, read from {@code repositoryRoot}. */

@@ -1,10 +1,19 @@
 package dev.streetnum.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.DocumentedCommands.Invocation;
+import dev.streetnum.data.DocumentedCommands.ParseCheck;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The shell reading of documented commands, against lists written out by hand. */
 class DocumentedCommandsTest {
@@ -38,5 +47,35 @@ class DocumentedCommandsTest {
         List<Invocation> found = DocumentedCommands.in("d", "```\nscripts/streetnum\n```\n");
         assertEquals(1, found.size());
         assertEquals("", found.get(0).command());
+    }
+
+    @Command(name = "launcher", subcommands = Greet.class)
+    static final class Launcher {
+    }
+
+    @Command(name = "greet")
+    static final class Greet {
+        @Option(names = "--name", required = true)
+        String name;
+
+        @Option(names = "--times")
+        int times;
+    }
+
+    @Test
+    void aCommandThatNoLongerParsesIsReportedWithItsPlace(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("models"));
+        Files.createDirectories(root.resolve("docs"));
+        Files.writeString(root.resolve("README.md"), "```\nscripts/streetnum greet --name a --times 2\n```\n");
+        Files.writeString(root.resolve("models/README.md"), "Then `scripts/streetnum greet --times x`.\n");
+        Files.writeString(root.resolve("docs/DESIGN.md"), "`scripts/streetnum greet --nme a`\n");
+
+        ParseCheck check = DocumentedCommands.parseEach(root, invocation -> true, Invocation::args,
+                () -> new CommandLine(new Launcher()));
+
+        assertEquals(1, check.parsed());
+        assertEquals(2, check.failures().size(), String.join("\n", check.failures()));
+        assertTrue(check.failures().get(0).startsWith("models/README.md:1: greet --times x"), check.failures().get(0));
+        assertTrue(check.failures().get(1).startsWith("docs/DESIGN.md:1: greet --nme a"), check.failures().get(1));
     }
 }
