@@ -2,10 +2,8 @@ package dev.streetnum.data;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.getRotationMatrix2D;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
 import java.util.Random;
@@ -134,16 +132,15 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
         }
     }
 
-    /** Shrinks the crop to {@code small x small} by area averaging and enlarges it back bilinearly. */
+    /**
+     * Shrinks the crop to {@code small x small} and enlarges it back, with {@link CropExpander#resized}'s
+     * interpolation rule: area averaging down, bilinear up.
+     */
     static void lowerResolution(byte[] bgr, int side, int small) {
         try (BytePointer pixels = new BytePointer(bgr);
              Mat src = new Mat(side, side, CV_8UC3, pixels);
-             Mat shrunk = new Mat();
-             Mat back = new Mat();
-             Size smallSize = new Size(small, small);
-             Size fullSize = new Size(side, side)) {
-            resize(src, shrunk, smallSize, 0, 0, INTER_AREA);
-            resize(shrunk, back, fullSize, 0, 0, INTER_LINEAR);
+             Mat shrunk = CropExpander.resized(src, small, small);
+             Mat back = CropExpander.resized(shrunk, side, side)) {
             back.data().get(bgr);
         }
     }
