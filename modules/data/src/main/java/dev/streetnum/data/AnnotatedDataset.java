@@ -21,7 +21,8 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * A data set folder: {@code labels.csv} (DESIGN section 2, one row per digit in reading order) and
- * its images.
+ * its images; a distillation set also holds {@code soft-targets.csv}, one row per photo with a
+ * teacher's distributions ({@link SoftTargets}), and then every photo must have one.
  */
 public final class AnnotatedDataset {
 
@@ -29,6 +30,8 @@ public final class AnnotatedDataset {
     public static final String LABELS_FILE = "labels.csv";
     /** The CSV columns, in the order this project writes them. */
     public static final List<String> COLUMNS = List.of("file", "label", "left", "top", "width", "height");
+    /** Beside {@link #LABELS_FILE} in a distillation set: "file" and {@link SoftTargets#columns()}. */
+    public static final String TARGETS_FILE = "soft-targets.csv";
 
     private final Path root;
     private final List<AnnotatedImage> images;
@@ -54,12 +57,7 @@ public final class AnnotatedDataset {
             throw new DataException("annotation file not found: " + csv);
         }
         Path root = csv.toAbsolutePath().getParent();
-        byte[] content;
-        try {
-            content = Files.readAllBytes(csv);
-        } catch (IOException e) {
-            throw new DataException("cannot read " + csv + ": " + e.getMessage(), e);
-        }
+        byte[] content = readAll(csv);
         String identity = csv.normalize() + " sha256:" + sha256(content);
 
         Map<String, List<DigitBox>> digitsByFile = new LinkedHashMap<>();
@@ -101,6 +99,13 @@ public final class AnnotatedDataset {
             throw new DataException("cannot parse " + csv + ": " + e.getCause().getMessage(), e);
         }
 
+        Path targetsCsv = csv.resolveSibling(TARGETS_FILE);
+        Map<String, SoftTargets> targets = null;
+        if (Files.isRegularFile(targetsCsv)) {
+            byte[] targetContent = readAll(targetsCsv);
+            targets = readTargets(targetsCsv, targetContent, digitsByFile.keySet());
+            identity += " + " + TARGETS_FILE + " sha256:" + sha256(targetContent);
+        }
         List<AnnotatedImage> images = new ArrayList<>(digitsByFile.size());
         for (Map.Entry<String, List<DigitBox>> entry : digitsByFile.entrySet()) {
             Path file = root.resolve(entry.getKey());
@@ -112,12 +117,75 @@ public final class AnnotatedDataset {
                 skipped += entry.getValue().size();
                 continue;
             }
-            images.add(new AnnotatedImage(file, entry.getValue()));
+            images.add(new AnnotatedImage(file, entry.getValue(), targets == null ? null : targets.get(entry.getKey())));
         }
         if (images.isEmpty()) {
             throw new DataException(csv + ": no usable images" + (skipped > 0 ? " (" + skipped + " bad rows skipped)" : ""));
         }
         return new AnnotatedDataset(root, images, skipped, identity);
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The teacher's distributions by file, one row per photo of {@code files}; every photo needs one
+     * (a malformed row is always an error: the file is written by {@code pseudo-label --soft}, not by hand).
+     */
+    private static Map<String, SoftTargets> readTargets(Path csv, byte[] content, java.util.Set<String> files) {
+        List<String> columns = SoftTargets.columns();
+        Map<String, SoftTargets> targets = new LinkedHashMap<>();
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
+                .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
+        try (CSVParser parser = format.parse(new java.io.StringReader(new String(content, StandardCharsets.UTF_8)))) {
+            List<String> header = parser.getHeaderNames();
+            for (String column : java.util.stream.Stream.concat(java.util.stream.Stream.of("file"), columns.stream()).toList()) {
+                if (!header.contains(column)) {
+                    throw new DataException(csv + " line 1: header lacks column '" + column + "'");
+                }
+            }
+            for (CSVRecord row : parser) {
+                long line = row.getRecordNumber() + 1;
+                if (!row.isConsistent()) {
+                    throw new DataException(csv + " line " + line + ": expected " + header.size() + " fields, got " + row.size());
+                }
+                String file = row.get("file");
+                if (!files.contains(file)) {
+                    throw new DataException(csv + " line " + line + ": field 'file': '" + file + "' has no rows in "
+                            + LABELS_FILE);
+                }
+                float[] p = new float[SoftTargets.SIZE];
+                for (int c = 0; c < p.length; c++) {
+                    String text = row.get(columns.get(c));
+                    try {
+                        p[c] = Float.parseFloat(text);
+                    } catch (NumberFormatException e) {
+                        throw new DataException(csv + " line " + line + ": field '" + columns.get(c)
+                                + "' is not a number: '" + text + "'");
+                    }
+                }
+                try {
+                    if (targets.put(file, SoftTargets.flat(p)) != null) {
+                        throw new IllegalArgumentException("field 'file': '" + file + "' has a second row");
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new DataException(csv + " line " + line + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new DataException("cannot parse " + csv + ": " + e.getMessage(), e);
+        }
+        for (String file : files) {
+            if (!targets.containsKey(file)) {
+                throw new DataException(csv + ": photo '" + file + "' of " + LABELS_FILE + " has no row");
+            }
+        }
+        return targets;
     }
 
     /** A data set held in memory (a service's request, a test): {@code identity} says where it came from. */
@@ -171,27 +239,58 @@ public final class AnnotatedDataset {
 
     /**
      * Writes annotations in this project's layout. Image paths are written relative to the CSV's
-     * folder (absolute paths are relativised to it).
+     * folder (absolute paths are relativised to it). When the images carry soft targets (all of them
+     * must, or none), {@link #TARGETS_FILE} is written beside the CSV.
      */
     public static void write(Path csv, List<AnnotatedImage> images) {
         Path folder = csv.toAbsolutePath().getParent();
+        long withTargets = images.stream().filter(i -> i.targets() != null).count();
+        if (withTargets != 0 && withTargets != images.size()) {
+            throw new IllegalArgumentException(withTargets + " of " + images.size()
+                    + " images carry soft targets: a distillation set needs them on every photo or none");
+        }
+        CSVFormat format = CSVFormat.RFC4180.builder().setRecordSeparator('\n').build();
         try {
             Files.createDirectories(folder);
             try (Writer out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
-                 CSVPrinter printer = CSVFormat.RFC4180.builder().setRecordSeparator('\n').build().print(out)) {
+                 CSVPrinter printer = format.print(out)) {
                 printer.printRecord(COLUMNS);
                 for (AnnotatedImage image : images) {
-                    Path file = image.file().isAbsolute() ? folder.relativize(image.file()) : image.file();
-                    String name = file.toString().replace('\\', '/');
+                    String name = relativeName(folder, image);
                     for (DigitBox d : image.digits()) {
                         Box b = d.box();
                         printer.printRecord(name, d.label(), b.left(), b.top(), b.width(), b.height());
                     }
                 }
             }
+            if (withTargets > 0) {
+                Path targetsCsv = csv.resolveSibling(TARGETS_FILE);
+                try (Writer out = Files.newBufferedWriter(targetsCsv, StandardCharsets.UTF_8);
+                     CSVPrinter printer = format.print(out)) {
+                    List<String> header = new ArrayList<>(List.of("file"));
+                    header.addAll(SoftTargets.columns());
+                    printer.printRecord(header);
+                    for (AnnotatedImage image : images) {
+                        List<String> row = new ArrayList<>(header.size());
+                        row.add(relativeName(folder, image));
+                        for (float p : image.targets().flat()) {
+                            row.add(Float.toString(p)); // shortest text that reads back to the same float
+                        }
+                        printer.printRecord(row);
+                    }
+                }
+            } else {
+                // A plain set written over a distillation set must not inherit its old targets.
+                Files.deleteIfExists(csv.resolveSibling(TARGETS_FILE));
+            }
         } catch (IOException e) {
             throw new DataException("cannot write " + csv + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String relativeName(Path folder, AnnotatedImage image) {
+        Path file = image.file().isAbsolute() ? folder.relativize(image.file()) : image.file();
+        return file.toString().replace('\\', '/');
     }
 
     /** The images in CSV order. */

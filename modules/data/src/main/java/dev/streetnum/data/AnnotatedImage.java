@@ -3,8 +3,19 @@ package dev.streetnum.data;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A photo and its house number, one {@link DigitBox} per digit in reading order. */
-public record AnnotatedImage(Path file, List<DigitBox> digits) {
+/**
+ * A photo and its house number, one {@link DigitBox} per digit in reading order.
+ *
+ * @param targets null: the number is the truth and trains as one-hot labels; otherwise a teacher's
+ *                distributions the photo trains towards, and the digits are its most probable reading
+ *                (distillation, DESIGN section 3)
+ */
+public record AnnotatedImage(Path file, List<DigitBox> digits, SoftTargets targets) {
+
+    /** A photo labelled with the truth. */
+    public AnnotatedImage(Path file, List<DigitBox> digits) {
+        this(file, digits, null);
+    }
 
     public AnnotatedImage {
         if (file == null) {
@@ -14,6 +25,11 @@ public record AnnotatedImage(Path file, List<DigitBox> digits) {
             throw new IllegalArgumentException("an annotated image needs at least one digit: " + file);
         }
         digits = List.copyOf(digits);
+    }
+
+    /** The same photo and reading, trained towards {@code targets}. */
+    public AnnotatedImage withTargets(SoftTargets targets) {
+        return new AnnotatedImage(file, digits, targets);
     }
 
     /** The number as text, e.g. "1849". */

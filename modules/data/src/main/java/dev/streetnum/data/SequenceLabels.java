@@ -12,7 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The layout, in head order: length one-hot [mb,7] (class n for n digits up to 5, class 6 = ">5"),
  * then digit1..digit5 one-hot [mb,10]; a digit head past the number's length is all zeros. Label masks
  * [mb,1] per head: the length head's are all ones; digit head i (0-based) has 1 iff i &lt; min(n,5), so
- * heads past the length get no gradient.
+ * heads past the length get no gradient. A row trained towards a teacher's {@link SoftTargets} holds its
+ * distributions instead, its digit heads masked where the teacher expects no digit.
  */
 public final class SequenceLabels {
 
@@ -73,6 +74,21 @@ public final class SequenceLabels {
                 }
                 digits[i][row * DIGIT_CLASSES + number[i]] = 1f;
                 masks[i][row] = 1f;
+            }
+        }
+
+        /**
+         * Row {@code row} is trained towards a teacher's distributions: each head's label is its
+         * distribution; digit head i's mask is 1 when the teacher expects that digit ({@link SoftTargets#hasDigit}).
+         */
+        public void put(int row, SoftTargets targets) {
+            if (row < 0 || row >= size) {
+                throw new IndexOutOfBoundsException("row " + row + " of a " + size + "-row minibatch");
+            }
+            System.arraycopy(targets.head(0), 0, length, row * LENGTH_CLASSES, LENGTH_CLASSES);
+            for (int i = 0; i < MAX_DIGITS; i++) {
+                System.arraycopy(targets.head(1 + i), 0, digits[i], row * DIGIT_CLASSES, DIGIT_CLASSES);
+                masks[i][row] = targets.hasDigit(i) ? 1f : 0f;
             }
         }
 

@@ -16,7 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <ul>
  *   <li>features: one array [mb,3,54,54], RGB, normalised by {@link CropExpander};</li>
- *   <li>labels and label masks as {@link SequenceLabels} encodes them.</li>
+ *   <li>labels and label masks as {@link SequenceLabels} encodes them: a photo's number, or a teacher's
+ *   {@link SoftTargets} when the photo carries them.</li>
  * </ul>
  *
  * <p>Order and augmentation are reproducible: the shuffle is a function of (seed, epoch), an image's
@@ -164,7 +165,11 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
             Random random = options.augment() ? new Random(SeedStreams.derive(SeedStreams.derive(options.seed(), batchEpoch), index)) : null;
             byte[] crop = expandedCrop(image, index, batchEpoch);
             expander.normalise(crop, random, features, row * inputSize);
-            labels.put(row, image.digits().stream().mapToInt(DigitBox::label).toArray());
+            if (image.targets() != null) {
+                labels.put(row, image.targets());
+            } else {
+                labels.put(row, image.digits().stream().mapToInt(DigitBox::label).toArray());
+            }
         }
         return new Batch(mb, features, labels);
     }

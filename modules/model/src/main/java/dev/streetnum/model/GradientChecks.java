@@ -150,9 +150,20 @@ public final class GradientChecks {
 
     /** Max relative error between backprop's and centred differences' f'(0) over random (u, v). */
     static double projectionCheck(ComputationGraph net, MultiDataSet batch, long seed, int projections) {
+        return projectionCheck(net, batch, seed, projections,
+                (heads, e) -> -SequenceLikelihood.logProbability(heads, NUMBERS.get(e)));
+    }
+
+    /** One example's loss from the network's six head distributions, computed in plain Java. */
+    interface ExampleLoss {
+        double of(double[][] heads, int example);
+    }
+
+    /** {@link #projectionCheck} against {@code loss}, the loss the batch's labels are meant to train. */
+    static double projectionCheck(ComputationGraph net, MultiDataSet batch, long seed, int projections, ExampleLoss loss) {
         Random random = new Random(seed + 1);
         INDArray theta = net.params().dup();
-        int mb = NUMBERS.size();
+        int mb = (int) batch.getFeatures(0).size(0);
         double worst = 0;
         for (int p = 0; p < projections; p++) {
             double[] u = new double[mb];
@@ -174,8 +185,8 @@ public final class GradientChecks {
             }
             double backprop = jtu.reshape(-1).mul(v.reshape(-1)).sumNumber().doubleValue();
 
-            double plus = projected(net, theta.add(v.mul(EPSILON)), batch, u);
-            double minus = projected(net, theta.sub(v.mul(EPSILON)), batch, u);
+            double plus = projected(net, theta.add(v.mul(EPSILON)), batch, u, loss);
+            double minus = projected(net, theta.sub(v.mul(EPSILON)), batch, u, loss);
             net.setParams(theta);
             double numeric = (plus - minus) / (2 * EPSILON);
             if (LOG.isDebugEnabled()) {
@@ -208,8 +219,8 @@ public final class GradientChecks {
         return gradient;
     }
 
-    /** u^T g(params): g the per-example -log P(S|x), computed from the outputs in plain Java. */
-    private static double projected(ComputationGraph net, INDArray params, MultiDataSet batch, double[] u) {
+    /** u^T g(params): g the per-example loss, computed from the outputs in plain Java. */
+    private static double projected(ComputationGraph net, INDArray params, MultiDataSet batch, double[] u, ExampleLoss loss) {
         net.setParams(params);
         INDArray[] out = net.output(false, batch.getFeatures(0));
         double sum = 0;
@@ -218,7 +229,7 @@ public final class GradientChecks {
             for (int h = 0; h < out.length; h++) {
                 heads[h] = out[h].getRow(e).toDoubleVector();
             }
-            sum += -u[e] * SequenceLikelihood.logProbability(heads, NUMBERS.get(e));
+            sum += u[e] * loss.of(heads, e);
         }
         return sum;
     }

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streetnum.data.SequenceLabels;
+import dev.streetnum.data.SoftTargets;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -44,6 +47,51 @@ class GradientChecksTest {
             ComputationGraph net = GradientChecks.network(5);
             MultiDataSet batch = GradientChecks.batch(5);
             double error = GradientChecks.projectionCheck(net, batch, 5, 3);
+            assertTrue(error < GradientChecks.PROJECTION_TOLERANCE, "projection check: " + error);
+        } finally {
+            Nd4j.setDefaultDataTypes(DataType.FLOAT, before);
+        }
+    }
+
+    @Test
+    void randomProjectionsAgreeWithBackpropOnSoftTargets() {
+        // Distillation's labels are distributions, not one-hot rows; the loss gradient must still be exact.
+        DataType before = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            ComputationGraph net = GradientChecks.network(6);
+            INDArray features = GradientChecks.batch(6).getFeatures(0);
+            java.util.Random random = new java.util.Random(6);
+            int rows = (int) features.size(0);
+            SequenceLabels.Rows labels = new SequenceLabels.Rows(rows);
+            SoftTargets[] teachers = new SoftTargets[rows];
+            for (int e = 0; e < rows; e++) {
+                double[][] heads = new double[SequenceLabels.HEADS][];
+                for (int h = 0; h < heads.length; h++) {
+                    double[] logits = new double[h == 0 ? SequenceLabels.LENGTH_CLASSES : SequenceLabels.DIGIT_CLASSES];
+                    for (int j = 0; j < logits.length; j++) {
+                        logits[j] = random.nextGaussian();
+                    }
+                    heads[h] = SequenceLikelihood.softmax(logits);
+                }
+                teachers[e] = SoftTargets.of(heads);
+                labels.put(e, teachers[e]);
+            }
+            MultiDataSet batch = new MultiDataSet(new INDArray[] {features}, labels.labels(DataType.DOUBLE), null,
+                    labels.masks(DataType.DOUBLE));
+            // The loss they mean: cross-entropy of the length head and of each digit the teacher expects.
+            double error = GradientChecks.projectionCheck(net, batch, 6, 3, (student, e) -> {
+                double loss = 0;
+                for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                    if (h == 0 || teachers[e].hasDigit(h - 1)) {
+                        float[] q = teachers[e].head(h);
+                        for (int k = 0; k < q.length; k++) {
+                            loss -= q[k] * Math.log(student[h][k]);
+                        }
+                    }
+                }
+                return loss;
+            });
             assertTrue(error < GradientChecks.PROJECTION_TOLERANCE, "projection check: " + error);
         } finally {
             Nd4j.setDefaultDataTypes(DataType.FLOAT, before);

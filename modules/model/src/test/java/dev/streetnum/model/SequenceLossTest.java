@@ -1,6 +1,7 @@
 package dev.streetnum.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.SequenceLabels;
 import java.util.List;
@@ -82,5 +83,107 @@ class SequenceLossTest {
             }
             assertEquals(SequenceLikelihood.logProbability(heads, NUMBERS.get(e)), picked, 1e-12, NUMBERS.get(e));
         }
+    }
+
+    /** Random head distributions; the length head one-hot on {@code lengthClass}, or random when it is -1. */
+    private static double[][] teacher(java.util.Random random, int lengthClass) {
+        double[][] heads = new double[SequenceLabels.HEADS][];
+        for (int h = 0; h < SequenceLabels.HEADS; h++) {
+            double[] logits = new double[h == 0 ? SequenceLabels.LENGTH_CLASSES : SequenceLabels.DIGIT_CLASSES];
+            for (int j = 0; j < logits.length; j++) {
+                logits[j] = 1.5 * random.nextGaussian();
+            }
+            heads[h] = SequenceLikelihood.softmax(logits);
+        }
+        if (lengthClass >= 0) {
+            heads[0] = new double[SequenceLabels.LENGTH_CLASSES];
+            heads[0][lengthClass] = 1;
+        }
+        return heads;
+    }
+
+    private record Scored(double reported, double[][][] student) {
+    }
+
+    /** DL4J's score of an untrained network on random features trained towards {@code teachers}, and its outputs. */
+    private static Scored score(double[][][] teachers, long seed) {
+        ComputationGraph net = StreetNumberNetwork.build(Preset.TINY, NetworkOptions.seeded(seed).unregularised());
+        Nd4j.getRandom().setSeed(seed);
+        INDArray features = Nd4j.rand(DataType.FLOAT, teachers.length, 3, 54, 54).subi(0.5);
+        SequenceLabels.Rows rows = new SequenceLabels.Rows(teachers.length);
+        for (int e = 0; e < teachers.length; e++) {
+            rows.put(e, dev.streetnum.data.SoftTargets.of(teachers[e]));
+        }
+        double reported = net.score(new MultiDataSet(new INDArray[] {features}, rows.labels(DataType.FLOAT), null,
+                rows.masks(DataType.FLOAT)), false);
+        INDArray[] outputs = net.output(false, features);
+        double[][][] student = new double[teachers.length][SequenceLabels.HEADS][];
+        for (int e = 0; e < teachers.length; e++) {
+            for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                student[e][h] = outputs[h].getRow(e).toDoubleVector();
+            }
+        }
+        return new Scored(reported, student);
+    }
+
+    @Test
+    void withATeacherSureOfTheLengthTheScoreIsTheExpectedNegativeLogLikelihood() {
+        // Independently: enumerate every sequence S of the teacher's length (">5": its five shown digits),
+        // weight -log P(S|x) by the teacher's q(S) = prod_{i<=n} q_i(s_i).
+        java.util.Random random = new java.util.Random(8);
+        int[] lengthClasses = {1, 3, SequenceLabels.OVERFLOW_CLASS};
+        double[][][] teachers = new double[lengthClasses.length][][];
+        for (int e = 0; e < teachers.length; e++) {
+            teachers[e] = teacher(random, lengthClasses[e]);
+        }
+        Scored scored = score(teachers, 6);
+        double sum = 0;
+        for (int e = 0; e < teachers.length; e++) {
+            int shown = Math.min(lengthClasses[e], SequenceLabels.MAX_DIGITS);
+            double mass = 0;
+            for (int k = 0; k < (int) Math.pow(10, shown); k++) {
+                String digits = String.format("%0" + shown + "d", k);
+                double q = 1;
+                for (int i = 0; i < shown; i++) {
+                    q *= teachers[e][1 + i][digits.charAt(i) - '0'];
+                }
+                mass += q;
+                String sequence = lengthClasses[e] == SequenceLabels.OVERFLOW_CLASS ? digits + "0" : digits;
+                sum += q * -SequenceLikelihood.logProbability(scored.student()[e], sequence);
+            }
+            assertEquals(1.0, mass, 1e-9, "the enumeration covers the teacher's whole distribution");
+        }
+        double expected = sum / teachers.length;
+        assertEquals(expected, scored.reported(), 1e-5 * expected);
+    }
+
+    @Test
+    void withSoftTargetsTheScoreIsTheCrossEntropyOfTheLengthAndOfEachExpectedDigit() {
+        java.util.Random random = new java.util.Random(9);
+        double[][][] teachers = new double[4][][];
+        for (int e = 0; e < teachers.length; e++) {
+            teachers[e] = teacher(random, -1);
+        }
+        Scored scored = score(teachers, 7);
+        double sum = 0;
+        int trainedDigits = 0;
+        for (int e = 0; e < teachers.length; e++) {
+            for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                double atLeast = 0; // P(L > h - 1), the teacher's probability that digit h exists
+                for (int c = h; c < SequenceLabels.LENGTH_CLASSES; c++) {
+                    atLeast += teachers[e][0][c];
+                }
+                if (h > 0 && atLeast < 0.5) {
+                    continue;
+                }
+                trainedDigits += h > 0 ? 1 : 0;
+                for (int k = 0; k < teachers[e][h].length; k++) {
+                    sum -= teachers[e][h][k] * Math.log(scored.student()[e][h][k]);
+                }
+            }
+        }
+        assertTrue(trainedDigits > 0 && trainedDigits < 5 * teachers.length, "some digit heads are masked, not all");
+        double expected = sum / teachers.length;
+        assertEquals(expected, scored.reported(), 1e-5 * expected);
     }
 }

@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "pseudo-label", mixinStandardHelpOptions = true,
         description = {"Reads photos without labels or boxes as a caller without a box is served (the bundle's localizer,"
                 + " then the transcriber) and writes those whose answer is accepted at the threshold as a training set:"
-                + " OUT/labels.csv (every digit row carries the box found) and OUT/pseudo-label.json. Training data"
-                + " only: never report a figure on it."})
+                + " OUT/labels.csv (every digit row carries the box found) and OUT/pseudo-label.json; with --soft"
+                + " every photo, with the distributions its reading came from. Training data only: never report a"
+                + " figure on it."})
 public final class PseudoLabelCommand implements Callable<Integer> {
 
     /** Written beside labels.csv: how the labels were made. */
@@ -78,10 +79,18 @@ public final class PseudoLabelCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Read at most the first N photos.")
     Integer limit;
 
+    @Option(names = "--soft", description = "Distillation: write every photo read (no threshold) with the six head"
+            + " distributions of its reading, in OUT/" + AnnotatedDataset.TARGETS_FILE + " beside labels.csv;"
+            + " train then fits those distributions instead of the answer (DESIGN section 3).")
+    boolean soft;
+
     @Override
     public Integer call() {
         ReadViews readViews = ReadViews.standard(views, combine);
-        if (threshold == null && views != 1) {
+        if (soft && threshold != null) {
+            throw new IllegalArgumentException("--soft keeps every photo: it takes no --threshold");
+        }
+        if (!soft && threshold == null && views != 1) {
             throw new IllegalArgumentException("the stored thresholds belong to the plain read: with --views " + views
                     + " give --threshold, calibrated with the same views (evaluate --no-box --views " + views + ")");
         }
@@ -90,19 +99,21 @@ public final class PseudoLabelCommand implements Callable<Integer> {
         }
         ModelBundle bundle = ModelBundle.load(model);
         TargetAccuracy target = new TargetAccuracy(targetAccuracy);
-        // Photos without a box are judged as the service judges them: by the no-box threshold.
-        AcceptanceThreshold acceptance = AcceptanceThreshold.givenOr(threshold, engine.thresholds(bundle), target,
-                bundle.metadata().modelId());
-        double t = acceptance.noBox();
+        // Photos without a box are judged as the service judges them: by the no-box threshold (none for --soft).
+        AcceptanceThreshold acceptance = soft ? null : AcceptanceThreshold.givenOr(threshold, engine.thresholds(bundle),
+                target, bundle.metadata().modelId());
+        double t = soft ? Double.NaN : acceptance.noBox();
         List<Path> photos = photos(images, limit);
         PrintWriter err = spec.commandLine().getErr();
         PseudoLabeller.Result result;
         try (InferenceEngine network = engine.open(bundle)) {
-            result = new PseudoLabeller(new Transcriber(bundle, network, readViews), acceptance, err).pseudoLabel(photos);
+            Transcriber transcriber = new Transcriber(bundle, network, readViews);
+            result = soft ? PseudoLabeller.softLabel(transcriber, photos, err)
+                    : new PseudoLabeller(transcriber, acceptance, err).pseudoLabel(photos);
         }
         if (result.labelled().isEmpty()) {
-            throw new DataException("no answer of the " + result.read() + " photos read reached P(S|x) " + t
-                    + ": nothing to write to " + out);
+            throw new DataException(soft ? "none of the " + result.read() + " photos read had a digit: nothing to write to " + out
+                    : "no answer of the " + result.read() + " photos read reached P(S|x) " + t + ": nothing to write to " + out);
         }
         AnnotatedDataset.write(out.resolve(AnnotatedDataset.LABELS_FILE), result.labelled());
         Map<String, Object> manifest = new LinkedHashMap<>();
@@ -110,7 +121,8 @@ public final class PseudoLabelCommand implements Callable<Integer> {
         manifest.put("engine", engine.label());
         manifest.put("views", views);
         manifest.put("combine", combine.name());
-        manifest.put("threshold", t);
+        manifest.put("soft_targets", soft);
+        manifest.put("threshold", soft ? null : t);
         manifest.put("images", images.toAbsolutePath().normalize().toString());
         manifest.put("read", result.read());
         manifest.put("labelled", result.labelled().size());
@@ -124,10 +136,11 @@ public final class PseudoLabelCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new DataException("cannot write " + out.resolve(MANIFEST) + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getOut().printf(Locale.ROOT, "%d of %d photos labelled at P(S|x) >= %.4f (%.1f%%), %d refused,"
-                        + " %d unreadable: %s%n", result.labelled().size(), result.read(), t,
+        String kept = soft ? "with the teacher's distributions" : String.format(Locale.ROOT, "at P(S|x) >= %.4f", t);
+        spec.commandLine().getOut().printf(Locale.ROOT, "%d of %d photos labelled %s (%.1f%%), %d %s,"
+                        + " %d unreadable: %s%n", result.labelled().size(), result.read(), kept,
                 100.0 * result.labelled().size() / Math.max(1, result.read()), result.refused(),
-                result.unreadable().size(), out.resolve(AnnotatedDataset.LABELS_FILE));
+                soft ? "read as no digits" : "refused", result.unreadable().size(), out.resolve(AnnotatedDataset.LABELS_FILE));
         return 0;
     }
 

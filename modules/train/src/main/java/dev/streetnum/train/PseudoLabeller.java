@@ -8,6 +8,7 @@ import dev.streetnum.data.DigitBox;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.data.RealPhotoSplit;
+import dev.streetnum.data.SoftTargets;
 import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
@@ -29,7 +30,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * stay the truth, and only photos the split file calls train are accepted;</li>
  * <li>{@link #pseudoLabel}: photos without labels read the way a caller without a box is served
  * (localizer, then transcriber), kept only when the answer is accepted at the threshold, i.e. at a
- * confidence calibrated on validation to be right {@code target} of the time.</li>
+ * confidence calibrated on validation to be right {@code target} of the time;</li>
+ * <li>{@link #softLabel}: every photo without a label, read the same way, trained towards the distributions
+ * that reading came from (distillation: the hard photos the threshold refuses teach too).</li>
  * </ul>
  * The localizer gives one box for the whole number, so every digit row of a written photo carries that
  * box: the union, which is all the transcriber's input path reads. Such sets are training data only; no
@@ -108,6 +111,32 @@ public final class PseudoLabeller {
             }
         });
         return new Result(labelled, photos.size() - unreadable.size(), refused[0], unreadable);
+    }
+
+    /**
+     * Every readable photo, read as a caller without a box is served, trained towards the six head
+     * distributions of that reading ({@link SoftTargets}: distillation, no threshold); its digits are
+     * the reading's candidate. A photo whose candidate has no digit is left out (the layout needs one row
+     * per digit) and counted as refused.
+     *
+     * @param transcriber its bundle must carry a localizer
+     */
+    public static Result softLabel(Transcriber transcriber, List<Path> photos, PrintWriter log) {
+        requireLocalizer(transcriber);
+        List<AnnotatedImage> labelled = new ArrayList<>();
+        int[] empty = {0};
+        List<String> unreadable = inChunks(photos, Function.identity(), "soft-label", log, (chunk, images) -> {
+            List<Transcription> answers = transcriber.transcribe(images, Collections.nCopies(images.size(), null));
+            for (int i = 0; i < chunk.size(); i++) {
+                Transcription t = answers.get(i);
+                if (t.candidate().isEmpty()) {
+                    empty[0]++;
+                } else {
+                    labelled.add(boxed(chunk.get(i), t.candidate(), t.box()).withTargets(SoftTargets.of(t.heads())));
+                }
+            }
+        });
+        return new Result(labelled, photos.size() - unreadable.size(), empty[0], unreadable);
     }
 
     /** One photo, every digit of {@code number} in {@code box}. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.SoftTargets;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.DigitBox;
@@ -136,6 +137,65 @@ class PseudoLabellerTest {
         assertEquals(expected, result.labelled());
         assertEquals(files.size(), result.read());
         assertEquals(files.size() - expected.size(), result.refused());
+    }
+
+    @Test
+    void softLabelsAreEveryReadingWithTheDistributionsItCameFrom() {
+        List<Path> files = photos.images().stream().map(AnnotatedImage::file).toList();
+        List<Mat> mats = decoded();
+        List<Transcription> answers = new Transcriber(bundle).transcribe(mats, Collections.nCopies(mats.size(), null));
+        mats.forEach(Mat::close);
+
+        PseudoLabeller.Result result = PseudoLabeller.softLabel(new Transcriber(bundle), files,
+                new PrintWriter(new StringWriter()));
+
+        List<AnnotatedImage> expected = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            Transcription t = answers.get(i);
+            if (!t.candidate().isEmpty()) {
+                expected.add(PseudoLabeller.boxed(files.get(i), t.candidate(), t.box()).withTargets(SoftTargets.of(t.heads())));
+            }
+        }
+        assertTrue(expected.size() > files.size() / 2, "most photos have a reading with digits: " + expected.size());
+        assertEquals(expected, result.labelled());
+        assertEquals(files.size(), result.read());
+        assertEquals(files.size() - expected.size(), result.refused());
+        // No threshold: unsure readings are kept too, with their distributions (here every first digit is unsure).
+        double surest = result.labelled().stream().mapToDouble(i -> i.targets().head(1)[i.digits().get(0).label()])
+                .max().orElseThrow();
+        assertTrue(surest < 0.5, "unsure readings are kept: surest first digit " + surest);
+    }
+
+    @Test
+    void theCommandWithSoftWritesTheTargetsBesideTheLabels() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("unlabelled-soft"));
+        for (AnnotatedImage image : photos.images()) {
+            Files.copy(image.file(), images.resolve(image.file().getFileName()));
+        }
+        Path bundleFile = dir.resolve("soft.bundle");
+        bundle.save(bundleFile);
+        Path out = dir.resolve("soft");
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new PseudoLabelCommand());
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        // The bundle has no stored threshold: --soft must not need one.
+        int exit = cli.execute("--model", bundleFile.toString(), "--images", images.toString(), "--out", out.toString(),
+                "--soft", "--engine", "dl4j");
+        assertEquals(0, exit, err.toString());
+        AnnotatedDataset written = AnnotatedDataset.load(out, false);
+        assertTrue(written.images().stream().allMatch(i -> i.targets() != null), "every photo has targets");
+        List<AnnotatedImage> direct = PseudoLabeller.softLabel(new Transcriber(bundle), PseudoLabelCommand.photos(images, null),
+                new PrintWriter(new StringWriter())).labelled();
+        assertEquals(direct, written.images().stream().map(i -> new AnnotatedImage(i.file().normalize(), i.digits(),
+                i.targets())).toList(), "the files hold exactly the readings, float for float");
+        String manifest = Files.readString(out.resolve(PseudoLabelCommand.MANIFEST));
+        assertTrue(manifest.contains("\"soft_targets\" : true"), manifest);
+        PseudoLabelCommand withThreshold = new PseudoLabelCommand();
+        new CommandLine(withThreshold).parseArgs("--model", bundleFile.toString(), "--images", images.toString(), "--out",
+                out.toString(), "--soft", "--threshold", "0.5");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, withThreshold::call);
+        assertTrue(e.getMessage().contains("--soft keeps every photo"), e.getMessage());
     }
 
     @Test
