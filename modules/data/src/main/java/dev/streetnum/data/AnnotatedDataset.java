@@ -32,6 +32,9 @@ public final class AnnotatedDataset {
     public static final List<String> COLUMNS = List.of("file", "label", "left", "top", "width", "height");
     /** Beside {@link #LABELS_FILE} in a distillation set: "file" and {@link SoftTargets#columns()}. */
     public static final String TARGETS_FILE = "soft-targets.csv";
+    /** How both files are read: a header, spaces around fields and empty lines ignored. */
+    private static final CSVFormat READ_FORMAT = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
+            .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
 
     private final Path root;
     private final List<AnnotatedImage> images;
@@ -64,10 +67,8 @@ public final class AnnotatedDataset {
         Map<String, Long> firstLine = new LinkedHashMap<>();
         Map<String, Boolean> badFiles = new LinkedHashMap<>();
         int skipped = 0;
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
-                .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
         try (Reader reader = new java.io.StringReader(new String(content, StandardCharsets.UTF_8));
-             CSVParser parser = format.parse(reader)) {
+             CSVParser parser = READ_FORMAT.parse(reader)) {
             List<String> header = parser.getHeaderNames();
             for (String column : COLUMNS) {
                 if (!header.contains(column)) {
@@ -103,7 +104,9 @@ public final class AnnotatedDataset {
         Map<String, SoftTargets> targets = null;
         if (Files.isRegularFile(targetsCsv)) {
             byte[] targetContent = readAll(targetsCsv);
-            targets = readTargets(targetsCsv, targetContent, digitsByFile.keySet());
+            java.util.Set<String> named = new java.util.HashSet<>(digitsByFile.keySet());
+            named.addAll(badFiles.keySet()); // skipped photos may keep their rows
+            targets = readTargets(targetsCsv, targetContent, named, digitsByFile.keySet());
             identity += " + " + TARGETS_FILE + " sha256:" + sha256(targetContent);
         }
         List<AnnotatedImage> images = new ArrayList<>(digitsByFile.size());
@@ -134,15 +137,14 @@ public final class AnnotatedDataset {
     }
 
     /**
-     * The teacher's distributions by file, one row per photo of {@code files}; every photo needs one
-     * (a malformed row is always an error: the file is written by {@code pseudo-label --soft}, not by hand).
+     * The teacher's distributions by file: a row may name any photo of {@code named}, each of {@code required}
+     * needs one (a malformed row is always an error: the file is written by {@code pseudo-label --soft}, not by hand).
      */
-    private static Map<String, SoftTargets> readTargets(Path csv, byte[] content, java.util.Set<String> files) {
+    private static Map<String, SoftTargets> readTargets(Path csv, byte[] content, java.util.Set<String> named,
+                                                        java.util.Set<String> required) {
         List<String> columns = SoftTargets.columns();
         Map<String, SoftTargets> targets = new LinkedHashMap<>();
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
-                .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
-        try (CSVParser parser = format.parse(new java.io.StringReader(new String(content, StandardCharsets.UTF_8)))) {
+        try (CSVParser parser = READ_FORMAT.parse(new java.io.StringReader(new String(content, StandardCharsets.UTF_8)))) {
             List<String> header = parser.getHeaderNames();
             for (String column : java.util.stream.Stream.concat(java.util.stream.Stream.of("file"), columns.stream()).toList()) {
                 if (!header.contains(column)) {
@@ -155,7 +157,7 @@ public final class AnnotatedDataset {
                     throw new DataException(csv + " line " + line + ": expected " + header.size() + " fields, got " + row.size());
                 }
                 String file = row.get("file");
-                if (!files.contains(file)) {
+                if (!named.contains(file)) {
                     throw new DataException(csv + " line " + line + ": field 'file': '" + file + "' has no rows in "
                             + LABELS_FILE);
                 }
@@ -180,7 +182,7 @@ public final class AnnotatedDataset {
         } catch (IOException | UncheckedIOException e) {
             throw new DataException("cannot parse " + csv + ": " + e.getMessage(), e);
         }
-        for (String file : files) {
+        for (String file : required) {
             if (!targets.containsKey(file)) {
                 throw new DataException(csv + ": photo '" + file + "' of " + LABELS_FILE + " has no row");
             }

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param targets null: the number is the truth and trains as one-hot labels; otherwise a teacher's
  *                distributions the photo trains towards, and the digits are its most probable reading
- *                (distillation, DESIGN section 3)
+ *                (distillation, DESIGN sections 3a and 4)
  */
 public record AnnotatedImage(Path file, List<DigitBox> digits, SoftTargets targets) {
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A teacher's six head distributions for one photo (DESIGN section 3, distillation): what a
+ * A teacher's six head distributions for one photo (distillation, DESIGN sections 3a and 4): what a
  * student is trained towards instead of a one-hot number. In head order, flat: the length
  * distribution over {@link SequenceLabels#LENGTH_CLASSES} classes, then digit1..digit5 over
  * {@link SequenceLabels#DIGIT_CLASSES} each.

@@ -27,21 +27,8 @@ class SoftTargetsTest {
     @TempDir
     Path dir;
 
-    /** Random distributions for the six heads. */
-    static double[][] randomHeads(Random random) {
-        double[][] heads = new double[SequenceLabels.HEADS][];
-        for (int h = 0; h < heads.length; h++) {
-            heads[h] = new double[h == 0 ? SequenceLabels.LENGTH_CLASSES : SequenceLabels.DIGIT_CLASSES];
-            double sum = 0;
-            for (int c = 0; c < heads[h].length; c++) {
-                heads[h][c] = Math.exp(2 * random.nextGaussian());
-                sum += heads[h][c];
-            }
-            for (int c = 0; c < heads[h].length; c++) {
-                heads[h][c] /= sum;
-            }
-        }
-        return heads;
+    private static double[][] randomHeads(Random random) {
+        return TestData.randomHeads(random, 2);
     }
 
     /** The one-hot distributions of a number, as its hard labels would be (digit heads past it uniform). */
@@ -170,6 +157,18 @@ class SoftTargetsTest {
             assertTrue(e.getMessage().startsWith(targets.toString()), e.getMessage());
             assertTrue(e.getMessage().contains(c.expected()), e.getMessage());
         }
+    }
+
+    @Test
+    void skippingABadLabelsRowSkipsItsPhotoAndKeepsTheOthersTargets() throws Exception {
+        List<AnnotatedImage> images = softSet(2);
+        AnnotatedDataset.write(dir.resolve(AnnotatedDataset.LABELS_FILE), images);
+        Path labels = dir.resolve(AnnotatedDataset.LABELS_FILE);
+        Files.writeString(labels, Files.readString(labels).replaceFirst("b\\.png,2,", "b.png,x,"));
+        assertThrows(DataException.class, () -> AnnotatedDataset.load(dir, false));
+        AnnotatedDataset skipped = AnnotatedDataset.load(dir, true);
+        assertEquals(List.of(images.get(0)), skipped.images());
+        assertEquals(1, skipped.skippedRows());
     }
 
     @Test

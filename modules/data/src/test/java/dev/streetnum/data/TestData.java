@@ -32,6 +32,26 @@ public final class TestData {
         return photos;
     }
 
+    /**
+     * Six random head distributions in network order (a teacher's, or a network's), each a softmax of
+     * logits with standard deviation {@code spread}.
+     */
+    public static double[][] randomHeads(java.util.Random random, double spread) {
+        double[][] heads = new double[SequenceLabels.HEADS][];
+        for (int h = 0; h < heads.length; h++) {
+            heads[h] = new double[h == 0 ? SequenceLabels.LENGTH_CLASSES : SequenceLabels.DIGIT_CLASSES];
+            double sum = 0;
+            for (int c = 0; c < heads[h].length; c++) {
+                heads[h][c] = Math.exp(spread * random.nextGaussian());
+                sum += heads[h][c];
+            }
+            for (int c = 0; c < heads[h].length; c++) {
+                heads[h][c] /= sum;
+            }
+        }
+        return heads;
+    }
+
     /** {@code ../shared/svhn-real/...} found from the working directory upwards, if present. */
     public static Optional<Path> shared(String relative) {
         Path here = Path.of("").toAbsolutePath();

@@ -39,26 +39,31 @@ class GradientChecksTest {
         assertFalse(new GradientChecks.Report(false, 100, 1e-9, 1e-9, 1).passed());
     }
 
-    @Test
-    void randomProjectionsAgreeWithBackprop() {
+    /** Runs {@code check} with ND4J's default types set to double, then restores float. */
+    private static void inDoublePrecision(Runnable check) {
         DataType before = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
-            ComputationGraph net = GradientChecks.network(5);
-            MultiDataSet batch = GradientChecks.batch(5);
-            double error = GradientChecks.projectionCheck(net, batch, 5, 3);
-            assertTrue(error < GradientChecks.PROJECTION_TOLERANCE, "projection check: " + error);
+            check.run();
         } finally {
             Nd4j.setDefaultDataTypes(DataType.FLOAT, before);
         }
     }
 
     @Test
+    void randomProjectionsAgreeWithBackprop() {
+        inDoublePrecision(() -> {
+            ComputationGraph net = GradientChecks.network(5);
+            MultiDataSet batch = GradientChecks.batch(5);
+            double error = GradientChecks.projectionCheck(net, batch, 5, 3);
+            assertTrue(error < GradientChecks.PROJECTION_TOLERANCE, "projection check: " + error);
+        });
+    }
+
+    @Test
     void randomProjectionsAgreeWithBackpropOnSoftTargets() {
         // Distillation's labels are distributions, not one-hot rows; the loss gradient must still be exact.
-        DataType before = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
+        inDoublePrecision(() -> {
             ComputationGraph net = GradientChecks.network(6);
             INDArray features = GradientChecks.batch(6).getFeatures(0);
             java.util.Random random = new java.util.Random(6);
@@ -66,15 +71,7 @@ class GradientChecksTest {
             SequenceLabels.Rows labels = new SequenceLabels.Rows(rows);
             SoftTargets[] teachers = new SoftTargets[rows];
             for (int e = 0; e < rows; e++) {
-                double[][] heads = new double[SequenceLabels.HEADS][];
-                for (int h = 0; h < heads.length; h++) {
-                    double[] logits = new double[h == 0 ? SequenceLabels.LENGTH_CLASSES : SequenceLabels.DIGIT_CLASSES];
-                    for (int j = 0; j < logits.length; j++) {
-                        logits[j] = random.nextGaussian();
-                    }
-                    heads[h] = SequenceLikelihood.softmax(logits);
-                }
-                teachers[e] = SoftTargets.of(heads);
+                teachers[e] = SoftTargets.of(dev.streetnum.data.TestData.randomHeads(random, 1));
                 labels.put(e, teachers[e]);
             }
             MultiDataSet batch = new MultiDataSet(new INDArray[] {features}, labels.labels(DataType.DOUBLE), null,
@@ -93,9 +90,7 @@ class GradientChecksTest {
                 return loss;
             });
             assertTrue(error < GradientChecks.PROJECTION_TOLERANCE, "projection check: " + error);
-        } finally {
-            Nd4j.setDefaultDataTypes(DataType.FLOAT, before);
-        }
+        });
     }
 
     @Test

@@ -37,15 +37,7 @@ class SequenceDecoderTest {
 
     /** Random softmax outputs; {@code sharpness} spreads the logits so some heads are confident. */
     private static double[][] randomHeads(Random random, double sharpness) {
-        double[][] heads = new double[SequenceLabels.HEADS][];
-        for (int h = 0; h < heads.length; h++) {
-            double[] logits = new double[h == 0 ? SequenceLabels.LENGTH_CLASSES : SequenceLabels.DIGIT_CLASSES];
-            for (int j = 0; j < logits.length; j++) {
-                logits[j] = sharpness * random.nextGaussian();
-            }
-            heads[h] = SequenceLikelihood.softmax(logits);
-        }
-        return heads;
+        return dev.streetnum.data.TestData.randomHeads(random, sharpness);
     }
 
     @Test

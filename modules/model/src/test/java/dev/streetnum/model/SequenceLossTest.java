@@ -87,14 +87,7 @@ class SequenceLossTest {
 
     /** Random head distributions; the length head one-hot on {@code lengthClass}, or random when it is -1. */
     private static double[][] teacher(java.util.Random random, int lengthClass) {
-        double[][] heads = new double[SequenceLabels.HEADS][];
-        for (int h = 0; h < SequenceLabels.HEADS; h++) {
-            double[] logits = new double[h == 0 ? SequenceLabels.LENGTH_CLASSES : SequenceLabels.DIGIT_CLASSES];
-            for (int j = 0; j < logits.length; j++) {
-                logits[j] = 1.5 * random.nextGaussian();
-            }
-            heads[h] = SequenceLikelihood.softmax(logits);
-        }
+        double[][] heads = dev.streetnum.data.TestData.randomHeads(random, 1.5);
         if (lengthClass >= 0) {
             heads[0] = new double[SequenceLabels.LENGTH_CLASSES];
             heads[0][lengthClass] = 1;

@@ -81,7 +81,7 @@ public final class PseudoLabelCommand implements Callable<Integer> {
 
     @Option(names = "--soft", description = "Distillation: write every photo read (no threshold) with the six head"
             + " distributions of its reading, in OUT/" + AnnotatedDataset.TARGETS_FILE + " beside labels.csv;"
-            + " train then fits those distributions instead of the answer (DESIGN section 3).")
+            + " train then fits those distributions instead of the answer (DESIGN section 3a).")
     boolean soft;
 
     @Override

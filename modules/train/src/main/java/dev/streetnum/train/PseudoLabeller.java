@@ -99,15 +99,11 @@ public final class PseudoLabeller {
     public Result pseudoLabel(List<Path> photos) {
         List<AnnotatedImage> labelled = new ArrayList<>();
         int[] refused = {0};
-        List<String> unreadable = inChunks(photos, Function.identity(), "pseudo-label", log, (chunk, images) -> {
-            List<Transcription> answers = transcriber.transcribe(images, Collections.nCopies(images.size(), null));
-            for (int i = 0; i < chunk.size(); i++) {
-                Transcription t = answers.get(i);
-                if (threshold.accepts(t) && !t.candidate().isEmpty()) {
-                    labelled.add(boxed(chunk.get(i), t.candidate(), t.box()));
-                } else {
-                    refused[0]++;
-                }
+        List<String> unreadable = readWithoutBox(transcriber, photos, "pseudo-label", log, (file, t) -> {
+            if (threshold.accepts(t) && !t.candidate().isEmpty()) {
+                labelled.add(boxed(file, t.candidate(), t.box()));
+            } else {
+                refused[0]++;
             }
         });
         return new Result(labelled, photos.size() - unreadable.size(), refused[0], unreadable);
@@ -125,18 +121,25 @@ public final class PseudoLabeller {
         requireLocalizer(transcriber);
         List<AnnotatedImage> labelled = new ArrayList<>();
         int[] empty = {0};
-        List<String> unreadable = inChunks(photos, Function.identity(), "soft-label", log, (chunk, images) -> {
-            List<Transcription> answers = transcriber.transcribe(images, Collections.nCopies(images.size(), null));
-            for (int i = 0; i < chunk.size(); i++) {
-                Transcription t = answers.get(i);
-                if (t.candidate().isEmpty()) {
-                    empty[0]++;
-                } else {
-                    labelled.add(boxed(chunk.get(i), t.candidate(), t.box()).withTargets(SoftTargets.of(t.heads())));
-                }
+        List<String> unreadable = readWithoutBox(transcriber, photos, "soft-label", log, (file, t) -> {
+            if (t.candidate().isEmpty()) {
+                empty[0]++;
+            } else {
+                labelled.add(boxed(file, t.candidate(), t.box()).withTargets(SoftTargets.of(t.heads())));
             }
         });
         return new Result(labelled, photos.size() - unreadable.size(), empty[0], unreadable);
+    }
+
+    /** Reads each photo as a caller without a box is served and hands it its answer; returns the unreadable ones. */
+    private static List<String> readWithoutBox(Transcriber transcriber, List<Path> photos, String what, PrintWriter log,
+                                               java.util.function.BiConsumer<Path, Transcription> answered) {
+        return inChunks(photos, Function.identity(), what, log, (chunk, images) -> {
+            List<Transcription> answers = transcriber.transcribe(images, Collections.nCopies(images.size(), null));
+            for (int i = 0; i < chunk.size(); i++) {
+                answered.accept(chunk.get(i), answers.get(i));
+            }
+        });
     }
 
     /** One photo, every digit of {@code number} in {@code box}. */

@@ -166,22 +166,35 @@ class PseudoLabellerTest {
         assertTrue(surest < 0.5, "unsure readings are kept: surest first digit " + surest);
     }
 
-    @Test
-    void theCommandWithSoftWritesTheTargetsBesideTheLabels() throws Exception {
-        Path images = Files.createDirectories(dir.resolve("unlabelled-soft"));
+    /** The test photos copied into a new folder {@code name}, as unlabelled photos come. */
+    private static Path unlabelledCopy(String name) throws Exception {
+        Path images = Files.createDirectories(dir.resolve(name));
         for (AnnotatedImage image : photos.images()) {
             Files.copy(image.file(), images.resolve(image.file().getFileName()));
         }
-        Path bundleFile = dir.resolve("soft.bundle");
+        return images;
+    }
+
+    /** {@code pseudo-label} on DL4J with the bundle saved to {@code bundleFile}; its errors go to {@code err}. */
+    private static int pseudoLabelCommand(Path bundleFile, Path images, Path out, StringWriter err, String... options) {
         bundle.save(bundleFile);
-        Path out = dir.resolve("soft");
-        StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new PseudoLabelCommand());
         cli.setErr(new PrintWriter(err));
         cli.setOut(new PrintWriter(new StringWriter()));
+        List<String> args = new ArrayList<>(List.of("--model", bundleFile.toString(), "--images", images.toString(),
+                "--out", out.toString(), "--engine", "dl4j"));
+        args.addAll(List.of(options));
+        return cli.execute(args.toArray(String[]::new));
+    }
+
+    @Test
+    void theCommandWithSoftWritesTheTargetsBesideTheLabels() throws Exception {
+        Path images = unlabelledCopy("unlabelled-soft");
+        Path bundleFile = dir.resolve("soft.bundle");
+        Path out = dir.resolve("soft");
+        StringWriter err = new StringWriter();
         // The bundle has no stored threshold: --soft must not need one.
-        int exit = cli.execute("--model", bundleFile.toString(), "--images", images.toString(), "--out", out.toString(),
-                "--soft", "--engine", "dl4j");
+        int exit = pseudoLabelCommand(bundleFile, images, out, err, "--soft");
         assertEquals(0, exit, err.toString());
         AnnotatedDataset written = AnnotatedDataset.load(out, false);
         assertTrue(written.images().stream().allMatch(i -> i.targets() != null), "every photo has targets");
@@ -200,20 +213,11 @@ class PseudoLabellerTest {
 
     @Test
     void theCommandWritesALoadableSetAndSkipsAnUnreadablePhoto() throws Exception {
-        Path images = Files.createDirectories(dir.resolve("unlabelled"));
-        for (AnnotatedImage image : photos.images()) {
-            Files.copy(image.file(), images.resolve(image.file().getFileName()));
-        }
+        Path images = unlabelledCopy("unlabelled");
         Files.writeString(images.resolve("zz-broken.png"), "not a png");
-        Path bundleFile = dir.resolve("pl.bundle");
-        bundle.save(bundleFile);
         Path out = dir.resolve("pseudo");
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new PseudoLabelCommand());
-        cli.setErr(new PrintWriter(err));
-        cli.setOut(new PrintWriter(new StringWriter()));
-        int exit = cli.execute("--model", bundleFile.toString(), "--images", images.toString(), "--out", out.toString(),
-                "--threshold", "0", "--engine", "dl4j");
+        int exit = pseudoLabelCommand(dir.resolve("pl.bundle"), images, out, err, "--threshold", "0");
         assertEquals(0, exit, err.toString());
         assertTrue(err.toString().contains("zz-broken.png"), err.toString());
         AnnotatedDataset written = AnnotatedDataset.load(out, false);
