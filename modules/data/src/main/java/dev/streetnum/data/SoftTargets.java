@@ -12,9 +12,15 @@ import java.util.Locale;
  * {@link SequenceLabels#DIGIT_CLASSES} each.
  *
  * <p>Encoded by {@link SequenceLabels.Rows#put(int, SoftTargets)}: each head's label row is its
- * distribution, and digit head i's mask is the teacher's P(L &gt; i), so the loss is the expectation of
- * -log P(S|x) over the teacher's (factorised) distribution of S. A one-hot target of a number gives
- * exactly that number's hard labels and masks.
+ * distribution, and digit head i is trained (mask 1) when {@link #hasDigit} says the teacher expects that
+ * digit. The loss is then the cross-entropy of each trained head against the teacher's distribution;
+ * where the teacher is sure of the length it is the expectation of -log P(S|x) over the teacher's
+ * factorised distribution of S. A one-hot target of a number gives exactly that number's hard labels
+ * and masks.
+ *
+ * <p>Why not weight digit head i by P(L &gt; i), which would make the loss that expectation everywhere:
+ * DL4J M2.1 does not treat a fractional label mask as a weight on the loss (measured: the score it
+ * reports with one is not the weighted sum of the cross-entropies), so masks stay 0 or 1.
  */
 public final class SoftTargets {
 
