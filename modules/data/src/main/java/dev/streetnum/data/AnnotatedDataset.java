@@ -32,6 +32,9 @@ public final class AnnotatedDataset {
     public static final List<String> COLUMNS = List.of("file", "label", "left", "top", "width", "height");
     /** Beside {@link #LABELS_FILE} in a distillation set: "file" and {@link SoftTargets#columns()}. */
     public static final String TARGETS_FILE = "soft-targets.csv";
+    /** {@link #TARGETS_FILE}'s columns, in the order this project writes them. */
+    private static final List<String> TARGETS_COLUMNS =
+            java.util.stream.Stream.concat(java.util.stream.Stream.of("file"), SoftTargets.columns().stream()).toList();
     /** How both files are read: a header, spaces around fields and empty lines ignored. */
     private static final CSVFormat READ_FORMAT = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
             .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
@@ -146,7 +149,7 @@ public final class AnnotatedDataset {
         Map<String, SoftTargets> targets = new LinkedHashMap<>();
         try (CSVParser parser = READ_FORMAT.parse(new java.io.StringReader(new String(content, StandardCharsets.UTF_8)))) {
             List<String> header = parser.getHeaderNames();
-            for (String column : java.util.stream.Stream.concat(java.util.stream.Stream.of("file"), columns.stream()).toList()) {
+            for (String column : TARGETS_COLUMNS) {
                 if (!header.contains(column)) {
                     throw new DataException(csv + " line 1: header lacks column '" + column + "'");
                 }
@@ -269,11 +272,9 @@ public final class AnnotatedDataset {
                 Path targetsCsv = csv.resolveSibling(TARGETS_FILE);
                 try (Writer out = Files.newBufferedWriter(targetsCsv, StandardCharsets.UTF_8);
                      CSVPrinter printer = format.print(out)) {
-                    List<String> header = new ArrayList<>(List.of("file"));
-                    header.addAll(SoftTargets.columns());
-                    printer.printRecord(header);
+                    printer.printRecord(TARGETS_COLUMNS);
                     for (AnnotatedImage image : images) {
-                        List<String> row = new ArrayList<>(header.size());
+                        List<String> row = new ArrayList<>(TARGETS_COLUMNS.size());
                         row.add(relativeName(folder, image));
                         for (float p : image.targets().flat()) {
                             row.add(Float.toString(p)); // shortest text that reads back to the same float
