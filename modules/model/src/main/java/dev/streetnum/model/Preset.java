@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * Named network sizes (DESIGN section 4). Every convolution is k x k with "same" zero padding and a
- * ReLU, followed by a 2x2 max-pool; then ReLU dense layers, then the six heads.
+ * ReLU, followed by a 2x2 max-pool unless its pool stride is {@link #NO_POOL}; then ReLU dense
+ * layers, then the six heads.
  *
  * <p>Parameter counts are computed from these shapes, so they can be quoted without building the
  * network; forward FLOPs are {@link NetworkFlops}'s count of the network's configuration (built, not
@@ -17,6 +18,9 @@ public enum Preset {
     TINY(3, new int[] {4, 8, 8}, new int[] {2, 2, 2}, false, new int[] {16}),
     /** TINY with batch normalization after every convolution, for tests of the batch-norm path. */
     TINY_BN(3, new int[] {4, 8, 8}, new int[] {2, 2, 2}, false, new int[] {16}, true),
+    /** TINY with a pool-less convolution after each pool: TINY deepened ({@link Deepening}), for tests. */
+    TINY_DEEP(3, new int[] {4, 4, 8, 8, 8, 8},
+            new int[] {2, Preset.NO_POOL, 2, Preset.NO_POOL, 2, Preset.NO_POOL}, false, new int[] {16}),
     /**
      * Trains usefully on a 2-core CPU: the PROBE layout, narrower (conv 32-64-96-128, dense 256),
      * about 0.6x its FLOPs.
@@ -27,6 +31,15 @@ public enum Preset {
      * run by the oneDNN helper): a few percent more FLOPs, steadier training at higher learning rates.
      */
     CPU_BN(5, new int[] {32, 64, 96, 128}, new int[] {2, 2, 2, 2}, false, new int[] {256}, true),
+    /**
+     * CPU with a 5x5 convolution and ReLU (no pool) after each of its four pools: eight convolutions,
+     * conv 32-32-64-64-96-96-128-128, about 1.6x CPU's FLOPs (the added layers work on pooled maps).
+     * A CPU network becomes one of these with the same function ({@link Deepening}): the way to give a
+     * trained model more depth without starting again.
+     */
+    CPU_DEEP(5, new int[] {32, 32, 64, 64, 96, 96, 128, 128},
+            new int[] {2, Preset.NO_POOL, 2, Preset.NO_POOL, 2, Preset.NO_POOL, 2, Preset.NO_POOL}, false,
+            new int[] {256}),
     /** The speed-issue reference net: conv 32-64-128-160 (5x5, pool 2), dense 512, six heads. */
     PROBE(5, new int[] {32, 64, 128, 160}, new int[] {2, 2, 2, 2}, false, new int[] {512}),
     /**
@@ -40,6 +53,8 @@ public enum Preset {
 
     /** Max-pooling window side, every preset. */
     static final int POOL_WINDOW = 2;
+    /** The pool stride of a convolution with no pool after it. */
+    static final int NO_POOL = 0;
 
     private final int kernel;
     private final int[] convChannels;
@@ -108,6 +123,9 @@ public enum Preset {
 
     /** Side of the feature map a pool of this preset leaves from a {@code side} x {@code side} input. */
     int pooledSide(int side, int stride) {
+        if (stride == NO_POOL) {
+            return side;
+        }
         return padPools ? (side + stride - 1) / stride : (side - POOL_WINDOW) / stride + 1;
     }
 

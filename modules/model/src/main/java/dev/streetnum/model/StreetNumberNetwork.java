@@ -21,7 +21,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * Builds the six-head ReLU convnet of a {@link Preset}: conv1/pool1 ... convK/poolK, dense1.., then
+ * Builds the six-head ReLU convnet of a {@link Preset}: conv1/pool1 ... convK/poolK (a convolution
+ * without a pool has no poolK), dense1.., then
  * the softmax heads "length" (7 classes) and "digit1".."digit5" (10 classes), each with a
  * cross-entropy loss. With the iterator's label masks (0 for digit heads past the number's length)
  * the score is the mean over the minibatch of -log P(S|x) (DESIGN section 4; proven by a test).
@@ -83,6 +84,10 @@ public final class StreetNumberNetwork {
                 graph.addLayer(norm, new BatchNormalization.Builder().build(), conv)
                         .addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), norm);
                 pooled = relu;
+            }
+            if (stride == Preset.NO_POOL) {
+                previous = pooled;
+                continue;
             }
             graph.addLayer(pool, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                             .kernelSize(Preset.POOL_WINDOW, Preset.POOL_WINDOW)

@@ -52,7 +52,9 @@ class NetworkFlopsTest {
             long out = preset.convChannels(i);
             macs += side * side * out * preset.kernel() * preset.kernel() * channels;
             int stride = preset.poolStride(i);
-            side = preset.padPools() ? (side + stride - 1) / stride : (side - 2) / stride + 1;
+            if (stride > 0) {
+                side = preset.padPools() ? (side + stride - 1) / stride : (side - 2) / stride + 1;
+            }
             channels = out;
         }
         long features = side * side * channels;

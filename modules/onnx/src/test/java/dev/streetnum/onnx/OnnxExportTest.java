@@ -91,6 +91,17 @@ class OnnxExportTest {
                 Map.of())), generatedCrops);
     }
 
+    /** A deepened preset: convolutions with no pool between them (random weights, not identities). */
+    @Test
+    void convolutionsWithoutPoolsBetweenThemMatchDl4j() {
+        ComputationGraph network = StreetNumberNetwork.build(Preset.TINY_DEEP, NetworkOptions.seeded(8));
+        assertMatches(new ModelBundle(network, BundleMetadata.create("tiny-deep", Preset.TINY_DEEP,
+                PreprocessConfig.DEFAULT, Map.of())), generatedCrops);
+        LayerChain chain = LayerChain.of(network, 3, PreprocessConfig.DEFAULT.crop(), PreprocessConfig.DEFAULT.crop());
+        assertTrue(chain.body().get(2) instanceof LayerChain.Conv, "conv2 follows pool1: " + chain.body());
+        assertTrue(chain.body().get(3) instanceof LayerChain.Conv, "conv3 follows conv2 directly: " + chain.body());
+    }
+
     /**
      * The paper preset's "same" pools (stride 1, and stride 2 on an odd side) pad on the bottom/right
      * only; a small network with such pools checks the export's padding against DL4J's.

@@ -8,9 +8,11 @@ import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.StreetNumberIterator;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.Deepening;
 import dev.streetnum.model.TargetAccuracy;
 import dev.streetnum.model.Thresholds;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.Preset;
 import dev.streetnum.model.StreetNumberNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -150,14 +152,22 @@ public final class Trainer {
 
     /**
      * Fine-tuning: the bundle's weights (and batch-norm statistics) replace the random ones; the updater
-     * starts fresh. The preset and preprocessing must match, or the weights would mean something else.
+     * starts fresh. The preprocessing must match, or the weights would mean something else; the preset
+     * must match or deepen the bundle's ({@link Deepening}: the same function with more layers).
      */
     private void startFrom(ComputationGraph net, Path bundleFile) {
         ModelBundle start = ModelBundle.load(bundleFile);
         BundleMetadata m = start.metadata();
-        if (!m.preset().equalsIgnoreCase(config.preset().name())) {
-            throw new IllegalArgumentException("--init-from " + bundleFile + " holds a " + m.preset()
-                    + " network; this run trains " + config.preset() + ": use the same --preset");
+        Preset startPreset = Preset.parse(m.preset());
+        Deepening deepening = null;
+        if (startPreset != config.preset()) {
+            try {
+                deepening = Deepening.of(startPreset, config.preset());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--init-from " + bundleFile + " holds a " + startPreset
+                        + " network and this run trains " + config.preset() + ": use the same --preset or one"
+                        + " that deepens it (" + e.getMessage() + ")");
+            }
         }
         if (m.preprocess().resize() != config.preprocess().resize() || m.preprocess().crop() != config.preprocess().crop()) {
             throw new IllegalArgumentException("--init-from " + bundleFile + " was trained on " + m.preprocess().crop()
@@ -168,8 +178,14 @@ public final class Trainer {
             LOG.warn("--init-from {} was trained with crop expansion {}; this run adapts it to {}", bundleFile,
                     m.preprocess().expansion(), config.preprocess().expansion());
         }
-        net.setParams(start.network().params());
-        LOG.info("starting from the weights of {} (model {})", bundleFile, m.modelId());
+        if (deepening == null) {
+            net.setParams(start.network().params());
+            LOG.info("starting from the weights of {} (model {})", bundleFile, m.modelId());
+        } else {
+            deepening.copy(start.network(), net);
+            LOG.info("starting from the weights of {} (model {}), deepened from {} to {}: the same function,"
+                    + " the inserted convolutions identities", bundleFile, m.modelId(), startPreset, config.preset());
+        }
     }
 
     private StreetNumberIterator.Options centreCrops(SeedSplit seeds) {

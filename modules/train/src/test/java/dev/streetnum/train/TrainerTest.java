@@ -1,12 +1,14 @@
 package dev.streetnum.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.Augmentation;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.SequenceLabels;
@@ -136,6 +138,31 @@ class TrainerTest {
             assertEquals(direct.sequenceAccuracy(), cut.accuracy(), 1e-12);
             assertEquals(direct.coverage(), cut.coverage(), 1e-12);
         }
+    }
+
+    /**
+     * --init-from a TINY bundle with --preset tiny_deep: the run starts from the same function with two
+     * more layers (measured independently: the val -log P(S|x) of the trained TINY network), and a preset
+     * that does not deepen TINY is refused with a sentence naming both.
+     */
+    @Test
+    void fineTuningCanDeepenTheStartingNetwork(@TempDir Path deeper) {
+        Path start = runDir.resolve(Trainer.BEST_BUNDLE);
+        // a learning rate too small to move anything in two steps: what is measured is the starting point
+        ModelBundle deepened = new Trainer(fineTuning(Preset.TINY_DEEP, start), deeper.resolve("deep"), "test")
+                .train(data, false);
+        assertEquals(Preset.TINY_DEEP, deepened.metadata().presetValue());
+        assertEquals(fit(best.network(), data.val()).nll, fit(deepened.network(), data.val()).nll, 1e-4);
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(fineTuning(Preset.TINY_BN, start), deeper.resolve("bn"), "test").train(data, false));
+        assertTrue(refused.getMessage().contains("TINY network and this run trains TINY_BN")
+                && refused.getMessage().contains("deepens"), refused.getMessage());
+    }
+
+    private static TrainConfig fineTuning(Preset preset, Path start) {
+        return new TrainConfig(preset, 100, 0, 2, 16, 1e-9, LearningRateSchedule.CONSTANT, 0, 0, 5, 2, VAL_IMAGES, 0, 0,
+                2, null, Augmentation.NONE, PreprocessConfig.DEFAULT, start, TrainConfig.DEFAULT_WEIGHT_AVERAGE_DECAY);
     }
 
     private record Fit(double nll, double lengthAccuracy) {
