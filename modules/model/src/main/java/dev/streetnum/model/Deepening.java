@@ -56,8 +56,8 @@ public final class Deepening {
             channels = to.convChannels(i);
         }
         if (next != from.convLayers()) {
-            throw new IllegalArgumentException(refusal + "it lacks " + from + "'s convolutions after the "
-                    + next + "th");
+            throw new IllegalArgumentException(refusal + "it lacks the last " + (from.convLayers() - next)
+                    + " of " + from + "'s convolutions");
         }
         return new Deepening(from, to, sources);
     }
@@ -73,9 +73,9 @@ public final class Deepening {
                 target.getLayer(name).setParam("W", identityKernel(target.getLayer(name).getParam("W")));
                 target.getLayer(name).setParam("b", target.getLayer(name).getParam("b").mul(0));
             } else {
-                String from = "conv" + (sourceLayers[i] + 1);
-                target.getLayer(name).setParam("W", source.getLayer(from).getParam("W"));
-                target.getLayer(name).setParam("b", source.getLayer(from).getParam("b"));
+                String copied = "conv" + (sourceLayers[i] + 1);
+                target.getLayer(name).setParam("W", source.getLayer(copied).getParam("W"));
+                target.getLayer(name).setParam("b", source.getLayer(copied).getParam("b"));
             }
         }
         for (int i = 0; i < to.denseLayers(); i++) {
