@@ -2,7 +2,6 @@ package dev.streetnum.eval;
 
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.model.Ensemble;
-import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.TargetAccuracy;
@@ -126,17 +125,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         AnnotatedDataset trainSet = train == null ? null : load(train);
 
         CoverageReport report;
-        List<InferenceEngine> opened = new ArrayList<>();
-        try {
-            List<Ensemble.Member> members = new ArrayList<>();
-            for (ModelBundle member : bundles) {
-                InferenceEngine network = engine.open(member);
-                opened.add(network);
-                members.add(new Ensemble.Member(member, network));
-            }
-            report = new Evaluator(config).evaluate(new Ensemble(members), testSet, validationSet, trainSet);
-        } finally {
-            opened.forEach(InferenceEngine::close);
+        try (Ensemble models = engine.open(bundles)) {
+            report = new Evaluator(config).evaluate(models, testSet, validationSet, trainSet);
         }
         new ReportWriter(Evaluator.seenFraction(bundle.metadata().preprocess())).write(report, out);
 

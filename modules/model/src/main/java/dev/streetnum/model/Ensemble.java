@@ -12,7 +12,7 @@ import java.util.List;
  *
  * @param members at least one; the first leads (its preprocessing, its localizers)
  */
-public record Ensemble(List<Member> members) {
+public record Ensemble(List<Member> members) implements AutoCloseable {
 
     /**
      * @param bundle what the member is (its metadata, its localizer)
@@ -75,5 +75,24 @@ public record Ensemble(List<Member> members) {
 
     public int size() {
         return members.size();
+    }
+
+    /**
+     * Closes every member's engine: for the owner that opened them (say {@code Engine.open(List)}), not
+     * for a reader lent engines it does not own.
+     */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (Member m : members) {
+            try {
+                m.engine().close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

@@ -2,10 +2,13 @@ package dev.streetnum.onnx;
 
 import dev.streetnum.data.DataException;
 import dev.streetnum.model.Dl4jEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.Thresholds;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import onnx.Onnx;
 import picocli.CommandLine;
@@ -88,6 +91,25 @@ public enum Engine {
             case ONNX -> new OnnxEngine(OnnxExporter.export(bundle), bundle.localizers(), threads);
             case ONNX_INT8 -> new OnnxEngine(int8Model(bundle), bundle.localizers(), threads);
         };
+    }
+
+    /**
+     * The bundles' networks on this engine, read as one ({@link Ensemble}; the first leads); refused
+     * before any engine opens when they do not preprocess alike. The caller closes the ensemble, which
+     * closes every engine; if one fails to open, those already open are closed.
+     */
+    public Ensemble open(List<ModelBundle> bundles) {
+        Ensemble.requireAlike(bundles);
+        List<Ensemble.Member> members = new ArrayList<>();
+        try {
+            for (ModelBundle bundle : bundles) {
+                members.add(new Ensemble.Member(bundle, open(bundle)));
+            }
+            return new Ensemble(members);
+        } catch (RuntimeException e) {
+            members.forEach(m -> m.engine().close());
+            throw e;
+        }
     }
 
     /**

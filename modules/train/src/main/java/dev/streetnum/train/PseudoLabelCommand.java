@@ -6,7 +6,7 @@ import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.DataException;
 import dev.streetnum.model.AcceptanceThreshold;
-import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.TargetAccuracy;
@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,6 +69,11 @@ public final class PseudoLabelCommand implements Callable<Integer> {
             description = Engine.OPTION_HELP)
     Engine engine;
 
+    @Option(names = "--ensemble", paramLabel = "BUNDLE", description = "Read with this bundle too (repeatable), each"
+            + " head averaged over the models as evaluate --ensemble does; --model leads with its localizers. An"
+            + " ensemble has no stored threshold: give --soft or --threshold.")
+    List<Path> ensemble = new ArrayList<>();
+
     @Option(names = "--views", paramLabel = "N", defaultValue = "1",
             description = "Read each box as N views (1, 3, 5, 15; as evaluate --views) (default: ${DEFAULT-VALUE}).")
     int views;
@@ -94,6 +100,10 @@ public final class PseudoLabelCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the stored thresholds belong to the plain read: with --views " + views
                     + " give --threshold, calibrated with the same views (evaluate --no-box --views " + views + ")");
         }
+        if (!ensemble.isEmpty() && !soft && threshold == null) {
+            throw new IllegalArgumentException("an ensemble (--ensemble) has no stored threshold: give --soft, or"
+                    + " --threshold calibrated on the same ensemble (evaluate --no-box --ensemble)");
+        }
         if (limit != null && limit < 1) {
             throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
         }
@@ -105,9 +115,13 @@ public final class PseudoLabelCommand implements Callable<Integer> {
         double t = soft ? Double.NaN : acceptance.noBox();
         List<Path> photos = photos(images, limit);
         PrintWriter err = spec.commandLine().getErr();
+        List<ModelBundle> bundles = new ArrayList<>(List.of(bundle));
+        for (Path other : ensemble) {
+            bundles.add(ModelBundle.load(other));
+        }
         PseudoLabeller.Result result;
-        try (InferenceEngine network = engine.open(bundle)) {
-            Transcriber transcriber = new Transcriber(bundle, network, readViews);
+        try (Ensemble models = engine.open(bundles)) {
+            Transcriber transcriber = new Transcriber(models, readViews);
             result = soft ? PseudoLabeller.softLabel(transcriber, photos, err)
                     : new PseudoLabeller(transcriber, acceptance, err).pseudoLabel(photos);
         }
@@ -118,6 +132,7 @@ public final class PseudoLabelCommand implements Callable<Integer> {
         AnnotatedDataset.write(out.resolve(AnnotatedDataset.LABELS_FILE), result.labelled());
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("model", bundle.metadata().modelId());
+        manifest.put("ensemble_with", bundles.subList(1, bundles.size()).stream().map(b -> b.metadata().modelId()).toList());
         manifest.put("engine", engine.label());
         manifest.put("views", views);
         manifest.put("combine", combine.name());

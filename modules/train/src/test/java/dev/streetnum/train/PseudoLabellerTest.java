@@ -14,10 +14,13 @@ import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.RealPhotoSplit;
 import dev.streetnum.data.TestData;
 import dev.streetnum.model.AcceptanceThreshold;
+import dev.streetnum.model.Dl4jEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.Localizer;
 import dev.streetnum.model.LocalizerMetadata;
 import dev.streetnum.model.LocalizerNetwork;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.TestBundles;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
@@ -209,6 +212,43 @@ class PseudoLabellerTest {
                 out.toString(), "--soft", "--threshold", "0.5");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, withThreshold::call);
         assertTrue(e.getMessage().contains("--soft keeps every photo"), e.getMessage());
+    }
+
+    /**
+     * --ensemble: the soft targets are the ensemble's (each head averaged over both models in the lead's
+     * boxes), computed independently by an {@link Ensemble} built by hand; without --soft or
+     * --threshold the command refuses, since an ensemble has no stored threshold.
+     */
+    @Test
+    void theCommandWithAnEnsembleWritesTheEnsemblesTargets() throws Exception {
+        Path images = unlabelledCopy("unlabelled-ensemble");
+        Path otherFile = dir.resolve("other.bundle");
+        ModelBundle other = TestBundles.tiny(9);
+        other.network().getLayer("length").getParam("b").putScalar(2, 12.0); // as the lead's: answers to write
+        other.save(otherFile);
+        Path out = dir.resolve("ensemble");
+        StringWriter err = new StringWriter();
+        int exit = pseudoLabelCommand(dir.resolve("lead.bundle"), images, out, err, "--soft", "--ensemble",
+                otherFile.toString());
+        assertEquals(0, exit, err.toString());
+        List<Path> files = PseudoLabelCommand.photos(images, null);
+        Ensemble byHand = new Ensemble(List.of(new Ensemble.Member(bundle, new Dl4jEngine(bundle)),
+                new Ensemble.Member(other, new Dl4jEngine(other))));
+        List<AnnotatedImage> expected = PseudoLabeller.softLabel(new Transcriber(byHand, ReadViews.CENTRE), files,
+                new PrintWriter(new StringWriter())).labelled();
+        List<AnnotatedImage> alone = PseudoLabeller.softLabel(new Transcriber(bundle), files,
+                new PrintWriter(new StringWriter())).labelled();
+        List<AnnotatedImage> written = AnnotatedDataset.load(out, false).images().stream()
+                .map(i -> new AnnotatedImage(i.file().normalize(), i.digits(), i.targets())).toList();
+        assertEquals(expected, written);
+        assertTrue(!alone.equals(written), "the second model changes the targets");
+        assertTrue(Files.readString(out.resolve(PseudoLabelCommand.MANIFEST)).contains(other.metadata().modelId()));
+
+        PseudoLabelCommand noThreshold = new PseudoLabelCommand();
+        new CommandLine(noThreshold).parseArgs("--model", dir.resolve("lead.bundle").toString(), "--images",
+                images.toString(), "--out", dir.resolve("refused").toString(), "--ensemble", otherFile.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, noThreshold::call);
+        assertTrue(e.getMessage().contains("no stored threshold"), e.getMessage());
     }
 
     @Test
