@@ -38,8 +38,8 @@ public final class TrainCommand implements Callable<Integer> {
             + " instead of DIR/val: e.g. real photos while training on generated ones.")
     Path val;
 
-    @Option(names = "--init-from", paramLabel = "BUNDLE", description = "Start from this bundle's weights (same preset"
-            + " and preprocessing): fine-tuning.")
+    @Option(names = "--init-from", paramLabel = "BUNDLE", description = "Start from this bundle's weights (same"
+            + " preprocessing; the same preset, or one that deepens it: a cpu bundle with --preset cpu_deep): fine-tuning.")
     Path initFrom;
 
     // A plain flag: picocli's negatable form of a true-by-default option did not turn it off.

@@ -30,7 +30,8 @@ import java.nio.file.Path;
  * @param cache              file of preprocessed crops, built on first use; null for none
  * @param jitter             training-time box, rotation and colour jitter ({@link Augmentation#NONE} for none)
  * @param preprocess         how regions become network input (the crop expansion, above all); the bundle carries it
- * @param initFrom           a bundle of the same preset whose weights start the run (fine-tuning); null for random
+ * @param initFrom           a bundle whose weights start the run (fine-tuning; its preset is this one or one this
+ *                           deepens, {@code Deepening}); null for random
  * @param weightAverageDecay validate and keep an exponential moving average of the weights with this decay
  *                           ({@link ExponentialWeightAverage}); 0 for none, the raw weights
  */
