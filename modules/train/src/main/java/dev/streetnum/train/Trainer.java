@@ -158,7 +158,7 @@ public final class Trainer {
     private void startFrom(ComputationGraph net, Path bundleFile) {
         ModelBundle start = ModelBundle.load(bundleFile);
         BundleMetadata m = start.metadata();
-        Preset startPreset = Preset.parse(m.preset());
+        Preset startPreset = m.presetValue();
         Deepening deepening = null;
         if (startPreset != config.preset()) {
             try {
