@@ -1,6 +1,7 @@
 package dev.streetnum.batch;
 
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.fast.CpuAcceleration;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -55,7 +57,7 @@ final class ExecutorModels {
         // DL4J picks a layer's oneDNN helper when the layer is created: switch them on before loading.
         CpuAcceleration.enable();
         ModelBundle bundle = ModelBundle.load(bundleFile(model));
-        Transcriber transcriber = new Transcriber(bundle, model.engine().open(bundle, taskCpus()));
+        Transcriber transcriber = new Transcriber(model.engine().open(List.of(bundle), taskCpus()), ReadViews.CENTRE);
         long millis = (System.nanoTime() - start) / 1_000_000;
         model.loadMillis().add(millis);
         model.networks().add(1);

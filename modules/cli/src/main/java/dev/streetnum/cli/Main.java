@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.train.bench.BenchCommand.class,
                 dev.streetnum.model.ModelInfoCommand.class,
                 dev.streetnum.model.AverageWeightsCommand.class,
+                dev.streetnum.model.EnsembleCommand.class,
                 dev.streetnum.model.GradcheckCommand.class,
                 dev.streetnum.onnx.ExportOnnxCommand.class,
                 dev.streetnum.onnx.QuantizeCommand.class,

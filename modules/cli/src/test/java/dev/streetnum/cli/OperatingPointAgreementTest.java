@@ -11,8 +11,9 @@ import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.TestData;
 import dev.streetnum.eval.EvaluateCommand;
 import dev.streetnum.model.AcceptanceThreshold;
-import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.TargetAccuracy;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.onnx.Engine;
@@ -101,7 +102,7 @@ class OperatingPointAgreementTest {
         // The service as ServeCommand builds it: the engine's calibrated threshold for the target.
         ModelBundle bundle = ModelBundle.load(bundleFile);
         ModelBundle shipped = ModelBundle.load(SHIPPED_MODEL);
-        try (InferenceEngine network = engine.open(bundle)) {
+        try (Ensemble network = engine.open(List.of(bundle))) {
             AcceptanceThreshold thresholds = network.thresholds().acceptance(TargetAccuracy.parse(TARGET), network.modelId());
             double threshold = noBox ? thresholds.noBox() : thresholds.callerBox();
             // A calibration of one path leaves the other's threshold as it was.
@@ -119,7 +120,7 @@ class OperatingPointAgreementTest {
             confidence.forEach((file, c) -> assertTrue(Math.abs(c - threshold) > TIE, file + " is " + c
                     + ", within " + TIE + " of the threshold " + threshold + ": change the data seeds"));
             ServeConfig config = ServeConfig.defaults(network.modelId(), thresholds);
-            try (TranscriptionEngine service = new TranscriptionEngine(new ServedModel(new Transcriber(bundle, network)),
+            try (TranscriptionEngine service = new TranscriptionEngine(new ServedModel(new Transcriber(network, ReadViews.CENTRE)),
                     config, bundle.metadata().preprocess(), new SimpleMeterRegistry())) {
                 AnnotatedDataset set = AnnotatedDataset.load(test, false);
                 for (AnnotatedImage image : set.images()) {

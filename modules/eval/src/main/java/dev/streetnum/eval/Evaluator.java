@@ -11,7 +11,6 @@ import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BoxSource;
-import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
@@ -49,7 +48,7 @@ public final class Evaluator {
      */
     public CoverageReport evaluate(ModelBundle bundle, AnnotatedDataset test, AnnotatedDataset validation,
                                    AnnotatedDataset train) {
-        return evaluate(bundle, new Dl4jEngine(bundle), test, validation, train);
+        return evaluate(Ensemble.onDl4j(bundle), test, validation, train);
     }
 
     /**

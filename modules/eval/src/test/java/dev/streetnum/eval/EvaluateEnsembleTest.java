@@ -109,6 +109,77 @@ class EvaluateEnsembleTest {
     }
 
     @Test
+    void aJoinedBundleEvaluatesAsItsMembersTogetherAndStoresTheEnsemblesThresholds() throws Exception {
+        // Briefly trained on these very photos, so that some answers are right and a threshold is reached.
+        AnnotatedDataset[] sets = {AnnotatedDataset.load(test, false), AnnotatedDataset.load(validation, false)};
+        ModelBundle trainedLead = BrieflyTrainedBundle.train(60, sets).withLocalizers(lead.localizers());
+        ModelBundle trainedOther = BrieflyTrainedBundle.train(40, sets);
+        Path trainedLeadFile = shared.resolve("trained-lead.bundle");
+        Path trainedOtherFile = shared.resolve("trained-other.bundle");
+        trainedLead.save(trainedLeadFile);
+        trainedOther.save(trainedOtherFile);
+        Path joinedFile = shared.resolve("joined.bundle");
+        Ensemble.join(List.of(trainedLead, trainedOther), "pair").save(joinedFile);
+        int reached = 0;
+        for (boolean noBox : new boolean[] {false, true}) {
+            String tag = noBox ? "-no-box" : "";
+            Path byHand = shared.resolve("by-hand" + tag);
+            Path joined = shared.resolve("joined" + tag);
+            List<String> common = new java.util.ArrayList<>(List.of("--data", test.toString(), "--val",
+                    validation.toString(), "--batch-size", "4", "--target-accuracy", "0.5"));
+            if (noBox) {
+                common.add("--no-box");
+            }
+            StringWriter stdout = new StringWriter();
+            List<String> pair = new java.util.ArrayList<>(List.of("--model", trainedLeadFile.toString(), "--ensemble",
+                    trainedOtherFile.toString(), "--out", byHand.toString()));
+            pair.addAll(common);
+            assertEquals(0, EvaluateEndToEndTest.evaluate(stdout, pair.toArray(String[]::new)), stdout.toString());
+            List<String> one = new java.util.ArrayList<>(List.of("--model", joinedFile.toString(), "--out",
+                    joined.toString(), "--write-threshold"));
+            one.addAll(common);
+            assertEquals(0, EvaluateEndToEndTest.evaluate(stdout, one.toArray(String[]::new)), stdout.toString());
+
+            JsonNode expected = ReportFolderCheck.check(byHand, TEST_IMAGES);
+            JsonNode actual = ReportFolderCheck.check(joined, TEST_IMAGES);
+            assertEquals("pair", actual.get("modelId").asText());
+            List<CSVRecord> want = ReportFolderCheck.predictions(byHand);
+            List<CSVRecord> got = ReportFolderCheck.predictions(joined);
+            for (int i = 0; i < want.size(); i++) {
+                assertEquals(want.get(i).get("answer"), got.get(i).get("answer"), tag + " row " + i);
+                assertEquals(want.get(i).get("confidence"), got.get(i).get("confidence"), tag + " row " + i);
+            }
+            // What evaluate --ensemble reports, the joined bundle stores, for the path it was read on.
+            JsonNode calibrated = expected.get("calibration").get("thresholds");
+            ModelBundle stored = ModelBundle.load(joinedFile);
+            assertEquals(1, stored.partners().size(), "the partner is kept");
+            for (java.util.Iterator<String> keys = calibrated.fieldNames(); keys.hasNext(); ) {
+                String target = keys.next();
+                String key = (noBox ? "no-box " : "") + target;
+                if (calibrated.get(target).isNumber() && Double.isFinite(calibrated.get(target).asDouble())) {
+                    reached++;
+                    assertEquals(calibrated.get(target).asDouble(), stored.metadata().thresholds().byKey().get(key),
+                            1e-12, key);
+                } else {
+                    assertFalse(stored.metadata().thresholds().byKey().containsKey(key), key);
+                }
+            }
+        }
+        assertTrue(reached > 0, "no target reached: the comparison of thresholds checked nothing");
+    }
+
+    @Test
+    void aJoinedBundleHasNoInt8Model() throws Exception {
+        Path joinedFile = shared.resolve("joined-int8.bundle");
+        Ensemble.join(List.of(lead, other), "pair").save(joinedFile);
+        StringWriter stdout = new StringWriter();
+        assertNotEquals(0, EvaluateEndToEndTest.evaluate(stdout, "--model", joinedFile.toString(), "--engine",
+                "onnx-int8", "--data", test.toString(), "--out", shared.resolve("int8").toString()));
+        assertTrue(stdout.toString().contains("model pair reads with 2 networks (an ensemble); int8 covers one network:"
+                + " read it with --engine onnx or dl4j"), stdout.toString());
+    }
+
+    @Test
     void writingAThresholdForAnEnsembleIsRefused() throws Exception {
         Path out = shared.resolve("refused");
         byte[] before = Files.readAllBytes(leadFile);

@@ -1,14 +1,22 @@
 package dev.streetnum.model;
 
+import dev.streetnum.data.StreetnumVersion;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Models read as one (issue 25): each member's network reads the same preprocessed input, each head's
  * probabilities are averaged over the members (and over a region's {@link ReadViews}), and the mean is
  * decoded once ({@link SequenceDecoder#decodeMean}). The members read one input, so they must
  * preprocess alike; the first member's localizers find the boxes of a photo given without one, and every
- * member reads those boxes. A {@link Transcriber} of one member is the plain read.
+ * member reads those boxes. A {@link Transcriber} of one member is the plain read. A bundle that reads
+ * with partners ({@link #join}, {@link ModelBundle#partners}) is one ensemble on its own: its members are
+ * the bundle and then each partner, and its id and thresholds are the bundle's.
  *
  * @param members at least one; the first leads (its preprocessing, its localizers)
  */
@@ -28,6 +36,8 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
 
     /** Between the member ids in {@link #modelId()}. */
     static final String ID_SEPARATOR = " + ";
+    /** The provenance entry of a joined bundle that lists its members' model ids, the lead first. */
+    public static final String ENSEMBLE_OF = "ensemble_of";
 
     public Ensemble {
         if (members == null || members.isEmpty()) {
@@ -37,9 +47,56 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
         requireAlike(members.stream().map(Member::bundle).toList());
     }
 
-    /** The plain read: one model. */
+    /**
+     * The plain read: one model. A bundle with partners needs an engine for each network: refused here
+     * ({@link #onDl4j}, or the onnx module's {@code Engine.open(List)}).
+     */
     public static Ensemble of(ModelBundle bundle, InferenceEngine engine) {
+        if (!bundle.partners().isEmpty()) {
+            throw new IllegalArgumentException("model " + bundle.metadata().modelId() + " reads with "
+                    + bundle.members().size() + " networks: open an engine for each (Engine.open(List))");
+        }
         return new Ensemble(List.of(new Member(bundle, engine)));
+    }
+
+    /** The bundle as it reads, every network on DL4J: the bundle, then its partners. */
+    public static Ensemble onDl4j(ModelBundle bundle) {
+        return new Ensemble(bundle.members().stream().map(b -> new Member(b, new Dl4jEngine(b))).toList());
+    }
+
+    /**
+     * One bundle that reads as these do together (issue 25: an ensemble the service can serve): the first
+     * leads with its localizers, and the others become its partners (their networks and metadata alone).
+     * Its thresholds are none until calibrated on the ensemble's own readings ({@code evaluate
+     * --write-threshold}, and {@code --no-box}); the lead's attachments (an int8 model of its network alone)
+     * and metrics are dropped; the provenance lists the members' ids ({@value #ENSEMBLE_OF}).
+     *
+     * @param bundles at least two, preprocessing alike, none reading with partners of its own
+     * @param modelId the ensemble's model id, what its answers carry
+     */
+    public static ModelBundle join(List<ModelBundle> bundles, String modelId) {
+        if (bundles == null || bundles.size() < 2) {
+            throw new IllegalArgumentException("an ensemble joins at least two bundles, got "
+                    + (bundles == null ? 0 : bundles.size()));
+        }
+        for (ModelBundle b : bundles) {
+            if (!b.partners().isEmpty()) {
+                throw new IllegalArgumentException("model " + b.metadata().modelId() + " already reads with partners:"
+                        + " join the bundles it was joined from");
+            }
+        }
+        requireAlike(bundles);
+        ModelBundle lead = bundles.get(0);
+        List<String> ids = bundles.stream().map(b -> b.metadata().modelId()).toList();
+        Map<String, Object> provenance = new LinkedHashMap<>(lead.metadata().provenance());
+        provenance.remove(BundleMetadata.THRESHOLDS_CALIBRATED_ON);
+        provenance.remove(BundleMetadata.NO_BOX_THRESHOLDS_CALIBRATED_ON);
+        provenance.put(ENSEMBLE_OF, ids);
+        BundleMetadata l = lead.metadata();
+        BundleMetadata metadata = new BundleMetadata(BundleMetadata.FORMAT_VERSION, modelId, l.preset(),
+                l.preprocess(), l.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION);
+        List<ModelBundle> partners = bundles.subList(1, bundles.size()).stream().map(ModelBundle::networkOnly).toList();
+        return lead.joined(partners, metadata);
     }
 
     /**
@@ -64,13 +121,29 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
         return members.get(0).bundle();
     }
 
-    /** The engines' model ids joined by {@value #ID_SEPARATOR}: one model's id when there is one. */
+    /**
+     * The engines' model ids joined by {@value #ID_SEPARATOR}: one model's id when there is one. A bundle's
+     * partners are named by the bundle's id, so theirs are left out: a joined bundle's answers carry its id.
+     */
     public String modelId() {
+        Set<ModelBundle> partners = Collections.newSetFromMap(new IdentityHashMap<>());
+        members.forEach(m -> partners.addAll(m.bundle().partners()));
         List<String> ids = new ArrayList<>(members.size());
         for (Member m : members) {
-            ids.add(m.engine().modelId());
+            if (!partners.contains(m.bundle())) {
+                ids.add(m.engine().modelId());
+            }
         }
         return String.join(ID_SEPARATOR, ids);
+    }
+
+    /**
+     * What answers are judged by: the lead engine's thresholds. For a joined bundle they were calibrated on
+     * the whole ensemble's readings; an ensemble assembled by hand has none of its own (its lead's are its
+     * lead's alone), which is why {@code evaluate --ensemble} reports thresholds and never stores them.
+     */
+    public Thresholds thresholds() {
+        return members.get(0).engine().thresholds();
     }
 
     public int size() {

@@ -37,6 +37,10 @@ import org.deeplearning4j.util.ModelSerializer;
  * Further localizers (issue 25: each finds a candidate box, and the transcriber keeps the most probable
  * reading) follow as {@code localizer-2.json}/{@code localizer-2.zip} and so on; older readers keep them
  * as attachments and read through the first localizer only.
+ * A bundle may also read with partners (issue 25: an ensemble, {@link Ensemble#join}): further
+ * transcribers, each as {@code member-2.json} (its {@link BundleMetadata}) and {@code member-2.zip} (its
+ * network) and so on, that read every input this bundle's network reads; their heads are averaged with
+ * its own, and this bundle's metadata (model id, thresholds) and localizers are the whole ensemble's.
  * Other entries are attachments other modules derive from the network (the onnx
  * module's int8 model): kept through load and save, so recalibrating thresholds does not drop them.
  */
@@ -60,6 +64,13 @@ public final class ModelBundle {
     public static final int MAX_LOCALIZERS = 4;
     private static final java.util.regex.Pattern LOCALIZER_ENTRY =
             java.util.regex.Pattern.compile("localizer(?:-([0-9]+))?\\.(json|zip)");
+    /**
+     * Most networks an ensemble bundle reads with, its own included: each is a forward pass of every
+     * region read, so the count bounds a request's work.
+     */
+    public static final int MAX_MEMBERS = 4;
+    private static final java.util.regex.Pattern MEMBER_ENTRY =
+            java.util.regex.Pattern.compile("member-([0-9]+)\\.(json|zip)");
 
     private static final ObjectMapper JSON = BundleMetadata.JSON;
 
@@ -67,6 +78,7 @@ public final class ModelBundle {
     private final BundleMetadata metadata;
     private final List<Localizer> localizers;
     private final Map<String, byte[]> attachments;
+    private final List<ModelBundle> partners;
 
     public ModelBundle(ComputationGraph network, BundleMetadata metadata) {
         this(network, metadata, null);
@@ -74,11 +86,11 @@ public final class ModelBundle {
 
     /** @param localizer finds the number on photos given without a box; null for none */
     public ModelBundle(ComputationGraph network, BundleMetadata metadata, Localizer localizer) {
-        this(network, metadata, localizer == null ? List.of() : List.of(localizer), Map.of());
+        this(network, metadata, localizer == null ? List.of() : List.of(localizer), Map.of(), List.of());
     }
 
     private ModelBundle(ComputationGraph network, BundleMetadata metadata, List<Localizer> localizers,
-                        Map<String, byte[]> attachments) {
+                        Map<String, byte[]> attachments, List<ModelBundle> partners) {
         if (network == null || metadata == null) {
             throw new IllegalArgumentException("a model bundle needs a network and its metadata");
         }
@@ -87,10 +99,24 @@ public final class ModelBundle {
             throw new IllegalArgumentException("a bundle carries at most " + MAX_LOCALIZERS + " localizers, got "
                     + localizers.size() + (missing ? " (one of them missing)" : ""));
         }
+        if (partners.size() + 1 > MAX_MEMBERS) {
+            throw new IllegalArgumentException("an ensemble bundle reads with at most " + MAX_MEMBERS
+                    + " networks, its own included; got " + (partners.size() + 1));
+        }
+        for (ModelBundle partner : partners) {
+            if (!partner.localizers.isEmpty() || !partner.partners.isEmpty() || !partner.attachments.isEmpty()) {
+                throw new IllegalArgumentException("a partner in an ensemble bundle is a network and its metadata"
+                        + " alone, but " + partner.metadata.modelId() + " carries localizers, partners or attachments");
+            }
+        }
         this.network = network;
         this.metadata = metadata;
         this.localizers = List.copyOf(localizers);
         this.attachments = Collections.unmodifiableMap(new TreeMap<>(attachments));
+        this.partners = List.copyOf(partners);
+        if (!partners.isEmpty()) {
+            Ensemble.requireAlike(members());
+        }
     }
 
     public ComputationGraph network() {
@@ -141,9 +167,38 @@ public final class ModelBundle {
                         : String.format(java.util.Locale.ROOT, ", refined in a window %s times its first box", m.refineWindow()));
     }
 
+    /**
+     * The further transcribers this bundle reads with (an ensemble; none for one network): each reads every
+     * input this bundle's network reads. They carry no localizers, partners or attachments of their own.
+     */
+    public List<ModelBundle> partners() {
+        return partners;
+    }
+
+    /** Every network that reads an input: this bundle's (it leads) and then its partners'. */
+    public List<ModelBundle> members() {
+        List<ModelBundle> all = new java.util.ArrayList<>(1 + partners.size());
+        all.add(this);
+        all.addAll(partners);
+        return all;
+    }
+
+    /**
+     * This bundle reading with these partners, under this metadata (the ensemble's: {@link Ensemble#join}).
+     * The attachments go: they were derived from this network alone.
+     */
+    ModelBundle joined(List<ModelBundle> newPartners, BundleMetadata newMetadata) {
+        return new ModelBundle(network, newMetadata, localizers, Map.of(), newPartners);
+    }
+
+    /** This bundle's network and metadata alone: no localizers, partners or attachments (a partner's form). */
+    ModelBundle networkOnly() {
+        return new ModelBundle(network, metadata, List.of(), Map.of(), List.of());
+    }
+
     /** The same network with other metadata (e.g. after the evaluator calibrated thresholds); the localizers stay. */
     public ModelBundle withMetadata(BundleMetadata newMetadata) {
-        return new ModelBundle(network, newMetadata, localizers, attachments);
+        return new ModelBundle(network, newMetadata, localizers, attachments, partners);
     }
 
     /** The same transcriber with this localizer attached (replacing any it had). */
@@ -153,7 +208,7 @@ public final class ModelBundle {
 
     /** The same transcriber with these localizers (replacing any it had; none: a bundle without a localizer). */
     public ModelBundle withLocalizers(List<Localizer> newLocalizers) {
-        return new ModelBundle(network, metadata, newLocalizers, attachments);
+        return new ModelBundle(network, metadata, newLocalizers, attachments, partners);
     }
 
     /** The attachment stored under {@code name}, if the bundle has one. */
@@ -164,12 +219,13 @@ public final class ModelBundle {
     /** The same bundle with an attachment added or replaced. */
     public ModelBundle withAttachment(String name, byte[] content) {
         if (name == null || name.isBlank() || name.equals(METADATA_ENTRY) || name.equals(NETWORK_ENTRY)
-                || LOCALIZER_ENTRY.matcher(name).matches() || name.contains("/")) {
+                || LOCALIZER_ENTRY.matcher(name).matches() || MEMBER_ENTRY.matcher(name).matches()
+                || name.contains("/")) {
             throw new IllegalArgumentException("'" + name + "' cannot name a bundle attachment");
         }
         Map<String, byte[]> more = new TreeMap<>(attachments);
         more.put(name, content.clone());
-        return new ModelBundle(network, metadata, localizers, more);
+        return new ModelBundle(network, metadata, localizers, more, partners);
     }
 
     /** Writes without optimiser state (a model to use), atomically. */
@@ -212,6 +268,18 @@ public final class ModelBundle {
                     localizerWeights.writeTo(zip);
                     zip.closeEntry();
                 }
+                for (int i = 0; i < partners.size(); i++) {
+                    ModelBundle partner = partners.get(i);
+                    zip.putNextEntry(new ZipEntry(memberEntry(i + 1, "json")));
+                    zip.write(JSON.writeValueAsBytes(partner.metadata));
+                    zip.closeEntry();
+                    zip.putNextEntry(new ZipEntry(memberEntry(i + 1, "zip")));
+                    // A partner is for use, never resumed: no optimiser state.
+                    ByteArrayOutputStream partnerWeights = new ByteArrayOutputStream();
+                    ModelSerializer.writeModel(partner.network, partnerWeights, false);
+                    partnerWeights.writeTo(zip);
+                    zip.closeEntry();
+                }
                 for (Map.Entry<String, byte[]> a : attachments.entrySet()) {
                     zip.putNextEntry(new ZipEntry(a.getKey()));
                     zip.write(a.getValue());
@@ -245,26 +313,24 @@ public final class ModelBundle {
                 throw new DataException(file + " is a zip archive but not a model bundle: it lacks "
                         + (metaEntry == null ? METADATA_ENTRY : NETWORK_ENTRY));
             }
-            BundleMetadata metadata = readMetadata(file, zip, metaEntry);
-            ComputationGraph network;
-            try (InputStream in = zip.getInputStream(netEntry)) {
-                byte[] weights = in.readAllBytes();
-                network = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(weights), true);
-                // Bundles written before the training loop flushed them hold subnormal weights.
-                SubnormalWeights.flushToZero(network);
-            } catch (ZipException | RuntimeException e) {
-                throw new DataException(file + ": the network inside the bundle is damaged (" + e.getMessage() + ")", e);
-            }
+            BundleMetadata metadata = readMetadata(file, zip, metaEntry, METADATA_ENTRY);
+            ComputationGraph network = readNetwork(file, zip, netEntry, true, "the network");
             Map<String, byte[]> attachments = new TreeMap<>();
             for (ZipEntry entry : Collections.list(zip.entries())) {
-                if (!entry.isDirectory() && !entry.getName().equals(METADATA_ENTRY)
-                        && !entry.getName().equals(NETWORK_ENTRY) && !LOCALIZER_ENTRY.matcher(entry.getName()).matches()) {
+                String name = entry.getName();
+                if (!entry.isDirectory() && !name.equals(METADATA_ENTRY) && !name.equals(NETWORK_ENTRY)
+                        && !LOCALIZER_ENTRY.matcher(name).matches() && !MEMBER_ENTRY.matcher(name).matches()) {
                     try (InputStream in = zip.getInputStream(entry)) {
-                        attachments.put(entry.getName(), in.readAllBytes());
+                        attachments.put(name, in.readAllBytes());
                     }
                 }
             }
-            return new ModelBundle(network, metadata, readLocalizers(file, zip), attachments);
+            List<ModelBundle> partners = readPartners(file, zip);
+            try {
+                return new ModelBundle(network, metadata, readLocalizers(file, zip), attachments, partners);
+            } catch (IllegalArgumentException e) {
+                throw new DataException(file + ": " + e.getMessage(), e);
+            }
         } catch (NoSuchFileException e) {
             throw new DataException("model bundle not found: " + file, e);
         } catch (ZipException e) {
@@ -275,6 +341,69 @@ public final class ModelBundle {
             }
             throw new DataException("could not read model bundle " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A network inside the bundle; {@code withUpdater} keeps a training checkpoint's optimiser state.
+     * Bundles written before the training loop flushed them hold subnormal weights: set to zero here.
+     */
+    private static ComputationGraph readNetwork(Path file, ZipFile zip, ZipEntry entry, boolean withUpdater,
+                                                String what) throws IOException {
+        try (InputStream in = zip.getInputStream(entry)) {
+            byte[] weights = in.readAllBytes();
+            ComputationGraph network = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(weights),
+                    withUpdater);
+            SubnormalWeights.flushToZero(network);
+            return network;
+        } catch (ZipException | RuntimeException e) {
+            throw new DataException(file + ": " + what + " inside the bundle is damaged (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The name of the partner {@code number}'s entry (from 1: the bundle's second network is {@code member-2}). */
+    static String memberEntry(int number, String kind) {
+        return "member-" + (number + 1) + "." + kind;
+    }
+
+    /**
+     * The bundle's partners, in order (none for one network). Half a partner, or a numbered one without those
+     * before it, is an error naming what is missing.
+     */
+    private static List<ModelBundle> readPartners(Path file, ZipFile zip) throws IOException {
+        int highest = 1;
+        for (ZipEntry entry : Collections.list(zip.entries())) {
+            java.util.regex.Matcher m = MEMBER_ENTRY.matcher(entry.getName());
+            if (m.matches()) {
+                int number;
+                try {
+                    number = Integer.parseInt(m.group(1));
+                } catch (NumberFormatException e) {
+                    number = -1;
+                }
+                if (number < 2) {
+                    throw new DataException(file + ": '" + entry.getName()
+                            + "' does not name an ensemble member (member-2 is the second network)");
+                }
+                highest = Math.max(highest, number);
+            }
+        }
+        if (highest > MAX_MEMBERS) {
+            throw new DataException(file + " reads with " + highest + " networks; this streetnum reads at most "
+                    + MAX_MEMBERS);
+        }
+        List<ModelBundle> partners = new java.util.ArrayList<>(highest - 1);
+        for (int number = 1; number < highest; number++) {
+            ZipEntry metaEntry = zip.getEntry(memberEntry(number, "json"));
+            ZipEntry netEntry = zip.getEntry(memberEntry(number, "zip"));
+            if (metaEntry == null || netEntry == null) {
+                throw new DataException(file + ": ensemble member " + (number + 1) + " is incomplete: the bundle lacks "
+                        + (metaEntry == null ? memberEntry(number, "json") : memberEntry(number, "zip")));
+            }
+            BundleMetadata metadata = readMetadata(file, zip, metaEntry, memberEntry(number, "json"));
+            ComputationGraph network = readNetwork(file, zip, netEntry, false, "ensemble member " + (number + 1));
+            partners.add(new ModelBundle(network, metadata));
+        }
+        return partners;
     }
 
     /** The name of the {@code index}-th (from 0) localizer's entry: {@code localizer.json}, {@code localizer-2.zip}. */
@@ -349,16 +478,16 @@ public final class ModelBundle {
         }
     }
 
-    private static BundleMetadata readMetadata(Path file, ZipFile zip, ZipEntry entry) throws IOException {
+    private static BundleMetadata readMetadata(Path file, ZipFile zip, ZipEntry entry, String name) throws IOException {
         JsonNode tree;
         try (InputStream in = zip.getInputStream(entry)) {
             tree = JSON.readTree(in);
         } catch (JacksonException e) {
-            throw new DataException(file + ": " + METADATA_ENTRY + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
+            throw new DataException(file + ": " + name + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
         }
         JsonNode version = tree.get("formatVersion");
         if (version == null || !version.canConvertToInt()) {
-            throw new DataException(file + ": " + METADATA_ENTRY + " has no formatVersion");
+            throw new DataException(file + ": " + name + " has no formatVersion");
         }
         if (version.asInt() != BundleMetadata.FORMAT_VERSION) {
             JsonNode writer = tree.get("softwareVersion");
@@ -370,7 +499,7 @@ public final class ModelBundle {
         try {
             metadata = JSON.treeToValue(tree, BundleMetadata.class);
         } catch (JacksonException | IllegalArgumentException e) {
-            throw new DataException(file + ": " + METADATA_ENTRY + " is not valid bundle metadata ("
+            throw new DataException(file + ": " + name + " is not valid bundle metadata ("
                     + e.getMessage() + ")", e);
         }
         if (!BundleMetadata.PER_IMAGE_MEAN.equals(metadata.normalisation())) {

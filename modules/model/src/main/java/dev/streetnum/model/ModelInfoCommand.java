@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code streetnum model-info}: each preset's size and cost, computed from its layer shapes; with
- * {@code --model}, what a bundle holds (model id, preset, thresholds, localizer).
+ * {@code --model}, what a bundle holds (model id, preset, thresholds, the networks it reads with, localizers).
  */
 @Command(name = "model-info", mixinStandardHelpOptions = true,
         description = {"Prints each network preset's parameter count and forward FLOPs per 54x54 image;"
@@ -28,6 +28,12 @@ public final class ModelInfoCommand implements Callable<Integer> {
             BundleMetadata m = bundle.metadata();
             System.out.printf(Locale.ROOT, "model %s: preset %s, %,d parameters, thresholds %s%n", m.modelId(),
                     m.preset(), bundle.network().numParams(), m.thresholds());
+            for (int i = 0; i < bundle.partners().size(); i++) {
+                BundleMetadata p = bundle.partners().get(i).metadata();
+                System.out.printf(Locale.ROOT, "reads with network %d: model %s, preset %s, %,d parameters (its heads are"
+                                + " averaged with the first's; the thresholds above are the ensemble's)%n", i + 2,
+                        p.modelId(), p.preset(), bundle.partners().get(i).network().numParams());
+            }
             System.out.println(bundle.localizerSummary());
             for (int i = 0; i < bundle.localizers().size(); i++) {
                 System.out.printf(Locale.ROOT, "localizer %d provenance: %s%n", i + 1,

@@ -29,11 +29,15 @@ public final class Transcriber {
     private final CropExpander expander;
     private final ReadViews views;
 
+    /** The bundle as it reads (with its partners, if it has any), every network on DL4J. */
     public Transcriber(ModelBundle bundle) {
-        this(bundle, new Dl4jEngine(bundle));
+        this(Ensemble.onDl4j(bundle), ReadViews.CENTRE);
     }
 
-    /** @param engine the forward pass, e.g. ONNX Runtime's; it must run this bundle's network */
+    /**
+     * @param engine the forward pass, e.g. ONNX Runtime's; it must run this bundle's network, and the bundle
+     *               must have no partners (they need engines of their own: {@link #Transcriber(Ensemble, ReadViews)})
+     */
     public Transcriber(ModelBundle bundle, InferenceEngine engine) {
         this(bundle, engine, ReadViews.CENTRE);
     }

@@ -7,16 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.Box;
 import dev.streetnum.data.PreprocessConfig;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ensembles: one model is the plain read bit for bit; two average each head over the models (and the
- * views) as computed here from the networks' raw outputs; models that preprocess apart are refused.
+ * views) as computed here from the networks' raw outputs; models that preprocess apart are refused; a
+ * bundle joined from several reads, after saving and loading, as they do together.
  */
 class EnsembleTest {
 
@@ -118,6 +121,64 @@ class EnsembleTest {
                 m.softwareVersion()));
         e = assertThrows(IllegalArgumentException.class, () -> ensemble(List.of(standard, otherNormalisation)));
         assertTrue(e.getMessage().contains("global-mean"), e.getMessage());
+    }
+
+    @Test
+    void aJoinedBundleReadsAsItsMembersDoTogetherAfterSavingAndLoading(@TempDir Path dir) {
+        ModelBundle lead = TestBundles.tiny(5).withLocalizer(localizer(3)).withAttachment("int8.onnx", new byte[] {1, 2});
+        lead = lead.withMetadata(lead.metadata().withThresholds(
+                Thresholds.fromKeys(Map.of("0.98", 0.7, "no-box 0.98", 0.9), "val", "val")));
+        ModelBundle other = TestBundles.tiny(6).withLocalizer(localizer(4));
+        Path file = dir.resolve("pair.bundle");
+        Ensemble.join(List.of(lead, other), "pair").save(file);
+        ModelBundle joined = ModelBundle.load(file);
+
+        // What the bundle holds: the lead's network and localizer, the other's network and metadata alone.
+        assertEquals("pair", joined.metadata().modelId());
+        assertEquals(1, joined.partners().size());
+        assertEquals("tiny-test-6", joined.partners().get(0).metadata().modelId());
+        assertEquals(other.network().params(), joined.partners().get(0).network().params());
+        assertTrue(joined.partners().get(0).localizers().isEmpty());
+        assertEquals(lead.network().params(), joined.network().params());
+        assertEquals(1, joined.localizers().size());
+        // The lead's thresholds, metrics and int8 model were its network's alone.
+        assertEquals(Map.of(), joined.metadata().thresholds().byKey());
+        assertTrue(joined.attachment("int8.onnx").isEmpty());
+        assertTrue(!joined.metadata().provenance().containsKey(BundleMetadata.THRESHOLDS_CALIBRATED_ON));
+        assertEquals(List.of("tiny-test-5", "tiny-test-6"), joined.metadata().provenance().get(Ensemble.ENSEMBLE_OF));
+
+        // Read as one model, it answers as the two read together by hand, with a box and without one.
+        Transcriber asOne = new Transcriber(joined);
+        assertEquals("pair", asOne.models().modelId());
+        assertEquals(2, asOne.models().size());
+        Transcriber byHand = new Transcriber(ensemble(List.of(lead, other)), ReadViews.CENTRE);
+        ReadChecks.assertSameAnswers(photos.readBy(byHand), photos.readBy(asOne));
+        List<Box> none = Collections.nCopies(photos.size(), null);
+        ReadChecks.assertSameAnswers(byHand.transcribe(photos.photos(), none), asOne.transcribe(photos.photos(), none));
+
+        // Its thresholds are calibrated on the ensemble's readings and kept with the partners.
+        ModelBundle calibrated = joined.withMetadata(joined.metadata().withThresholds(
+                Thresholds.NONE.with(TargetAccuracy.PAPER, 0.8)));
+        calibrated.save(file);
+        ModelBundle reloaded = ModelBundle.load(file);
+        assertEquals(1, reloaded.partners().size());
+        assertEquals(0.8, Ensemble.onDl4j(reloaded).thresholds().at(TargetAccuracy.PAPER).getAsDouble());
+    }
+
+    @Test
+    void aJoinedBundleNeedsAnEngineForEachNetworkAndJoinsOnlyPlainBundles() {
+        ModelBundle joined = Ensemble.join(List.of(TestBundles.tiny(5), TestBundles.tiny(6)), "pair");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Ensemble.of(joined, new Dl4jEngine(joined)));
+        assertTrue(e.getMessage().contains("pair reads with 2 networks"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Ensemble.join(List.of(joined, TestBundles.tiny(7)), "three"));
+        assertTrue(e.getMessage().contains("pair already reads with partners"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(List.of(TestBundles.tiny(5)), "one"));
+        assertTrue(e.getMessage().contains("at least two"), e.getMessage());
+        List<ModelBundle> five = java.util.stream.LongStream.range(1, 6).mapToObj(TestBundles::tiny).toList();
+        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(five, "five"));
+        assertTrue(e.getMessage().contains("at most " + ModelBundle.MAX_MEMBERS), e.getMessage());
     }
 
     private static Ensemble ensemble(List<ModelBundle> bundles) {

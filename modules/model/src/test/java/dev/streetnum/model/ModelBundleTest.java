@@ -186,6 +186,41 @@ class ModelBundleTest {
                 "thresholds stored as format 1 wrote them read back the same");
     }
 
+    @Test
+    void anIncompleteEnsembleMemberIsAnErrorNamingWhatIsMissing() throws IOException {
+        Path whole = dir.resolve("pair.bundle");
+        Ensemble.join(java.util.List.of(TestBundles.tiny(2), TestBundles.tiny(3)), "pair").save(whole);
+        assertEquals(1, ModelBundle.load(whole).partners().size());
+
+        Path half = dir.resolve("half.bundle");
+        copyWithout(whole, half, "member-2.zip", null);
+        DataException e = assertThrows(DataException.class, () -> ModelBundle.load(half));
+        assertTrue(e.getMessage().contains("ensemble member 2 is incomplete") && e.getMessage().contains("member-2.zip"),
+                e.getMessage());
+
+        Path gap = dir.resolve("gap.bundle");
+        copyWithout(whole, gap, "member-2.json", "member-3.json");
+        e = assertThrows(DataException.class, () -> ModelBundle.load(gap));
+        assertTrue(e.getMessage().contains("lacks member-2.json"), e.getMessage());
+    }
+
+    /** A copy of a bundle without one entry, optionally renamed to {@code renamed} instead of dropped. */
+    private static void copyWithout(Path from, Path to, String entry, String renamed) throws IOException {
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+                if (e.getName().equals(entry) && renamed == null) {
+                    continue;
+                }
+                out.putNextEntry(new ZipEntry(e.getName().equals(entry) ? renamed : e.getName()));
+                try (InputStream data = in.getInputStream(e)) {
+                    data.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+    }
+
     private static void writeZip(Path file, String entry, String text) throws IOException {
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
             zip.putNextEntry(new ZipEntry(entry));

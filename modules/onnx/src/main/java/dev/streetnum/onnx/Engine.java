@@ -74,7 +74,8 @@ public enum Engine {
 
     /**
      * The bundle's network on this engine, its localizers too (ONNX Runtime float for both ONNX
-     * engines: the localizers are small and not quantized); the caller closes it.
+     * engines: the localizers are small and not quantized); the caller closes it. The bundle's own network
+     * only: a bundle that reads with partners is opened whole by {@link #open(List)}.
      */
     public InferenceEngine open(ModelBundle bundle) {
         return open(bundle, OnnxEngine.RUNTIME_THREADS);
@@ -94,16 +95,29 @@ public enum Engine {
     }
 
     /**
-     * The bundles' networks on this engine, read as one ({@link Ensemble}; the first leads); refused
-     * before any engine opens when they do not preprocess alike. The caller closes the ensemble, which
-     * closes every engine; if one fails to open, those already open are closed.
+     * The bundles' networks on this engine, read as one ({@link Ensemble}; the first leads), each bundle
+     * with its partners ({@link ModelBundle#members}): {@code open(List.of(bundle))} is a bundle as it reads.
+     * Refused before any engine opens when they do not preprocess alike. The caller closes the ensemble,
+     * which closes every engine; if one fails to open, those already open are closed.
      */
     public Ensemble open(List<ModelBundle> bundles) {
-        Ensemble.requireAlike(bundles);
+        return open(bundles, OnnxEngine.RUNTIME_THREADS);
+    }
+
+    /** As {@link #open(List)}, each ONNX Runtime session with {@code threads} intra-op threads. */
+    public Ensemble open(List<ModelBundle> bundles, int threads) {
+        List<ModelBundle> networks = new ArrayList<>();
+        for (ModelBundle bundle : bundles) {
+            if (this == ONNX_INT8) {
+                Int8Quantizer.requireOneNetwork(bundle);
+            }
+            networks.addAll(bundle.members());
+        }
+        Ensemble.requireAlike(networks);
         List<Ensemble.Member> members = new ArrayList<>();
         try {
-            for (ModelBundle bundle : bundles) {
-                members.add(new Ensemble.Member(bundle, open(bundle)));
+            for (ModelBundle network : networks) {
+                members.add(new Ensemble.Member(network, open(network, threads)));
             }
             return new Ensemble(members);
         } catch (RuntimeException e) {
@@ -122,6 +136,7 @@ public enum Engine {
 
     /** The bundle's int8 model; a bundle without one is an error that says how to make it. */
     static Onnx.ModelProto int8Model(ModelBundle bundle) {
+        Int8Quantizer.requireOneNetwork(bundle);
         byte[] stored = bundle.attachment(Int8Quantizer.BUNDLE_ENTRY).orElseThrow(() -> new DataException(
                 "model " + bundle.metadata().modelId() + " has no int8 network: run  streetnum quantize --model BUNDLE"
                         + " --calibration TRAIN_DIR  first"));

@@ -1,5 +1,6 @@
 package dev.streetnum.onnx;
 
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,12 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             }
             onnx = OnnxExporter.export(bundle.localizers().get(localizer - 1), OnnxEngine.localizerId(bundle.metadata().modelId(), localizer));
             precision = "float32 localizer";
+        } else if (!bundle.partners().isEmpty()) {
+            // The lead's export would carry the ensemble's id and thresholds without the other networks.
+            throw new CommandLine.ParameterException(spec.commandLine(), "model " + bundle.metadata().modelId()
+                    + " reads with " + bundle.members().size() + " networks (an ensemble) and an ONNX file holds one:"
+                    + " export the bundles it was joined from (" + bundle.metadata().provenance().get(
+                    Ensemble.ENSEMBLE_OF) + "), or serve it with --engine onnx");
         } else {
             onnx = int8 ? Engine.int8Model(bundle) : OnnxExporter.export(bundle);
         }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.streetnum.data.DataException;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
@@ -250,7 +251,19 @@ public final class Int8Quantizer {
 
     /** The bundle with the int8 model stored inside it. */
     public static ModelBundle attach(ModelBundle bundle, Onnx.ModelProto int8) {
+        requireOneNetwork(bundle);
         return bundle.withAttachment(BUNDLE_ENTRY, int8.toByteArray());
+    }
+
+    /**
+     * An int8 model is one network's: a bundle that reads with partners (an ensemble) is refused, with what
+     * to do instead. Its float networks are what it is calibrated and served on.
+     */
+    static void requireOneNetwork(ModelBundle bundle) {
+        if (!bundle.partners().isEmpty()) {
+            throw new DataException("model " + bundle.metadata().modelId() + " reads with " + bundle.members().size()
+                    + " networks (an ensemble); int8 covers one network: read it with --engine onnx or dl4j");
+        }
     }
 
     /** Optimised operator counts, e.g. for the quantize command to show what ONNX Runtime fused. */

@@ -61,6 +61,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         Int8Quantizer quantizer = new Int8Quantizer(percentile);
         ModelBundle bundle = ModelBundle.load(model);
+        Int8Quantizer.requireOneNetwork(bundle); // before the calibration photos are read
         AnnotatedDataset data = AnnotatedDataset.load(calibration, false);
         List<AnnotatedImage> images = data.images().subList(0, Math.min(limit, data.size()));
         Onnx.ModelProto int8;

@@ -2,8 +2,9 @@ package dev.streetnum.serve;
 
 import dev.streetnum.model.AcceptanceThreshold;
 
-import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.Transcriber;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,19 +56,20 @@ public final class BenchServeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         byte[] body = image == null ? ServiceBenchmark.sampleImage() : Files.readAllBytes(image);
         ModelBundle model = bundle.load();
-        InferenceEngine network = bundle.open(model);
+        Ensemble models = bundle.open(model);
         AcceptanceThreshold threshold = bundle.threshold.value == null && bundle.threshold.targetAccuracy == null
-                ? AcceptanceThreshold.of(0) : bundle.threshold(network); // the threshold does not change the work done
-        ServeConfig config = ServeConfig.defaults(network.modelId(), threshold).withBatching(maxBatch, maxDelayMs);
-        ServiceBenchmark benchmark = new ServiceBenchmark(new Transcriber(model, network), config, body, requests);
+                ? AcceptanceThreshold.of(0) : bundle.threshold(models); // the threshold does not change the work done
+        ServeConfig config = ServeConfig.defaults(models.modelId(), threshold).withBatching(maxBatch, maxDelayMs);
+        ServiceBenchmark benchmark = new ServiceBenchmark(new Transcriber(models, ReadViews.CENTRE), config, body, requests);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("model %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",
                 config.modelId(), body.length, requests, maxBatch, maxDelayMs);
         out.printf("%-22s %12s %10s %10s%n", "load", "images/s", "p50 ms", "p99 ms");
         if (networkSeconds > 0) {
             for (int batch : NETWORK_BATCHES) {
-                double rate = ServiceBenchmark.networkAlone(network, model.metadata().preprocess(), batch, networkSeconds);
-                out.printf("%-22s %12.1f %10s %10s   (engine %s, no preprocessing)%n", "network alone, batch " + batch,
+                double rate = ServiceBenchmark.networkAlone(models, model.metadata().preprocess(), batch, networkSeconds);
+                out.printf("%-22s %12.1f %10s %10s   (engine %s, no preprocessing)%n", (models.size() == 1 ? "network" : models.size() + " networks")
+                                + " alone, batch " + batch,
                         rate, "-", "-", bundle.engine.label());
                 out.flush();
             }

@@ -1,11 +1,12 @@
 package dev.streetnum.serve;
 
-import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TargetAccuracy;
 import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.onnx.Engine;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -37,9 +38,9 @@ final class BundleOptions {
         return ModelBundle.load(model);
     }
 
-    /** The bundle's network on the chosen engine. */
-    InferenceEngine open(ModelBundle bundle) {
-        return engine.open(bundle);
+    /** The bundle as it reads on the chosen engine: its network, and its partners' when it has any. */
+    Ensemble open(ModelBundle bundle) {
+        return engine.open(List.of(bundle));
     }
 
     /**
@@ -49,9 +50,9 @@ final class BundleOptions {
      * @throws IllegalArgumentException naming the problem: a threshold outside [0, 1], a target outside
      *                                  (0, 1], or no threshold calibrated for the target
      */
-    AcceptanceThreshold threshold(InferenceEngine model) {
+    AcceptanceThreshold threshold(Ensemble models) {
         TargetAccuracy target = threshold.targetAccuracy == null ? TargetAccuracy.PAPER
                 : new TargetAccuracy(threshold.targetAccuracy);
-        return AcceptanceThreshold.givenOr(threshold.value, model.thresholds(), target, model.modelId());
+        return AcceptanceThreshold.givenOr(threshold.value, models.thresholds(), target, models.modelId());
     }
 }

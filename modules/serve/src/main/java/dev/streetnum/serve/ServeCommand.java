@@ -2,8 +2,9 @@ package dev.streetnum.serve;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
-import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.Transcriber;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -72,14 +73,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ModelBundle model = bundle.load();
-        InferenceEngine network = bundle.open(model);
-        ServeConfig config = ServeConfig.defaults(network.modelId(), bundle.threshold(network))
+        Ensemble models = bundle.open(model);
+        ServeConfig config = ServeConfig.defaults(models.modelId(), bundle.threshold(models))
                 .withBatching(maxBatch, maxDelayMs)
                 .withLimits(queue, timeoutMs, ServeConfig.DEFAULT_MAX_BODY_BYTES, ServeConfig.DEFAULT_MAX_PIXELS)
                 .withAllowedHosts(allowedHosts != null ? allowedHosts : defaultAllowedHosts(host));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         bindMemoryMetrics(registry);
-        Transcriber transcriber = new Transcriber(model, network);
+        Transcriber transcriber = new Transcriber(models, ReadViews.CENTRE);
         LOG.info(model.localizerSummary());
         warmUp(transcriber);
         TranscriptionEngine engine = new TranscriptionEngine(new ServedModel(transcriber), config,

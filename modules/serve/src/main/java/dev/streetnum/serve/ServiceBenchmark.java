@@ -4,7 +4,7 @@ import dev.streetnum.data.Box;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.data.PreprocessConfig;
-import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.StepTimer;
 import dev.streetnum.model.Transcriber;
 import io.javalin.Javalin;
@@ -96,17 +96,18 @@ public final class ServiceBenchmark {
     }
 
     /**
-     * Images per second through the engine's network alone (no decoding, no preprocessing), on
-     * random normalised crops of the bundle's input size: the figure that compares engines.
+     * Images per second through the networks alone (no decoding, no preprocessing, no averaging), on
+     * random normalised crops of the bundle's input size: the figure that compares engines. An ensemble's
+     * members each read every batch.
      */
-    public static double networkAlone(InferenceEngine engine, PreprocessConfig preprocess, int batch, double seconds) {
+    public static double networkAlone(Ensemble models, PreprocessConfig preprocess, int batch, double seconds) {
         if (batch < 1) {
             throw new IllegalArgumentException("a network batch is at least 1 image, got " + batch);
         }
         Nd4j.getRandom().setSeed(NETWORK_INPUT_SEED);
         INDArray features = Nd4j.rand(DataType.FLOAT, batch, preprocess.channels(), preprocess.crop(), preprocess.crop())
                 .muli(2).subi(1);
-        return StepTimer.imagesPerSecond(batch, seconds, () -> engine.output(features));
+        return StepTimer.imagesPerSecond(batch, seconds, () -> models.members().forEach(m -> m.engine().output(features)));
     }
 
     /** Starts the service on a free loopback port, measures each concurrency in turn, stops it. */

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.ImageDecoder;
-import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
 import java.io.PrintWriter;
@@ -64,9 +65,9 @@ public final class TranscribeCommand implements Callable<Integer> {
             err.println("note: " + model.localizerSummary());
         }
         ObjectMapper json = new ObjectMapper();
-        try (InferenceEngine network = bundle.open(model)) {
-            AcceptanceThreshold threshold = bundle.threshold(network);
-            Transcriber transcriber = new Transcriber(model, network);
+        try (Ensemble models = bundle.open(model)) {
+            AcceptanceThreshold threshold = bundle.threshold(models);
+            Transcriber transcriber = new Transcriber(models, ReadViews.CENTRE);
             // As many photos per forward pass as the service batches: decoded photos are large.
             for (int from = 0; from < images.size(); from += ServeConfig.DEFAULT_MAX_BATCH) {
                 List<Path> chunk = images.subList(from, Math.min(images.size(), from + ServeConfig.DEFAULT_MAX_BATCH));
@@ -88,7 +89,7 @@ public final class TranscribeCommand implements Callable<Integer> {
                 }
                 double elapsedMs = (System.nanoTime() - start) / 1e6;
                 for (int i = 0; i < chunk.size(); i++) {
-                    TranscriptionAnswer answer = TranscriptionAnswer.of(answers.get(i), threshold, network.modelId(),
+                    TranscriptionAnswer answer = TranscriptionAnswer.of(answers.get(i), threshold, models.modelId(),
                             elapsedMs);
                     ObjectNode line = json.createObjectNode().put("file", chunk.get(i).toString());
                     line.setAll((ObjectNode) json.valueToTree(answer));

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.model.AcceptanceThreshold;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.InferenceEngine;
+import dev.streetnum.model.TestBundles;
 import dev.streetnum.model.Thresholds;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,7 +49,8 @@ class BundleOptionsTest {
         BundleOptions options = new BundleOptions();
         options.threshold.value = value;
         options.threshold.targetAccuracy = targetAccuracy;
-        return options.threshold(engine);
+        // What serve opens: the bundle as it reads, here one network on this engine.
+        return options.threshold(Ensemble.of(TestBundles.tiny(1), engine));
     }
 
     @Test

@@ -3,17 +3,28 @@ package dev.streetnum.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.TestData;
 import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.Dl4jEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.ReadViews;
+import dev.streetnum.model.TargetAccuracy;
 import dev.streetnum.model.TestBundles;
+import dev.streetnum.model.Thresholds;
+import dev.streetnum.model.Transcriber;
+import dev.streetnum.model.Transcription;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -69,6 +80,36 @@ class TranscribeCommandTest {
         assertEquals(1, errors.size(), r.err());
         assertTrue(errors.get(0).startsWith("error: the model failed to transcribe " + image), r.err());
         assertTrue(r.err().lines().noneMatch(l -> l.startsWith("\tat ")), "no stack trace for the user: " + r.err());
+    }
+
+    @Test
+    void aJoinedBundleAnswersAsItsNetworksReadTogetherUnderItsOwnIdAndThreshold() throws Exception {
+        ModelBundle lead = TestBundles.tiny(3);
+        ModelBundle other = TestBundles.tiny(4);
+        ModelBundle joined = Ensemble.join(List.of(lead, other), "pair");
+        Path bundle = dir.resolve("pair.bundle");
+        joined.withMetadata(joined.metadata().withThresholds(Thresholds.NONE.with(TargetAccuracy.PAPER, 0.25)))
+                .save(bundle);
+        Path image = image();
+        Transcription byHand;
+        try (Mat photo = ImageDecoder.read(image)) {
+            byHand = new Transcriber(new Ensemble(List.of(new Ensemble.Member(lead, new Dl4jEngine(lead)),
+                    new Ensemble.Member(other, new Dl4jEngine(other)))), ReadViews.CENTRE)
+                    .transcribe(List.of(photo), java.util.Collections.singletonList(null)).get(0);
+        }
+        for (String engine : List.of("dl4j", "onnx")) {
+            Run r = transcribe(image.toString(), "--model", bundle.toString(), "--engine", engine);
+            assertEquals(0, r.exitCode(), r.err());
+            JsonNode answer = new ObjectMapper().readTree(r.out().lines().findFirst().orElseThrow());
+            assertEquals("pair", answer.get("model").asText(), engine);
+            assertEquals(0.25, answer.get("threshold").asDouble(), engine + ": the bundle's own threshold");
+            assertEquals(byHand.candidate(), answer.get("candidate").asText(), engine);
+            // ONNX Runtime answers as DL4J does within 1e-4 (DESIGN section 8)
+            assertEquals(byHand.confidence(), answer.get("confidence").asDouble(), 1e-4, engine);
+        }
+        Run int8 = transcribe(image.toString(), "--model", bundle.toString(), "--engine", "onnx-int8");
+        assertEquals(2, int8.exitCode(), int8.err());
+        assertTrue(int8.err().contains("model pair reads with 2 networks (an ensemble)"), int8.err());
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.streetnum.data.StreetNumberIterator;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.Deepening;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.TargetAccuracy;
 import dev.streetnum.model.Thresholds;
 import dev.streetnum.model.ModelBundle;
@@ -158,6 +159,12 @@ public final class Trainer {
     private void startFrom(ComputationGraph net, Path bundleFile) {
         ModelBundle start = ModelBundle.load(bundleFile);
         BundleMetadata m = start.metadata();
+        if (!start.partners().isEmpty()) {
+            // One network trains; the joined bundle's id and thresholds describe several.
+            throw new IllegalArgumentException("--init-from " + bundleFile + " reads with " + start.members().size()
+                    + " networks (an ensemble): start from one of the bundles it was joined from ("
+                    + m.provenance().get(Ensemble.ENSEMBLE_OF) + ")");
+        }
         Preset startPreset = m.presetValue();
         Deepening deepening = null;
         if (startPreset != config.preset()) {

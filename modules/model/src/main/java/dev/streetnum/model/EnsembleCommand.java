@@ -1,0 +1,51 @@
+package dev.streetnum.model;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code streetnum ensemble}: one bundle that reads as several do together ({@link Ensemble#join}). */
+@Command(name = "ensemble", mixinStandardHelpOptions = true,
+        description = {"Joins bundles into one that reads as they do together (an ensemble): every network reads"
+                + " each region and the heads are averaged before the one decoding. serve, transcribe, evaluate and"
+                + " batch read it as one model. The first --model leads (its preprocessing, its localizers); the"
+                + " thresholds are not kept, so calibrate them on the ensemble with evaluate --write-threshold (and"
+                + " --no-box). Each network is a forward pass per region read: at most "
+                + ModelBundle.MAX_MEMBERS + " networks."})
+public final class EnsembleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "BUNDLE",
+            description = "A bundle to join; give two or more, all preprocessing alike (the first leads).")
+    List<Path> models;
+
+    @Option(names = "--out", required = true, paramLabel = "BUNDLE", description = "Where the ensemble is written (atomically).")
+    Path out;
+
+    @Option(names = "--id", paramLabel = "ID",
+            description = "The ensemble's model id (default: the first model's id + \"-ens\" + the count).")
+    String id;
+
+    @Override
+    public Integer call() {
+        List<ModelBundle> bundles = new ArrayList<>(models.size());
+        for (Path model : models) {
+            bundles.add(ModelBundle.load(model));
+        }
+        String modelId = id != null ? id : bundles.get(0).metadata().modelId() + "-ens" + bundles.size();
+        ModelBundle joined = Ensemble.join(bundles, modelId);
+        joined.save(out);
+        spec.commandLine().getOut().println(bundles.size() + " networks joined into " + out + " (model id " + modelId
+                + ": " + String.join(Ensemble.ID_SEPARATOR, bundles.stream().map(b -> b.metadata().modelId()).toList()) + "); "
+                + joined.localizerSummary() + ". It has no thresholds yet: streetnum evaluate --model " + out
+                + " --data TEST --val VAL --write-threshold --out REPORT, and again with --no-box");
+        return 0;
+    }
+}
