@@ -34,6 +34,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class LocalizerTest {
 
+    /**
+     * Readings of one crop in batches of other sizes (a box's reading alone against the localizer path's
+     * batch of every candidate box): float32 sums whose order depends on the batch on some CPUs (measured
+     * up to 5e-7 in log P(S|x) on an AMD EPYC; 0 on the Xeon these tests were written on).
+     */
+    private static final double BATCH_TOLERANCE = 1e-5;
+
     @TempDir
     Path dir;
 
@@ -172,9 +179,12 @@ class LocalizerTest {
             assertEquals(BoxSource.LOCALIZED, t.boxSource());
             assertEquals(bWins ? boxesB.get(i) : boxesA.get(i), t.box(), "photo " + i);
             assertEquals(expected.candidate(), t.candidate());
-            assertEquals(expected.logProbability(), t.logProbability());
-            assertArrayEquals(expected.digitProbabilities(), t.digitProbabilities());
-            assertEquals(Math.max(readA.get(i).logProbability(), readB.get(i).logProbability()), t.logProbability());
+            assertEquals(expected.logProbability(), t.logProbability(), BATCH_TOLERANCE, "photo " + i);
+            for (int d = 0; d < expected.digitProbabilities().length; d++) {
+                assertArrayEquals(expected.digitProbabilities()[d], t.digitProbabilities()[d], BATCH_TOLERANCE);
+            }
+            assertEquals(Math.max(readA.get(i).logProbability(), readB.get(i).logProbability()), t.logProbability(),
+                    BATCH_TOLERANCE, "photo " + i);
         }
         assertTrue(fromB > 0 && fromB < photos.size() - 1, "both localizers win somewhere (" + fromB + " of 7 from b)");
     }
@@ -208,10 +218,10 @@ class LocalizerTest {
             double[][] headsA = readA.get(i).heads();
             double[][] headsB = readB.get(i).heads();
             Transcription t = mixed.get(i);
-            assertEquals(mixture(headsA, headsB, t.candidate()), t.logProbability(), 1e-9, "photo " + i);
+            assertEquals(mixture(headsA, headsB, t.candidate()), t.logProbability(), BATCH_TOLERANCE, "photo " + i);
             for (String rival : List.of(readA.get(i).candidate(), readB.get(i).candidate())) {
                 double p = mixture(headsA, headsB, rival);
-                assertTrue(t.logProbability() >= p - 1e-12, "photo " + i + ": " + rival + " is more probable");
+                assertTrue(t.logProbability() >= p - BATCH_TOLERANCE, "photo " + i + ": " + rival + " is more probable");
             }
             assertEquals(BoxSource.LOCALIZED, t.boxSource());
             boolean aReadsIt = readA.get(i).candidate().equals(t.candidate());
