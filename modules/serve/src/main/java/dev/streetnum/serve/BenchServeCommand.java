@@ -66,10 +66,11 @@ public final class BenchServeCommand implements Callable<Integer> {
                 config.modelId(), body.length, requests, maxBatch, maxDelayMs);
         out.printf("%-22s %12s %10s %10s%n", "load", "images/s", "p50 ms", "p99 ms");
         if (networkSeconds > 0) {
+            // An ensemble's networks each read every batch.
+            String networks = models.size() == 1 ? "network" : models.size() + " networks";
             for (int batch : NETWORK_BATCHES) {
                 double rate = ServiceBenchmark.networkAlone(models, model.metadata().preprocess(), batch, networkSeconds);
-                out.printf("%-22s %12.1f %10s %10s   (engine %s, no preprocessing)%n", (models.size() == 1 ? "network" : models.size() + " networks")
-                                + " alone, batch " + batch,
+                out.printf("%-22s %12.1f %10s %10s   (engine %s, no preprocessing)%n", networks + " alone, batch " + batch,
                         rate, "-", "-", bundle.engine.label());
                 out.flush();
             }
