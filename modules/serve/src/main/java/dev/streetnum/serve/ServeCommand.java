@@ -81,6 +81,10 @@ public final class ServeCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         bindMemoryMetrics(registry);
         Transcriber transcriber = new Transcriber(models, ReadViews.CENTRE);
+        if (!model.partners().isEmpty()) {
+            LOG.info("an ensemble of {} networks ({}): each reads every region and the heads are averaged",
+                    models.size(), model.metadata().provenance().get(Ensemble.ENSEMBLE_OF));
+        }
         LOG.info(model.localizerSummary());
         warmUp(transcriber);
         TranscriptionEngine engine = new TranscriptionEngine(new ServedModel(transcriber), config,
