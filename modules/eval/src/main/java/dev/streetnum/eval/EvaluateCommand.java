@@ -110,9 +110,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 limit == null ? EvaluationConfig.NO_LIMIT : limit, true, noBox, readViews);
         ModelBundle bundle = ModelBundle.load(model);
         List<ModelBundle> bundles = new ArrayList<>(List.of(bundle));
-        for (Path other : ensemble) {
-            bundles.add(ModelBundle.load(other));
-        }
+        bundles.addAll(ModelBundle.loadAll(ensemble));
         Ensemble.requireAlike(bundles); // before any engine is opened (an ONNX export takes a while)
         if (noBox) {
             spec.commandLine().getErr().println(bundle.localizer().isPresent()

@@ -1,7 +1,6 @@
 package dev.streetnum.model;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,10 +30,7 @@ public final class AverageWeightsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ModelBundle> bundles = new ArrayList<>(models.size());
-        for (Path model : models) {
-            bundles.add(ModelBundle.load(model));
-        }
+        List<ModelBundle> bundles = ModelBundle.loadAll(models);
         String modelId = id != null ? id : bundles.get(0).metadata().modelId() + "-avg" + bundles.size();
         WeightAverage.average(bundles, modelId).save(out);
         spec.commandLine().getOut().println("the weights of " + bundles.size() + " bundles averaged into " + out

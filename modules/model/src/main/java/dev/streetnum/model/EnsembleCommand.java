@@ -1,7 +1,6 @@
 package dev.streetnum.model;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,10 +34,7 @@ public final class EnsembleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ModelBundle> bundles = new ArrayList<>(models.size());
-        for (Path model : models) {
-            bundles.add(ModelBundle.load(model));
-        }
+        List<ModelBundle> bundles = ModelBundle.loadAll(models);
         String modelId = id != null ? id : bundles.get(0).metadata().modelId() + "-ens" + bundles.size();
         ModelBundle joined = Ensemble.join(bundles, modelId);
         joined.save(out);

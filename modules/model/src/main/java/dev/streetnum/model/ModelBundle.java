@@ -360,6 +360,11 @@ public final class ModelBundle {
         }
     }
 
+    /** {@link #load} of each file, in order (the commands that read several bundles: ensembles, averages). */
+    public static List<ModelBundle> loadAll(List<Path> files) {
+        return files.stream().map(ModelBundle::load).toList();
+    }
+
     /** The name of the partner {@code number}'s entry (from 1: the bundle's second network is {@code member-2}). */
     static String memberEntry(int number, String kind) {
         return "member-" + (number + 1) + "." + kind;

@@ -181,6 +181,25 @@ class EnsembleTest {
         assertTrue(e.getMessage().contains("at most " + ModelBundle.MAX_MEMBERS), e.getMessage());
     }
 
+    @Test
+    void theEnsembleCommandWritesTheJoinedBundleAndSaysToCalibrateIt(@TempDir Path dir) {
+        Path a = dir.resolve("a.bundle");
+        Path b = dir.resolve("b.bundle");
+        TestBundles.tiny(5).withLocalizer(localizer(3)).save(a);
+        TestBundles.tiny(6).save(b);
+        Path out = dir.resolve("ab.bundle");
+        java.io.StringWriter stdout = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new EnsembleCommand());
+        cli.setOut(new java.io.PrintWriter(stdout));
+        assertEquals(0, cli.execute("--model", a.toString(), "--model", b.toString(), "--out", out.toString()));
+        ModelBundle joined = ModelBundle.load(out);
+        assertEquals("tiny-test-5-ens2", joined.metadata().modelId());
+        assertEquals(List.of("tiny-test-6"), joined.partners().stream().map(p -> p.metadata().modelId()).toList());
+        assertEquals(1, joined.localizers().size());
+        assertTrue(stdout.toString().contains("tiny-test-5 + tiny-test-6")
+                && stdout.toString().contains("It has no thresholds yet: streetnum evaluate --model " + out), stdout.toString());
+    }
+
     private static Ensemble ensemble(List<ModelBundle> bundles) {
         return new Ensemble(bundles.stream().map(b -> new Ensemble.Member(b, new Dl4jEngine(b))).toList());
     }

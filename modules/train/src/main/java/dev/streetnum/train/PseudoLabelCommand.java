@@ -116,9 +116,7 @@ public final class PseudoLabelCommand implements Callable<Integer> {
         List<Path> photos = photos(images, limit);
         PrintWriter err = spec.commandLine().getErr();
         List<ModelBundle> bundles = new ArrayList<>(List.of(bundle));
-        for (Path other : ensemble) {
-            bundles.add(ModelBundle.load(other));
-        }
+        bundles.addAll(ModelBundle.loadAll(ensemble));
         PseudoLabeller.Result result;
         try (Ensemble models = engine.open(bundles)) {
             Transcriber transcriber = new Transcriber(models, readViews);
