@@ -100,6 +100,16 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
     }
 
     /**
+     * The model ids of the networks a bundle reads with, its own first: a joined bundle's as {@link #join}
+     * recorded them (its own id is the ensemble's), else the bundle's id alone.
+     */
+    public static List<String> memberIds(ModelBundle bundle) {
+        Object listed = bundle.metadata().provenance().get(ENSEMBLE_OF);
+        return listed instanceof List<?> ids ? ids.stream().map(String::valueOf).toList()
+                : List.of(bundle.metadata().modelId());
+    }
+
+    /**
      * Refuses bundles that do not preprocess alike (crop expansion, sizes, normalisation): they cannot
      * read one input. Callers may check before opening engines, which can take a while.
      */

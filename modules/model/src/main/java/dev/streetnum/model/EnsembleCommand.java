@@ -39,7 +39,7 @@ public final class EnsembleCommand implements Callable<Integer> {
         ModelBundle joined = Ensemble.join(bundles, modelId);
         joined.save(out);
         spec.commandLine().getOut().println(bundles.size() + " networks joined into " + out + " (model id " + modelId
-                + ": " + String.join(Ensemble.ID_SEPARATOR, bundles.stream().map(b -> b.metadata().modelId()).toList()) + "); "
+                + ": " + String.join(Ensemble.ID_SEPARATOR, Ensemble.memberIds(joined)) + "); "
                 + joined.localizerSummary() + ". It has no thresholds yet: streetnum evaluate --model " + out
                 + " --data TEST --val VAL --write-threshold --out REPORT, and again with --no-box");
         return 0;

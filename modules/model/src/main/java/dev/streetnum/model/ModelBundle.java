@@ -375,23 +375,8 @@ public final class ModelBundle {
      * before it, is an error naming what is missing.
      */
     private static List<ModelBundle> readPartners(Path file, ZipFile zip) throws IOException {
-        int highest = 1;
-        for (ZipEntry entry : Collections.list(zip.entries())) {
-            java.util.regex.Matcher m = MEMBER_ENTRY.matcher(entry.getName());
-            if (m.matches()) {
-                int number;
-                try {
-                    number = Integer.parseInt(m.group(1));
-                } catch (NumberFormatException e) {
-                    number = -1;
-                }
-                if (number < 2) {
-                    throw new DataException(file + ": '" + entry.getName()
-                            + "' does not name an ensemble member (member-2 is the second network)");
-                }
-                highest = Math.max(highest, number);
-            }
-        }
+        int highest = Math.max(1, highestNumber(file, zip, MEMBER_ENTRY,
+                "an ensemble member (member-2 is the second network)"));
         if (highest > MAX_MEMBERS) {
             throw new DataException(file + " reads with " + highest + " networks; this streetnum reads at most "
                     + MAX_MEMBERS);
@@ -421,14 +406,7 @@ public final class ModelBundle {
      * without those before it, is an error naming what is missing.
      */
     private static List<Localizer> readLocalizers(Path file, ZipFile zip) throws IOException {
-        int highest = 0;
-        for (ZipEntry entry : Collections.list(zip.entries())) {
-            java.util.regex.Matcher m = LOCALIZER_ENTRY.matcher(entry.getName());
-            if (m.matches()) {
-                int number = m.group(1) == null ? 1 : parseNumber(file, entry.getName(), m.group(1));
-                highest = Math.max(highest, number);
-            }
-        }
+        int highest = highestNumber(file, zip, LOCALIZER_ENTRY, "a localizer (localizer-2 is the second)");
         if (highest > MAX_LOCALIZERS) {
             throw new DataException(file + " carries " + highest + " localizers; this streetnum reads at most "
                     + MAX_LOCALIZERS);
@@ -440,16 +418,31 @@ public final class ModelBundle {
         return localizers;
     }
 
-    private static int parseNumber(Path file, String entry, String digits) {
-        try {
-            int number = Integer.parseInt(digits);
-            if (number >= 2) {
-                return number;
+    /**
+     * The highest number among the entries {@code pattern} matches (its group 1, the number; an entry without
+     * one is the first, 1), 0 when none does; a number below 2 is an error saying what it fails to name.
+     */
+    private static int highestNumber(Path file, ZipFile zip, java.util.regex.Pattern pattern, String naming) {
+        int highest = 0;
+        for (ZipEntry entry : Collections.list(zip.entries())) {
+            java.util.regex.Matcher m = pattern.matcher(entry.getName());
+            if (m.matches()) {
+                int number = 1;
+                if (m.group(1) != null) {
+                    number = -1;
+                    try {
+                        number = Integer.parseInt(m.group(1));
+                    } catch (NumberFormatException ignored) {
+                        // too many digits: refused below with the entry's name
+                    }
+                    if (number < 2) {
+                        throw new DataException(file + ": '" + entry.getName() + "' does not name " + naming);
+                    }
+                }
+                highest = Math.max(highest, number);
             }
-        } catch (NumberFormatException ignored) {
-            // too many digits: refused below with the entry's name
         }
-        throw new DataException(file + ": '" + entry + "' does not name a localizer (localizer-2 is the second)");
+        return highest;
     }
 
     /** One localizer; half of one (or none where a later one exists) is an error naming what is missing. */
@@ -473,14 +466,7 @@ public final class ModelBundle {
             throw new DataException(file + ": " + metaName + " is not valid localizer metadata ("
                     + e.getMessage() + ")", e);
         }
-        try (InputStream in = zip.getInputStream(netEntry)) {
-            byte[] weights = in.readAllBytes();
-            ComputationGraph network = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(weights), false);
-            SubnormalWeights.flushToZero(network);
-            return new Localizer(network, metadata);
-        } catch (ZipException | RuntimeException e) {
-            throw new DataException(file + ": the localizer inside the bundle is damaged (" + e.getMessage() + ")", e);
-        }
+        return new Localizer(readNetwork(file, zip, netEntry, false, "the localizer"), metadata);
     }
 
     private static BundleMetadata readMetadata(Path file, ZipFile zip, ZipEntry entry, String name) throws IOException {

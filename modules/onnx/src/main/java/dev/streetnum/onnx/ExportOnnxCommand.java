@@ -60,8 +60,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             // The lead's export would carry the ensemble's id and thresholds without the other networks.
             throw new CommandLine.ParameterException(spec.commandLine(), "model " + bundle.metadata().modelId()
                     + " reads with " + bundle.members().size() + " networks (an ensemble) and an ONNX file holds one:"
-                    + " export the bundles it was joined from (" + bundle.metadata().provenance().get(
-                    Ensemble.ENSEMBLE_OF) + "), or serve it with --engine onnx");
+                    + " export the bundles it was joined from (" + Ensemble.memberIds(bundle) + "), or serve it with --engine onnx");
         } else {
             onnx = int8 ? Engine.int8Model(bundle) : OnnxExporter.export(bundle);
         }

@@ -83,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
         Transcriber transcriber = new Transcriber(models, ReadViews.CENTRE);
         if (!model.partners().isEmpty()) {
             LOG.info("an ensemble of {} networks ({}): each reads every region and the heads are averaged",
-                    models.size(), model.metadata().provenance().get(Ensemble.ENSEMBLE_OF));
+                    models.size(), Ensemble.memberIds(model));
         }
         LOG.info(model.localizerSummary());
         warmUp(transcriber);

@@ -163,7 +163,7 @@ public final class Trainer {
             // One network trains; the joined bundle's id and thresholds describe several.
             throw new IllegalArgumentException("--init-from " + bundleFile + " reads with " + start.members().size()
                     + " networks (an ensemble): start from one of the bundles it was joined from ("
-                    + m.provenance().get(Ensemble.ENSEMBLE_OF) + ")");
+                    + Ensemble.memberIds(start) + ")");
         }
         Preset startPreset = m.presetValue();
         Deepening deepening = null;
