@@ -1,7 +1,8 @@
 // Draws the ablation table (rows.csv of scripts/ablation-real.sh) as two bar charts, one above the
 // other: sequence accuracy and coverage at 98% accuracy on the real test split, one group of bars per
 // row; below, the area under the risk-coverage curve (lower is better) for the rows that have one.
-// Both are equally tall because XChart lays a grid of charts out in equal cells.
+// Both are equally tall because XChart lays a grid of charts out in equal cells. The chart widens with
+// the rows and writes each bar's figure only while they fit (the table has every figure).
 //   jshell --class-path "modules/cli/target/lib/*" -R-Djava.awt.headless=true \
 //       -R-Dablation.rows=ROWS_CSV -R-Dablation.png=OUT_PNG scripts/ablation-chart.jsh
 import org.knowm.xchart.*;
@@ -30,24 +31,28 @@ void draw() throws Exception {
             }
         }
     }
-    var chart = new CategoryChartBuilder().width(900).height(400)
+    int width = Math.max(900, 26 * names.size());
+    boolean figures = names.size() <= 30;
+    var chart = new CategoryChartBuilder().width(width).height(400)
             .title("Real SVHN test (500 photos): one change at a time")
             .xAxisTitle("ablation row (models/README.md)").yAxisTitle("%").build();
     var styler = chart.getStyler();
     styler.setLegendPosition(Styler.LegendPosition.OutsideS);
     styler.setYAxisMin(0.0);
     styler.setYAxisMax(100.0);
-    styler.setLabelsVisible(true);
+    styler.setLabelsVisible(figures);
+    styler.setXAxisLabelRotation(90);
     chart.addSeries("sequence accuracy", names, accuracy);
     chart.addSeries("coverage at 98% (val threshold)", names, coverage);
     var charts = new ArrayList<CategoryChart>(List.of(chart));
     if (!area.isEmpty()) {
-        var areaChart = new CategoryChartBuilder().width(900).height(400)
+        var areaChart = new CategoryChartBuilder().width(width).height(400)
                 .title("Area under the risk-coverage curve (lower ranks right answers above wrong ones better)")
                 .xAxisTitle("ablation row").yAxisTitle("AURC").build();
         areaChart.getStyler().setLegendVisible(false);
         areaChart.getStyler().setYAxisMin(0.0);
-        areaChart.getStyler().setLabelsVisible(true);
+        areaChart.getStyler().setLabelsVisible(figures);
+        areaChart.getStyler().setXAxisLabelRotation(90);
         areaChart.getStyler().setDecimalPattern("0.000");
         areaChart.addSeries("test AURC", areaNames, area);
         charts.add(areaChart);

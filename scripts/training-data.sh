@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The training data the shipped ensemble's networks were trained on (r19's and r20b's command lines in
+# The training data the shipped ensemble's networks were trained on (r19's, r20b's and r21's command lines in
 # models/README.md), rebuilt from the real photos beside the project and this repository's history, and
 # checked against the sha256 their bundles' provenance names. A machine that lost data/ gets it back in
-# about 4 minutes on 2 cores:
+# about 5 minutes on 2 cores:
 #
 #   scripts/training-data.sh [OUT=data] [SVHN_DIR=../shared/svhn-real/train] [UNLABELLED=../shared/svhn-unlabelled/images]
 #
@@ -11,9 +11,11 @@
 #   OUT/recomposed                  30,000 numbers recomposed from real train digits (seed 7)
 #   OUT/self9x3/localized-{1,2,3}   real train with the boxes r14 with l6..l9 (commit 5aba7f9) reads them in
 #   OUT/soft19                      the 4,029 unlabelled photos with r19's six head distributions (commit 04ba4f3)
+#   OUT/softE4                      the same photos with E4's (r19 + r20b, averaged; commit e2748c9)
 #
-# Training data only: never report a figure on self9x3 or soft19. Exits 1 naming any set whose labels
-# differ from the ones the shipped networks saw (soft19: the file r20b's run read on 2026-12-05).
+# Training data only: never report a figure on self9x3, soft19 or softE4. Exits 1 naming any set whose
+# labels differ from the ones the shipped networks saw (soft19 and softE4: the files r20b's and r21's runs
+# read on 2026-12-05).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-data}"
@@ -28,6 +30,7 @@ trap 'rm -rf "$teachers"' EXIT
 # The bundles that wrote the self-made sets, from history (the shipped bundle is an ensemble now).
 git -C "$here" show 5aba7f9:models/streetnum-cpu.bundle > "$teachers/r14-l6789.bundle"
 git -C "$here" show 04ba4f3:models/streetnum-cpu.bundle > "$teachers/r19.bundle"
+git -C "$here" show e2748c9:models/streetnum-cpu.bundle > "$teachers/E4.bundle"
 
 "$here/scripts/split-svhn-real.sh" "$svhn" "$out/svhn-real"
 [[ -f "$out/synth/train/labels.csv" ]] || "$streetnum" generate --out "$out/synth" --train 30000 --val 500 --test 500 --seed 2026
@@ -44,6 +47,8 @@ for i in 2 3; do
 done
 [[ -f "$out/soft19/soft-targets.csv" ]] || "$streetnum" pseudo-label --model "$teachers/r19.bundle" \
     --images "$unlabelled" --out "$out/soft19" --soft
+[[ -f "$out/softE4/soft-targets.csv" ]] || "$streetnum" pseudo-label --model "$teachers/E4.bundle" \
+    --images "$unlabelled" --out "$out/softE4" --soft
 
 bad=0
 while read -r sum file how; do
@@ -66,6 +71,8 @@ ea7004b0c888075d7a4849afbcf708d8808dd9a1eda5d77160c4ce4578f09532 recomposed/labe
 cb1e57a862fedbdb6067c4fdfd090700a69dcbacb2b337474eed0ea485f6cc7e self9x3/localized-1/labels.csv
 2bc784d4deb3c272b1f46eac44b2ec97867d641d790c472698527f77322d486a soft19/labels.csv names
 19670dc023a171887cc41895a88d98d270bdd064604f199af4e1dd9fc4235cc8 soft19/soft-targets.csv names
+8853ad19560045dbffc833a3f0c5ced9f928263eff24fda86263c70ea9bd21a9 softE4/labels.csv names
+11ef06168da3d5bc2987d1348ea5901914c7eed0f69c435c1f7620a1cb3fb4f1 softE4/soft-targets.csv names
 EOF
 [[ $bad == 0 ]] && echo "training data in $out: every set as the shipped networks saw it"
 exit $bad

@@ -31,7 +31,7 @@ public final class ModelInfoCommand implements Callable<Integer> {
             for (int i = 0; i < bundle.partners().size(); i++) {
                 BundleMetadata p = bundle.partners().get(i).metadata();
                 System.out.printf(Locale.ROOT, "reads with network %d: model %s, preset %s, %,d parameters (its heads are"
-                                + " averaged with the first's; the thresholds above are the ensemble's)%n", i + 2,
+                                + " averaged with the other networks'; the thresholds above are the ensemble's)%n", i + 2,
                         p.modelId(), p.preset(), bundle.partners().get(i).network().numParams());
             }
             System.out.println(bundle.localizerSummary());
