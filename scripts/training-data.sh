@@ -2,7 +2,7 @@
 # The training data the shipped ensemble's networks were trained on (r19's, r20b's and r21's command lines in
 # models/README.md), rebuilt from the real photos beside the project and this repository's history, and
 # checked against the sha256 their bundles' provenance names. A machine that lost data/ gets it back in
-# about 5 minutes on 2 cores:
+# about 4 minutes on 2 cores (measured: 2 min 57 s for every set but softE4, 73 s for softE4):
 #
 #   scripts/training-data.sh [OUT=data] [SVHN_DIR=../shared/svhn-real/train] [UNLABELLED=../shared/svhn-unlabelled/images]
 #
