@@ -264,9 +264,10 @@ public final class Transcriber {
 
     /**
      * Off-heap buffers go back now, not when a garbage collection finds them (a service's batches
-     * would otherwise pile up native memory between collections).
+     * would otherwise pile up native memory between collections). Whoever times the networks releases
+     * their outputs this way too, so the timing holds what serving does.
      */
-    private static void release(INDArray[] arrays) {
+    public static void release(INDArray[] arrays) {
         for (INDArray a : arrays) {
             if (a.closeable()) {
                 a.close();

@@ -55,9 +55,11 @@ public final class Int8Quantizer {
      * @param images      how many images the batches hold, to size the samples
      * @param calibration what the batches are, for the model's provenance
      * @param progress    told the size of each batch as it is done
+     * @throws DataException when the bundle reads with partners: its lead alone is not the model it is
      */
     public Onnx.ModelProto quantize(ModelBundle bundle, Iterator<INDArray> batches, int images, String calibration,
                                     IntConsumer progress) {
+        requireOneNetwork(bundle);
         LayerChain chain = LayerChain.of(bundle);
         Map<String, ActivationRange> ranges = calibrate(bundle, chain, batches, images, progress);
         return qdqModel(bundle.metadata(), chain, ranges, calibration, images);

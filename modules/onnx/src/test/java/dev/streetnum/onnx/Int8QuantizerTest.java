@@ -11,6 +11,7 @@ import dev.streetnum.data.DataException;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.TestData;
 import dev.streetnum.model.Dl4jEngine;
+import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TargetAccuracy;
@@ -19,10 +20,12 @@ import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.TestBundles;
 import dev.streetnum.model.Transcription;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import onnx.Onnx;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,14 +44,17 @@ class Int8QuantizerTest {
     static void quantizeTheShippedModel() {
         Path data = TestData.generatedSet(dir.resolve("generated"), 16, 11);
         crops = CentreCrops.of(AnnotatedDataset.load(data, false).images(), PreprocessConfig.DEFAULT);
-        shipped = ModelBundle.load(OnnxExportTest.SHIPPED);
+        // One trained network: the shipped bundle's, or its first partner when it reads as an ensemble.
+        ModelBundle bundle = ModelBundle.load(OnnxExportTest.SHIPPED);
+        shipped = bundle.partners().isEmpty() ? bundle : bundle.partners().get(0);
         shippedInt8 = new Int8Quantizer(99.99).quantize(shipped, List.of(crops).iterator(), 16, "generated", n -> { });
     }
 
     @Test
     void onnxRuntimeRunsIntegerKernelsForEveryConvolutionAndTheDenseLayer() {
         Map<String, Integer> ops = Int8Quantizer.operatorCounts(OnnxEngine.optimizedOperators(shippedInt8, dir));
-        assertEquals(4, ops.get("QLinearConv"), ops.toString());
+        long convolutions = Arrays.stream(shipped.network().getLayers()).filter(l -> l instanceof ConvolutionLayer).count();
+        assertEquals(convolutions, (long) ops.get("QLinearConv"), ops.toString());
         assertEquals(1, ops.get("QGemm"), ops.toString());
         assertFalse(ops.containsKey("Conv"), "no float convolution is left: " + ops);
         assertEquals(1, ops.get("QuantizeLinear"), "only the input is quantized: " + ops);
@@ -149,6 +155,15 @@ class Int8QuantizerTest {
         try (InferenceEngine engine = Engine.ONNX_INT8.open(floatCalibrated)) {
             assertEquals(expected, engine.thresholds());
         }
+    }
+
+    @Test
+    void anEnsembleIsNotQuantizedAsItsLeadAlone() {
+        ModelBundle pair = Ensemble.join(List.of(TestBundles.tiny(1), TestBundles.tiny(2)), "pair");
+        DataException e = assertThrows(DataException.class,
+                () -> new Int8Quantizer(99.9).quantize(pair, List.of(crops).iterator(), 16, "generated", n -> { }));
+        assertTrue(e.getMessage().contains("model pair reads with 2 networks (an ensemble)"), e.getMessage());
+        assertThrows(DataException.class, () -> Int8Quantizer.attach(pair, shippedInt8));
     }
 
     @Test

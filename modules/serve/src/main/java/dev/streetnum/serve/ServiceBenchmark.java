@@ -105,9 +105,11 @@ public final class ServiceBenchmark {
             throw new IllegalArgumentException("a network batch is at least 1 image, got " + batch);
         }
         Nd4j.getRandom().setSeed(NETWORK_INPUT_SEED);
-        INDArray features = Nd4j.rand(DataType.FLOAT, batch, preprocess.channels(), preprocess.crop(), preprocess.crop())
-                .muli(2).subi(1);
-        return StepTimer.imagesPerSecond(batch, seconds, () -> models.members().forEach(m -> m.engine().output(features)));
+        try (INDArray features = Nd4j.rand(DataType.FLOAT, batch, preprocess.channels(), preprocess.crop(),
+                preprocess.crop()).muli(2).subi(1)) {
+            return StepTimer.imagesPerSecond(batch, seconds,
+                    () -> models.members().forEach(m -> Transcriber.release(m.engine().output(features))));
+        }
     }
 
     /** Starts the service on a free loopback port, measures each concurrency in turn, stops it. */
