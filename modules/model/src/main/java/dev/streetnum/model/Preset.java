@@ -40,6 +40,15 @@ public enum Preset {
     CPU_DEEP(5, new int[] {32, 32, 64, 64, 96, 96, 128, 128},
             new int[] {2, Preset.NO_POOL, 2, Preset.NO_POOL, 2, Preset.NO_POOL, 2, Preset.NO_POOL}, false,
             new int[] {256}),
+    /**
+     * CPU_DEEP with one more such convolution after each pool: twelve convolutions,
+     * conv 32-32-32-64-64-64-96-96-96-128-128-128. It deepens both CPU and CPU_DEEP ({@link Deepening}):
+     * the paper found depth the surest way to read better, and this is the next step of it a 2-core
+     * CPU can train.
+     */
+    CPU_DEEPER(5, new int[] {32, 32, 32, 64, 64, 64, 96, 96, 96, 128, 128, 128},
+            new int[] {2, Preset.NO_POOL, Preset.NO_POOL, 2, Preset.NO_POOL, Preset.NO_POOL, 2, Preset.NO_POOL,
+                Preset.NO_POOL, 2, Preset.NO_POOL, Preset.NO_POOL}, false, new int[] {256}),
     /** The speed-issue reference net: conv 32-64-128-160 (5x5, pool 2), dense 512, six heads. */
     PROBE(5, new int[] {32, 64, 128, 160}, new int[] {2, 2, 2, 2}, false, new int[] {512}),
     /**

@@ -54,6 +54,38 @@ class DeepeningTest {
     }
 
     @Test
+    void aDeepenedNetworkDeepensAgainAndComputesTheSame() {
+        ComputationGraph shallow = StreetNumberNetwork.build(Preset.CPU, NetworkOptions.DEFAULT);
+        Nd4j.getRandom().setSeed(11);
+        shallow.setParams(shallow.params().reshape(1, shallow.numParams())
+                .add(Nd4j.randn(shallow.params().dataType(), 1, shallow.numParams()).muli(0.01))); // biases off 0
+        ComputationGraph deep = StreetNumberNetwork.build(Preset.CPU_DEEP, NetworkOptions.DEFAULT);
+        ComputationGraph deeper = StreetNumberNetwork.build(Preset.CPU_DEEPER, NetworkOptions.DEFAULT);
+        ComputationGraph direct = StreetNumberNetwork.build(Preset.CPU_DEEPER, NetworkOptions.DEFAULT);
+        Deepening.of(Preset.CPU, Preset.CPU_DEEP).copy(shallow, deep);
+        Deepening.of(Preset.CPU_DEEP, Preset.CPU_DEEPER).copy(deep, deeper);
+        Deepening.of(Preset.CPU, Preset.CPU_DEEPER).copy(shallow, direct);
+        // cpu's fourth convolution is cpu_deep's seventh and cpu_deeper's tenth; the rest are identities
+        assertEquals(shallow.getLayer("conv4").getParam("W"), deeper.getLayer("conv10").getParam("W"));
+        assertEquals(deeper.params(), direct.params(), "two steps of deepening are one");
+        // 12 convolutions: parameters counted by hand, 5x5 kernels, 3 input channels, 3x3x128 features
+        long convs = (25L * 3 * 32 + 32) + 2 * (25L * 32 * 32 + 32) + (25L * 32 * 64 + 64) + 2 * (25L * 64 * 64 + 64)
+                + (25L * 64 * 96 + 96) + 2 * (25L * 96 * 96 + 96) + (25L * 96 * 128 + 128) + 2 * (25L * 128 * 128 + 128);
+        long dense = 3L * 3 * 128 * 256 + 256;
+        long heads = 256L * (7 + 5 * 10) + 7 + 5 * 10;
+        assertEquals(convs + dense + heads, Preset.CPU_DEEPER.parameterCount());
+        assertEquals(Preset.CPU_DEEPER.parameterCount(), deeper.numParams());
+        int side = PreprocessConfig.DEFAULT.crop();
+        INDArray photos = Nd4j.randn(shallow.params().dataType(), 2, 3, side, side);
+        INDArray[] expected = shallow.output(photos);
+        INDArray[] actual = deeper.output(photos);
+        for (int h = 0; h < expected.length; h++) {
+            assertArrayEquals(expected[h].ravel().toFloatVector(), actual[h].ravel().toFloatVector(), 1e-5f,
+                    StreetNumberNetwork.OUTPUTS[h]);
+        }
+    }
+
+    @Test
     void presetsThatDoNotDeepenSaySo() {
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
                 () -> Deepening.of(Preset.CPU, Preset.TINY_DEEP));
