@@ -1,0 +1,49 @@
+// Takes docs/page.png: the service's page (a running `scripts/serve.sh`) in headless Chromium, one photo
+// read twice, first without a box (the localizers find it), then in the box given, as a user would:
+// open the photo, type the box, press Transcribe. Needs Debian's chromium and chromedriver, as the
+// page's browser test does, and the serve module's test classpath (Selenium):
+//   ./mvnw -B -q -o dependency:build-classpath -pl modules/serve -Dmdep.includeScope=test -Dmdep.outputFile=cp.txt
+//   scripts/serve.sh &                        # the shipped model on 127.0.0.1:8080
+//   jshell --class-path "$(cat cp.txt)" -R-Dpage.url=http://127.0.0.1:8080/ \
+//       -R-Dpage.photo=data/svhn-real/test/train_3558.png -R-Dpage.box=77,13,100,75 \
+//       -R-Dpage.png=docs/page.png scripts/page-screenshot.jsh
+import org.openqa.selenium.*;
+import org.openqa.selenium.chrome.*;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import java.nio.file.*;
+import java.time.Duration;
+
+void shoot() throws Exception {
+    var profile = Files.createTempDirectory("page-screenshot");
+    var options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+            "--window-size=1280,1000", "--user-data-dir=" + profile);
+    var service = new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
+            .usingAnyFreePort().build();
+    WebDriver browser = new ChromeDriver(service, options);
+    try {
+        var wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        browser.get(System.getProperty("page.url"));
+        browser.findElement(By.id("file")).sendKeys(Path.of(System.getProperty("page.photo")).toAbsolutePath().toString());
+        wait.until(b -> b.findElements(By.cssSelector("#gallery li")).size() == 1);
+        var box = browser.findElement(By.id("box"));
+        box.clear();
+        box.sendKeys(System.getProperty("page.box"));
+        browser.findElement(By.id("transcribe")).click();
+        wait.until(b -> b.findElements(By.cssSelector("#gallery li")).size() == 2);
+        String status = browser.findElement(By.id("status")).getText();
+        if (status.startsWith("Error")) {
+            throw new IllegalStateException("the page shows an error: " + status);
+        }
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(Path.of(System.getProperty("page.png")), png);
+        System.out.println("wrote " + System.getProperty("page.png"));
+    } finally {
+        browser.quit();
+    }
+}
+
+shoot();
+/exit
