@@ -2,7 +2,8 @@
 // read twice, first without a box (the localizers find it), then in the box given, as a user would:
 // open the photo, type the box, press Transcribe. Needs Debian's chromium and chromedriver, as the
 // page's browser test does, and the serve module's test classpath (Selenium):
-//   ./mvnw -B -q -o dependency:build-classpath -pl modules/serve -Dmdep.includeScope=test -Dmdep.outputFile=cp.txt
+//   ./mvnw -B -q -o test-compile dependency:build-classpath -pl modules/serve -am -Dmdep.includeScope=test \
+//       -Dmdep.outputFile=$PWD/cp.txt   # the reactor's modules resolve only with a build phase and -am
 //   scripts/serve.sh &                        # the shipped model on 127.0.0.1:8080
 //   jshell --class-path "$(cat cp.txt)" -R-Dpage.url=http://127.0.0.1:8080/ \
 //       -R-Dpage.photo=data/svhn-real/test/train_3558.png -R-Dpage.box=77,13,100,75 \
