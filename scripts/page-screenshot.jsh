@@ -1,29 +1,26 @@
 // Takes docs/page.png: the service's page (a running `scripts/serve.sh`) in headless Chromium, one photo
 // read twice, first without a box (the localizers find it), then in the box given, as a user would:
 // open the photo, type the box, press Transcribe. Needs Debian's chromium and chromedriver, as the
-// page's browser test does, and the serve module's test classpath (Selenium):
+// page's browser test does, and the serve module's test classes (its HeadlessChromium) and test classpath
+// (Selenium):
 //   ./mvnw -B -q -o test-compile dependency:build-classpath -pl modules/serve -am -Dmdep.includeScope=test \
 //       -Dmdep.outputFile=$PWD/cp.txt   # the reactor's modules resolve only with a build phase and -am
 //   scripts/serve.sh &                        # the shipped model on 127.0.0.1:8080
-//   jshell --class-path "$(cat cp.txt)" -R-Dpage.url=http://127.0.0.1:8080/ \
+//   jshell --class-path "modules/serve/target/test-classes:$(cat cp.txt)" -R-Dpage.url=http://127.0.0.1:8080/ \
 //       -R-Dpage.photo=data/svhn-real/test/train_3558.png -R-Dpage.box=77,13,100,75 \
 //       -R-Dpage.png=docs/page.png scripts/page-screenshot.jsh
+import dev.streetnum.serve.HeadlessChromium;
 import org.openqa.selenium.*;
-import org.openqa.selenium.chrome.*;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import java.nio.file.*;
 import java.time.Duration;
 
 void shoot() throws Exception {
+    if (!HeadlessChromium.installed()) {
+        throw new IllegalStateException("the page screenshot " + HeadlessChromium.missing());
+    }
     var profile = Files.createTempDirectory("page-screenshot");
-    var options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-            "--window-size=1280,1000", "--user-data-dir=" + profile);
-    var service = new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
-            .usingAnyFreePort().build();
-    WebDriver browser = new ChromeDriver(service, options);
+    WebDriver browser = HeadlessChromium.open(profile, 1280, 1000);
     try {
         var wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         browser.get(System.getProperty("page.url"));
@@ -43,6 +40,9 @@ void shoot() throws Exception {
         System.out.println("wrote " + System.getProperty("page.png"));
     } finally {
         browser.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 }
 

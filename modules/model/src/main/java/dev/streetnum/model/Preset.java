@@ -49,6 +49,14 @@ public enum Preset {
     CPU_DEEPER(5, new int[] {32, 32, 32, 64, 64, 64, 96, 96, 96, 128, 128, 128},
             new int[] {2, Preset.NO_POOL, Preset.NO_POOL, 2, Preset.NO_POOL, Preset.NO_POOL, 2, Preset.NO_POOL,
                 Preset.NO_POOL, 2, Preset.NO_POOL, Preset.NO_POOL}, false, new int[] {256}),
+    /**
+     * CPU_DEEPER with one more such convolution after each pool: sixteen convolutions, four at each
+     * width, conv 32x4-64x4-96x4-128x4. It deepens CPU, CPU_DEEP and CPU_DEEPER ({@link Deepening}).
+     */
+    CPU_DEEPEST(5, new int[] {32, 32, 32, 32, 64, 64, 64, 64, 96, 96, 96, 96, 128, 128, 128, 128},
+            new int[] {2, Preset.NO_POOL, Preset.NO_POOL, Preset.NO_POOL, 2, Preset.NO_POOL, Preset.NO_POOL,
+                Preset.NO_POOL, 2, Preset.NO_POOL, Preset.NO_POOL, Preset.NO_POOL, 2, Preset.NO_POOL, Preset.NO_POOL,
+                Preset.NO_POOL}, false, new int[] {256}),
     /** The speed-issue reference net: conv 32-64-128-160 (5x5, pool 2), dense 512, six heads. */
     PROBE(5, new int[] {32, 64, 128, 160}, new int[] {2, 2, 2, 2}, false, new int[] {512}),
     /**

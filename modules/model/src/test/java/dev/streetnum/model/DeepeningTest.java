@@ -1,6 +1,7 @@
 package dev.streetnum.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,6 +80,34 @@ class DeepeningTest {
         INDArray photos = Nd4j.randn(shallow.params().dataType(), 2, 3, side, side);
         INDArray[] expected = shallow.output(photos);
         INDArray[] actual = deeper.output(photos);
+        for (int h = 0; h < expected.length; h++) {
+            assertArrayEquals(expected[h].ravel().toFloatVector(), actual[h].ravel().toFloatVector(), 1e-5f,
+                    StreetNumberNetwork.OUTPUTS[h]);
+        }
+    }
+
+    @Test
+    void theDeepestPresetDeepensTheDeeperOneAndComputesTheSame() {
+        ComputationGraph deeper = StreetNumberNetwork.build(Preset.CPU_DEEPER, NetworkOptions.DEFAULT);
+        Nd4j.getRandom().setSeed(12);
+        deeper.setParams(deeper.params().reshape(1, deeper.numParams())
+                .add(Nd4j.randn(deeper.params().dataType(), 1, deeper.numParams()).muli(0.01))); // biases off 0
+        ComputationGraph deepest = StreetNumberNetwork.build(Preset.CPU_DEEPEST, NetworkOptions.DEFAULT);
+        Deepening.of(Preset.CPU_DEEPER, Preset.CPU_DEEPEST).copy(deeper, deepest);
+        // cpu_deeper's seventh convolution (the first at 96 channels) is cpu_deepest's ninth
+        assertEquals(deeper.getLayer("conv7").getParam("W"), deepest.getLayer("conv9").getParam("W"));
+        // 16 convolutions: four at each width, the first of each reading the previous width
+        long convs = (25L * 3 * 32 + 32) + 3 * (25L * 32 * 32 + 32) + (25L * 32 * 64 + 64) + 3 * (25L * 64 * 64 + 64)
+                + (25L * 64 * 96 + 96) + 3 * (25L * 96 * 96 + 96) + (25L * 96 * 128 + 128) + 3 * (25L * 128 * 128 + 128);
+        long dense = 3L * 3 * 128 * 256 + 256;
+        long heads = 256L * (7 + 5 * 10) + 7 + 5 * 10;
+        assertEquals(convs + dense + heads, Preset.CPU_DEEPEST.parameterCount());
+        assertEquals(Preset.CPU_DEEPEST.parameterCount(), deepest.numParams());
+        assertDoesNotThrow(() -> Deepening.of(Preset.CPU, Preset.CPU_DEEPEST), "cpu deepens to it in one step too");
+        int side = PreprocessConfig.DEFAULT.crop();
+        INDArray photos = Nd4j.randn(deeper.params().dataType(), 2, 3, side, side);
+        INDArray[] expected = deeper.output(photos);
+        INDArray[] actual = deepest.output(photos);
         for (int h = 0; h < expected.length; h++) {
             assertArrayEquals(expected[h].ravel().toFloatVector(), actual[h].ravel().toFloatVector(), 1e-5f,
                     StreetNumberNetwork.OUTPUTS[h]);

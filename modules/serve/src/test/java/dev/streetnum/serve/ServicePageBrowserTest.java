@@ -32,8 +32,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -45,8 +43,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ServicePageBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration WAIT = Duration.ofSeconds(60);
     /**
      * Both requests are single-image forward passes of the same network; on this machine they are
@@ -71,9 +67,7 @@ class ServicePageBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "skipped: the page's browser test needs Debian's chromium and chromedriver at " + CHROMIUM + " and "
-                        + CHROMEDRIVER + " (apt-get install -y chromium chromium-driver)");
+        assumeTrue(HeadlessChromium.installed(), "skipped: the page's browser test " + HeadlessChromium.missing());
         ModelBundle bundle = ModelBundle.load(TestBundles.tinyBundleFile(dir));
         service = new ServiceUnderTest(new ServedModel(new Transcriber(bundle)),
                 ServeConfig.defaults(bundle.metadata().modelId(), 0.0), bundle.metadata().preprocess());
@@ -82,17 +76,7 @@ class ServicePageBrowserTest {
         Files.copy(somePhoto(), photo);
         photoBytes = Files.readAllBytes(photo);
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // The flags that work on this project's machines (closed network, root, no display).
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1400,1000", "--user-data-dir=" + dir.resolve("chromium-profile"));
-        ChromeDriverService driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(driver, options);
+        browser = HeadlessChromium.open(dir.resolve("chromium-profile"), 1400, 1000);
     }
 
     /** A real SVHN photo when the checkout has ../shared beside it, else a generated one. */
