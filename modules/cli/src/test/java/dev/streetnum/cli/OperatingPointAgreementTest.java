@@ -133,6 +133,29 @@ class OperatingPointAgreementTest {
         }
     }
 
+    /**
+     * The reports beside the shipped bundle (models/README.md links them as its full numbers) are its own:
+     * they name its model, and the real-photo ones applied the thresholds it stores. A bundle shipped
+     * without its reports once left the previous ensemble's numbers there for two releases.
+     */
+    @Test
+    void theReportsBesideTheShippedBundleAreItsOwn() throws Exception {
+        ModelBundle shipped = ModelBundle.load(SHIPPED_MODEL);
+        TargetAccuracy target = TargetAccuracy.parse("0.98");
+        Map<String, Double> applied = new HashMap<>();
+        applied.put("report-real-heldout.json", shipped.metadata().thresholds().at(target).orElseThrow());
+        applied.put("report-real-nobox.json", shipped.metadata().thresholds().atNoBox(target).orElseThrow());
+        applied.put("report-synthetic.json", null); // its threshold comes from synthetic val and is not stored
+        for (Map.Entry<String, Double> report : applied.entrySet()) {
+            JsonNode json = new ObjectMapper().readTree(SHIPPED_MODEL.resolveSibling(report.getKey()).toFile());
+            assertEquals(shipped.metadata().modelId(), json.get("modelId").asText(), report.getKey());
+            assertEquals(target.value(), json.get("targetAccuracy").asDouble(), 0, report.getKey());
+            if (report.getValue() != null) {
+                assertEquals(report.getValue(), json.get("acceptanceThreshold").asDouble(), 0, report.getKey());
+            }
+        }
+    }
+
     @Test
     void theShippedBundleLoadsWithTheThresholdsItWasShippedWith() throws Exception {
         Map<String, Double> stored;
