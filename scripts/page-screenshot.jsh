@@ -15,36 +15,43 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import java.nio.file.*;
 import java.time.Duration;
 
-void shoot() throws Exception {
+void shoot(WebDriver browser) throws Exception {
+    var wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    browser.get(System.getProperty("page.url"));
+    browser.findElement(By.id("file")).sendKeys(Path.of(System.getProperty("page.photo")).toAbsolutePath().toString());
+    wait.until(b -> b.findElements(By.cssSelector("#gallery li")).size() == 1);
+    var box = browser.findElement(By.id("box"));
+    box.clear();
+    box.sendKeys(System.getProperty("page.box"));
+    browser.findElement(By.id("transcribe")).click();
+    wait.until(b -> b.findElements(By.cssSelector("#gallery li")).size() == 2);
+    String status = browser.findElement(By.id("status")).getText();
+    if (status.startsWith("Error")) {
+        throw new IllegalStateException("the page shows an error: " + status);
+    }
+    byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+    Files.write(Path.of(System.getProperty("page.png")), png);
+    System.out.println("wrote " + System.getProperty("page.png"));
+}
+
+void main() throws Exception {
     if (!HeadlessChromium.installed()) {
         throw new IllegalStateException("the page screenshot " + HeadlessChromium.missing());
     }
     var profile = Files.createTempDirectory("page-screenshot");
-    WebDriver browser = HeadlessChromium.open(profile, 1280, 1000);
     try {
-        var wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-        browser.get(System.getProperty("page.url"));
-        browser.findElement(By.id("file")).sendKeys(Path.of(System.getProperty("page.photo")).toAbsolutePath().toString());
-        wait.until(b -> b.findElements(By.cssSelector("#gallery li")).size() == 1);
-        var box = browser.findElement(By.id("box"));
-        box.clear();
-        box.sendKeys(System.getProperty("page.box"));
-        browser.findElement(By.id("transcribe")).click();
-        wait.until(b -> b.findElements(By.cssSelector("#gallery li")).size() == 2);
-        String status = browser.findElement(By.id("status")).getText();
-        if (status.startsWith("Error")) {
-            throw new IllegalStateException("the page shows an error: " + status);
+        WebDriver browser = HeadlessChromium.open(profile, 1280, 1000);
+        try {
+            shoot(browser);
+        } finally {
+            browser.quit();
         }
-        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(Path.of(System.getProperty("page.png")), png);
-        System.out.println("wrote " + System.getProperty("page.png"));
     } finally {
-        browser.quit();
         try (var files = Files.walk(profile)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 }
 
-shoot();
+main();
 /exit
