@@ -56,10 +56,7 @@ class DeepeningTest {
 
     @Test
     void aDeepenedNetworkDeepensAgainAndComputesTheSame() {
-        ComputationGraph shallow = StreetNumberNetwork.build(Preset.CPU, NetworkOptions.DEFAULT);
-        Nd4j.getRandom().setSeed(11);
-        shallow.setParams(shallow.params().reshape(1, shallow.numParams())
-                .add(Nd4j.randn(shallow.params().dataType(), 1, shallow.numParams()).muli(0.01))); // biases off 0
+        ComputationGraph shallow = perturbed(Preset.CPU, 11);
         ComputationGraph deep = StreetNumberNetwork.build(Preset.CPU_DEEP, NetworkOptions.DEFAULT);
         ComputationGraph deeper = StreetNumberNetwork.build(Preset.CPU_DEEPER, NetworkOptions.DEFAULT);
         ComputationGraph direct = StreetNumberNetwork.build(Preset.CPU_DEEPER, NetworkOptions.DEFAULT);
@@ -69,47 +66,59 @@ class DeepeningTest {
         // cpu's fourth convolution is cpu_deep's seventh and cpu_deeper's tenth; the rest are identities
         assertEquals(shallow.getLayer("conv4").getParam("W"), deeper.getLayer("conv10").getParam("W"));
         assertEquals(deeper.params(), direct.params(), "two steps of deepening are one");
-        // 12 convolutions: parameters counted by hand, 5x5 kernels, 3 input channels, 3x3x128 features
-        long convs = (25L * 3 * 32 + 32) + 2 * (25L * 32 * 32 + 32) + (25L * 32 * 64 + 64) + 2 * (25L * 64 * 64 + 64)
-                + (25L * 64 * 96 + 96) + 2 * (25L * 96 * 96 + 96) + (25L * 96 * 128 + 128) + 2 * (25L * 128 * 128 + 128);
-        long dense = 3L * 3 * 128 * 256 + 256;
-        long heads = 256L * (7 + 5 * 10) + 7 + 5 * 10;
-        assertEquals(convs + dense + heads, Preset.CPU_DEEPER.parameterCount());
+        assertEquals(handCount(3), Preset.CPU_DEEPER.parameterCount());
         assertEquals(Preset.CPU_DEEPER.parameterCount(), deeper.numParams());
-        int side = PreprocessConfig.DEFAULT.crop();
-        INDArray photos = Nd4j.randn(shallow.params().dataType(), 2, 3, side, side);
-        INDArray[] expected = shallow.output(photos);
-        INDArray[] actual = deeper.output(photos);
-        for (int h = 0; h < expected.length; h++) {
-            assertArrayEquals(expected[h].ravel().toFloatVector(), actual[h].ravel().toFloatVector(), 1e-5f,
-                    StreetNumberNetwork.OUTPUTS[h]);
-        }
+        assertReadsAs(shallow, deeper);
     }
 
     @Test
     void theDeepestPresetDeepensTheDeeperOneAndComputesTheSame() {
-        ComputationGraph deeper = StreetNumberNetwork.build(Preset.CPU_DEEPER, NetworkOptions.DEFAULT);
-        Nd4j.getRandom().setSeed(12);
-        deeper.setParams(deeper.params().reshape(1, deeper.numParams())
-                .add(Nd4j.randn(deeper.params().dataType(), 1, deeper.numParams()).muli(0.01))); // biases off 0
+        ComputationGraph deeper = perturbed(Preset.CPU_DEEPER, 12);
         ComputationGraph deepest = StreetNumberNetwork.build(Preset.CPU_DEEPEST, NetworkOptions.DEFAULT);
         Deepening.of(Preset.CPU_DEEPER, Preset.CPU_DEEPEST).copy(deeper, deepest);
         // cpu_deeper's seventh convolution (the first at 96 channels) is cpu_deepest's ninth
         assertEquals(deeper.getLayer("conv7").getParam("W"), deepest.getLayer("conv9").getParam("W"));
-        // 16 convolutions: four at each width, the first of each reading the previous width
-        long convs = (25L * 3 * 32 + 32) + 3 * (25L * 32 * 32 + 32) + (25L * 32 * 64 + 64) + 3 * (25L * 64 * 64 + 64)
-                + (25L * 64 * 96 + 96) + 3 * (25L * 96 * 96 + 96) + (25L * 96 * 128 + 128) + 3 * (25L * 128 * 128 + 128);
-        long dense = 3L * 3 * 128 * 256 + 256;
-        long heads = 256L * (7 + 5 * 10) + 7 + 5 * 10;
-        assertEquals(convs + dense + heads, Preset.CPU_DEEPEST.parameterCount());
+        assertEquals(handCount(4), Preset.CPU_DEEPEST.parameterCount());
+        assertEquals(handCount(1), Preset.CPU.parameterCount(), "the count's own check: the cpu preset");
+        assertEquals(handCount(2), Preset.CPU_DEEP.parameterCount());
         assertEquals(Preset.CPU_DEEPEST.parameterCount(), deepest.numParams());
         assertDoesNotThrow(() -> Deepening.of(Preset.CPU, Preset.CPU_DEEPEST), "cpu deepens to it in one step too");
+        assertReadsAs(deeper, deepest);
+    }
+
+    /**
+     * The parameters of a network of cpu's widths (32, 64, 96, 128) with {@code perWidth} convolutions at
+     * each, counted by hand: 5x5 kernels, 3 input channels, the first convolution of a width reading the
+     * previous one, 3x3x128 features into dense 256, then the length head (7) and five digit heads (10).
+     */
+    private static long handCount(int perWidth) {
+        long params = 0;
+        long in = 3;
+        for (long width : new long[] {32, 64, 96, 128}) {
+            params += 25 * in * width + width + (perWidth - 1) * (25 * width * width + width);
+            in = width;
+        }
+        params += 3L * 3 * 128 * 256 + 256;
+        return params + 256L * (7 + 5 * 10) + 7 + 5 * 10;
+    }
+
+    /** A network of the preset with its initial weights moved a little, the biases off 0 among them. */
+    private static ComputationGraph perturbed(Preset preset, long seed) {
+        ComputationGraph net = StreetNumberNetwork.build(preset, NetworkOptions.DEFAULT);
+        Nd4j.getRandom().setSeed(seed);
+        net.setParams(net.params().reshape(1, net.numParams())
+                .add(Nd4j.randn(net.params().dataType(), 1, net.numParams()).muli(0.01)));
+        return net;
+    }
+
+    /** Both networks' six heads agree on random input of both signs. */
+    private static void assertReadsAs(ComputationGraph expected, ComputationGraph actual) {
         int side = PreprocessConfig.DEFAULT.crop();
-        INDArray photos = Nd4j.randn(deeper.params().dataType(), 2, 3, side, side);
-        INDArray[] expected = deeper.output(photos);
-        INDArray[] actual = deepest.output(photos);
-        for (int h = 0; h < expected.length; h++) {
-            assertArrayEquals(expected[h].ravel().toFloatVector(), actual[h].ravel().toFloatVector(), 1e-5f,
+        INDArray photos = Nd4j.randn(expected.params().dataType(), 2, 3, side, side);
+        INDArray[] want = expected.output(photos);
+        INDArray[] got = actual.output(photos);
+        for (int h = 0; h < want.length; h++) {
+            assertArrayEquals(want[h].ravel().toFloatVector(), got[h].ravel().toFloatVector(), 1e-5f,
                     StreetNumberNetwork.OUTPUTS[h]);
         }
     }
