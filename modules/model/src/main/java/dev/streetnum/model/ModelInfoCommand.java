@@ -42,9 +42,11 @@ public final class ModelInfoCommand implements Callable<Integer> {
             return 0;
         }
         List<Preset> presets = preset == null ? List.of(Preset.values()) : List.of(Preset.parse(preset));
-        System.out.printf(Locale.ROOT, "%-8s %14s %16s%n", "preset", "parameters", "MFLOP/image");
+        // The name column as wide as the longest name, so the numbers line up under their headings.
+        int names = Math.max("preset".length(), presets.stream().mapToInt(p -> p.name().length()).max().orElse(0));
+        System.out.printf(Locale.ROOT, "%-" + names + "s %14s %16s%n", "preset", "parameters", "MFLOP/image");
         for (Preset p : presets) {
-            System.out.printf(Locale.ROOT, "%-8s %,14d %,16.1f%n", p.name().toLowerCase(Locale.ROOT),
+            System.out.printf(Locale.ROOT, "%-" + names + "s %,14d %,16.1f%n", p.name().toLowerCase(Locale.ROOT),
                     p.parameterCount(), p.forwardFlops() / 1e6);
         }
         return 0;
