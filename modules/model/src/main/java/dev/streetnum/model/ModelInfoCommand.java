@@ -1,10 +1,13 @@
 package dev.streetnum.model;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code streetnum model-info}: each preset's size and cost, computed from its layer shapes; with
@@ -15,28 +18,32 @@ import picocli.CommandLine.Option;
                 + " with --model, what a bundle holds."})
 public final class ModelInfoCommand implements Callable<Integer> {
 
-    @Option(names = "--preset", description = "Only this preset (tiny, cpu, probe, paper).")
+    @Option(names = "--preset", description = "Only this preset (any the table lists, e.g. cpu or cpu_deeper).")
     String preset;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "BUNDLE", description = "Describe this bundle instead.")
     java.nio.file.Path model;
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         if (model != null) {
             ModelBundle bundle = ModelBundle.load(model);
             BundleMetadata m = bundle.metadata();
-            System.out.printf(Locale.ROOT, "model %s: preset %s, %,d parameters, thresholds %s%n", m.modelId(),
+            out.printf(Locale.ROOT, "model %s: preset %s, %,d parameters, thresholds %s%n", m.modelId(),
                     m.preset(), bundle.network().numParams(), m.thresholds());
             for (int i = 0; i < bundle.partners().size(); i++) {
                 BundleMetadata p = bundle.partners().get(i).metadata();
-                System.out.printf(Locale.ROOT, "reads with network %d: model %s, preset %s, %,d parameters (its heads are"
+                out.printf(Locale.ROOT, "reads with network %d: model %s, preset %s, %,d parameters (its heads are"
                                 + " averaged with the other networks'; the thresholds above are the ensemble's)%n", i + 2,
                         p.modelId(), p.preset(), bundle.partners().get(i).network().numParams());
             }
-            System.out.println(bundle.localizerSummary());
+            out.println(bundle.localizerSummary());
             for (int i = 0; i < bundle.localizers().size(); i++) {
-                System.out.printf(Locale.ROOT, "localizer %d provenance: %s%n", i + 1,
+                out.printf(Locale.ROOT, "localizer %d provenance: %s%n", i + 1,
                         bundle.localizers().get(i).metadata().provenance());
             }
             return 0;
@@ -44,9 +51,9 @@ public final class ModelInfoCommand implements Callable<Integer> {
         List<Preset> presets = preset == null ? List.of(Preset.values()) : List.of(Preset.parse(preset));
         // The name column as wide as the longest name, so the numbers line up under their headings.
         int names = Math.max("preset".length(), presets.stream().mapToInt(p -> p.name().length()).max().orElse(0));
-        System.out.printf(Locale.ROOT, "%-" + names + "s %14s %16s%n", "preset", "parameters", "MFLOP/image");
+        out.printf(Locale.ROOT, "%-" + names + "s %14s %16s%n", "preset", "parameters", "MFLOP/image");
         for (Preset p : presets) {
-            System.out.printf(Locale.ROOT, "%-" + names + "s %,14d %,16.1f%n", p.name().toLowerCase(Locale.ROOT),
+            out.printf(Locale.ROOT, "%-" + names + "s %,14d %,16.1f%n", p.name().toLowerCase(Locale.ROOT),
                     p.parameterCount(), p.forwardFlops() / 1e6);
         }
         return 0;

@@ -1,0 +1,35 @@
+package dev.streetnum.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ModelInfoCommandTest {
+
+    @Test
+    void everyPresetIsListedWithItsCountAndTheNumbersLineUpUnderTheirHeadings() {
+        StringWriter text = new StringWriter();
+        CommandLine command = new CommandLine(new ModelInfoCommand());
+        command.setOut(new PrintWriter(text));
+        assertEquals(0, command.execute());
+        List<String> lines = text.toString().lines().toList();
+        assertEquals(Preset.values().length + 1, lines.size(), text.toString());
+        String header = lines.get(0);
+        int parametersEnd = header.indexOf("parameters") + "parameters".length();
+        int flopsEnd = header.length();
+        for (int i = 0; i < Preset.values().length; i++) {
+            Preset p = Preset.values()[i];
+            String row = lines.get(i + 1);
+            assertTrue(row.startsWith(p.name().toLowerCase(Locale.ROOT) + " "), row);
+            String count = String.format(Locale.ROOT, "%,d", p.parameterCount());
+            assertEquals(parametersEnd, row.indexOf(count) + count.length(), "parameters column: " + row);
+            assertEquals(flopsEnd, row.length(), "MFLOP column: " + row);
+        }
+    }
+}
