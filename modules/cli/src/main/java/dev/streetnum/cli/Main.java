@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.data.command.ImportSvhnCommand.class,
                 dev.streetnum.data.command.BenchPipelineCommand.class,
                 dev.streetnum.eval.EvaluateCommand.class,
+                dev.streetnum.eval.CompareCommand.class,
                 dev.streetnum.train.TrainCommand.class,
                 dev.streetnum.train.TrainLocalizerCommand.class,
                 dev.streetnum.train.AttachLocalizerCommand.class,

@@ -27,6 +27,8 @@ import java.util.TreeSet;
  * @param acceptanceThreshold the threshold at the target accuracy: the "accepted" column of the CSV
  * @param acceptedErrors      the wrong test answers accepted at that threshold, by {@link ErrorKind}: the
  *                            mistakes a caller would be given
+ * @param testIntervals       how sure the test figures are ({@link Bootstrap} over the test photos, the threshold
+ *                            held fixed); null for an empty test set
  * @param worstErrors         most confident wrong transcriptions, for the contact sheet
  * @param refusals            examples not accepted at the acceptance threshold, for the contact sheet
  */
@@ -44,6 +46,7 @@ public record CoverageReport(
         FitDiagnosis fit,
         double acceptanceThreshold,
         Map<String, Integer> acceptedErrors,
+        TestIntervals testIntervals,
         @JsonIgnore List<Prediction> testPredictions,
         @JsonIgnore List<SheetTile> worstErrors,
         @JsonIgnore List<SheetTile> refusals) {
@@ -122,13 +125,15 @@ public record CoverageReport(
                 train == null ? null : SetSummary.of(train, targets),
                 calibration, fit, acceptanceThreshold,
                 ErrorKind.count(test.predictions().stream().filter(p -> p.acceptedAt(acceptanceThreshold)).toList()),
+                test.predictions().isEmpty() ? null
+                        : TestIntervals.of(test, acceptanceThreshold, Bootstrap.standard()),
                 test.predictions(), List.of(), List.of());
     }
 
     public CoverageReport withSheets(List<SheetTile> worstErrors, List<SheetTile> refusals) {
         return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes, test, validation, train,
-                calibration, fit, acceptanceThreshold, acceptedErrors, testPredictions, List.copyOf(worstErrors),
-                List.copyOf(refusals));
+                calibration, fit, acceptanceThreshold, acceptedErrors, testIntervals, testPredictions,
+                List.copyOf(worstErrors), List.copyOf(refusals));
     }
 
     /** Whether the test prediction is accepted at the acceptance threshold (the CSV's column). */

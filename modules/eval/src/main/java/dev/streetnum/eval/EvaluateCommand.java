@@ -148,8 +148,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                     report.modelId());
         }
         SequenceMetrics m = report.test().metrics();
-        stdout.printf("test: %d images, sequence accuracy %s, per-digit %s, length %s%n",
-                m.examples(), percent(m.sequenceAccuracy()), percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
+        TestIntervals sure = report.testIntervals();
+        stdout.printf("test: %d images, sequence accuracy %s%s, per-digit %s, length %s%n",
+                m.examples(), percent(m.sequenceAccuracy()), interval(sure == null ? null : sure.sequenceAccuracy(), true),
+                percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
+        stdout.printf("risk-coverage area (AURC) on test: %.4f%s%n", report.test().riskCoverageArea(),
+                interval(sure == null ? null : sure.riskCoverageArea(), false));
         stdout.printf("test errors: %s; accepted at the %s threshold: %s%n", ErrorKind.describe(m.errors()),
                 percent(targetAccuracy), ErrorKind.describe(report.acceptedErrors()));
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
@@ -158,17 +162,34 @@ public final class EvaluateCommand implements Callable<Integer> {
         String chosenOn = report.calibration().chosenOn();
         for (String key : keys) {
             OperatingPoint onTest = report.calibration().onTest().get(key);
-            stdout.printf("coverage at %s accuracy: %s of test at threshold %s chosen on %s (test accuracy there %s);"
+            // The intervals are the acceptance threshold's, the first key.
+            boolean acceptance = sure != null && key.equals(TargetAccuracy.keyOf(targetAccuracy));
+            stdout.printf("coverage at %s accuracy: %s%s of test at threshold %s chosen on %s (test accuracy there %s%s);"
                             + " best achievable on test %s%n",
                     percent(Double.parseDouble(key)), percent(onTest.coverage()),
+                    interval(acceptance ? sure.coverage() : null, true),
                     ReportWriter.formatThreshold(report.calibration().thresholds().get(key)), chosenOn,
-                    percent(onTest.accuracy()), percent(report.test().bestCoverage().get(key).coverage()));
+                    percent(onTest.accuracy()), interval(acceptance ? sure.accuracy() : null, true),
+                    percent(report.test().bestCoverage().get(key).coverage()));
+        }
+        if (sure != null) {
+            stdout.printf("in brackets: %.0f%% intervals over %d draws of the test photos with replacement (the"
+                    + " threshold held fixed)%n", 100 * sure.level(), sure.resamples());
         }
         if (report.test().meanBoxIou() != null) {
             stdout.printf("boxes found without a box given: mean IoU %.3f against the true union boxes of test%s%n",
                     report.test().meanBoxIou(), report.validation() != null && report.validation().meanBoxIou() != null
                             ? String.format(" (validation %.3f)", report.validation().meanBoxIou()) : "");
         }
+    }
+
+    /** " [81.2%, 86.8%]" (or " [0.0130, 0.0261]"), nothing when there is no interval to give. */
+    private static String interval(Bootstrap.Interval range, boolean percentages) {
+        if (range == null || Double.isNaN(range.low())) {
+            return "";
+        }
+        return percentages ? String.format(" [%.1f%%, %.1f%%]", 100 * range.low(), 100 * range.high())
+                : String.format(" [%.4f, %.4f]", range.low(), range.high());
     }
 
     /** Exact for the usual targets: 0.98 -> "98%", 0.985 -> "98.5%"; accuracies to two decimals. */

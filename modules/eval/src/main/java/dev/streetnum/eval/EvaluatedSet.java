@@ -36,6 +36,21 @@ public record EvaluatedSet(String identity, List<Prediction> predictions) {
                 correctFlags());
     }
 
+    /**
+     * The principled curve of a draw of this set's photos ({@link Bootstrap}): {@code draw} holds indices
+     * into {@link #predictions}, repeats allowed.
+     */
+    public CoverageCurve principledCurve(int[] draw) {
+        double[] score = new double[draw.length];
+        boolean[] correct = new boolean[draw.length];
+        for (int i = 0; i < draw.length; i++) {
+            Prediction p = predictions.get(draw[i]);
+            score[i] = p.principledScore();
+            correct[i] = p.correct();
+        }
+        return new CoverageCurve(score, correct);
+    }
+
     /** Ranked by the ad-hoc confidence, the baseline the paper compares against. */
     public CoverageCurve adHocCurve() {
         return new CoverageCurve(predictions.stream().mapToDouble(Prediction::adHocScore).toArray(),

@@ -1,5 +1,6 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.model.TargetAccuracy;
 import java.util.Map;
 
 /** The report's {@code index.html}: the numbers in tables, the pictures by relative link. */
@@ -81,6 +82,7 @@ final class ReportPage {
         SequenceMetrics m = report.test().metrics();
         html.append("<h2>Accuracy at full coverage (test, ").append(m.examples()).append(" images)</h2>\n<table>")
                 .append("<tr><th class=l>sequence (whole number)</th><td>").append(percent(m.sequenceAccuracy()))
+                .append(range(sure() == null ? null : sure().sequenceAccuracy()))
                 .append("</td></tr><tr><th class=l>per digit</th><td>").append(percent(m.digitAccuracy()))
                 .append("</td></tr><tr><th class=l>length</th><td>").append(percent(m.lengthAccuracy()))
                 .append("</td></tr></table>\n<table><tr><th>digits</th><th>images</th><th>sequence accuracy</th></tr>");
@@ -101,19 +103,32 @@ final class ReportPage {
                 .append("</p>\n<table><tr><th>target accuracy</th><th>threshold t (").append(escape(c.chosenOn()))
                 .append(")</th><th>test coverage at t</th><th>test accuracy at t</th>"
                         + "<th>best achievable test coverage</th><th>its threshold</th></tr>");
+        String acceptanceKey = TargetAccuracy.keyOf(report.targetAccuracy());
         for (String key : c.thresholds().keySet()) {
             OperatingPoint onTest = c.onTest().get(key);
             OperatingPoint best = report.test().bestCoverage().get(key);
+            boolean acceptance = key.equals(acceptanceKey) && sure() != null;
             html.append("<tr><td>").append(percentKey(key)).append("</td><td>")
                     .append(ReportWriter.formatThreshold(c.thresholds().get(key))).append("</td><td>")
-                    .append(percent(onTest.coverage())).append("</td><td>").append(percent(onTest.accuracy()))
+                    .append(percent(onTest.coverage())).append(range(acceptance ? sure().coverage() : null))
+                    .append("</td><td>").append(percent(onTest.accuracy()))
+                    .append(range(acceptance ? sure().accuracy() : null))
                     .append("</td><td>").append(percent(best.coverage())).append("</td><td>")
                     .append(ReportWriter.formatThreshold(best.threshold())).append("</td></tr>");
         }
         html.append("</table>\n<p>Area under the risk-coverage curve on test: ")
-                .append(String.format("%.4f", report.test().riskCoverageArea()))
-                .append(" (the error rate of the accepted answers averaged over every coverage, lower is better;"
+                .append(String.format("%.4f", report.test().riskCoverageArea()));
+        if (sure() != null && !Double.isNaN(sure().riskCoverageArea().low())) {
+            html.append(String.format(" [%.4f, %.4f]", sure().riskCoverageArea().low(), sure().riskCoverageArea().high()));
+        }
+        html.append(" (the error rate of the accepted answers averaged over every coverage, lower is better;"
                         + " on a few hundred photos it moves less than coverage at one accuracy).</p>\n");
+        if (sure() != null) {
+            html.append("<p>In brackets: ").append(String.format("%.0f%%", 100 * sure().level()))
+                    .append(" intervals from ").append(sure().resamples())
+                    .append(" draws of the test photos with replacement (the threshold held fixed): the range other"
+                            + " photos like these would likely give.</p>\n");
+        }
     }
 
     private void confidenceSection() {
@@ -127,6 +142,16 @@ final class ReportPage {
         }
         html.append("</table>\n");
         image(ReportWriter.CURVE_PNG, "accuracy against coverage, principled and ad-hoc confidence");
+    }
+
+    private TestIntervals sure() {
+        return report.testIntervals();
+    }
+
+    /** " [81.20%, 86.80%]" after a percentage, or nothing when there is no interval. */
+    private static String range(Bootstrap.Interval interval) {
+        return interval == null || Double.isNaN(interval.low()) ? ""
+                : " [" + percent(interval.low()) + ", " + percent(interval.high()) + "]";
     }
 
     private void image(String file, String alt) {

@@ -9,14 +9,11 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -32,9 +29,6 @@ public final class ReportWriter {
     public static final String WORST_ERRORS_PNG = "worst-errors.png";
     public static final String REFUSALS_PNG = "refusals.png";
     public static final String INDEX_HTML = "index.html";
-    public static final List<String> CSV_HEADER = List.of(
-            "file", "truth", "answer", "transcribable", "confidence", "ad_hoc_confidence", "accepted", "correct",
-            "box", "box_source", "box_iou");
 
     private static final int CHART_WIDTH = 900;
     private static final int CHART_HEIGHT = 560;
@@ -68,7 +62,7 @@ public final class ReportWriter {
         try {
             Files.createDirectories(folder);
             jsonMapper().writeValue(folder.resolve(REPORT_JSON).toFile(), report);
-            writePredictions(report, folder.resolve(PREDICTIONS_CSV));
+            PredictionsCsv.write(report.testPredictions(), report::accepted, folder.resolve(PREDICTIONS_CSV));
             writeCurve(report, folder.resolve(CURVE_PNG));
             ImageIO.write(ReviewSheet.render("Most confident wrong transcriptions", report.worstErrors(),
                     seenFraction), "png", folder.resolve(WORST_ERRORS_PNG).toFile());
@@ -78,18 +72,6 @@ public final class ReportWriter {
             Files.writeString(folder.resolve(INDEX_HTML), new ReportPage(report).html(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the report to " + folder + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void writePredictions(CoverageReport report, Path file) throws IOException {
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader(CSV_HEADER.toArray(String[]::new)).get();
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-             CSVPrinter csv = new CSVPrinter(out, format)) {
-            for (Prediction p : report.testPredictions()) {
-                csv.printRecord(p.file(), p.truth(), p.answer(), p.transcribable(), p.confidence(),
-                        p.adHocConfidence(), report.accepted(p), p.correct(), p.box() == null ? "" : p.box(),
-                        p.boxSource() == null ? "" : p.boxSource().label(), Double.isNaN(p.boxIou()) ? "" : p.boxIou());
-            }
         }
     }
 

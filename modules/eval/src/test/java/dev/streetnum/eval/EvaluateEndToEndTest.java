@@ -19,15 +19,12 @@ import dev.streetnum.model.Transcription;
 import dev.streetnum.onnx.Engine;
 import dev.streetnum.onnx.QuantizeCommand;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,8 +87,12 @@ class EvaluateEndToEndTest {
         // The human summary names the headline numbers and the report.
         String summary = stdout.toString();
         assertTrue(summary.contains("sequence accuracy " + percent(accuracy)), summary);
+        JsonNode coverageInterval = json.get("testIntervals").get("coverage");
         assertTrue(summary.contains("coverage at 98% accuracy: " + percent(onTest.get("coverage").asDouble())
-                + " of test at threshold"), summary);
+                + String.format(" [%.1f%%, %.1f%%]", 100 * coverageInterval.get("low").asDouble(),
+                        100 * coverageInterval.get("high").asDouble()) + " of test at threshold"), summary);
+        assertTrue(summary.contains(String.format("risk-coverage area (AURC) on test: %.4f",
+                json.get("test").get("riskCoverageArea").asDouble())), summary);
         assertTrue(summary.contains("report: " + out.resolve(ReportWriter.INDEX_HTML)), summary);
 
         // --write-threshold: every reachable threshold chosen on validation is now in the bundle.
@@ -110,7 +111,7 @@ class EvaluateEndToEndTest {
         // time, gives the same answer and confidence, and accepts it at the stored threshold exactly
         // when the report does (DESIGN section 3: served prediction = evaluated prediction).
         Transcriber transcriber = new Transcriber(reloaded);
-        List<CSVRecord> rows = readCsv(out.resolve(ReportWriter.PREDICTIONS_CSV));
+        List<CSVRecord> rows = ReportFolderCheck.predictions(out);
         List<AnnotatedImage> images = AnnotatedDataset.load(test, false).images();
         for (int i = 0; i < images.size(); i++) {
             CSVRecord row = rows.get(i);
@@ -171,8 +172,8 @@ class EvaluateEndToEndTest {
                 test.toString(), "--out", dir.resolve("dl4j").toString()), stdout.toString());
         assertEquals(0, evaluate(stdout, "--model", bundleFile.toString(), "--engine", "onnx", "--data",
                 test.toString(), "--out", dir.resolve("onnx").toString()), stdout.toString());
-        List<CSVRecord> dl4j = readCsv(dir.resolve("dl4j").resolve(ReportWriter.PREDICTIONS_CSV));
-        List<CSVRecord> onnx = readCsv(dir.resolve("onnx").resolve(ReportWriter.PREDICTIONS_CSV));
+        List<CSVRecord> dl4j = ReportFolderCheck.predictions(dir.resolve("dl4j"));
+        List<CSVRecord> onnx = ReportFolderCheck.predictions(dir.resolve("onnx"));
         assertEquals(TEST_IMAGES, onnx.size());
         for (int i = 0; i < dl4j.size(); i++) {
             assertEquals(dl4j.get(i).get("answer"), onnx.get(i).get("answer"), "row " + i);
@@ -249,14 +250,6 @@ class EvaluateEndToEndTest {
         String exact = new java.math.BigDecimal(Double.toString(fraction)).movePointRight(2).stripTrailingZeros()
                 .toPlainString();
         return (exact.length() <= 5 ? exact : String.format("%.2f", 100 * fraction)) + "%";
-    }
-
-    private static List<CSVRecord> readCsv(Path file) throws Exception {
-        List<CSVRecord> rows = new ArrayList<>();
-        try (Reader in = Files.newBufferedReader(file)) {
-            CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).forEach(rows::add);
-        }
-        return rows;
     }
 
     private static int sum(JsonNode counts) {

@@ -91,6 +91,13 @@ final class ReportFolderCheck {
         assertEquals(BruteForceCoverage.riskCoverageArea(confidence, correct),
                 json.get("test").get("riskCoverageArea").asDouble(), EXACT, "the risk-coverage area of the CSV's rows");
 
+        // The intervals hold the figures they are about (TestIntervalsTest checks how they are drawn).
+        JsonNode sure = json.get("testIntervals");
+        assertBrackets(correctCount / (double) n, sure.get("sequenceAccuracy"), "sequence accuracy");
+        assertBrackets(BruteForceCoverage.riskCoverageArea(confidence, correct), sure.get("riskCoverageArea"), "AURC");
+        assertBrackets(acceptedCount / (double) n, sure.get("coverage"), "coverage at the acceptance threshold");
+        assertEquals(Bootstrap.RESAMPLES, sure.get("resamples").asInt());
+
         // index.html shows its pictures: every image it links is a readable PNG beside it.
         String html = Files.readString(folder.resolve(ReportWriter.INDEX_HTML));
         Matcher img = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
@@ -106,6 +113,11 @@ final class ReportFolderCheck {
             assertTrue(picture != null && picture.getWidth() > 100, file + " is a readable picture");
         }
         return json;
+    }
+
+    private static void assertBrackets(double figure, JsonNode interval, String what) {
+        assertTrue(interval.get("low").asDouble() <= figure && figure <= interval.get("high").asDouble(),
+                what + " " + figure + " outside its interval " + interval);
     }
 
     private ReportFolderCheck() {

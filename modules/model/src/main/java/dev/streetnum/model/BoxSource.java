@@ -22,4 +22,15 @@ public enum BoxSource {
     public String label() {
         return label;
     }
+
+    /** The source a {@link #label} names; an IllegalArgumentException listing the labels for any other text. */
+    public static BoxSource ofLabel(String label) {
+        for (BoxSource source : values()) {
+            if (source.label.equals(label)) {
+                return source;
+            }
+        }
+        throw new IllegalArgumentException("a box source is one of " + java.util.Arrays.stream(values())
+                .map(BoxSource::label).toList() + ", got '" + label + "'");
+    }
 }

@@ -1,0 +1,70 @@
+package dev.streetnum.eval;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code streetnum compare}: two models' {@code evaluate} reports over the same photos, paired. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"How sure is it that model B ranks its answers better than model A? Reads both models'"
+                + " evaluate reports of the same photos (one or more sets each, in the same order: e.g. with the box"
+                + " and with --no-box), draws the photos with replacement (the same draw for both models and every"
+                + " set) and prints each model's mean risk-coverage area (AURC), the gain of B, how often B is"
+                + " ahead, how often by more than --margin, and the gain's 90%% interval."})
+public final class CompareCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--a", required = true, paramLabel = "REPORT",
+            description = "Model A's report folder or its predictions.csv (repeat per set).")
+    List<Path> a = new ArrayList<>();
+
+    @Option(names = "--b", required = true, paramLabel = "REPORT",
+            description = "Model B's, the same sets in the same order.")
+    List<Path> b = new ArrayList<>();
+
+    @Option(names = "--margin", paramLabel = "GAIN", defaultValue = "0.001",
+            description = "A gain a rule asks of B; the share of draws beyond it is printed (default: ${DEFAULT-VALUE}).")
+    double margin;
+
+    @Option(names = "--resamples", paramLabel = "N", defaultValue = "" + Bootstrap.RESAMPLES,
+            description = "Paired draws of the photos (default: ${DEFAULT-VALUE}).")
+    int resamples;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "" + Bootstrap.SEED,
+            description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("give as many --b sets as --a sets (" + a.size() + " and " + b.size() + ")");
+        }
+        List<Path> files = new ArrayList<>();
+        a.forEach(p -> files.add(predictions(p)));
+        b.forEach(p -> files.add(predictions(p)));
+        List<List<Prediction>> read = files.stream().map(PredictionsCsv::read).toList();
+        PairedComparison c = PairedComparison.of(read.subList(0, a.size()), read.subList(a.size(), read.size()),
+                files.stream().map(Path::toString).toList(), margin, new Bootstrap(resamples, seed));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("mean AURC over %d set(s) of %d photos: A %.5f, B %.5f, gain of B %.5f%n", c.sets(), c.photos(),
+                c.areaA(), c.areaB(), c.gainOfB());
+        out.printf("%d paired resamples: B ahead in %.1f%%, by more than %s in %.1f%%; gain %.0f%% interval"
+                        + " [%.4f, %.4f]%n", c.resamples(), 100 * c.ahead(), margin, 100 * c.clear(),
+                100 * Bootstrap.LEVEL, c.gain().low(), c.gain().high());
+        return 0;
+    }
+
+    /** A report folder's predictions.csv, or the file itself. */
+    private static Path predictions(Path given) {
+        return Files.isDirectory(given) ? given.resolve(ReportWriter.PREDICTIONS_CSV) : given;
+    }
+}

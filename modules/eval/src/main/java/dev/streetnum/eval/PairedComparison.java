@@ -1,0 +1,103 @@
+package dev.streetnum.eval;
+
+import dev.streetnum.data.DataException;
+import dev.streetnum.eval.Bootstrap.Interval;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whether model B ranks its answers better than model A on the same photos, and how sure that is: each
+ * model's area under the risk-coverage curve ({@link CoverageCurve#riskCoverageArea}), averaged over the
+ * sets given (say with the box and without), and the gain of B (A's area minus B's, above 0 when B is
+ * better) over {@link Bootstrap} draws of the photos. A draw takes the same photos for both models and
+ * every set, so what the photos share (a hard photo is hard for both) cancels out of the gain: a paired
+ * interval is far narrower than two separate ones. The project's ship rules pass a model when the gain's
+ * lower end is above 0.
+ *
+ * @param photos        photos in each set
+ * @param sets          sets per model (each averaged in with equal weight)
+ * @param areaA         A's mean area over the sets
+ * @param areaB         B's
+ * @param resamples     paired draws of the photos
+ * @param ahead         the share of draws where B's mean area is below A's
+ * @param margin        a gain a rule may ask for
+ * @param clear         the share of draws where the gain exceeds {@code margin}
+ * @param gain          the gain's {@link Bootstrap#LEVEL} interval
+ */
+public record PairedComparison(int photos, int sets, double areaA, double areaB, int resamples, double ahead,
+                               double margin, double clear, Interval gain) {
+
+    /** @return areaA - areaB: above 0 when B ranks its answers better */
+    public double gainOfB() {
+        return areaA - areaB;
+    }
+
+    /**
+     * @param a      model A's predictions, one list per set ({@link PredictionsCsv#read} of its reports)
+     * @param b      model B's, the same sets in the same order; every set holds the same photos (by file)
+     * @param names  a name for each of A's then B's sets, for the error that says which one differs
+     */
+    public static PairedComparison of(List<List<Prediction>> a, List<List<Prediction>> b, List<String> names,
+                                      double margin, Bootstrap bootstrap) {
+        if (a.isEmpty() || a.size() != b.size()) {
+            throw new IllegalArgumentException("give B as many sets as A, at least one each: got " + a.size()
+                    + " and " + b.size());
+        }
+        List<List<Prediction>> all = new ArrayList<>(a);
+        all.addAll(b);
+        List<String> files = all.get(0).stream().map(Prediction::file).sorted().toList();
+        if (files.isEmpty()) {
+            throw new DataException(names.get(0) + ": no predictions to compare");
+        }
+        List<EvaluatedSet> aligned = new ArrayList<>();
+        for (int s = 0; s < all.size(); s++) {
+            aligned.add(aligned(all.get(s), files, names.get(s)));
+        }
+        int n = files.size();
+        int setCount = a.size();
+        double[][] gains = bootstrap.replicates(n, draw -> new double[] {
+                meanArea(aligned.subList(0, setCount), draw) - meanArea(aligned.subList(setCount, 2 * setCount), draw)});
+        double areaA = meanArea(aligned.subList(0, setCount));
+        double areaB = meanArea(aligned.subList(setCount, 2 * setCount));
+        double ahead = 0;
+        double clear = 0;
+        for (double g : gains[0]) {
+            ahead += g > 0 ? 1 : 0;
+            clear += g > margin ? 1 : 0;
+        }
+        int r = gains[0].length;
+        return new PairedComparison(n, setCount, areaA, areaB, r, ahead / r, margin, clear / r,
+                Interval.percentile(gains[0], Bootstrap.LEVEL));
+    }
+
+    private static double meanArea(List<EvaluatedSet> sets) {
+        return sets.stream().mapToDouble(set -> set.principledCurve().riskCoverageArea()).average().orElseThrow();
+    }
+
+    private static double meanArea(List<EvaluatedSet> sets, int[] draw) {
+        double sum = 0;
+        for (EvaluatedSet set : sets) {
+            sum += set.principledCurve(draw).riskCoverageArea();
+        }
+        return sum / sets.size();
+    }
+
+    /** The set's predictions in the order of {@code files}; a DataException when it holds other photos. */
+    private static EvaluatedSet aligned(List<Prediction> predictions, List<String> files, String name) {
+        Map<String, Prediction> byFile = new LinkedHashMap<>();
+        for (Prediction p : predictions) {
+            if (byFile.put(p.file(), p) != null) {
+                throw new DataException(name + ": photo '" + p.file() + "' has two rows");
+            }
+        }
+        if (byFile.size() != files.size() || !byFile.keySet().containsAll(files)) {
+            throw new DataException(name + " does not hold the same photos as the first set: " + byFile.size()
+                    + " photos against " + files.size() + (byFile.keySet().containsAll(files) ? ""
+                    : ", '" + files.stream().filter(f -> !byFile.containsKey(f)).findFirst().orElseThrow()
+                            + "' missing"));
+        }
+        return new EvaluatedSet(name, files.stream().map(byFile::get).toList());
+    }
+}

@@ -1,0 +1,126 @@
+package dev.streetnum.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streetnum.data.DataException;
+import dev.streetnum.eval.Bootstrap.Interval;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PairedComparisonTest {
+
+    private static final List<String> NAMES = List.of("a-box", "a-nobox", "b-box", "b-nobox");
+
+    /** B: A's answers with its most confident wrong ones put right (a better model on the same photos). */
+    private static List<Prediction> mended(List<Prediction> a, int howMany) {
+        List<Prediction> sorted = new ArrayList<>(a);
+        sorted.sort((p, q) -> Double.compare(q.confidence(), p.confidence()));
+        List<String> fix = sorted.stream().filter(p -> !p.correct() && p.transcribable()).limit(howMany)
+                .map(Prediction::file).toList();
+        return a.stream().map(p -> fix.contains(p.file()) ? new Prediction(p.file(), p.truth(), p.truth(), true,
+                p.confidence(), p.adHocConfidence()) : p).toList();
+    }
+
+    private static double slowArea(List<Prediction> set) {
+        double[] confidence = set.stream().mapToDouble(Prediction::principledScore).toArray();
+        boolean[] correct = new boolean[set.size()];
+        for (int i = 0; i < correct.length; i++) {
+            correct[i] = set.get(i).correct();
+        }
+        return BruteForceCoverage.riskCoverageArea(confidence, correct);
+    }
+
+    @Test
+    void theGainIsMeasuredOnTheSameDrawsForBothModelsAndEverySet() {
+        List<Prediction> aBox = ReportWriterTest.syntheticPredictions(31, 150);
+        List<Prediction> aNoBox = ReportWriterTest.syntheticPredictions(32, 150);
+        List<Prediction> bBox = mended(aBox, 3);
+        List<Prediction> bNoBox = mended(aNoBox, 3);
+        Bootstrap bootstrap = new Bootstrap(300, 9);
+        PairedComparison c = PairedComparison.of(List.of(aBox, aNoBox), List.of(bBox, bNoBox), NAMES, 0.001, bootstrap);
+
+        assertEquals((slowArea(aBox) + slowArea(aNoBox)) / 2, c.areaA(), 1e-12);
+        assertEquals((slowArea(bBox) + slowArea(bNoBox)) / 2, c.areaB(), 1e-12);
+        assertTrue(c.gainOfB() > 0, "mending confident errors lowers the area");
+        // The same draws scored the slow way: one draw of photo indices serves all four sets (all in file order).
+        List<List<Prediction>> byFile = List.of(aBox, aNoBox, bBox, bNoBox).stream().map(PairedComparisonTest::byFile)
+                .toList();
+        double[][] gains = bootstrap.replicates(150, draw -> {
+            double[] area = new double[4];
+            for (int s = 0; s < 4; s++) {
+                List<Prediction> drawn = new ArrayList<>();
+                for (int i : draw) {
+                    drawn.add(byFile.get(s).get(i));
+                }
+                area[s] = slowArea(drawn);
+            }
+            return new double[] {(area[0] + area[1]) / 2 - (area[2] + area[3]) / 2};
+        });
+        TestIntervalsTest.assertSame(Interval.percentile(gains[0], 0.9), c.gain());
+        long ahead = java.util.Arrays.stream(gains[0]).filter(g -> g > 0).count();
+        long clear = java.util.Arrays.stream(gains[0]).filter(g -> g > 0.001).count();
+        assertEquals(ahead / 300.0, c.ahead(), 1e-12);
+        assertEquals(clear / 300.0, c.clear(), 1e-12);
+        assertTrue(c.gain().low() >= 0, "B is never worse on a draw: it only mends answers");
+    }
+
+    @Test
+    void aModelAgainstItselfGainsNothingWhateverTheRowOrder() {
+        List<Prediction> a = ReportWriterTest.syntheticPredictions(33, 80);
+        List<Prediction> shuffled = new ArrayList<>(a);
+        Collections.shuffle(shuffled, new Random(1));
+        PairedComparison c = PairedComparison.of(List.of(a), List.of(shuffled), List.of("a", "b"), 0.001,
+                new Bootstrap(100, 1));
+        assertEquals(0, c.gainOfB(), 0);
+        assertEquals(new Interval(0, 0), c.gain());
+        assertEquals(0, c.ahead(), 0);
+    }
+
+    @Test
+    void setsOfOtherPhotosAreRefusedByName() {
+        List<Prediction> a = ReportWriterTest.syntheticPredictions(34, 20);
+        List<Prediction> fewer = a.subList(0, 19); // 19.png left out
+        DataException e = assertThrows(DataException.class, () -> PairedComparison.of(List.of(a), List.of(fewer),
+                List.of("a.csv", "b.csv"), 0.001, new Bootstrap(20, 1)));
+        assertEquals("b.csv does not hold the same photos as the first set: 19 photos against 20, '19.png' missing",
+                e.getMessage());
+        List<Prediction> twice = new ArrayList<>(fewer);
+        twice.add(a.get(0));
+        assertTrue(assertThrows(DataException.class, () -> PairedComparison.of(List.of(a), List.of(twice),
+                List.of("a.csv", "b.csv"), 0.001, new Bootstrap(20, 1))).getMessage().equals("b.csv: photo '0.png' has two rows"));
+    }
+
+    @Test
+    void theCommandPrintsTheComparisonOfTheReportsItIsGiven(@TempDir Path dir) throws Exception {
+        List<Prediction> a = ReportWriterTest.syntheticPredictions(35, 100);
+        List<Prediction> b = mended(a, 4);
+        PredictionsCsv.write(a, p -> true, dir.resolve("a.csv"));
+        java.nio.file.Files.createDirectories(dir.resolve("b"));
+        PredictionsCsv.write(b, p -> true, dir.resolve("b").resolve(ReportWriter.PREDICTIONS_CSV));
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new CompareCommand());
+        cli.setOut(new PrintWriter(out));
+        int exit = cli.execute("--a", dir.resolve("a.csv").toString(), "--b", dir.resolve("b").toString(),
+                "--resamples", "200", "--seed", "3");
+        assertEquals(0, exit);
+        PairedComparison c = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, new Bootstrap(200, 3));
+        assertEquals(String.format("mean AURC over 1 set(s) of 100 photos: A %.5f, B %.5f, gain of B %.5f%n"
+                        + "200 paired resamples: B ahead in %.1f%%, by more than 0.001 in %.1f%%; gain 90%% interval"
+                        + " [%.4f, %.4f]%n", c.areaA(), c.areaB(), c.gainOfB(), 100 * c.ahead(), 100 * c.clear(),
+                c.gain().low(), c.gain().high()), out.toString());
+    }
+
+    private static List<Prediction> byFile(List<Prediction> set) {
+        return set.stream().sorted(java.util.Comparator.comparing(Prediction::file)).toList();
+    }
+}
