@@ -169,14 +169,14 @@ class EvaluateEnsembleTest {
     }
 
     @Test
-    void aJoinedBundleHasNoInt8Model() throws Exception {
+    void aJoinedBundleNotYetQuantizedSaysHowToQuantizeIt() throws Exception {
         Path joinedFile = shared.resolve("joined-int8.bundle");
         Ensemble.join(List.of(lead, other), "pair").save(joinedFile);
         StringWriter stdout = new StringWriter();
         assertNotEquals(0, EvaluateEndToEndTest.evaluate(stdout, "--model", joinedFile.toString(), "--engine",
                 "onnx-int8", "--data", test.toString(), "--out", shared.resolve("int8").toString()));
-        assertTrue(stdout.toString().contains("model pair reads with 2 networks (an ensemble); int8 covers one network:"
-                + " read it with --engine onnx or dl4j"), stdout.toString());
+        assertTrue(stdout.toString().contains("model pair has no int8 network for its member 1 of 2 ("), stdout.toString());
+        assertTrue(stdout.toString().contains("run  streetnum quantize --model BUNDLE"), stdout.toString());
     }
 
     @Test

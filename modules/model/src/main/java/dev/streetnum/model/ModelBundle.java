@@ -211,6 +211,11 @@ public final class ModelBundle {
         return new ModelBundle(network, metadata, newLocalizers, attachments, partners);
     }
 
+    /** The names of the attachments stored in the bundle (e.g. its int8 models), in order. */
+    public java.util.Set<String> attachmentNames() {
+        return attachments.keySet();
+    }
+
     /** The attachment stored under {@code name}, if the bundle has one. */
     public Optional<byte[]> attachment(String name) {
         return Optional.ofNullable(attachments.get(name));

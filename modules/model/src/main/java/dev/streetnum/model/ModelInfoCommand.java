@@ -42,6 +42,10 @@ public final class ModelInfoCommand implements Callable<Integer> {
                         p.modelId(), p.preset(), bundle.partners().get(i).network().numParams());
             }
             out.println(bundle.localizerSummary());
+            if (!bundle.attachmentNames().isEmpty()) {
+                // The onnx module writes and reads them; int8*.onnx are the networks --engine onnx-int8 runs.
+                out.println("also stored: " + String.join(", ", bundle.attachmentNames()));
+            }
             for (int i = 0; i < bundle.localizers().size(); i++) {
                 out.printf(Locale.ROOT, "localizer %d provenance: %s%n", i + 1,
                         bundle.localizers().get(i).metadata().provenance());

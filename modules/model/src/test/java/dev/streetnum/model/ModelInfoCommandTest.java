@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ModelInfoCommandTest {
@@ -31,5 +33,24 @@ class ModelInfoCommandTest {
             assertEquals(parametersEnd, row.indexOf(count) + count.length(), "parameters column: " + row);
             assertEquals(flopsEnd, row.length(), "MFLOP column: " + row);
         }
+    }
+
+    @Test
+    void aBundleSaysWhatElseItStores(@TempDir Path dir) {
+        Path plain = dir.resolve("plain.bundle");
+        TestBundles.tiny(1).save(plain);
+        Path more = dir.resolve("more.bundle");
+        TestBundles.tiny(1).withAttachment("int8.onnx", new byte[] {1}).withAttachment("a.bin", new byte[] {2}).save(more);
+        assertTrue(describe(plain).noneMatch(line -> line.startsWith("also stored")));
+        assertEquals(List.of("also stored: a.bin, int8.onnx"),
+                describe(more).filter(line -> line.startsWith("also stored")).toList());
+    }
+
+    private static java.util.stream.Stream<String> describe(Path bundle) {
+        StringWriter text = new StringWriter();
+        CommandLine command = new CommandLine(new ModelInfoCommand());
+        command.setOut(new PrintWriter(text));
+        assertEquals(0, command.execute("--model", bundle.toString()));
+        return text.toString().lines();
     }
 }

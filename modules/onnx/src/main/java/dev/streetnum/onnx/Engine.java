@@ -104,20 +104,27 @@ public enum Engine {
         return open(bundles, OnnxEngine.RUNTIME_THREADS);
     }
 
-    /** As {@link #open(List)}, each ONNX Runtime session with {@code threads} intra-op threads. */
+    /**
+     * As {@link #open(List)}, each ONNX Runtime session with {@code threads} intra-op threads. int8: every
+     * member's int8 model, each stored in its bundle (from {@code quantize}); one missing is refused before
+     * any engine opens.
+     */
     public Ensemble open(List<ModelBundle> bundles, int threads) {
         List<ModelBundle> networks = new ArrayList<>();
+        List<Onnx.ModelProto> int8 = new ArrayList<>();
         for (ModelBundle bundle : bundles) {
-            if (this == ONNX_INT8) {
-                Int8Quantizer.requireOneNetwork(bundle);
-            }
             networks.addAll(bundle.members());
+            for (int m = 0; this == ONNX_INT8 && m < bundle.members().size(); m++) {
+                int8.add(int8Model(bundle, m));
+            }
         }
         Ensemble.requireAlike(networks);
         List<Ensemble.Member> members = new ArrayList<>();
         try {
-            for (ModelBundle network : networks) {
-                members.add(new Ensemble.Member(network, open(network, threads)));
+            for (int i = 0; i < networks.size(); i++) {
+                ModelBundle network = networks.get(i);
+                members.add(new Ensemble.Member(network, this == ONNX_INT8
+                        ? new OnnxEngine(int8.get(i), network.localizers(), threads) : open(network, threads)));
             }
             return new Ensemble(members);
         } catch (RuntimeException e) {
@@ -134,13 +141,23 @@ public enum Engine {
         return this != ONNX_INT8 ? bundle.metadata().modelId() : OnnxMetadata.modelId(int8Model(bundle));
     }
 
-    /** The bundle's int8 model; a bundle without one is an error that says how to make it. */
+    /** The bundle's own network's int8 model (an ensemble's lead's), which holds the int8 thresholds. */
     static Onnx.ModelProto int8Model(ModelBundle bundle) {
-        Int8Quantizer.requireOneNetwork(bundle);
-        byte[] stored = bundle.attachment(Int8Quantizer.BUNDLE_ENTRY).orElseThrow(() -> new DataException(
-                "model " + bundle.metadata().modelId() + " has no int8 network: run  streetnum quantize --model BUNDLE"
-                        + " --calibration TRAIN_DIR  first"));
-        return OnnxEngine.parse(stored, "the bundle's " + Int8Quantizer.BUNDLE_ENTRY);
+        return int8Model(bundle, 0);
+    }
+
+    /**
+     * Member {@code member}'s int8 model ({@link ModelBundle#members} order); a bundle without it is an error
+     * that says how to make it.
+     */
+    static Onnx.ModelProto int8Model(ModelBundle bundle, int member) {
+        String entry = Int8Quantizer.entry(member);
+        byte[] stored = bundle.attachment(entry).orElseThrow(() -> new DataException("model "
+                + bundle.metadata().modelId() + " has no int8 network" + (bundle.partners().isEmpty() ? ""
+                : " for its member " + (member + 1) + " of " + bundle.members().size() + " ("
+                        + bundle.members().get(member).metadata().modelId() + ")")
+                + ": run  streetnum quantize --model BUNDLE --calibration TRAIN_DIR  first"));
+        return OnnxEngine.parse(stored, "the bundle's " + entry);
     }
 
     /**
@@ -163,6 +180,6 @@ public enum Engine {
         if (this != ONNX_INT8) {
             return bundle.withMetadata(bundle.metadata().withThresholds(merged));
         }
-        return Int8Quantizer.attach(bundle, OnnxMetadata.withThresholds(int8Model(bundle), merged));
+        return Int8Quantizer.attach(bundle, 0, OnnxMetadata.withThresholds(int8Model(bundle), merged));
     }
 }

@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.streetnum.data.DataException;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
@@ -31,7 +30,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Int8Quantizer {
 
-    /** The int8 model's entry in the bundle zip. */
+    /** The int8 model's entry in the bundle zip: the bundle's own network's (an ensemble's lead's). */
     public static final String BUNDLE_ENTRY = "int8.onnx";
     /** Suffix of the int8 model's id: answers say which network gave them. */
     public static final String MODEL_ID_SUFFIX = "-int8";
@@ -51,15 +50,15 @@ public final class Int8Quantizer {
     /**
      * Calibrates on the batches and writes the int8 model.
      *
+     * @param bundle      whose own network is quantized: for an ensemble, each of {@link ModelBundle#members}
+     *                    in turn (the lead's int8 model carries the ensemble's id and int8 thresholds)
      * @param batches     normalised crops [mb,3,54,54] of calibration photos (training photos only)
      * @param images      how many images the batches hold, to size the samples
      * @param calibration what the batches are, for the model's provenance
      * @param progress    told the size of each batch as it is done
-     * @throws DataException when the bundle reads with partners: its lead alone is not the model it is
      */
     public Onnx.ModelProto quantize(ModelBundle bundle, Iterator<INDArray> batches, int images, String calibration,
                                     IntConsumer progress) {
-        requireOneNetwork(bundle);
         LayerChain chain = LayerChain.of(bundle);
         Map<String, ActivationRange> ranges = calibrate(bundle, chain, batches, images, progress);
         return qdqModel(bundle.metadata(), chain, ranges, calibration, images);
@@ -251,21 +250,25 @@ public final class Int8Quantizer {
         }
     }
 
-    /** The bundle with the int8 model stored inside it. */
-    public static ModelBundle attach(ModelBundle bundle, Onnx.ModelProto int8) {
-        requireOneNetwork(bundle);
-        return bundle.withAttachment(BUNDLE_ENTRY, int8.toByteArray());
+    /**
+     * The entry of member {@code member}'s int8 model ({@link ModelBundle#members} order, 0 the lead): all are
+     * stored in the lead bundle, since partners carry no attachments.
+     */
+    public static String entry(int member) {
+        if (member < 0 || member >= ModelBundle.MAX_MEMBERS) {
+            throw new IllegalArgumentException("a bundle has members 0 to " + (ModelBundle.MAX_MEMBERS - 1)
+                    + ", not " + member);
+        }
+        return member == 0 ? BUNDLE_ENTRY : "int8-member-" + (member + 1) + ".onnx";
     }
 
-    /**
-     * An int8 model is one network's: a bundle that reads with partners (an ensemble) is refused, with what
-     * to do instead. Its float networks are what it is calibrated and served on.
-     */
-    static void requireOneNetwork(ModelBundle bundle) {
-        if (!bundle.partners().isEmpty()) {
-            throw new DataException("model " + bundle.metadata().modelId() + " reads with " + bundle.members().size()
-                    + " networks (an ensemble); int8 covers one network: read it with --engine onnx or dl4j");
+    /** The bundle with member {@code member}'s int8 model stored inside it. */
+    public static ModelBundle attach(ModelBundle bundle, int member, Onnx.ModelProto int8) {
+        if (member >= bundle.members().size()) {
+            throw new IllegalArgumentException("model " + bundle.metadata().modelId() + " reads with "
+                    + bundle.members().size() + " network(s): it has no member " + (member + 1));
         }
+        return bundle.withAttachment(entry(member), int8.toByteArray());
     }
 
     /** Optimised operator counts, e.g. for the quantize command to show what ONNX Runtime fused. */

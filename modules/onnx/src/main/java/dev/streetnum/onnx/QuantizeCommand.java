@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "quantize", mixinStandardHelpOptions = true,
         description = {"Makes the bundle's int8 network (ONNX QDQ: weights int8 per output channel, activations uint8"
                 + " per tensor from calibration percentiles) and stores it inside the bundle as " + Int8Quantizer.BUNDLE_ENTRY
-                + "; --engine onnx-int8 runs it.",
+                + "; an ensemble gets one per network, all calibrated on the same photos; --engine onnx-int8 runs them.",
                 "Calibrate on TRAINING photos only; then calibrate its own threshold with"
                         + " evaluate --engine onnx-int8 --val VAL_DIR --write-threshold."})
 public final class QuantizeCommand implements Callable<Integer> {
@@ -61,27 +61,33 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         Int8Quantizer quantizer = new Int8Quantizer(percentile);
         ModelBundle bundle = ModelBundle.load(model);
-        Int8Quantizer.requireOneNetwork(bundle); // before the calibration photos are read
         AnnotatedDataset data = AnnotatedDataset.load(calibration, false);
         List<AnnotatedImage> images = data.images().subList(0, Math.min(limit, data.size()));
-        Onnx.ModelProto int8;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("calibrate").setInitialMax(images.size())
-                .setUnit(" img", 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
-            int8 = quantizer.quantize(bundle, batches(images, bundle), images.size(),
-                    data.identity() + " (first " + images.size() + " images)", bar::stepBy);
+        List<ModelBundle> members = bundle.members();
+        PrintWriter stdout = spec.commandLine().getOut();
+        ModelBundle quantized = bundle;
+        for (int m = 0; m < members.size(); m++) {
+            ModelBundle network = members.get(m);
+            Onnx.ModelProto int8;
+            String task = members.size() == 1 ? "calibrate" : "calibrate " + (m + 1) + "/" + members.size();
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(images.size())
+                    .setUnit(" img", 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+                int8 = quantizer.quantize(network, batches(images, bundle), images.size(),
+                        data.identity() + " (first " + images.size() + " images)", bar::stepBy);
+            }
+            quantized = Int8Quantizer.attach(quantized, m, int8);
+            Path scratch = Files.createTempDirectory("streetnum-quantize");
+            try {
+                stdout.println("ONNX Runtime runs " + OnnxMetadata.modelId(int8) + ": "
+                        + Int8Quantizer.operatorCounts(OnnxEngine.optimizedOperators(int8, scratch)));
+            } finally {
+                Files.deleteIfExists(scratch);
+            }
         }
         Path target = out == null ? model : out;
-        Int8Quantizer.attach(bundle, int8).save(target);
-        PrintWriter stdout = spec.commandLine().getOut();
-        Path scratch = Files.createTempDirectory("streetnum-quantize");
-        try {
-            stdout.println("ONNX Runtime runs: " + Int8Quantizer.operatorCounts(OnnxEngine.optimizedOperators(int8, scratch)));
-        } finally {
-            Files.deleteIfExists(scratch);
-        }
-        stdout.printf("int8 model %s%s (calibrated on %d images of %s, percentile %s) stored in %s as %s%n",
-                bundle.metadata().modelId(), Int8Quantizer.MODEL_ID_SUFFIX, images.size(), calibration, percentile,
-                target, Int8Quantizer.BUNDLE_ENTRY);
+        quantized.save(target);
+        stdout.printf("%d int8 network(s) of %s (calibrated on %d images of %s, percentile %s) stored in %s%n",
+                members.size(), bundle.metadata().modelId(), images.size(), calibration, percentile, target);
         stdout.println("next: calibrate its threshold on validation photos:  streetnum evaluate --model " + target
                 + " --engine onnx-int8 --data TEST_DIR --val VAL_DIR --out REPORT_DIR --write-threshold");
         return 0;

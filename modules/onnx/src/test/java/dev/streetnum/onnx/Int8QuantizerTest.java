@@ -128,7 +128,7 @@ class Int8QuantizerTest {
     void thresholdsCalibratedForInt8GoIntoTheInt8ModelAndSurviveSaving(@TempDir Path tmp) {
         ModelBundle tiny = TestBundles.tiny(2);
         Onnx.ModelProto int8 = new Int8Quantizer(99.9).quantize(tiny, List.of(crops).iterator(), 16, "generated", n -> { });
-        ModelBundle withInt8 = Int8Quantizer.attach(tiny, int8);
+        ModelBundle withInt8 = Int8Quantizer.attach(tiny, 0, int8);
         Thresholds before = Thresholds.fromKeys(Map.of("0.980", 0.91, "0.95", 0.8), "old-val");
         ModelBundle calibrated = Engine.ONNX_INT8.withThresholds(
                 Engine.ONNX_INT8.withThresholds(withInt8, before), Thresholds.fromKeys(Map.of("0.98", 0.93), "val"));
@@ -157,13 +157,49 @@ class Int8QuantizerTest {
         }
     }
 
+    /**
+     * quantize gives an ensemble one int8 model per network, all on the same photos; onnx-int8 reads each
+     * member through its own, which answers exactly as that network quantized alone does (the independent
+     * computation), and the lead's carries the ensemble's id and int8 thresholds.
+     */
     @Test
-    void anEnsembleIsNotQuantizedAsItsLeadAlone() {
+    void anEnsembleIsQuantizedNetworkByNetwork() throws Exception {
         ModelBundle pair = Ensemble.join(List.of(TestBundles.tiny(1), TestBundles.tiny(2)), "pair");
-        DataException e = assertThrows(DataException.class,
-                () -> new Int8Quantizer(99.9).quantize(pair, List.of(crops).iterator(), 16, "generated", n -> { }));
-        assertTrue(e.getMessage().contains("model pair reads with 2 networks (an ensemble)"), e.getMessage());
-        assertThrows(DataException.class, () -> Int8Quantizer.attach(pair, shippedInt8));
+        Path file = dir.resolve("pair.bundle");
+        pair.save(file);
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine quantize = new picocli.CommandLine(new QuantizeCommand());
+        quantize.setOut(new java.io.PrintWriter(out));
+        assertEquals(0, quantize.execute("--model", file.toString(), "--calibration",
+                dir.resolve("generated").toString(), "--limit", "16"), out.toString());
+        assertTrue(out.toString().contains("2 int8 network(s) of pair"), out.toString());
+        ModelBundle quantized = ModelBundle.load(file);
+        assertEquals("pair" + Int8Quantizer.MODEL_ID_SUFFIX, Engine.ONNX_INT8.modelId(quantized));
+
+        try (Ensemble ensemble = Engine.ONNX_INT8.open(List.of(quantized))) {
+            assertEquals("pair" + Int8Quantizer.MODEL_ID_SUFFIX, ensemble.modelId());
+            assertEquals(2, ensemble.size());
+            for (int m = 0; m < 2; m++) {
+                Onnx.ModelProto alone = new Int8Quantizer(99.99).quantize(pair.members().get(m),
+                        List.of(crops).iterator(), 16, "generated", n -> { });
+                INDArray[] expected;
+                try (OnnxEngine engine = new OnnxEngine(alone)) {
+                    expected = engine.output(crops);
+                }
+                INDArray[] actual = ensemble.members().get(m).engine().output(crops);
+                for (int h = 0; h < expected.length; h++) {
+                    assertArrayEquals(expected[h].data().asFloat(), actual[h].data().asFloat(), 0f, "member " + m + " head " + h);
+                }
+            }
+        }
+
+        ModelBundle leadOnly = Int8Quantizer.attach(pair, 0, Engine.int8Model(quantized, 0));
+        DataException missing = assertThrows(DataException.class, () -> Engine.ONNX_INT8.open(List.of(leadOnly)));
+        assertTrue(missing.getMessage().startsWith("model pair has no int8 network for its member 2 of 2 ("),
+                missing.getMessage());
+        assertTrue(missing.getMessage().contains("streetnum quantize"), missing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Int8Quantizer.attach(pair, 2, shippedInt8));
+        assertEquals("int8-member-4.onnx", Int8Quantizer.entry(3));
     }
 
     @Test
