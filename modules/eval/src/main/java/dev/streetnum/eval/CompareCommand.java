@@ -55,6 +55,10 @@ public final class CompareCommand implements Callable<Integer> {
         PairedComparison c = PairedComparison.of(read.subList(0, a.size()), read.subList(a.size(), read.size()),
                 files.stream().map(Path::toString).toList(), margin, new Bootstrap(resamples, seed));
         PrintWriter out = spec.commandLine().getOut();
+        for (int s = 0; s < c.sets(); s++) {
+            out.printf("set %d: A %.5f (%s), B %.5f (%s)%n", s + 1, c.setAreasA().get(s), a.get(s), c.setAreasB().get(s),
+                    b.get(s));
+        }
         out.printf("mean AURC over %d set(s) of %d photos: A %.5f, B %.5f, gain of B %.5f%n", c.sets(), c.photos(),
                 c.areaA(), c.areaB(), c.gainOfB());
         out.printf("%d paired resamples: B ahead in %.1f%%, by more than %s in %.1f%%; gain %.0f%% interval"

@@ -17,8 +17,9 @@ import java.util.Map;
  * lower end is above 0.
  *
  * @param photos        photos in each set
- * @param sets          sets per model (each averaged in with equal weight)
- * @param areaA         A's mean area over the sets
+ * @param setAreasA     A's area on each set, in the order given (where a gain comes from)
+ * @param setAreasB     B's
+ * @param areaA         A's mean area over the sets (each weighs the same)
  * @param areaB         B's
  * @param resamples     paired draws of the photos
  * @param ahead         the share of draws where B's mean area is below A's
@@ -26,8 +27,13 @@ import java.util.Map;
  * @param clear         the share of draws where the gain exceeds {@code margin}
  * @param gain          the gain's {@link Bootstrap#LEVEL} interval
  */
-public record PairedComparison(int photos, int sets, double areaA, double areaB, int resamples, double ahead,
-                               double margin, double clear, Interval gain) {
+public record PairedComparison(int photos, List<Double> setAreasA, List<Double> setAreasB, double areaA,
+                               double areaB, int resamples, double ahead, double margin, double clear, Interval gain) {
+
+    /** Sets per model. */
+    public int sets() {
+        return setAreasA.size();
+    }
 
     /** @return areaA - areaB: above 0 when B ranks its answers better */
     public double gainOfB() {
@@ -59,8 +65,8 @@ public record PairedComparison(int photos, int sets, double areaA, double areaB,
         int setCount = a.size();
         double[][] gains = bootstrap.replicates(n, draw -> new double[] {
                 meanArea(aligned.subList(0, setCount), draw) - meanArea(aligned.subList(setCount, 2 * setCount), draw)});
-        double areaA = meanArea(aligned.subList(0, setCount));
-        double areaB = meanArea(aligned.subList(setCount, 2 * setCount));
+        List<Double> setAreasA = areas(aligned.subList(0, setCount));
+        List<Double> setAreasB = areas(aligned.subList(setCount, 2 * setCount));
         double ahead = 0;
         double clear = 0;
         for (double g : gains[0]) {
@@ -68,12 +74,16 @@ public record PairedComparison(int photos, int sets, double areaA, double areaB,
             clear += g > margin ? 1 : 0;
         }
         int r = gains[0].length;
-        return new PairedComparison(n, setCount, areaA, areaB, r, ahead / r, margin, clear / r,
-                Interval.percentile(gains[0], Bootstrap.LEVEL));
+        return new PairedComparison(n, setAreasA, setAreasB, mean(setAreasA), mean(setAreasB), r, ahead / r, margin,
+                clear / r, Interval.percentile(gains[0], Bootstrap.LEVEL));
     }
 
-    private static double meanArea(List<EvaluatedSet> sets) {
-        return sets.stream().mapToDouble(set -> set.principledCurve().riskCoverageArea()).average().orElseThrow();
+    private static List<Double> areas(List<EvaluatedSet> sets) {
+        return sets.stream().map(set -> set.principledCurve().riskCoverageArea()).toList();
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
 
     private static double meanArea(List<EvaluatedSet> sets, int[] draw) {

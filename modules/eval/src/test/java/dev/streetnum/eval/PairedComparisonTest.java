@@ -51,6 +51,8 @@ class PairedComparisonTest {
 
         assertEquals((slowArea(aBox) + slowArea(aNoBox)) / 2, c.areaA(), 1e-12);
         assertEquals((slowArea(bBox) + slowArea(bNoBox)) / 2, c.areaB(), 1e-12);
+        assertEquals(slowArea(aNoBox), c.setAreasA().get(1), 1e-12);
+        assertEquals(slowArea(bBox), c.setAreasB().get(0), 1e-12);
         assertTrue(c.gainOfB() > 0, "mending confident errors lowers the area");
         // The same draws scored the slow way: one draw of photo indices serves all four sets (all in file order).
         List<List<Prediction>> byFile = List.of(aBox, aNoBox, bBox, bNoBox).stream().map(PairedComparisonTest::byFile)
@@ -114,7 +116,8 @@ class PairedComparisonTest {
                 "--resamples", "200", "--seed", "3");
         assertEquals(0, exit);
         PairedComparison c = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, new Bootstrap(200, 3));
-        assertEquals(String.format("mean AURC over 1 set(s) of 100 photos: A %.5f, B %.5f, gain of B %.5f%n"
+        assertEquals(String.format("set 1: A %.5f (%s), B %.5f (%s)%n", c.setAreasA().get(0), dir.resolve("a.csv"),
+                c.setAreasB().get(0), dir.resolve("b")) + String.format("mean AURC over 1 set(s) of 100 photos: A %.5f, B %.5f, gain of B %.5f%n"
                         + "200 paired resamples: B ahead in %.1f%%, by more than 0.001 in %.1f%%; gain 90%% interval"
                         + " [%.4f, %.4f]%n", c.areaA(), c.areaB(), c.gainOfB(), 100 * c.ahead(), 100 * c.clear(),
                 c.gain().low(), c.gain().high()), out.toString());
