@@ -29,6 +29,8 @@ import java.util.TreeSet;
  *                            mistakes a caller would be given
  * @param testIntervals       how sure the test figures are ({@link Bootstrap} over the test photos, the threshold
  *                            held fixed); null for an empty test set
+ * @param reliability         whether P(S|x) on test reads as the probability of being right (binned), and its
+ *                            expected calibration error
  * @param worstErrors         most confident wrong transcriptions, for the contact sheet
  * @param refusals            examples not accepted at the acceptance threshold, for the contact sheet
  */
@@ -47,6 +49,7 @@ public record CoverageReport(
         double acceptanceThreshold,
         Map<String, Integer> acceptedErrors,
         TestIntervals testIntervals,
+        Reliability reliability,
         @JsonIgnore List<Prediction> testPredictions,
         @JsonIgnore List<SheetTile> worstErrors,
         @JsonIgnore List<SheetTile> refusals) {
@@ -127,12 +130,12 @@ public record CoverageReport(
                 ErrorKind.count(test.predictions().stream().filter(p -> p.acceptedAt(acceptanceThreshold)).toList()),
                 test.predictions().isEmpty() ? null
                         : TestIntervals.of(test, acceptanceThreshold, Bootstrap.standard()),
-                test.predictions(), List.of(), List.of());
+                Reliability.of(test.predictions(), Reliability.BINS), test.predictions(), List.of(), List.of());
     }
 
     public CoverageReport withSheets(List<SheetTile> worstErrors, List<SheetTile> refusals) {
         return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes, test, validation, train,
-                calibration, fit, acceptanceThreshold, acceptedErrors, testIntervals, testPredictions,
+                calibration, fit, acceptanceThreshold, acceptedErrors, testIntervals, reliability, testPredictions,
                 List.copyOf(worstErrors), List.copyOf(refusals));
     }
 

@@ -37,6 +37,7 @@ final class ReportPage {
         accuracySection();
         calibrationSection();
         confidenceSection();
+        reliabilitySection();
         if (report.fit() != null) {
             html.append("<h2>Train against test</h2>\n<p>").append(escape(report.fit().sentence())).append("</p>\n");
         }
@@ -142,6 +143,26 @@ final class ReportPage {
         }
         html.append("</table>\n");
         image(ReportWriter.CURVE_PNG, "accuracy against coverage, principled and ad-hoc confidence");
+    }
+
+    private void reliabilitySection() {
+        Reliability r = report.reliability();
+        html.append("<h2>Is P(S|x) the probability of being right?</h2>\n<p>The test answers sorted by P(S|x) in ")
+                .append(r.bins().size()).append(" bins of equal count (").append(r.answers()).append(" answers; ")
+                .append(r.refused()).append(" refused, left out): where a bin's accuracy falls below its mean P(S|x),"
+                        + " the model is surer than it is right. Expected calibration error ")
+                .append(Double.isNaN(r.expectedCalibrationError()) ? "n/a"
+                        : String.format("%.3f", r.expectedCalibrationError()))
+                .append(" (the gaps, weighted by bin size). Coverage at a target accuracy needs only the ranking;"
+                        + " the thresholds are chosen on validation either way.</p>\n<table><tr><th>answers</th>"
+                        + "<th>mean P(S|x)</th><th>accuracy</th></tr>");
+        for (Reliability.Bin bin : r.bins()) {
+            html.append("<tr><td>").append(bin.count()).append("</td><td>")
+                    .append(String.format("%.4f", bin.meanConfidence())).append("</td><td>")
+                    .append(percent(bin.accuracy())).append("</td></tr>");
+        }
+        html.append("</table>\n");
+        image(ReportWriter.RELIABILITY_PNG, "reliability diagram: accuracy against mean P(S|x) by bin");
     }
 
     private TestIntervals sure() {

@@ -26,6 +26,7 @@ public final class ReportWriter {
     public static final String REPORT_JSON = "report.json";
     public static final String PREDICTIONS_CSV = "predictions.csv";
     public static final String CURVE_PNG = "accuracy-coverage.png";
+    public static final String RELIABILITY_PNG = "reliability.png";
     public static final String WORST_ERRORS_PNG = "worst-errors.png";
     public static final String REFUSALS_PNG = "refusals.png";
     public static final String INDEX_HTML = "index.html";
@@ -64,6 +65,7 @@ public final class ReportWriter {
             jsonMapper().writeValue(folder.resolve(REPORT_JSON).toFile(), report);
             PredictionsCsv.write(report.testPredictions(), report::accepted, folder.resolve(PREDICTIONS_CSV));
             writeCurve(report, folder.resolve(CURVE_PNG));
+            writeReliability(report.reliability(), folder.resolve(RELIABILITY_PNG));
             ImageIO.write(ReviewSheet.render("Most confident wrong transcriptions", report.worstErrors(),
                     seenFraction), "png", folder.resolve(WORST_ERRORS_PNG).toFile());
             ImageIO.write(ReviewSheet.render(String.format("Refused at threshold %s", formatThreshold(
@@ -90,6 +92,33 @@ public final class ReportWriter {
         XYSeries target = chart.addSeries(String.format("target %.0f%%", 100 * report.targetAccuracy()),
                 new double[] {0, 1}, new double[] {report.targetAccuracy(), report.targetAccuracy()});
         target.setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
+        String base = file.toString();
+        BitmapEncoder.saveBitmap(chart, base.substring(0, base.length() - ".png".length()),
+                BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** The reliability diagram: each bin's accuracy against its mean P(S|x), beside the diagonal of a true probability. */
+    private static void writeReliability(Reliability reliability, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(CHART_WIDTH).height(CHART_HEIGHT)
+                .title(String.format("Is P(S|x) the probability of being right? (test; expected calibration error %s)",
+                        Double.isNaN(reliability.expectedCalibrationError()) ? "n/a"
+                                : String.format("%.3f", reliability.expectedCalibrationError())))
+                .xAxisTitle(String.format("mean P(S|x) of a bin (%d bins of equal count)", reliability.bins().size()))
+                .yAxisTitle("accuracy of the bin's answers").build();
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0)
+                .setChartBackgroundColor(Color.WHITE)
+                .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.addSeries("a true probability", new double[] {0, 1}, new double[] {0, 1})
+                .setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
+        List<Reliability.Bin> bins = reliability.bins();
+        // XChart refuses an empty series: with no answers the diagram shows the diagonal alone.
+        if (!bins.isEmpty()) {
+            XYSeries answers = chart.addSeries(String.format("test answers (%d; %d refused)", reliability.answers(),
+                            reliability.refused()),
+                    bins.stream().mapToDouble(Reliability.Bin::meanConfidence).toArray(),
+                    bins.stream().mapToDouble(Reliability.Bin::accuracy).toArray());
+            answers.setMarker(SeriesMarkers.CIRCLE);
+        }
         String base = file.toString();
         BitmapEncoder.saveBitmap(chart, base.substring(0, base.length() - ".png".length()),
                 BitmapEncoder.BitmapFormat.PNG);

@@ -98,6 +98,18 @@ final class ReportFolderCheck {
         assertBrackets(acceptedCount / (double) n, sure.get("coverage"), "coverage at the acceptance threshold");
         assertEquals(Bootstrap.RESAMPLES, sure.get("resamples").asInt());
 
+        JsonNode reliability = json.get("reliability");
+        int transcribable = 0;
+        for (CSVRecord r : rows) {
+            transcribable += Boolean.parseBoolean(r.get("transcribable")) ? 1 : 0;
+        }
+        assertEquals(transcribable, reliability.get("answers").asInt(), "every transcribable answer is binned");
+        int binned = 0;
+        for (JsonNode bin : reliability.get("bins")) {
+            binned += bin.get("count").asInt();
+        }
+        assertEquals(transcribable, binned);
+
         // index.html shows its pictures: every image it links is a readable PNG beside it.
         String html = Files.readString(folder.resolve(ReportWriter.INDEX_HTML));
         Matcher img = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
@@ -105,8 +117,8 @@ final class ReportFolderCheck {
         while (img.find()) {
             linked.add(img.group(1));
         }
-        assertEquals(List.of(ReportWriter.CURVE_PNG, ReportWriter.WORST_ERRORS_PNG, ReportWriter.REFUSALS_PNG),
-                linked);
+        assertEquals(List.of(ReportWriter.CURVE_PNG, ReportWriter.RELIABILITY_PNG, ReportWriter.WORST_ERRORS_PNG,
+                ReportWriter.REFUSALS_PNG), linked);
         for (String file : linked) {
             assertTrue(!file.contains("/") && !file.contains(":"), "relative link beside index.html: " + file);
             BufferedImage picture = ImageIO.read(folder.resolve(file).toFile());
