@@ -6,9 +6,9 @@
 #
 #   scripts/compare-engines.sh [BUNDLE=models/streetnum-cpu.bundle] [SVHN_DIR=../shared/svhn-real/train] [OUT=compare-engines]
 #
-# BUNDLE must hold one network: an ensemble (streetnum ensemble; the shipped bundle since 2026-12-05)
-# has no int8 model and quantize refuses it. r19 alone, the ensemble's lead, is
-# `git show 04ba4f3:models/streetnum-cpu.bundle > r19.bundle`.
+# An ensemble (streetnum ensemble; the shipped bundle since 2026-12-05) is quantized network by network.
+# Run it on a copy: quantize replaces BUNDLE's int8 models, and with them any int8 thresholds they held
+# (the script calibrates the with-box ones again; the no-box ones need evaluate --no-box --write-threshold).
 # Splits SVHN_DIR by datasets/svhn-real-split.csv (train_1..3000 train, 3001..3500 val, 3501..4000
 # test). The bundle's own (float) thresholds are left as they are. CALIBRATION_LIMIT (default 3000:
 # the whole train split) caps the calibration images.

@@ -97,7 +97,7 @@ Model bundle:  $work/run/best.bundle   (serve it: scripts/serve.sh --model $work
 - coverage at 98% accuracy: the share of images the model answers when it may refuse the rest,
   with the threshold on P(S|x) chosen on validation so that the answers it gives are >= 98% right.
   These figures are on synthetic data. On real photos the paper reached 95.64% (real SVHN, a large
-  network, days on GPUs); the shipped model (fine-tuned on 3,000 real photos) answers nearly two
-  thirds of held-out real photos with their box, and under half without (models/README.md). Train
+  network, days on GPUs); the shipped model (fine-tuned on 3,000 real photos) answers about seven
+  in ten held-out real photos with their box, and about half without (models/README.md). Train
   longer (--minutes), on real data (--extra-train), or on a GPU (README, "GPU training") for more.
 EOT
