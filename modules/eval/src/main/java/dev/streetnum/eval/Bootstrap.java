@@ -50,6 +50,11 @@ public final class Bootstrap {
 
         static final Interval NONE = new Interval(Double.NaN, Double.NaN);
 
+        /** " [low, high]" with each end as {@code number} writes it, to follow the figure; "" with no interval. */
+        public String bracketed(java.util.function.DoubleFunction<String> number) {
+            return Double.isNaN(low) ? "" : " [" + number.apply(low) + ", " + number.apply(high) + "]";
+        }
+
         /** The middle {@code level} of the values, NaN values left out; {@link #NONE} when all are NaN. */
         static Interval percentile(double[] values, double level) {
             double[] sorted = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();

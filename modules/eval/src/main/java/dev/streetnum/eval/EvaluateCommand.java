@@ -185,11 +185,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** " [81.2%, 86.8%]" (or " [0.0130, 0.0261]"), nothing when there is no interval to give. */
     private static String interval(Bootstrap.Interval range, boolean percentages) {
-        if (range == null || Double.isNaN(range.low())) {
-            return "";
-        }
-        return percentages ? String.format(" [%.1f%%, %.1f%%]", 100 * range.low(), 100 * range.high())
-                : String.format(" [%.4f, %.4f]", range.low(), range.high());
+        return range == null ? "" : range.bracketed(percentages ? v -> String.format("%.1f%%", 100 * v)
+                : v -> String.format("%.4f", v));
     }
 
     /** Exact for the usual targets: 0.98 -> "98%", 0.985 -> "98.5%"; accuracies to two decimals. */

@@ -32,8 +32,7 @@ public record EvaluatedSet(String identity, List<Prediction> predictions) {
 
     /** Ranked by P(S|x), the principled confidence. */
     public CoverageCurve principledCurve() {
-        return new CoverageCurve(predictions.stream().mapToDouble(Prediction::principledScore).toArray(),
-                correctFlags());
+        return principledCurve(java.util.stream.IntStream.range(0, predictions.size()).toArray());
     }
 
     /**

@@ -119,8 +119,8 @@ final class ReportPage {
         }
         html.append("</table>\n<p>Area under the risk-coverage curve on test: ")
                 .append(String.format("%.4f", report.test().riskCoverageArea()));
-        if (sure() != null && !Double.isNaN(sure().riskCoverageArea().low())) {
-            html.append(String.format(" [%.4f, %.4f]", sure().riskCoverageArea().low(), sure().riskCoverageArea().high()));
+        if (sure() != null) {
+            html.append(sure().riskCoverageArea().bracketed(v -> String.format("%.4f", v)));
         }
         html.append(" (the error rate of the accepted answers averaged over every coverage, lower is better;"
                         + " on a few hundred photos it moves less than coverage at one accuracy).</p>\n");
@@ -171,8 +171,7 @@ final class ReportPage {
 
     /** " [81.20%, 86.80%]" after a percentage, or nothing when there is no interval. */
     private static String range(Bootstrap.Interval interval) {
-        return interval == null || Double.isNaN(interval.low()) ? ""
-                : " [" + percent(interval.low()) + ", " + percent(interval.high()) + "]";
+        return interval == null ? "" : interval.bracketed(ReportPage::percent);
     }
 
     private void image(String file, String alt) {
