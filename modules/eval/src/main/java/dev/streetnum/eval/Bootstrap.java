@@ -2,6 +2,7 @@ package dev.streetnum.eval;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.DoubleFunction;
 import java.util.function.Function;
 
 /**
@@ -51,7 +52,7 @@ public final class Bootstrap {
         static final Interval NONE = new Interval(Double.NaN, Double.NaN);
 
         /** " [low, high]" with each end as {@code number} writes it, to follow the figure; "" with no interval. */
-        public String bracketed(java.util.function.DoubleFunction<String> number) {
+        public String bracketed(DoubleFunction<String> number) {
             return Double.isNaN(low) ? "" : " [" + number.apply(low) + ", " + number.apply(high) + "]";
         }
 

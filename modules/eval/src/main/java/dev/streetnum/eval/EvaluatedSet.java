@@ -5,6 +5,7 @@ import dev.streetnum.model.TargetAccuracy;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * One data set's predictions and the numbers computed from them.
@@ -32,7 +33,7 @@ public record EvaluatedSet(String identity, List<Prediction> predictions) {
 
     /** Ranked by P(S|x), the principled confidence. */
     public CoverageCurve principledCurve() {
-        return principledCurve(java.util.stream.IntStream.range(0, predictions.size()).toArray());
+        return principledCurve(IntStream.range(0, predictions.size()).toArray());
     }
 
     /**
