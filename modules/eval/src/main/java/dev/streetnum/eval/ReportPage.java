@@ -48,7 +48,8 @@ final class ReportPage {
                 .append(": ").append(escape(ErrorKind.describe(report.acceptedErrors())))
                 .append(". Extra digits point at the region (a neighbouring digit taken in, or a digit the annotation"
                         + " left out), missing ones at a region that cuts the number.</p>\n<p>The 64x64 crop the"
-                        + " model was given; the yellow square is the centre crop it saw.</p>\n");
+                        + " model was given; the yellow square is the centre crop it saw, and a red frame marks an answer given"
+                        + " at the threshold (a wrong answer a caller would have received).</p>\n");
         image(ReportWriter.WORST_ERRORS_PNG, "most confident wrong transcriptions");
         html.append("<h2>Refused</h2>\n<p>Not accepted at threshold ")
                 .append(ReportWriter.formatThreshold(report.acceptanceThreshold()))

@@ -66,11 +66,12 @@ public final class ReportWriter {
             PredictionsCsv.write(report.testPredictions(), report::accepted, folder.resolve(PREDICTIONS_CSV));
             writeCurve(report, folder.resolve(CURVE_PNG));
             writeReliability(report.reliability(), folder.resolve(RELIABILITY_PNG));
-            ImageIO.write(ReviewSheet.render("Most confident wrong transcriptions", report.worstErrors(),
-                    seenFraction), "png", folder.resolve(WORST_ERRORS_PNG).toFile());
-            ImageIO.write(ReviewSheet.render(String.format("Refused at threshold %s", formatThreshold(
-                    report.acceptanceThreshold())), report.refusals(), seenFraction),
-                    "png", folder.resolve(REFUSALS_PNG).toFile());
+            String threshold = formatThreshold(report.acceptanceThreshold());
+            ImageIO.write(ReviewSheet.render("Most confident wrong transcriptions (red frame: answered at threshold "
+                    + threshold + ")", report.worstErrors(), seenFraction, report.acceptanceThreshold()),
+                    "png", folder.resolve(WORST_ERRORS_PNG).toFile());
+            ImageIO.write(ReviewSheet.render("Refused at threshold " + threshold, report.refusals(), seenFraction,
+                    report.acceptanceThreshold()), "png", folder.resolve(REFUSALS_PNG).toFile());
             Files.writeString(folder.resolve(INDEX_HTML), new ReportPage(report).html(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the report to " + folder + ": " + e.getMessage(), e);

@@ -23,6 +23,7 @@ public final class ReviewSheet {
     static final int ZOOM = 2;
     static final int CAPTION_HEIGHT = 46;
     static final int GAP = 6;
+    static final int TITLE_HEIGHT = 28;
 
     private ReviewSheet() {
     }
@@ -45,19 +46,24 @@ public final class ReviewSheet {
                 .toList();
     }
 
+    /** Frames a tile whose answer the service would have given: the errors that reach callers. */
+    static final Color ANSWERED = new Color(220, 0, 0);
+    static final int ANSWERED_FRAME = 3;
+
     /**
-     * Draws the tiles; each crop with the centre square the network sees outlined.
+     * Draws the tiles; each crop with the centre square the network sees outlined, and a red frame
+     * round each one accepted at the threshold (for a sheet of errors, the wrong answers callers get).
      *
      * @param seenFraction side of the network's input over the crop's side (54/64)
+     * @param threshold    the acceptance threshold the report applies
      */
-    public static BufferedImage render(String title, List<SheetTile> tiles, double seenFraction) {
+    public static BufferedImage render(String title, List<SheetTile> tiles, double seenFraction, double threshold) {
         int cell = tiles.stream().mapToInt(t -> Math.max(t.crop().getWidth(), t.crop().getHeight())).max()
                 .orElse(64) * ZOOM;
         int columns = Math.max(1, Math.min(COLUMNS, tiles.size()));
         int rows = Math.max(1, (tiles.size() + columns - 1) / columns);
-        int titleHeight = 28;
         int width = columns * (cell + GAP) + GAP;
-        int height = titleHeight + rows * (cell + CAPTION_HEIGHT + GAP) + GAP;
+        int height = TITLE_HEIGHT + rows * (cell + CAPTION_HEIGHT + GAP) + GAP;
         BufferedImage sheet = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         try {
@@ -71,22 +77,28 @@ public final class ReviewSheet {
             for (int i = 0; i < tiles.size(); i++) {
                 SheetTile tile = tiles.get(i);
                 int x = GAP + (i % columns) * (cell + GAP);
-                int y = titleHeight + (i / columns) * (cell + CAPTION_HEIGHT + GAP);
+                int y = TITLE_HEIGHT + (i / columns) * (cell + CAPTION_HEIGHT + GAP);
                 int w = tile.crop().getWidth() * ZOOM;
                 int h = tile.crop().getHeight() * ZOOM;
                 g.drawImage(tile.crop(), x, y, w, h, null);
+                Prediction p = tile.prediction();
+                boolean answered = p.acceptedAt(threshold);
+                if (answered) {
+                    g.setColor(ANSWERED);
+                    g.setStroke(new BasicStroke(ANSWERED_FRAME));
+                    g.drawRect(x + 1, y + 1, w - ANSWERED_FRAME, h - ANSWERED_FRAME);
+                }
                 g.setColor(Color.YELLOW);
                 g.setStroke(new BasicStroke(1));
                 int sw = (int) Math.round(w * seenFraction);
                 int sh = (int) Math.round(h * seenFraction);
                 g.drawRect(x + (w - sw) / 2, y + (h - sh) / 2, sw - 1, sh - 1);
-                Prediction p = tile.prediction();
                 g.setColor(Color.BLACK);
                 g.drawString("truth " + p.truth(), x, y + h + 13);
                 g.setColor(p.correct() ? new Color(0, 120, 0) : new Color(180, 0, 0));
                 g.drawString((p.transcribable() ? "said  " : "refused ") + p.answer(), x, y + h + 27);
                 g.setColor(Color.DARK_GRAY);
-                g.drawString(String.format("p=%.3f", p.confidence()), x, y + h + 41);
+                g.drawString(String.format("p=%.3f%s", p.confidence(), answered ? " answered" : ""), x, y + h + 41);
             }
         } finally {
             g.dispose();
