@@ -6,17 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
+import dev.streetnum.serve.ServiceBenchmark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -163,15 +159,7 @@ class MainTest {
     @Test
     void transcribePrintsOneJsonLinePerImageAndNamesBadFiles() throws Exception {
         Path image = dir.resolve("1849.png");
-        BufferedImage img = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(new Color(30, 60, 120));
-        g.fillRect(0, 0, 200, 100);
-        g.setColor(Color.WHITE);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 60));
-        g.drawString("1849", 30, 75);
-        g.dispose();
-        ImageIO.write(img, "png", image.toFile());
+        Files.write(image, ServiceBenchmark.sampleImage());
 
         Run r = run("transcribe", "--model", SHIPPED_MODEL.toString(), "--threshold", "0.5", image.toString(),
                 image.toString());
