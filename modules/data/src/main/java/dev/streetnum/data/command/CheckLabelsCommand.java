@@ -1,0 +1,115 @@
+package dev.streetnum.data.command;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotationGap;
+import dev.streetnum.data.Box;
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.DigitBox;
+import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.SampleSheet;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code streetnum check-labels}: annotations that may leave a digit out, listed and drawn for review. */
+@Command(name = "check-labels", mixinStandardHelpOptions = true,
+        description = "Lists the photos of a labelled set whose annotation leaves a digit-wide gap between two "
+                + "neighbouring digit boxes (a digit it may leave out, as SVHN's \"164\" labelled 14): "
+                + "OUT/gaps.csv and OUT/gaps.png, the photos with their boxes, for a person to look at. "
+                + "Changes no label.")
+public final class CheckLabelsCommand implements Callable<Integer> {
+
+    static final String GAPS_CSV = "gaps.csv";
+    static final String GAPS_PNG = "gaps.png";
+    static final List<String> COLUMNS = List.of("file", "label", "gap_after_digit", "excess_digit_widths");
+    /** Photos drawn on the sheet: the CSV lists them all. */
+    static final int SHEET_TILES = 96;
+    private static final int SHEET_WIDTH = 1200;
+    /** A tile shows the number's box grown this much about its centre. */
+    private static final double VIEW_SCALE = 2.0;
+    /** ...and at least this much wider than high, so a narrow number's caption fits under its tile. */
+    private static final double VIEW_MIN_ASPECT = 1.6;
+
+    @Option(names = "--data", required = true, description = "A labelled set: a folder with labels.csv, or the CSV.")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "Folder for gaps.csv and gaps.png.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        AnnotatedDataset set = AnnotatedDataset.load(data, false);
+        List<AnnotationGap> gaps = AnnotationGap.findAll(set);
+        writeCsv(set, gaps, out.resolve(GAPS_CSV));
+        writeSheet(gaps, out.resolve(GAPS_PNG));
+        System.err.printf(Locale.ROOT, "%d of %d photos (%.1f%%) have an annotation with a gap of more than %.1f digit"
+                        + " widths between neighbouring digit boxes: %s, %s%n", gaps.size(), set.size(),
+                100.0 * gaps.size() / set.size(), AnnotationGap.SUSPECT_DIGIT_WIDTHS, out.resolve(GAPS_CSV),
+                out.resolve(GAPS_PNG));
+        return 0;
+    }
+
+    private static void writeCsv(AnnotatedDataset set, List<AnnotationGap> gaps, Path csv) {
+        try {
+            Files.createDirectories(csv.toAbsolutePath().getParent());
+            try (Writer writer = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
+                 CSVPrinter printer = CSVFormat.RFC4180.builder().setRecordSeparator('\n').build().print(writer)) {
+                printer.printRecord(COLUMNS);
+                for (AnnotationGap gap : gaps) {
+                    printer.printRecord(set.root().relativize(gap.image().file().toAbsolutePath()).toString()
+                                    .replace('\\', '/'), gap.image().number(), gap.after() + 1,
+                            String.format(Locale.ROOT, "%.2f", gap.excessDigitWidths()));
+                }
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot write " + csv + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeSheet(List<AnnotationGap> gaps, Path png) {
+        List<SampleSheet.Tile> tiles = new ArrayList<>();
+        try {
+            for (AnnotationGap gap : gaps.subList(0, Math.min(SHEET_TILES, gaps.size()))) {
+                tiles.add(aroundTheNumber(gap));
+            }
+            SampleSheet.write(png, tiles, SHEET_WIDTH);
+        } finally {
+            tiles.forEach(t -> t.image().close());
+        }
+    }
+
+    /** The photo cut round the number (digits are small in a whole SVHN photo), its boxes moved along. */
+    private static SampleSheet.Tile aroundTheNumber(AnnotationGap gap) {
+        String caption = gap.image().number() + " gap after " + (gap.after() + 1);
+        try (Mat photo = ImageDecoder.read(gap.image().file())) {
+            Box around = gap.image().region().scaled(VIEW_SCALE);
+            Box view = Box.centredAt(around.left() + around.width() / 2.0, around.top() + around.height() / 2.0,
+                    Math.max(around.width(), VIEW_MIN_ASPECT * around.height()), around.height())
+                    .visibleIn(photo.cols(), photo.rows());
+            if (view == null) {
+                view = new Box(0, 0, photo.cols(), photo.rows());
+            }
+            List<Box> boxes = new ArrayList<>();
+            for (DigitBox d : gap.image().digits()) {
+                Box b = d.box();
+                boxes.add(new Box(b.left() - view.left(), b.top() - view.top(), b.width(), b.height()));
+            }
+            try (Rect rect = new Rect(view.left(), view.top(), view.width(), view.height());
+                 Mat inside = new Mat(photo, rect)) {
+                return new SampleSheet.Tile(inside.clone(), boxes, caption);
+            }
+        }
+    }
+}
