@@ -97,7 +97,7 @@ public final class ImageTable {
         AnnotatedDataset set = AnnotatedDataset.load(folder, false);
         List<ImageRequest> requests = new ArrayList<>(set.size());
         for (AnnotatedImage image : set.images()) {
-            String name = set.root().relativize(image.file()).toString().replace('\\', '/');
+            String name = set.nameOf(image);
             String path = fs.makeQualified(new Path(image.file().toUri())).toString();
             requests.add(new ImageRequest(name, path, image.region(), image.number()));
         }

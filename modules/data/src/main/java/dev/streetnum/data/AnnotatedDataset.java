@@ -315,6 +315,12 @@ public final class AnnotatedDataset {
         return root;
     }
 
+    /** The image's file as this set names it: relative to {@link #root}, '/'-separated (reports and tables key on it). */
+    public String nameOf(AnnotatedImage image) {
+        return root.toAbsolutePath().normalize().relativize(image.file().toAbsolutePath().normalize()).toString()
+                .replace('\\', '/');
+    }
+
     /** Provenance: the CSV's path and content hash, e.g. {@code data/val/labels.csv sha256:1a2b...}. */
     public String identity() {
         return identity;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -27,6 +28,9 @@ import java.util.TreeSet;
  * @param acceptanceThreshold the threshold at the target accuracy: the "accepted" column of the CSV
  * @param acceptedErrors      the wrong test answers accepted at that threshold, by {@link ErrorKind}: the
  *                            mistakes a caller would be given
+ * @param acceptedErrorsOnAnnotationGaps the files among those whose annotation leaves a digit-wide gap between
+ *                            neighbouring digit boxes ({@code AnnotationGap}: a digit the label may leave out);
+ *                            null when the report was built without the annotations
  * @param testIntervals       how sure the test figures are ({@link Bootstrap} over the test photos, the threshold
  *                            held fixed); null for an empty test set
  * @param reliability         whether P(S|x) on test reads as the probability of being right (binned), and its
@@ -48,6 +52,7 @@ public record CoverageReport(
         FitDiagnosis fit,
         double acceptanceThreshold,
         Map<String, Integer> acceptedErrors,
+        List<String> acceptedErrorsOnAnnotationGaps,
         TestIntervals testIntervals,
         Reliability reliability,
         @JsonIgnore List<Prediction> testPredictions,
@@ -128,15 +133,42 @@ public record CoverageReport(
                 train == null ? null : SetSummary.of(train, targets),
                 calibration, fit, acceptanceThreshold,
                 ErrorKind.count(test.predictions().stream().filter(p -> p.acceptedAt(acceptanceThreshold)).toList()),
-                test.predictions().isEmpty() ? null
+                null, test.predictions().isEmpty() ? null
                         : TestIntervals.of(test, acceptanceThreshold, Bootstrap.standard()),
                 Reliability.of(test.predictions(), Reliability.BINS), test.predictions(), List.of(), List.of());
     }
 
     public CoverageReport withSheets(List<SheetTile> worstErrors, List<SheetTile> refusals) {
         return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes, test, validation, train,
-                calibration, fit, acceptanceThreshold, acceptedErrors, testIntervals, reliability, testPredictions,
-                List.copyOf(worstErrors), List.copyOf(refusals));
+                calibration, fit, acceptanceThreshold, acceptedErrors, acceptedErrorsOnAnnotationGaps, testIntervals,
+                reliability, testPredictions, List.copyOf(worstErrors), List.copyOf(refusals));
+    }
+
+    /**
+     * How the page and the printed summary follow the accepted errors' kinds: "" when none of them (or
+     * no annotation check) applies, else "; 2 on annotations that may leave a digit out (check-labels): ...".
+     */
+    public String annotationGapsClause() {
+        if (acceptedErrorsOnAnnotationGaps == null || acceptedErrorsOnAnnotationGaps.isEmpty()) {
+            return "";
+        }
+        return "; " + acceptedErrorsOnAnnotationGaps.size() + " on annotations that may leave a digit out (a"
+                + " digit-wide gap between neighbouring boxes, check-labels): "
+                + String.join(", ", acceptedErrorsOnAnnotationGaps);
+    }
+
+    /**
+     * The report with {@link #acceptedErrorsOnAnnotationGaps} filled in.
+     *
+     * @param gapFiles the test photos (by their name in the set) whose annotation has a suspect gap
+     */
+    public CoverageReport withAnnotationGaps(Set<String> gapFiles) {
+        List<String> onGaps = testPredictions.stream()
+                .filter(p -> p.acceptedAt(acceptanceThreshold) && !p.correct() && gapFiles.contains(p.file()))
+                .map(Prediction::file).toList();
+        return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes, test, validation, train,
+                calibration, fit, acceptanceThreshold, acceptedErrors, onGaps, testIntervals, reliability,
+                testPredictions, worstErrors, refusals);
     }
 
     /** Whether the test prediction is accepted at the acceptance threshold (the CSV's column). */

@@ -154,8 +154,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
         stdout.printf("risk-coverage area (AURC) on test: %.4f%s%n", report.test().riskCoverageArea(),
                 interval(sure == null ? null : sure.riskCoverageArea(), false));
-        stdout.printf("test errors: %s; accepted at the %s threshold: %s%n", ErrorKind.describe(m.errors()),
-                percent(targetAccuracy), ErrorKind.describe(report.acceptedErrors()));
+        stdout.printf("test errors: %s; accepted at the %s threshold: %s%s%n", ErrorKind.describe(m.errors()),
+                percent(targetAccuracy), ErrorKind.describe(report.acceptedErrors()), report.annotationGapsClause());
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
         keys.add(TargetAccuracy.keyOf(targetAccuracy));
         keys.add(TargetAccuracy.PAPER.key());

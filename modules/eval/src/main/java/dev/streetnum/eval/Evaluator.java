@@ -2,6 +2,7 @@ package dev.streetnum.eval;
 
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.AnnotationGap;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.ImageDecoder;
@@ -18,12 +19,13 @@ import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.TargetAccuracy;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -78,7 +80,9 @@ public final class Evaluator {
         List<SheetTile> worst = tiles(ReviewSheet.mostConfidentErrors(testSet.predictions()), test, expander);
         List<SheetTile> refused = tiles(ReviewSheet.refused(testSet.predictions(), report.acceptanceThreshold()),
                 test, expander);
-        return report.withSheets(worst, refused);
+        Set<String> gapFiles = AnnotationGap.findAll(test).stream().map(g -> test.nameOf(g.image()))
+                .collect(Collectors.toSet());
+        return report.withSheets(worst, refused).withAnnotationGaps(gapFiles);
     }
 
     public CoverageReport evaluate(ModelBundle bundle, AnnotatedDataset test) {
@@ -130,7 +134,7 @@ public final class Evaluator {
                     for (int i = 0; i < batch.size(); i++) {
                         AnnotatedImage image = batch.get(i);
                         Transcription answer = answers.get(i);
-                        Prediction p = prediction(relativeName(data.root(), image.file()), image.number(), answer,
+                        Prediction p = prediction(data.nameOf(image), image.number(), answer,
                                 config.noBox() && answer.box() != null ? answer.box().iou(image.region()) : Double.NaN);
                         predictions.add(p);
                     }
@@ -157,12 +161,6 @@ public final class Evaluator {
                 t.box(), t.boxSource(), boxIou);
     }
 
-    /** The image's name as the CSV gives it: data sets hold files resolved against their folder. */
-    private static String relativeName(Path root, Path file) {
-        return root.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString()
-                .replace('\\', '/');
-    }
-
     /**
      * Re-reads the few images a sheet shows and cuts them exactly as the model's input was cut. A
      * prediction names its image by its file in the set (the data set has one image per file).
@@ -170,7 +168,7 @@ public final class Evaluator {
     private static List<SheetTile> tiles(List<Prediction> chosen, AnnotatedDataset set, CropExpander expander) {
         Map<String, AnnotatedImage> imageByFile = new HashMap<>();
         for (AnnotatedImage image : set.images()) {
-            imageByFile.put(relativeName(set.root(), image.file()), image);
+            imageByFile.put(set.nameOf(image), image);
         }
         List<SheetTile> tiles = new ArrayList<>(chosen.size());
         for (Prediction p : chosen) {

@@ -46,6 +46,7 @@ final class ReportPage {
                 .append("; of those accepted at threshold ")
                 .append(ReportWriter.formatThreshold(report.acceptanceThreshold()))
                 .append(": ").append(escape(ErrorKind.describe(report.acceptedErrors())))
+                .append(escape(report.annotationGapsClause()))
                 .append(". Extra digits point at the region (a neighbouring digit taken in, or a digit the annotation"
                         + " left out), missing ones at a region that cuts the number.</p>\n<p>The 64x64 crop the"
                         + " model was given; the yellow square is the centre crop it saw, and a red frame marks an answer given"

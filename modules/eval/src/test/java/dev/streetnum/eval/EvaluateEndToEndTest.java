@@ -141,6 +141,13 @@ class EvaluateEndToEndTest {
         }
         assertEquals(wrong, sum(json.get("test").get("metrics").get("errors")));
         assertEquals(acceptedWrong, sum(json.get("acceptedErrors")));
+        // The evaluator checked the test annotations: the list is there, and holds only accepted wrong rows.
+        JsonNode onGaps = json.get("acceptedErrorsOnAnnotationGaps");
+        assertTrue(onGaps != null && onGaps.isArray(), "the annotation check ran");
+        for (JsonNode file : onGaps) {
+            assertTrue(rows.stream().anyMatch(r -> r.get("file").equals(file.asText())
+                    && Boolean.parseBoolean(r.get("accepted")) && !Boolean.parseBoolean(r.get("correct"))), file.asText());
+        }
         assertTrue(summary.contains("test errors: " + json.get("test").get("metrics").get("errors").get("extra digits")
                 .asInt() + " extra digits, "), summary);
 

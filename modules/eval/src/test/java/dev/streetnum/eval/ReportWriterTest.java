@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +69,38 @@ class ReportWriterTest {
         assertEquals("test", json.get("calibration").get("chosenOn").asText());
         assertTrue(json.get("validation") == null && json.get("fit") == null, "absent sets are left out");
         assertTrue(java.nio.file.Files.readString(dir.resolve(ReportWriter.INDEX_HTML)).contains("best achievable"));
+    }
+
+    @Test
+    void acceptedErrorsOnAnnotationGapsAreTheAcceptedWrongAnswersOnThosePhotos(@TempDir Path dir) throws Exception {
+        List<Prediction> test = syntheticPredictions(5, 300);
+        // A 70% target accepts wrong answers in this fixture (its answers are right with probability 0.2 + 0.8 p).
+        CoverageReport report = CoverageReport.of("0.1.0", "tiny-1", 0.7, new EvaluatedSet("test", test),
+                new EvaluatedSet("val", syntheticPredictions(6, 200)), null);
+        assertEquals("", report.annotationGapsClause(), "no annotations checked: nothing said");
+        Set<String> gapFiles = new HashSet<>();
+        List<String> expected = new ArrayList<>();
+        double t = report.acceptanceThreshold();
+        for (int i = 0; i < test.size(); i++) {
+            Prediction p = test.get(i);
+            if (i % 2 == 0) {
+                gapFiles.add(p.file());
+                if (p.transcribable() && p.confidence() >= t && !p.truth().equals(p.answer())) {
+                    expected.add(p.file());
+                }
+            }
+        }
+        assertTrue(!expected.isEmpty(), "the fixture has accepted errors on the chosen photos");
+        CoverageReport checked = report.withAnnotationGaps(gapFiles);
+        assertEquals(expected, checked.acceptedErrorsOnAnnotationGaps());
+        assertEquals("; " + expected.size() + " on annotations that may leave a digit out (a digit-wide gap between"
+                + " neighbouring boxes, check-labels): " + String.join(", ", expected), checked.annotationGapsClause());
+
+        new ReportWriter(54 / 64.0).write(checked, dir);
+        JsonNode json = ReportFolderCheck.check(dir, 300);
+        assertEquals(expected.size(), json.get("acceptedErrorsOnAnnotationGaps").size());
+        assertTrue(java.nio.file.Files.readString(dir.resolve(ReportWriter.INDEX_HTML))
+                .contains(expected.size() + " on annotations that may leave a digit out"));
     }
 
     private static List<Double> toList(JsonNode array) {

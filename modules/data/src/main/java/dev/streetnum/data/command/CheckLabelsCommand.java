@@ -68,8 +68,7 @@ public final class CheckLabelsCommand implements Callable<Integer> {
                  CSVPrinter printer = CSVFormat.RFC4180.builder().setRecordSeparator('\n').build().print(writer)) {
                 printer.printRecord(COLUMNS);
                 for (AnnotationGap gap : gaps) {
-                    printer.printRecord(set.root().relativize(gap.image().file().toAbsolutePath()).toString()
-                                    .replace('\\', '/'), gap.image().number(), gap.after() + 1,
+                    printer.printRecord(set.nameOf(gap.image()), gap.image().number(), gap.after() + 1,
                             String.format(Locale.ROOT, "%.2f", gap.excessDigitWidths()));
                 }
             }
