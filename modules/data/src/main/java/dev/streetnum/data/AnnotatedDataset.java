@@ -38,6 +38,8 @@ public final class AnnotatedDataset {
     /** How both files are read: a header, spaces around fields and empty lines ignored. */
     private static final CSVFormat READ_FORMAT = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
             .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
+    /** How the data module writes its CSVs (labels, soft targets, check-labels' gaps): RFC 4180, LF line ends. */
+    public static final CSVFormat WRITE_FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator('\n').build();
 
     private final Path root;
     private final List<AnnotatedImage> images;
@@ -254,11 +256,10 @@ public final class AnnotatedDataset {
             throw new IllegalArgumentException(withTargets + " of " + images.size()
                     + " images carry soft targets: a distillation set needs them on every photo or none");
         }
-        CSVFormat format = CSVFormat.RFC4180.builder().setRecordSeparator('\n').build();
         try {
             Files.createDirectories(folder);
             try (Writer out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
-                 CSVPrinter printer = format.print(out)) {
+                 CSVPrinter printer = WRITE_FORMAT.print(out)) {
                 printer.printRecord(COLUMNS);
                 for (AnnotatedImage image : images) {
                     String name = relativeName(folder, image);
@@ -271,7 +272,7 @@ public final class AnnotatedDataset {
             if (withTargets > 0) {
                 Path targetsCsv = csv.resolveSibling(TARGETS_FILE);
                 try (Writer out = Files.newBufferedWriter(targetsCsv, StandardCharsets.UTF_8);
-                     CSVPrinter printer = format.print(out)) {
+                     CSVPrinter printer = WRITE_FORMAT.print(out)) {
                     printer.printRecord(TARGETS_COLUMNS);
                     for (AnnotatedImage image : images) {
                         List<String> row = new ArrayList<>(TARGETS_COLUMNS.size());

@@ -21,7 +21,6 @@ public final class GeneratedDataset {
     public static final String MANIFEST = "generator.json";
     public static final String SAMPLES = "samples.png";
     private static final int SHEET_TILES = 60;
-    private static final int SHEET_WIDTH = 1200;
 
     /**
      * {@code generator.json}: how the set was made, for bundle metadata and for reproducing it.
@@ -83,7 +82,7 @@ public final class GeneratedDataset {
                 tiles.add(new SampleSheet.Tile(ImageDecoder.read(image.file()),
                         image.digits().stream().map(DigitBox::box).toList(), image.number()));
             }
-            SampleSheet.write(sheet, tiles, SHEET_WIDTH);
+            SampleSheet.write(sheet, tiles);
         } finally {
             tiles.forEach(t -> t.image().close());
         }

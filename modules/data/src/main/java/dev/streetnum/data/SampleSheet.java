@@ -22,6 +22,8 @@ public final class SampleSheet {
 
     /** Height every tile is scaled to. */
     public static final int TILE_HEIGHT = 96;
+    /** Width of a sheet: tiles wrap into rows no wider. */
+    public static final int WIDTH = 1200;
     private static final int CAPTION = 14;
     private static final int GAP = 4;
 
@@ -32,8 +34,9 @@ public final class SampleSheet {
     private SampleSheet() {
     }
 
-    /** Writes the tiles in rows at most {@code width} pixels wide. */
-    public static void write(Path png, List<Tile> tiles, int width) {
+    /** Writes the tiles in rows at most {@link #WIDTH} pixels wide. */
+    public static void write(Path png, List<Tile> tiles) {
+        int width = WIDTH;
         int x = GAP;
         int y = GAP;
         int rowHeight = TILE_HEIGHT + CAPTION + GAP;

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -36,7 +35,6 @@ public final class CheckLabelsCommand implements Callable<Integer> {
     static final List<String> COLUMNS = List.of("file", "label", "gap_after_digit", "excess_digit_widths");
     /** Photos drawn on the sheet: the CSV lists them all. */
     static final int SHEET_TILES = 96;
-    private static final int SHEET_WIDTH = 1200;
     /** A tile shows the number's box grown this much about its centre. */
     private static final double VIEW_SCALE = 2.0;
     /** ...and at least this much wider than high, so a narrow number's caption fits under its tile. */
@@ -65,7 +63,7 @@ public final class CheckLabelsCommand implements Callable<Integer> {
         try {
             Files.createDirectories(csv.toAbsolutePath().getParent());
             try (Writer writer = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
-                 CSVPrinter printer = CSVFormat.RFC4180.builder().setRecordSeparator('\n').build().print(writer)) {
+                 CSVPrinter printer = AnnotatedDataset.WRITE_FORMAT.print(writer)) {
                 printer.printRecord(COLUMNS);
                 for (AnnotationGap gap : gaps) {
                     printer.printRecord(set.nameOf(gap.image()), gap.image().number(), gap.after() + 1,
@@ -83,7 +81,7 @@ public final class CheckLabelsCommand implements Callable<Integer> {
             for (AnnotationGap gap : gaps.subList(0, Math.min(SHEET_TILES, gaps.size()))) {
                 tiles.add(aroundTheNumber(gap));
             }
-            SampleSheet.write(png, tiles, SHEET_WIDTH);
+            SampleSheet.write(png, tiles);
         } finally {
             tiles.forEach(t -> t.image().close());
         }
