@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
                 + " evaluate reports of the same photos (one or more sets each, in the same order: e.g. with the box"
                 + " and with --no-box), draws the photos with replacement (the same draw for both models and every"
                 + " set) and prints each model's mean risk-coverage area (AURC), the gain of B, how often B is"
-                + " ahead, how often by more than --margin, and the gain's 90%% interval."})
+                + " ahead, how often by more than --margin, and the gain's 90%% interval. With --up-to-coverage, the"
+                + " area over the most confident answers alone: the part of the ranking a target accuracy's"
+                + " threshold falls in."})
 public final class CompareCommand implements Callable<Integer> {
 
     @Spec
@@ -34,6 +36,12 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--margin", paramLabel = "GAIN", defaultValue = "0.001",
             description = "A gain a rule asks of B; the share of draws beyond it is printed (default: ${DEFAULT-VALUE}).")
     double margin;
+
+    @Option(names = "--up-to-coverage", paramLabel = "C", defaultValue = "1",
+            description = "Compare the area over the coverages up to C alone, in (0, 1]: the C most confident"
+                    + " answers (say 0.75 where a goal asks 75%% answered at 98%%; default: ${DEFAULT-VALUE}, the"
+                    + " whole area).")
+    double upToCoverage;
 
     @Option(names = "--resamples", paramLabel = "N", defaultValue = "" + Bootstrap.RESAMPLES,
             description = "Paired draws of the photos (default: ${DEFAULT-VALUE}).")
@@ -53,14 +61,15 @@ public final class CompareCommand implements Callable<Integer> {
         b.forEach(p -> files.add(predictions(p)));
         List<List<Prediction>> read = files.stream().map(PredictionsCsv::read).toList();
         PairedComparison c = PairedComparison.of(read.subList(0, a.size()), read.subList(a.size(), read.size()),
-                files.stream().map(Path::toString).toList(), margin, new Bootstrap(resamples, seed));
+                files.stream().map(Path::toString).toList(), margin, upToCoverage, new Bootstrap(resamples, seed));
         PrintWriter out = spec.commandLine().getOut();
         for (int s = 0; s < c.sets(); s++) {
             out.printf("set %d: A %.5f (%s), B %.5f (%s)%n", s + 1, c.setAreasA().get(s), a.get(s), c.setAreasB().get(s),
                     b.get(s));
         }
-        out.printf("mean AURC over %d set(s) of %d photos: A %.5f, B %.5f, gain of B %.5f%n", c.sets(), c.photos(),
-                c.areaA(), c.areaB(), c.gainOfB());
+        String area = upToCoverage == 1 ? "AURC" : String.format("AURC up to coverage %s", upToCoverage);
+        out.printf("mean %s over %d set(s) of %d photos: A %.5f, B %.5f, gain of B %.5f%n", area, c.sets(),
+                c.photos(), c.areaA(), c.areaB(), c.gainOfB());
         out.printf("%d paired resamples: B ahead in %.1f%%, by more than %s in %.1f%%; gain %.0f%% interval"
                         + " [%.4f, %.4f]%n", c.resamples(), 100 * c.ahead(), margin, 100 * c.clear(),
                 100 * Bootstrap.LEVEL, c.gain().low(), c.gain().high());

@@ -43,19 +43,36 @@ final class BruteForceCoverage {
      * set a threshold at its confidence accepts (a refusal: of the whole set), and the area is their mean.
      */
     static double riskCoverageArea(double[] confidence, boolean[] correct) {
-        double sum = 0;
-        for (double c : confidence) {
+        return riskCoverageArea(confidence, correct, 1);
+    }
+
+    /**
+     * The same mean over the round(maxCoverage N) most confident predictions alone (at least one): the
+     * scores sorted by their prediction's confidence, highest first, and the first ones averaged (members
+     * of a tie score alike, so which of them make the cut does not matter).
+     */
+    static double riskCoverageArea(double[] confidence, boolean[] correct, double maxCoverage) {
+        int n = confidence.length;
+        double[][] byConfidence = new double[n][];
+        for (int i = 0; i < n; i++) {
+            double c = confidence[i];
             int accepted = 0;
             int right = 0;
-            for (int j = 0; j < confidence.length; j++) {
+            for (int j = 0; j < n; j++) {
                 if (c == CoverageCurve.REFUSED || confidence[j] >= c) {
                     accepted++;
                     right += correct[j] ? 1 : 0;
                 }
             }
-            sum += 1 - right / (double) accepted;
+            byConfidence[i] = new double[] {c, 1 - right / (double) accepted};
         }
-        return sum / confidence.length;
+        java.util.Arrays.sort(byConfidence, (x, y) -> Double.compare(y[0], x[0]));
+        int k = Math.max(1, (int) Math.round(maxCoverage * n));
+        double sum = 0;
+        for (int i = 0; i < k; i++) {
+            sum += byConfidence[i][1];
+        }
+        return sum / k;
     }
 
     private BruteForceCoverage() {

@@ -138,6 +138,30 @@ class CoverageCurveTest {
     }
 
     @Test
+    void theAreaUpToACoverageAveragesTheSameRisksOverTheMostConfidentAlone() {
+        // TIES' risks in confidence order: 0 | 1/3, 1/3 | 1/4 | 2/5.
+        assertEquals(0, TIES.riskCoverageArea(0.2), 1e-12);                        // the top 1
+        assertEquals((0 + 1 / 3.0) / 2, TIES.riskCoverageArea(0.4), 1e-12);        // the top 2 cut the tie
+        assertEquals((0 + 2 / 3.0 + 1 / 4.0) / 4, TIES.riskCoverageArea(0.8), 1e-12);
+        assertEquals(TIES.riskCoverageArea(), TIES.riskCoverageArea(1), 0);
+        assertEquals(0, TIES.riskCoverageArea(0.01), 1e-12);                      // at least one prediction
+        // Refusals enter only when the coverage reaches them, at the whole set's error rate (1/2 here).
+        CoverageCurve withRefusals = new CoverageCurve(new double[] {0.9, R, 0.8, R},
+                new boolean[] {true, false, true, false});
+        assertEquals(0, withRefusals.riskCoverageArea(0.5), 1e-12);
+        assertEquals(0.5 / 3, withRefusals.riskCoverageArea(0.75), 1e-12);
+        // A wrong answer below the cut moves the whole area, not this one.
+        CoverageCurve lateError = new CoverageCurve(new double[] {0.9, 0.8, 0.7, 0.1},
+                new boolean[] {true, true, true, false});
+        assertEquals(0, lateError.riskCoverageArea(0.75), 0);
+        assertEquals(0.25 / 4, lateError.riskCoverageArea(), 1e-12);
+        assertTrue(Double.isNaN(new CoverageCurve(new double[0], new boolean[0]).riskCoverageArea(0.5)));
+        for (double bad : new double[] {0, -0.1, 1.01, Double.NaN}) {
+            assertThrows(IllegalArgumentException.class, () -> TIES.riskCoverageArea(bad), "coverage " + bad);
+        }
+    }
+
+    @Test
     void aBetterRankingHasTheSmallerArea() {
         boolean[] correct = {true, true, false, false};
         double rightFirst = new CoverageCurve(new double[] {0.9, 0.8, 0.2, 0.1}, correct).riskCoverageArea();
@@ -166,6 +190,10 @@ class CoverageCurveTest {
             if (n > 0) {
                 assertEquals(BruteForceCoverage.riskCoverageArea(confidence, correct), curve.riskCoverageArea(), 1e-12,
                         "trial " + trial);
+                for (double upTo : new double[] {0.05, 0.3, 0.5, 0.62, 0.75, 0.9}) {
+                    assertEquals(BruteForceCoverage.riskCoverageArea(confidence, correct, upTo),
+                            curve.riskCoverageArea(upTo), 1e-12, "trial " + trial + ", up to " + upTo);
+                }
             }
             for (double target : targets) {
                 double[] best = BruteForceCoverage.best(confidence, correct, target);

@@ -32,12 +32,47 @@ class PairedComparisonTest {
     }
 
     private static double slowArea(List<Prediction> set) {
+        return slowArea(set, 1);
+    }
+
+    private static double slowArea(List<Prediction> set, double upToCoverage) {
         double[] confidence = set.stream().mapToDouble(Prediction::principledScore).toArray();
         boolean[] correct = new boolean[set.size()];
         for (int i = 0; i < correct.length; i++) {
             correct[i] = set.get(i).correct();
         }
-        return BruteForceCoverage.riskCoverageArea(confidence, correct);
+        return BruteForceCoverage.riskCoverageArea(confidence, correct, upToCoverage);
+    }
+
+    /** B: A's answers with its least confident wrong ones put right (a gain the top of the ranking never sees). */
+    private static List<Prediction> mendedAtTheBottom(List<Prediction> a, int howMany) {
+        List<Prediction> sorted = new ArrayList<>(a);
+        sorted.sort((p, q) -> Double.compare(p.confidence(), q.confidence()));
+        List<String> fix = sorted.stream().filter(p -> !p.correct() && p.transcribable()).limit(howMany)
+                .map(Prediction::file).toList();
+        return a.stream().map(p -> fix.contains(p.file()) ? new Prediction(p.file(), p.truth(), p.truth(), true,
+                p.confidence(), p.adHocConfidence()) : p).toList();
+    }
+
+    @Test
+    void upToACoverageOnlyTheMostConfidentAnswersCount() {
+        List<Prediction> a = ReportWriterTest.syntheticPredictions(36, 200);
+        List<Prediction> b = mendedAtTheBottom(a, 5);
+        Bootstrap bootstrap = new Bootstrap(200, 4);
+        PairedComparison whole = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, 1, bootstrap);
+        PairedComparison top = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, 0.6, bootstrap);
+        assertEquals(slowArea(a, 0.6), top.areaA(), 1e-12);
+        assertEquals(slowArea(b, 0.6), top.areaB(), 1e-12);
+        assertEquals(0.6, top.upToCoverage());
+        assertTrue(whole.gainOfB() > 0, "mending wrong answers lowers the whole area");
+        double lowestMended = a.stream().filter(p -> !p.correct() && p.transcribable()).mapToDouble(Prediction::confidence)
+                .sorted().skip(4).findFirst().orElseThrow();
+        long above = a.stream().filter(p -> p.principledScore() > lowestMended).count();
+        assertTrue(above >= 0.6 * 200, "the mended answers all lie below the top 60% (" + above + " above them)");
+        assertEquals(0, top.gainOfB(), 0);
+        assertEquals(new Interval(0, 0), top.gain());
+        assertThrows(IllegalArgumentException.class,
+                () -> PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, 0, bootstrap));
     }
 
     @Test
@@ -47,7 +82,7 @@ class PairedComparisonTest {
         List<Prediction> bBox = mended(aBox, 3);
         List<Prediction> bNoBox = mended(aNoBox, 3);
         Bootstrap bootstrap = new Bootstrap(300, 9);
-        PairedComparison c = PairedComparison.of(List.of(aBox, aNoBox), List.of(bBox, bNoBox), NAMES, 0.001, bootstrap);
+        PairedComparison c = PairedComparison.of(List.of(aBox, aNoBox), List.of(bBox, bNoBox), NAMES, 0.001, 1, bootstrap);
 
         assertEquals((slowArea(aBox) + slowArea(aNoBox)) / 2, c.areaA(), 1e-12);
         assertEquals((slowArea(bBox) + slowArea(bNoBox)) / 2, c.areaB(), 1e-12);
@@ -81,7 +116,7 @@ class PairedComparisonTest {
         List<Prediction> a = ReportWriterTest.syntheticPredictions(33, 80);
         List<Prediction> shuffled = new ArrayList<>(a);
         Collections.shuffle(shuffled, new Random(1));
-        PairedComparison c = PairedComparison.of(List.of(a), List.of(shuffled), List.of("a", "b"), 0.001,
+        PairedComparison c = PairedComparison.of(List.of(a), List.of(shuffled), List.of("a", "b"), 0.001, 1,
                 new Bootstrap(100, 1));
         assertEquals(0, c.gainOfB(), 0);
         assertEquals(new Interval(0, 0), c.gain());
@@ -93,13 +128,13 @@ class PairedComparisonTest {
         List<Prediction> a = ReportWriterTest.syntheticPredictions(34, 20);
         List<Prediction> fewer = a.subList(0, 19); // 19.png left out
         DataException e = assertThrows(DataException.class, () -> PairedComparison.of(List.of(a), List.of(fewer),
-                List.of("a.csv", "b.csv"), 0.001, new Bootstrap(20, 1)));
+                List.of("a.csv", "b.csv"), 0.001, 1, new Bootstrap(20, 1)));
         assertEquals("b.csv does not hold the same photos as the first set: 19 photos against 20, '19.png' missing",
                 e.getMessage());
         List<Prediction> twice = new ArrayList<>(fewer);
         twice.add(a.get(0));
         assertTrue(assertThrows(DataException.class, () -> PairedComparison.of(List.of(a), List.of(twice),
-                List.of("a.csv", "b.csv"), 0.001, new Bootstrap(20, 1))).getMessage().equals("b.csv: photo '0.png' has two rows"));
+                List.of("a.csv", "b.csv"), 0.001, 1, new Bootstrap(20, 1))).getMessage().equals("b.csv: photo '0.png' has two rows"));
     }
 
     @Test
@@ -115,12 +150,30 @@ class PairedComparisonTest {
         int exit = cli.execute("--a", dir.resolve("a.csv").toString(), "--b", dir.resolve("b").toString(),
                 "--resamples", "200", "--seed", "3");
         assertEquals(0, exit);
-        PairedComparison c = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, new Bootstrap(200, 3));
+        PairedComparison c = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, 1, new Bootstrap(200, 3));
         assertEquals(String.format("set 1: A %.5f (%s), B %.5f (%s)%n", c.setAreasA().get(0), dir.resolve("a.csv"),
                 c.setAreasB().get(0), dir.resolve("b")) + String.format("mean AURC over 1 set(s) of 100 photos: A %.5f, B %.5f, gain of B %.5f%n"
                         + "200 paired resamples: B ahead in %.1f%%, by more than 0.001 in %.1f%%; gain 90%% interval"
                         + " [%.4f, %.4f]%n", c.areaA(), c.areaB(), c.gainOfB(), 100 * c.ahead(), 100 * c.clear(),
                 c.gain().low(), c.gain().high()), out.toString());
+    }
+
+    @Test
+    void theCommandNamesTheCoverageItComparesUpTo(@TempDir Path dir) throws Exception {
+        List<Prediction> a = ReportWriterTest.syntheticPredictions(37, 100);
+        List<Prediction> b = mended(a, 4);
+        PredictionsCsv.write(a, p -> true, dir.resolve("a.csv"));
+        PredictionsCsv.write(b, p -> true, dir.resolve("b.csv"));
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new CompareCommand());
+        cli.setOut(new PrintWriter(out));
+        int exit = cli.execute("--a", dir.resolve("a.csv").toString(), "--b", dir.resolve("b.csv").toString(),
+                "--up-to-coverage", "0.75", "--resamples", "100", "--seed", "3");
+        assertEquals(0, exit);
+        PairedComparison c = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, 0.75,
+                new Bootstrap(100, 3));
+        assertTrue(out.toString().contains(String.format("mean AURC up to coverage 0.75 over 1 set(s) of 100 photos:"
+                + " A %.5f, B %.5f, gain of B %.5f%n", c.areaA(), c.areaB(), c.gainOfB())), out.toString());
     }
 
     private static List<Prediction> byFile(List<Prediction> set) {
