@@ -23,9 +23,17 @@ class PairedComparisonTest {
 
     /** B: A's answers with its most confident wrong ones put right (a better model on the same photos). */
     private static List<Prediction> mended(List<Prediction> a, int howMany) {
-        List<Prediction> sorted = new ArrayList<>(a);
-        sorted.sort((p, q) -> Double.compare(q.confidence(), p.confidence()));
-        List<String> fix = sorted.stream().filter(p -> !p.correct() && p.transcribable()).limit(howMany)
+        return mended(a, howMany, (p, q) -> Double.compare(q.confidence(), p.confidence()));
+    }
+
+    /** B: A's answers with its least confident wrong ones put right (a gain the top of the ranking never sees). */
+    private static List<Prediction> mendedAtTheBottom(List<Prediction> a, int howMany) {
+        return mended(a, howMany, java.util.Comparator.comparingDouble(Prediction::confidence));
+    }
+
+    /** A's answers with the first {@code howMany} wrong ones in {@code order} put right. */
+    private static List<Prediction> mended(List<Prediction> a, int howMany, java.util.Comparator<Prediction> order) {
+        List<String> fix = a.stream().sorted(order).filter(p -> !p.correct() && p.transcribable()).limit(howMany)
                 .map(Prediction::file).toList();
         return a.stream().map(p -> fix.contains(p.file()) ? new Prediction(p.file(), p.truth(), p.truth(), true,
                 p.confidence(), p.adHocConfidence()) : p).toList();
@@ -42,16 +50,6 @@ class PairedComparisonTest {
             correct[i] = set.get(i).correct();
         }
         return BruteForceCoverage.riskCoverageArea(confidence, correct, upToCoverage);
-    }
-
-    /** B: A's answers with its least confident wrong ones put right (a gain the top of the ranking never sees). */
-    private static List<Prediction> mendedAtTheBottom(List<Prediction> a, int howMany) {
-        List<Prediction> sorted = new ArrayList<>(a);
-        sorted.sort((p, q) -> Double.compare(p.confidence(), q.confidence()));
-        List<String> fix = sorted.stream().filter(p -> !p.correct() && p.transcribable()).limit(howMany)
-                .map(Prediction::file).toList();
-        return a.stream().map(p -> fix.contains(p.file()) ? new Prediction(p.file(), p.truth(), p.truth(), true,
-                p.confidence(), p.adHocConfidence()) : p).toList();
     }
 
     @Test
