@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.model.ModelInfoCommand.class,
                 dev.streetnum.model.AverageWeightsCommand.class,
                 dev.streetnum.model.EnsembleCommand.class,
+                dev.streetnum.model.SplitEnsembleCommand.class,
                 dev.streetnum.model.GradcheckCommand.class,
                 dev.streetnum.onnx.ExportOnnxCommand.class,
                 dev.streetnum.onnx.QuantizeCommand.class,

@@ -102,6 +102,18 @@ public record BundleMetadata(
                 metrics, softwareVersion);
     }
 
+    /**
+     * With no thresholds, and no record of where any were calibrated: for a bundle that reads with other
+     * networks than those its thresholds were calibrated on ({@link Ensemble#join}, {@link Ensemble#split}).
+     */
+    public BundleMetadata withoutThresholds() {
+        Map<String, Object> p = new LinkedHashMap<>(provenance);
+        p.remove(THRESHOLDS_CALIBRATED_ON);
+        p.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
+        return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, Thresholds.NONE, p,
+                metrics, softwareVersion);
+    }
+
     /** With metrics added or replaced (existing names not given are kept). */
     public BundleMetadata withMetrics(Map<String, Double> more) {
         Map<String, Double> m = new LinkedHashMap<>(metrics);

@@ -38,6 +38,8 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
     static final String ID_SEPARATOR = " + ";
     /** The provenance entry of a joined bundle that lists its members' model ids, the lead first. */
     public static final String ENSEMBLE_OF = "ensemble_of";
+    /** The provenance entry of a network {@link #split} out of a joined bundle: that bundle's model id. */
+    public static final String SPLIT_FROM = "split_from";
 
     public Ensemble {
         if (members == null || members.isEmpty()) {
@@ -88,15 +90,41 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
         requireAlike(bundles);
         ModelBundle lead = bundles.get(0);
         List<String> ids = bundles.stream().map(b -> b.metadata().modelId()).toList();
-        Map<String, Object> provenance = new LinkedHashMap<>(lead.metadata().provenance());
-        provenance.remove(BundleMetadata.THRESHOLDS_CALIBRATED_ON);
-        provenance.remove(BundleMetadata.NO_BOX_THRESHOLDS_CALIBRATED_ON);
+        BundleMetadata l = lead.metadata().withoutThresholds();
+        Map<String, Object> provenance = new LinkedHashMap<>(l.provenance());
         provenance.put(ENSEMBLE_OF, ids);
-        BundleMetadata l = lead.metadata();
         BundleMetadata metadata = new BundleMetadata(BundleMetadata.FORMAT_VERSION, modelId, l.preset(),
                 l.preprocess(), l.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION);
         List<ModelBundle> partners = bundles.subList(1, bundles.size()).stream().map(ModelBundle::networkOnly).toList();
         return lead.joined(partners, metadata);
+    }
+
+    /**
+     * The networks a joined bundle reads with, each a bundle of its own, in its order (the inverse of
+     * {@link #join}): the lead under its own id ({@link #memberIds}) with the bundle's localizers, then each
+     * partner as it was joined. None keeps thresholds: the joined bundle's were the networks' together, and a
+     * partner's own were calibrated before joining, with localizers it no longer has. Attachments (int8
+     * models) go, as in {@link #join}: quantize after. Each records the joined bundle's id ({@value #SPLIT_FROM}).
+     */
+    public static List<ModelBundle> split(ModelBundle joined) {
+        String from = joined.metadata().modelId();
+        if (joined.partners().isEmpty()) {
+            throw new IllegalArgumentException("model " + from + " reads with one network: there is nothing to split");
+        }
+        List<String> ids = memberIds(joined);
+        BundleMetadata e = joined.metadata().withoutThresholds();
+        Map<String, Object> provenance = new LinkedHashMap<>(e.provenance());
+        provenance.remove(ENSEMBLE_OF);
+        provenance.put(SPLIT_FROM, from);
+        String leadId = ids.size() == joined.members().size() ? ids.get(0) : from;
+        List<ModelBundle> networks = new ArrayList<>();
+        networks.add(joined.withoutPartners(new BundleMetadata(BundleMetadata.FORMAT_VERSION, leadId, e.preset(),
+                e.preprocess(), e.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION)));
+        for (ModelBundle partner : joined.partners()) {
+            networks.add(partner.withMetadata(partner.metadata().withoutThresholds()
+                    .withProvenance(Map.of(SPLIT_FROM, from))));
+        }
+        return networks;
     }
 
     /**

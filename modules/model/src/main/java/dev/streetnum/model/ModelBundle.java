@@ -191,6 +191,11 @@ public final class ModelBundle {
         return new ModelBundle(network, newMetadata, localizers, Map.of(), newPartners);
     }
 
+    /** This bundle's network and localizers under this metadata, reading alone: no partners or attachments. */
+    ModelBundle withoutPartners(BundleMetadata newMetadata) {
+        return new ModelBundle(network, newMetadata, localizers, Map.of(), List.of());
+    }
+
     /** This bundle's network and metadata alone: no localizers, partners or attachments (a partner's form). */
     ModelBundle networkOnly() {
         return new ModelBundle(network, metadata, List.of(), Map.of(), List.of());

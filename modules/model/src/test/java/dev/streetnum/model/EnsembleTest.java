@@ -200,6 +200,72 @@ class EnsembleTest {
                 && stdout.toString().contains("It has no thresholds yet: streetnum evaluate --model " + out), stdout.toString());
     }
 
+    @Test
+    void splittingAJoinedBundleGivesBackItsNetworksAndJoiningThemAgainReadsAsItDid(@TempDir Path dir) {
+        ModelBundle lead = TestBundles.tiny(5).withLocalizer(localizer(3));
+        ModelBundle second = TestBundles.tiny(6);
+        second = second.withMetadata(second.metadata().withThresholds(Thresholds.fromKeys(Map.of("0.98", 0.6), "val", null)));
+        ModelBundle joined = Ensemble.join(List.of(lead, second, TestBundles.tiny(7)), "three");
+        joined = joined.withMetadata(joined.metadata().withThresholds(Thresholds.NONE.with(TargetAccuracy.PAPER, 0.8)))
+                .withAttachment("int8.onnx", new byte[] {1});
+
+        List<ModelBundle> networks = Ensemble.split(joined);
+        assertEquals(List.of("tiny-test-5", "tiny-test-6", "tiny-test-7"),
+                networks.stream().map(b -> b.metadata().modelId()).toList());
+        assertEquals(lead.network().params(), networks.get(0).network().params());
+        assertEquals(second.network().params(), networks.get(1).network().params());
+        assertEquals(1, networks.get(0).localizers().size(), "the lead keeps the bundle's localizers");
+        assertEquals(lead.localizers().get(0).network().params(), networks.get(0).localizers().get(0).network().params());
+        for (ModelBundle network : networks) {
+            String id = network.metadata().modelId();
+            assertTrue(network.partners().isEmpty(), id);
+            assertEquals(Map.of(), network.metadata().thresholds().byKey(), id + " keeps no thresholds");
+            assertTrue(!network.metadata().provenance().containsKey(BundleMetadata.THRESHOLDS_CALIBRATED_ON), id);
+            assertTrue(!network.metadata().provenance().containsKey(Ensemble.ENSEMBLE_OF), id);
+            assertEquals("three", network.metadata().provenance().get(Ensemble.SPLIT_FROM), id);
+            assertTrue(network.attachmentNames().isEmpty(), id);
+        }
+        assertTrue(networks.get(1).localizers().isEmpty());
+
+        // Saved, loaded and joined again (the same order), they read as the joined bundle did, box or none.
+        List<Path> files = new java.util.ArrayList<>();
+        for (ModelBundle network : networks) {
+            Path file = dir.resolve(network.metadata().modelId() + ".bundle");
+            network.save(file);
+            files.add(file);
+        }
+        ModelBundle again = Ensemble.join(ModelBundle.loadAll(files), "three-again");
+        Transcriber before = new Transcriber(joined);
+        Transcriber after = new Transcriber(again);
+        ReadChecks.assertSameAnswers(photos.readBy(before), photos.readBy(after));
+        List<Box> none = Collections.nCopies(photos.size(), null);
+        ReadChecks.assertSameAnswers(before.transcribe(photos.photos(), none), after.transcribe(photos.photos(), none));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ensemble.split(lead));
+        assertEquals("model tiny-test-5 reads with one network: there is nothing to split", e.getMessage());
+    }
+
+    @Test
+    void theSplitCommandWritesEachNetworkByIdAndSaysToCalibrateThem(@TempDir Path dir) {
+        Path joined = dir.resolve("pair.bundle");
+        Ensemble.join(List.of(TestBundles.tiny(5).withLocalizer(localizer(3)), TestBundles.tiny(5)), "pair").save(joined);
+        java.io.StringWriter stdout = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new SplitEnsembleCommand());
+        cli.setOut(new java.io.PrintWriter(stdout));
+        Path out = dir.resolve("networks");
+        assertEquals(0, cli.execute("--model", joined.toString(), "--out", out.toString()));
+        // Both networks are tiny-test-5: the second is numbered rather than written over the first.
+        ModelBundle first = ModelBundle.load(out.resolve("tiny-test-5.bundle"));
+        ModelBundle second = ModelBundle.load(out.resolve("tiny-test-5-2.bundle"));
+        assertEquals(1, first.localizers().size());
+        assertTrue(second.localizers().isEmpty());
+        assertEquals("network 1 of 2: tiny-test-5 (preset tiny, 1 localizer(s)) -> " + out.resolve("tiny-test-5.bundle")
+                + System.lineSeparator() + "network 2 of 2: tiny-test-5 (preset tiny, no localizer) -> "
+                + out.resolve("tiny-test-5-2.bundle") + System.lineSeparator()
+                + "none has thresholds yet: streetnum evaluate --model BUNDLE --data TEST --val VAL --write-threshold"
+                + " --out REPORT, and again with --no-box" + System.lineSeparator(), stdout.toString());
+    }
+
     private static Ensemble ensemble(List<ModelBundle> bundles) {
         return new Ensemble(bundles.stream().map(b -> new Ensemble.Member(b, new Dl4jEngine(b))).toList());
     }
