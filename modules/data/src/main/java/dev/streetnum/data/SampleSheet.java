@@ -36,7 +36,6 @@ public final class SampleSheet {
 
     /** Writes the tiles in rows at most {@link #WIDTH} pixels wide. */
     public static void write(Path png, List<Tile> tiles) {
-        int width = WIDTH;
         int x = GAP;
         int y = GAP;
         int rowHeight = TILE_HEIGHT + CAPTION + GAP;
@@ -45,15 +44,15 @@ public final class SampleSheet {
         for (int i = 0; i < tiles.size(); i++) {
             Mat m = tiles.get(i).image();
             scales[i] = (double) TILE_HEIGHT / m.rows();
-            int w = Math.min(width - 2 * GAP, (int) Math.round(m.cols() * scales[i]));
-            if (x + w > width - GAP && x > GAP) {
+            int w = Math.min(WIDTH - 2 * GAP, (int) Math.round(m.cols() * scales[i]));
+            if (x + w > WIDTH - GAP && x > GAP) {
                 x = GAP;
                 y += rowHeight;
             }
             positions[i] = new int[] {x, y, w};
             x += w + GAP;
         }
-        BufferedImage sheet = new BufferedImage(width, y + rowHeight, BufferedImage.TYPE_INT_RGB);
+        BufferedImage sheet = new BufferedImage(WIDTH, y + rowHeight, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.setColor(new Color(40, 40, 40));

@@ -164,7 +164,7 @@ public record CoverageReport(
      */
     public CoverageReport withAnnotationGaps(Set<String> gapFiles) {
         List<String> onGaps = testPredictions.stream()
-                .filter(p -> p.acceptedAt(acceptanceThreshold) && !p.correct() && gapFiles.contains(p.file()))
+                .filter(p -> accepted(p) && !p.correct() && gapFiles.contains(p.file()))
                 .map(Prediction::file).toList();
         return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes, test, validation, train,
                 calibration, fit, acceptanceThreshold, acceptedErrors, onGaps, testIntervals, reliability,

@@ -11,9 +11,9 @@ import java.util.Map;
  * Whether model B ranks its answers better than model A on the same photos, and how sure that is: each
  * model's area under the risk-coverage curve ({@link CoverageCurve#riskCoverageArea}, the whole area or
  * the part up to a coverage), averaged over the sets given (say with the box and without), and the gain
- * of B (A's area minus B's, above 0 when B is better) over {@link Bootstrap} draws of the photos. A draw takes the same photos for both models and
- * every set, so what the photos share (a hard photo is hard for both) cancels out of the gain: a paired
- * interval is far narrower than two separate ones. The project's ship rules pass a model when the gain's
+ * of B (A's area minus B's, above 0 when B is better) over {@link Bootstrap} draws of the photos. A draw
+ * takes the same photos for both models and every set, so what the photos share (a hard photo is hard for
+ * both) cancels out of the gain: a paired interval is far narrower than two separate ones. The project's ship rules pass a model when the gain's
  * lower end is above 0.
  *
  * @param photos        photos in each set
