@@ -98,6 +98,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     double weightAverageDecay = TrainConfig.DEFAULT_WEIGHT_AVERAGE_DECAY;
 
+    @Option(names = "--sam-rho", paramLabel = "RHO", description = "Sharpness-aware minimisation: take each step"
+            + " from the loss gradient at the weights moved RHO (L2) uphill, e.g. 0.05; twice the work per step;"
+            + " 0 for plain steps (default: ${DEFAULT-VALUE}).")
+    double sharpnessRadius = TrainConfig.DEFAULT_SHARPNESS_RADIUS;
+
     @Option(names = "--seed", description = "The run's seed (default: ${DEFAULT-VALUE}).")
     long seed = TrainConfig.DEFAULT_SEED;
 
@@ -147,7 +152,7 @@ public final class TrainCommand implements Callable<Integer> {
                 (noJitter ? dev.streetnum.data.Augmentation.NONE : dev.streetnum.data.Augmentation.DEFAULT).withCutout(cutout)
                         .withLowResolution(lowResolution),
                 new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom,
-                weightAverageDecay);
+                weightAverageDecay, sharpnessRadius);
     }
 
     /**

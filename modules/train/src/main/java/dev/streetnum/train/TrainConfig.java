@@ -34,6 +34,8 @@ import java.nio.file.Path;
  *                           deepens, {@code Deepening}); null for random
  * @param weightAverageDecay validate and keep an exponential moving average of the weights with this decay
  *                           ({@link ExponentialWeightAverage}); 0 for none, the raw weights
+ * @param sharpnessRadius    take sharpness-aware steps with this radius rho ({@link SharpnessAwareStep}); 0 for
+ *                           plain steps
  */
 public record TrainConfig(
         Preset preset,
@@ -55,7 +57,8 @@ public record TrainConfig(
         Augmentation jitter,
         PreprocessConfig preprocess,
         Path initFrom,
-        double weightAverageDecay) {
+        double weightAverageDecay,
+        double sharpnessRadius) {
 
     public static final Preset DEFAULT_PRESET = Preset.CPU;
     public static final int DEFAULT_EPOCHS = 30;
@@ -74,6 +77,8 @@ public record TrainConfig(
     public static final int DEFAULT_WORKERS = 2;
     /** No weight average: the raw weights are validated and kept, as in every run before the option existed. */
     public static final double DEFAULT_WEIGHT_AVERAGE_DECAY = 0;
+    /** Plain steps, as in every run before the option existed. */
+    public static final double DEFAULT_SHARPNESS_RADIUS = 0;
 
     /** No jitter, the standard preprocessing, random initial weights. */
     public TrainConfig(Preset preset, int epochs, double timeBudgetMinutes, int maxIterations, int batchSize,
@@ -82,7 +87,7 @@ public record TrainConfig(
                        Path cache) {
         this(preset, epochs, timeBudgetMinutes, maxIterations, batchSize, learningRate, schedule, weightDecay, dropout,
                 seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
-                Augmentation.NONE, PreprocessConfig.DEFAULT, null, DEFAULT_WEIGHT_AVERAGE_DECAY);
+                Augmentation.NONE, PreprocessConfig.DEFAULT, null, DEFAULT_WEIGHT_AVERAGE_DECAY, DEFAULT_SHARPNESS_RADIUS);
     }
 
     public TrainConfig {
@@ -107,6 +112,15 @@ public record TrainConfig(
         require(workers >= 1, "workers must be at least 1, got " + workers);
         require(weightAverageDecay == 0 || (weightAverageDecay > 0 && weightAverageDecay < 1),
                 "the weight-average decay must be 0 (none) or in (0, 1), e.g. 0.999, got " + weightAverageDecay);
+        require(sharpnessRadius == 0 || (sharpnessRadius > 0 && Double.isFinite(sharpnessRadius)),
+                "the sharpness-aware radius must be 0 (plain steps) or positive, e.g. 0.05, got " + sharpnessRadius);
+    }
+
+    /** This configuration with sharpness-aware steps of radius {@code radius} (0: plain). */
+    public TrainConfig withSharpnessRadius(double radius) {
+        return new TrainConfig(preset, epochs, timeBudgetMinutes, maxIterations, batchSize, learningRate, schedule,
+                weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers,
+                cache, jitter, preprocess, initFrom, weightAverageDecay, radius);
     }
 
     /** The defaults for a preset. */
@@ -137,8 +151,17 @@ public record TrainConfig(
     /** A text that must match between a checkpoint and the run resuming it. */
     String runIdentity() {
         String identity = "preset=" + preset + " seed=" + seed + " batch=" + batchSize;
-        // Unchanged without an average, so checkpoints written before the option existed still resume.
-        return weightAverageDecay > 0 ? identity + " weight-average=" + weightAverageDecay : identity;
+        // Unchanged without an average or sharpness-aware steps, so checkpoints written before the options
+        // existed still resume.
+        if (weightAverageDecay > 0) {
+            identity += " weight-average=" + weightAverageDecay;
+        }
+        return sharpnessRadius > 0 ? identity + " sharpness-radius=" + sharpnessRadius : identity;
+    }
+
+    /** The run's sharpness-aware step, or null for plain steps. */
+    SharpnessAwareStep sharpnessAwareStep() {
+        return sharpnessRadius > 0 ? new SharpnessAwareStep(sharpnessRadius) : null;
     }
 
     /** Whether the run validates and keeps a running average of its weights. */

@@ -142,7 +142,8 @@ public final class Trainer {
             };
             state = new TrainingLoop<>("train", config.loopPlan(batches.batchesPerEpoch()), batches, validation, events)
                     .checkpointingTo(checkpoint, identity).monitoredBy(monitor, config.monitorInterval())
-                    .averagingWeights(average, MetricsRow::withRawWeights).run(net, state);
+                    .averagingWeights(average, MetricsRow::withRawWeights).steppingBy(config.sharpnessAwareStep())
+                    .run(net, state);
         }
         MetricsRow last = state.history().get(state.history().size() - 1);
         String diagnosis = diagnosisLine(last);

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one minibatch loop, the transcriber's and the localizer's: learning-rate schedule, per-iteration dropout
  * seeding, validation, best-model selection, early stopping, time budget, progress bar and, where asked,
- * checkpoints, the per-layer monitor and a running average of the weights. Everything that decides what happens
- * next is a function of {@link TrainerState}, which is why a resumed run matches an uninterrupted one.
+ * checkpoints, the per-layer monitor, a running average of the weights and sharpness-aware steps. Everything
+ * that decides what happens next is a function of {@link TrainerState}, which is why a resumed run matches an
+ * uninterrupted one.
  *
  * @param <R> what a validation point records and the best model is selected by
  */
@@ -102,6 +103,7 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
     private int monitorInterval;
     private ExponentialWeightAverage average;
     private BinaryOperator<R> withRawScore;
+    private SharpnessAwareStep sharpnessAware;
 
     /** @param task the progress bar's name */
     TrainingLoop(String task, Plan plan, TrainingBatches batches, Validation<R> validation, Events<R> events) {
@@ -140,6 +142,12 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
     TrainingLoop<R> averagingWeights(ExponentialWeightAverage average, BinaryOperator<R> withRawScore) {
         this.average = average;
         this.withRawScore = withRawScore;
+        return this;
+    }
+
+    /** Takes every step as {@code step} does (sharpness-aware minimisation) instead of the plain one; null for plain. */
+    TrainingLoop<R> steppingBy(SharpnessAwareStep step) {
+        this.sharpnessAware = step;
         return this;
     }
 
@@ -188,11 +196,15 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
                 rate = plan.schedule().rateAt(plan.learningRate(), LearningRateSchedule.progress(iteration,
                         planned, trainingMillis, plan.budgetMillis()));
                 setLearningRate(net, rate);
-                Nd4j.getRandom().setSeed(seeds.dropoutSeed(iteration));
                 if (monitor != null && monitorInterval > 0 && iteration % monitorInterval == 0) {
                     monitor.arm(iteration);
                 }
-                net.fit(batch);
+                if (sharpnessAware == null) {
+                    Nd4j.getRandom().setSeed(seeds.dropoutSeed(iteration));
+                    net.fit(batch);
+                } else {
+                    sharpnessAware.fit(net, batch, seeds.dropoutSeed(iteration));
+                }
                 // Left alone, weights that get no gradient shrink under L2 into subnormals, which slow every
                 // later pass on Intel cores tenfold (SubnormalWeights).
                 SubnormalWeights.flushToZero(net);

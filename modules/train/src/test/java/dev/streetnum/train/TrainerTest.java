@@ -162,7 +162,8 @@ class TrainerTest {
 
     private static TrainConfig fineTuning(Preset preset, Path start) {
         return new TrainConfig(preset, 100, 0, 2, 16, 1e-9, LearningRateSchedule.CONSTANT, 0, 0, 5, 2, VAL_IMAGES, 0, 0,
-                2, null, Augmentation.NONE, PreprocessConfig.DEFAULT, start, TrainConfig.DEFAULT_WEIGHT_AVERAGE_DECAY);
+                2, null, Augmentation.NONE, PreprocessConfig.DEFAULT, start, TrainConfig.DEFAULT_WEIGHT_AVERAGE_DECAY,
+                TrainConfig.DEFAULT_SHARPNESS_RADIUS);
     }
 
     private record Fit(double nll, double lengthAccuracy) {

@@ -117,6 +117,33 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aResumedSharpnessAwareRunEndsAsAnUninterruptedOneAndNotAsAPlainOne(@TempDir Path dir) {
+        List<MultiDataSet> data = TinyGraphs.batches(BATCHES, 4, 11);
+        TrainConfig config = config().withSharpnessRadius(0.05);
+        ScoreOnBatch validation = new ScoreOnBatch(data.get(0));
+        ComputationGraph straight = TinyGraphs.twoHeads(3, new Adam(1e-2), 0.2);
+        loop(config, dir.resolve("straight"), new TinyGraphs.FixedBatches(data, 0), validation)
+                .steppingBy(config.sharpnessAwareStep()).run(straight, TrainerState.start());
+
+        Path killedFile = dir.resolve("killed");
+        ComputationGraph killed = TinyGraphs.twoHeads(3, new Adam(1e-2), 0.2);
+        assertThrows(IllegalStateException.class, () -> loop(config, killedFile,
+                new TinyGraphs.FixedBatches(data, CHECKPOINT_EVERY + 1), validation)
+                .steppingBy(config.sharpnessAwareStep()).run(killed, TrainerState.start()));
+        assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(killedFile, config().runIdentity()),
+                "a plain run does not resume a sharpness-aware one");
+        Checkpoint.Saved saved = Checkpoint.load(killedFile, config.runIdentity());
+        loop(config, killedFile, new TinyGraphs.FixedBatches(data, 0), validation)
+                .steppingBy(config.sharpnessAwareStep()).run(saved.network(), saved.state());
+        assertArrayEquals(straight.params().toFloatVector(), saved.network().params().toFloatVector(), 1e-6f);
+
+        ComputationGraph plain = TinyGraphs.twoHeads(3, new Adam(1e-2), 0.2);
+        loop(config(), dir.resolve("plain"), new TinyGraphs.FixedBatches(data, 0), validation)
+                .run(plain, TrainerState.start());
+        assertFalse(plain.params().equalsWithEps(straight.params(), 1e-4), "the loop takes the sharpness-aware steps");
+    }
+
+    @Test
     void dropoutSeedingMakesTheRunDependOnTheSeed(@TempDir Path dir) {
         // Guards the test above from passing trivially: a different run seed must give different parameters.
         List<MultiDataSet> data = TinyGraphs.batches(BATCHES, 4, 11);
@@ -150,7 +177,8 @@ class TrainingLoopTest {
     private static TrainConfig averagingConfig(double decay) {
         TrainConfig c = config();
         return new TrainConfig(c.preset(), c.epochs(), 0, c.maxIterations(), c.batchSize(), c.learningRate(),
-                c.schedule(), 0, c.dropout(), c.seed(), 1, 1, 0, 0, 1, null, c.jitter(), c.preprocess(), null, decay);
+                c.schedule(), 0, c.dropout(), c.seed(), 1, 1, 0, 0, 1, null, c.jitter(), c.preprocess(), null, decay,
+                0);
     }
 
     @Test
@@ -244,7 +272,7 @@ class TrainingLoopTest {
         TrainConfig c = config();
         TrainConfig config = new TrainConfig(c.preset(), c.epochs(), 0, c.maxIterations(), c.batchSize(),
                 c.learningRate(), c.schedule(), 0, c.dropout(), c.seed(), CHECKPOINT_EVERY, 1, 0, 0, 1, null, c.jitter(),
-                c.preprocess(), null, 0.8);
+                c.preprocess(), null, 0.8, 0);
         ScoreOnBatch validation = new ScoreOnBatch(data.get(0));
         Path straightFile = dir.resolve("straight.checkpoint");
         ComputationGraph straight = TinyGraphs.twoHeads(3, new Adam(1e-2), 0.2);
