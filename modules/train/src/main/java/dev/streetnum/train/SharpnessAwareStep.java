@@ -28,10 +28,15 @@ final class SharpnessAwareStep {
 
     /** @param radius rho, the neighbourhood's L2 radius in weight space; positive */
     SharpnessAwareStep(double radius) {
-        if (!(radius > 0 && Double.isFinite(radius))) {
+        if (!isRadius(radius)) {
             throw new IllegalArgumentException("the sharpness-aware radius must be a positive number, got " + radius);
         }
         this.radius = radius;
+    }
+
+    /** Whether {@code radius} can be a step's radius: positive and finite. */
+    static boolean isRadius(double radius) {
+        return radius > 0 && Double.isFinite(radius);
     }
 
     double radius() {

@@ -112,7 +112,7 @@ public record TrainConfig(
         require(workers >= 1, "workers must be at least 1, got " + workers);
         require(weightAverageDecay == 0 || (weightAverageDecay > 0 && weightAverageDecay < 1),
                 "the weight-average decay must be 0 (none) or in (0, 1), e.g. 0.999, got " + weightAverageDecay);
-        require(sharpnessRadius == 0 || (sharpnessRadius > 0 && Double.isFinite(sharpnessRadius)),
+        require(sharpnessRadius == 0 || SharpnessAwareStep.isRadius(sharpnessRadius),
                 "the sharpness-aware radius must be 0 (plain steps) or positive, e.g. 0.05, got " + sharpnessRadius);
     }
 
