@@ -87,7 +87,8 @@ public record TrainConfig(
                        Path cache) {
         this(preset, epochs, timeBudgetMinutes, maxIterations, batchSize, learningRate, schedule, weightDecay, dropout,
                 seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
-                Augmentation.NONE, PreprocessConfig.DEFAULT, null, DEFAULT_WEIGHT_AVERAGE_DECAY, DEFAULT_SHARPNESS_RADIUS);
+                Augmentation.NONE, PreprocessConfig.DEFAULT, null, DEFAULT_WEIGHT_AVERAGE_DECAY,
+                DEFAULT_SHARPNESS_RADIUS);
     }
 
     public TrainConfig {

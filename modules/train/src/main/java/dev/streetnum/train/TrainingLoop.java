@@ -145,7 +145,7 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
         return this;
     }
 
-    /** Takes every step as {@code step} does (sharpness-aware minimisation) instead of the plain one; null for plain. */
+    /** Takes every step as {@code step} does (sharpness-aware minimisation); null for the plain step. */
     TrainingLoop<R> steppingBy(SharpnessAwareStep step) {
         this.sharpnessAware = step;
         return this;

@@ -36,7 +36,8 @@ class SharpnessAwareStepTest {
                 .dataType(DataType.DOUBLE).seed(5).updater(updater)
                 .graphBuilder()
                 .addInputs("image")
-                .addLayer("conv1", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build(), "image")
+                .addLayer("conv1", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build(),
+                        "image")
                 .addLayer("dense1", new DenseLayer.Builder().nOut(4).activation(Activation.TANH)
                         .dropOut(dropout > 0 ? 1 - dropout : 0).build(), "conv1")
                 .addLayer("length", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
