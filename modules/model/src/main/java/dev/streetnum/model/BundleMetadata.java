@@ -1,5 +1,6 @@
 package dev.streetnum.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +26,10 @@ import java.util.Map;
  * @param provenance      data identity, seed, config, command line, git commit, time
  * @param metrics         training/validation metrics
  * @param softwareVersion streetnum version that wrote the bundle
+ * @param noBoxMembers    of the networks the bundle reads with (its own, then its partners'), how many, the
+ *                        first, read a photo sent without a box; the rest read only a box the caller gives
+ *                        (issue 25: more networks rank a given box better and the localized boxes no
+ *                        better, and each localized box costs every no-box network a read). Null: every one
  */
 public record BundleMetadata(
         int formatVersion,
@@ -35,7 +40,8 @@ public record BundleMetadata(
         Thresholds thresholds,
         Map<String, Object> provenance,
         Map<String, Double> metrics,
-        String softwareVersion) {
+        String softwareVersion,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer noBoxMembers) {
 
     /** The bundle format this code writes and reads. Bump it when the layout or a field's meaning changes. */
     public static final int FORMAT_VERSION = 1;
@@ -75,13 +81,17 @@ public record BundleMetadata(
                         noBoxCalibratedOn == null ? null : noBoxCalibratedOn.toString());
         metrics = frozen(metrics);
         softwareVersion = softwareVersion == null ? "unknown" : softwareVersion;
+        if (noBoxMembers != null && noBoxMembers < 1) {
+            throw new IllegalArgumentException("noBoxMembers: at least one network reads a photo sent without a box,"
+                    + " got " + noBoxMembers);
+        }
     }
 
     /** Metadata for a freshly built network in the current format and software version. */
     public static BundleMetadata create(String modelId, Preset preset, PreprocessConfig preprocess,
                                         Map<String, Object> provenance) {
         return new BundleMetadata(FORMAT_VERSION, modelId, preset.name().toLowerCase(java.util.Locale.ROOT),
-                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION);
+                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null);
     }
 
     /** The preset this bundle's network was built from. */
@@ -99,7 +109,7 @@ public record BundleMetadata(
         newThresholds.calibratedOn().ifPresent(where -> p.put(THRESHOLDS_CALIBRATED_ON, where));
         newThresholds.noBoxCalibratedOn().ifPresent(where -> p.put(NO_BOX_THRESHOLDS_CALIBRATED_ON, where));
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, newThresholds, p,
-                metrics, softwareVersion);
+                metrics, softwareVersion, noBoxMembers);
     }
 
     /**
@@ -111,7 +121,7 @@ public record BundleMetadata(
         p.remove(THRESHOLDS_CALIBRATED_ON);
         p.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, Thresholds.NONE, p,
-                metrics, softwareVersion);
+                metrics, softwareVersion, noBoxMembers);
     }
 
     /** With metrics added or replaced (existing names not given are kept). */
@@ -119,7 +129,7 @@ public record BundleMetadata(
         Map<String, Double> m = new LinkedHashMap<>(metrics);
         m.putAll(more);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds,
-                provenance, m, softwareVersion);
+                provenance, m, softwareVersion, noBoxMembers);
     }
 
     /** With provenance entries added or replaced. */
@@ -127,7 +137,13 @@ public record BundleMetadata(
         Map<String, Object> p = new LinkedHashMap<>(provenance);
         p.putAll(more);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds, p,
-                metrics, softwareVersion);
+                metrics, softwareVersion, noBoxMembers);
+    }
+
+    /** With how many of the networks, the first, read a photo sent without a box (null: every one). */
+    public BundleMetadata withNoBoxMembers(Integer count) {
+        return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds, provenance,
+                metrics, softwareVersion, count);
     }
 
     /** The map as JSON will give it back (a long 2 reads as an int 2), so a reloaded bundle equals the saved one. */

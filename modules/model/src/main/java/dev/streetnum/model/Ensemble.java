@@ -18,9 +18,15 @@ import java.util.Set;
  * with partners ({@link #join}, {@link ModelBundle#partners}) is one ensemble on its own: its members are
  * the bundle and then each partner, and its id and thresholds are the bundle's.
  *
- * @param members at least one; the first leads (its preprocessing, its localizers)
+ * <p>A region in a box the caller gave is read by every member; a photo sent without a box (each box
+ * the localizers find, or the whole photo) by the first {@code noBoxMembers} (a bundle's
+ * {@link ModelBundle#noBoxMembers}): a bundle may read a given box with more networks than it can
+ * afford for every localized box, and each path is calibrated on the networks that read it.
+ *
+ * @param members      at least one; the first leads (its preprocessing, its localizers)
+ * @param noBoxMembers how many members, the first, read a photo sent without a box: 1 to all of them
  */
-public record Ensemble(List<Member> members) implements AutoCloseable {
+public record Ensemble(List<Member> members, int noBoxMembers) implements AutoCloseable {
 
     /**
      * @param bundle what the member is (its metadata, its localizer)
@@ -45,8 +51,17 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
         if (members == null || members.isEmpty()) {
             throw new IllegalArgumentException("an ensemble reads with at least one model");
         }
+        if (noBoxMembers < 1 || noBoxMembers > members.size()) {
+            throw new IllegalArgumentException("of an ensemble's " + members.size() + " networks, 1 to "
+                    + members.size() + " read a photo sent without a box, not " + noBoxMembers);
+        }
         members = List.copyOf(members);
         requireAlike(members.stream().map(Member::bundle).toList());
+    }
+
+    /** Every member reads both a box the caller gave and a photo sent without one. */
+    public Ensemble(List<Member> members) {
+        this(members, members == null ? 0 : members.size());
     }
 
     /**
@@ -63,7 +78,8 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
 
     /** The bundle as it reads, every network on DL4J: the bundle, then its partners. */
     public static Ensemble onDl4j(ModelBundle bundle) {
-        return new Ensemble(bundle.members().stream().map(b -> new Member(b, new Dl4jEngine(b))).toList());
+        return new Ensemble(bundle.members().stream().map(b -> new Member(b, new Dl4jEngine(b))).toList(),
+                bundle.noBoxMembers());
     }
 
     /**
@@ -77,6 +93,14 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
      * @param modelId the ensemble's model id, what its answers carry
      */
     public static ModelBundle join(List<ModelBundle> bundles, String modelId) {
+        return join(bundles, modelId, null);
+    }
+
+    /**
+     * As {@link #join(List, String)}, a photo sent without a box read by the first {@code noBoxMembers}
+     * bundles only (null: by every one; {@link ModelBundle#noBoxMembers}).
+     */
+    public static ModelBundle join(List<ModelBundle> bundles, String modelId, Integer noBoxMembers) {
         if (bundles == null || bundles.size() < 2) {
             throw new IllegalArgumentException("an ensemble joins at least two bundles, got "
                     + (bundles == null ? 0 : bundles.size()));
@@ -94,7 +118,8 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
         Map<String, Object> provenance = new LinkedHashMap<>(l.provenance());
         provenance.put(ENSEMBLE_OF, ids);
         BundleMetadata metadata = new BundleMetadata(BundleMetadata.FORMAT_VERSION, modelId, l.preset(),
-                l.preprocess(), l.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION);
+                l.preprocess(), l.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION,
+                noBoxMembers);
         List<ModelBundle> partners = bundles.subList(1, bundles.size()).stream().map(ModelBundle::networkOnly).toList();
         return lead.joined(partners, metadata);
     }
@@ -119,7 +144,7 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
         String leadId = ids.size() == joined.members().size() ? ids.get(0) : from;
         List<ModelBundle> networks = new ArrayList<>();
         networks.add(joined.withoutPartners(new BundleMetadata(BundleMetadata.FORMAT_VERSION, leadId, e.preset(),
-                e.preprocess(), e.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION)));
+                e.preprocess(), e.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null)));
         for (ModelBundle partner : joined.partners()) {
             networks.add(partner.withMetadata(partner.metadata().withoutThresholds()
                     .withProvenance(Map.of(SPLIT_FROM, from))));
@@ -186,6 +211,11 @@ public record Ensemble(List<Member> members) implements AutoCloseable {
 
     public int size() {
         return members.size();
+    }
+
+    /** The members that read a photo sent without a box: the first {@link #noBoxMembers}. */
+    public List<Member> noBoxReaders() {
+        return members.subList(0, noBoxMembers);
     }
 
     /**

@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
                 + " batch read it as one model. The first --model leads (its preprocessing, its localizers); the"
                 + " thresholds are not kept, so calibrate them on the ensemble with evaluate --write-threshold (and"
                 + " --no-box). Each network is a forward pass per region read: at most "
-                + ModelBundle.MAX_MEMBERS + " networks."})
+                + ModelBundle.MAX_MEMBERS + " networks read a caller's box, and at most "
+                + ModelBundle.MAX_NO_BOX_MEMBERS + " of them, the first, each box the localizers find"
+                + " (--no-box-members)."})
 public final class EnsembleCommand implements Callable<Integer> {
 
     @Spec
@@ -28,6 +30,12 @@ public final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "BUNDLE", description = "Where the ensemble is written (atomically).")
     Path out;
 
+    @Option(names = "--no-box-members", paramLabel = "N",
+            description = {"Only the first N networks read a photo sent without a box (each box the localizers find);"
+                    + " the rest read only a box the caller gives. Default: every network, which is at most "
+                    + ModelBundle.MAX_NO_BOX_MEMBERS + "."})
+    Integer noBoxMembers;
+
     @Option(names = "--id", paramLabel = "ID",
             description = "The ensemble's model id (default: the first model's id + \"-ens\" + the count).")
     String id;
@@ -36,11 +44,13 @@ public final class EnsembleCommand implements Callable<Integer> {
     public Integer call() {
         List<ModelBundle> bundles = ModelBundle.loadAll(models);
         String modelId = id != null ? id : bundles.get(0).metadata().modelId() + "-ens" + bundles.size();
-        ModelBundle joined = Ensemble.join(bundles, modelId);
+        ModelBundle joined = Ensemble.join(bundles, modelId, noBoxMembers);
         joined.save(out);
         spec.commandLine().getOut().println(bundles.size() + " networks joined into " + out + " (model id " + modelId
                 + ": " + String.join(Ensemble.ID_SEPARATOR, Ensemble.memberIds(joined)) + "); "
-                + joined.localizerSummary() + ". It has no thresholds yet: streetnum evaluate --model " + out
+                + joined.localizerSummary() + (joined.noBoxMembers() == bundles.size() ? ""
+                        : ", read by the first " + joined.noBoxMembers() + " networks")
+                + ". It has no thresholds yet: streetnum evaluate --model " + out
                 + " --data TEST --val VAL --write-threshold --out REPORT, and again with --no-box");
         return 0;
     }

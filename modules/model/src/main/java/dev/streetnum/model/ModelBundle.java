@@ -40,7 +40,9 @@ import org.deeplearning4j.util.ModelSerializer;
  * A bundle may also read with partners (issue 25: an ensemble, {@link Ensemble#join}): further
  * transcribers, each as {@code member-2.json} (its {@link BundleMetadata}) and {@code member-2.zip} (its
  * network) and so on, that read every input this bundle's network reads; their heads are averaged with
- * its own, and this bundle's metadata (model id, thresholds) and localizers are the whole ensemble's.
+ * its own, and this bundle's metadata (model id, thresholds) and localizers are the whole ensemble's;
+ * the metadata may also say that only the first networks read a photo sent without a box
+ * ({@link #noBoxMembers}).
  * Other entries are attachments other modules derive from the network (the onnx
  * module's int8 model): kept through load and save, so recalibrating thresholds does not drop them.
  */
@@ -65,10 +67,15 @@ public final class ModelBundle {
     private static final java.util.regex.Pattern LOCALIZER_ENTRY =
             java.util.regex.Pattern.compile("localizer(?:-([0-9]+))?\\.(json|zip)");
     /**
-     * Most networks an ensemble bundle reads with, its own included: each is a forward pass of every
-     * region read, so the count bounds a request's work.
+     * Most networks an ensemble bundle reads a caller's box with, its own included: each is a forward pass
+     * of the region, so the count bounds a request's work.
      */
-    public static final int MAX_MEMBERS = 4;
+    public static final int MAX_MEMBERS = 8;
+    /**
+     * Most networks that read a photo sent without a box ({@link #noBoxMembers}): each reads every box the
+     * localizers find, so with {@link #MAX_LOCALIZERS} this bounds such a request's work (16 reads).
+     */
+    public static final int MAX_NO_BOX_MEMBERS = 4;
     private static final java.util.regex.Pattern MEMBER_ENTRY =
             java.util.regex.Pattern.compile("member-([0-9]+)\\.(json|zip)");
 
@@ -99,9 +106,21 @@ public final class ModelBundle {
             throw new IllegalArgumentException("a bundle carries at most " + MAX_LOCALIZERS + " localizers, got "
                     + localizers.size() + (missing ? " (one of them missing)" : ""));
         }
-        if (partners.size() + 1 > MAX_MEMBERS) {
+        int networks = partners.size() + 1;
+        if (networks > MAX_MEMBERS) {
             throw new IllegalArgumentException("an ensemble bundle reads with at most " + MAX_MEMBERS
-                    + " networks, its own included; got " + (partners.size() + 1));
+                    + " networks, its own included; got " + networks);
+        }
+        Integer noBox = metadata.noBoxMembers();
+        if (noBox != null && noBox > networks) {
+            throw new IllegalArgumentException("model " + metadata.modelId() + " reads a photo sent without a box"
+                    + " with its first " + noBox + " networks, but it has " + networks);
+        }
+        if ((noBox == null ? networks : noBox) > MAX_NO_BOX_MEMBERS) {
+            throw new IllegalArgumentException("at most " + MAX_NO_BOX_MEMBERS + " networks read a photo sent"
+                    + " without a box (each reads every box the localizers find), but model " + metadata.modelId()
+                    + " reads one with " + (noBox == null ? "all " + networks + " of its networks" : noBox)
+                    + ": say how many, the first, with --no-box-members");
         }
         for (ModelBundle partner : partners) {
             if (!partner.localizers.isEmpty() || !partner.partners.isEmpty() || !partner.attachments.isEmpty()) {
@@ -173,6 +192,15 @@ public final class ModelBundle {
      */
     public List<ModelBundle> partners() {
         return partners;
+    }
+
+    /**
+     * How many of {@link #members}, the first, read a photo sent without a box (each localized box, or the
+     * whole photo); the others read only a box the caller gives. All of them unless the metadata says.
+     */
+    public int noBoxMembers() {
+        Integer stated = metadata.noBoxMembers();
+        return stated == null ? partners.size() + 1 : stated;
     }
 
     /** Every network that reads an input: this bundle's (it leads) and then its partners'. */

@@ -38,8 +38,9 @@ public final class ModelInfoCommand implements Callable<Integer> {
             for (int i = 0; i < bundle.partners().size(); i++) {
                 BundleMetadata p = bundle.partners().get(i).metadata();
                 out.printf(Locale.ROOT, "reads with network %d: model %s, preset %s, %,d parameters (its heads are"
-                                + " averaged with the other networks'; the thresholds above are the ensemble's)%n", i + 2,
-                        p.modelId(), p.preset(), bundle.partners().get(i).network().numParams());
+                                + " averaged with the other networks'; the thresholds above are the ensemble's)%s%n", i + 2,
+                        p.modelId(), p.preset(), bundle.partners().get(i).network().numParams(),
+                        i + 1 < bundle.noBoxMembers() ? "" : "; it reads only a box the caller gives");
             }
             out.println(bundle.localizerSummary());
             if (!bundle.attachmentNames().isEmpty()) {

@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * without a localizer the whole photo is the region, as before. With {@link ReadViews} of several views (test-time
  * augmentation) each region is read several ways and the heads' probabilities averaged before the
  * one exact decoding. With an {@link Ensemble} every model reads the same input and the heads are
- * averaged over the models too; the first model's localizers find the boxes. Not thread-safe (DL4J
+ * averaged over the models too; the first model's localizers find the boxes, and a photo sent without a
+ * box is read by the ensemble's no-box members ({@link Ensemble#noBoxReaders}). Not thread-safe (DL4J
  * networks are not): the service serialises calls through its micro-batcher.
  */
 public final class Transcriber {
@@ -112,8 +113,7 @@ public final class Transcriber {
             }
         }
         first[images.size()] = reads.size();
-        List<Transcription> answers = read(reads.stream().map(Read::image).toList(),
-                reads.stream().map(r -> r.source() == BoxSource.WHOLE_IMAGE ? null : r.region()).toList());
+        List<Transcription> answers = readOnTheirPaths(reads);
         List<Transcription> chosen = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             chosen.add(combineBoxes(answers, reads, first[i], first[i + 1]));
@@ -145,6 +145,33 @@ public final class Transcriber {
         return combined.withBox(reads.get(box).region(), reads.get(box).source());
     }
 
+    /**
+     * Each read by the networks of its path: a caller's box by every member, a photo sent without one by
+     * the no-box members; in one batch when they are the same networks.
+     */
+    private List<Transcription> readOnTheirPaths(List<Read> reads) {
+        if (models.noBoxMembers() == models.size()) {
+            return read(reads, models.members());
+        }
+        List<Read> given = new ArrayList<>();
+        List<Read> sentWithout = new ArrayList<>();
+        for (Read r : reads) {
+            (r.source() == BoxSource.CALLER ? given : sentWithout).add(r);
+        }
+        java.util.Iterator<Transcription> givenAnswers = read(given, models.members()).iterator();
+        java.util.Iterator<Transcription> otherAnswers = read(sentWithout, models.noBoxReaders()).iterator();
+        List<Transcription> answers = new ArrayList<>(reads.size());
+        for (Read r : reads) {
+            answers.add((r.source() == BoxSource.CALLER ? givenAnswers : otherAnswers).next());
+        }
+        return answers;
+    }
+
+    private List<Transcription> read(List<Read> reads, List<Ensemble.Member> readers) {
+        return read(reads.stream().map(Read::image).toList(),
+                reads.stream().map(r -> r.source() == BoxSource.WHOLE_IMAGE ? null : r.region()).toList(), readers);
+    }
+
     /** One region of an image to read, and where it came from (a whole image is read unexpanded). */
     private record Read(Mat image, Box region, BoxSource source) {
     }
@@ -163,7 +190,8 @@ public final class Transcriber {
         if (expandedCrops.isEmpty()) {
             return List.of();
         }
-        List<Transcription> answers = read(expandedCrops, java.util.Collections.nCopies(expandedCrops.size(), null));
+        List<Transcription> answers = read(expandedCrops, java.util.Collections.nCopies(expandedCrops.size(), null),
+                models.members());
         List<Transcription> withBoxes = new ArrayList<>(answers.size());
         for (int i = 0; i < answers.size(); i++) {
             withBoxes.add(answers.get(i).withBox(callerBoxes.get(i), BoxSource.CALLER));
@@ -173,9 +201,12 @@ public final class Transcriber {
 
     /**
      * Each image's region (null: the whole image) through the one preprocessing path, once per view,
-     * then the network; with several views each head's probabilities are averaged per image.
+     * then the readers' networks; with several views each head's probabilities are averaged per image.
      */
-    private List<Transcription> read(List<Mat> images, List<Box> regions) {
+    private List<Transcription> read(List<Mat> images, List<Box> regions, List<Ensemble.Member> readers) {
+        if (images.isEmpty()) {
+            return List.of();
+        }
         PreprocessConfig config = expander.config();
         int size = expander.inputSize();
         int perImage = views.count();
@@ -197,24 +228,24 @@ public final class Transcriber {
                 new long[] {(long) images.size() * perImage, config.channels(), config.crop(), config.crop()})) {
             // MOST_CONFIDENT and MIXTURE decode each view (averaged over the models), then combine answers.
             return switch (views.combine()) {
-                case MEAN -> transcribe(features, images.size());
-                case MOST_CONFIDENT -> mostConfident(transcribe(features, images.size() * perImage), perImage);
-                case MIXTURE -> mixture(transcribe(features, images.size() * perImage), perImage);
+                case MEAN -> transcribe(features, images.size(), readers);
+                case MOST_CONFIDENT -> mostConfident(transcribe(features, images.size() * perImage, readers), perImage);
+                case MIXTURE -> mixture(transcribe(features, images.size() * perImage, readers), perImage);
             };
         }
     }
 
-    /** Transcribes already-preprocessed input [mb,3,54,54]. */
+    /** Transcribes already-preprocessed input [mb,3,54,54] of caller's boxes: every member reads it. */
     public List<Transcription> transcribe(INDArray features) {
-        return transcribe(features, (int) features.size(0));
+        return transcribe(features, (int) features.size(0), models.members());
     }
 
-    /** Every model's heads for the features, averaged over each group of consecutive rows, decoded once. */
-    private List<Transcription> transcribe(INDArray features, int groups) {
+    /** The readers' heads for the features, averaged over each group of consecutive rows, decoded once. */
+    private List<Transcription> transcribe(INDArray features, int groups, List<Ensemble.Member> readers) {
         checkShape(features);
-        List<INDArray[]> outputs = new ArrayList<>(models.size());
+        List<INDArray[]> outputs = new ArrayList<>(readers.size());
         try {
-            for (Ensemble.Member member : models.members()) {
+            for (Ensemble.Member member : readers) {
                 outputs.add(member.engine().output(features));
             }
             return SequenceDecoder.decodeMean(outputs, groups);

@@ -118,7 +118,7 @@ class EnsembleTest {
         BundleMetadata m = standard.metadata();
         ModelBundle otherNormalisation = new ModelBundle(standard.network(), new BundleMetadata(m.formatVersion(),
                 "scaled", m.preset(), m.preprocess(), "global-mean", m.thresholds(), m.provenance(), m.metrics(),
-                m.softwareVersion()));
+                m.softwareVersion(), null));
         e = assertThrows(IllegalArgumentException.class, () -> ensemble(List.of(standard, otherNormalisation)));
         assertTrue(e.getMessage().contains("global-mean"), e.getMessage());
     }
@@ -176,9 +176,81 @@ class EnsembleTest {
         assertTrue(e.getMessage().contains("pair already reads with partners"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(List.of(TestBundles.tiny(5)), "one"));
         assertTrue(e.getMessage().contains("at least two"), e.getMessage());
+        List<ModelBundle> tooMany = java.util.stream.LongStream.range(1, ModelBundle.MAX_MEMBERS + 2)
+                .mapToObj(TestBundles::tiny).toList();
+        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(tooMany, "too-many", 1));
+        assertTrue(e.getMessage().contains("at most " + ModelBundle.MAX_MEMBERS + " networks"), e.getMessage());
+    }
+
+    @Test
+    void aCallersBoxIsReadByEveryNetworkAndAPhotoWithoutOneByTheNoBoxMembers(@TempDir Path dir) throws Exception {
+        ModelBundle lead = TestBundles.tiny(5).withLocalizer(localizer(3));
+        ModelBundle second = TestBundles.tiny(6);
+        ModelBundle third = TestBundles.tiny(7);
+        Path file = dir.resolve("paths.bundle");
+        Ensemble.join(List.of(lead, second, third), "paths", 2).save(file);
+        ModelBundle joined = ModelBundle.load(file);
+        assertEquals(2, joined.noBoxMembers());
+        assertEquals(3, joined.members().size());
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            String metadata = new String(zip.getInputStream(zip.getEntry("metadata.json")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            String partner = new String(zip.getInputStream(zip.getEntry("member-2.json")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(metadata.contains("\"noBoxMembers\" : 2"), metadata);
+            assertTrue(!partner.contains("noBoxMembers"), "a bundle that says nothing stores nothing: " + partner);
+        }
+
+        Transcriber asOne = new Transcriber(joined);
+        assertEquals(2, asOne.models().noBoxReaders().size());
+        // The loaded networks read by hand: all three together, and the first two. (Each comparison reads
+        // batches of the same photos: a network's float sums may round apart in batches of other sizes.)
+        List<ModelBundle> loaded = joined.members();
+        Transcriber allThree = new Transcriber(ensemble(loaded), ReadViews.CENTRE);
+        Transcriber firstTwo = new Transcriber(ensemble(loaded.subList(0, 2)), ReadViews.CENTRE);
+        int boxed = photos.size() - 1;  // TestPhotos: every photo but the last has its box
+        List<org.bytedeco.opencv.opencv_core.Mat> withBoxes = photos.photos().subList(0, boxed);
+        List<Box> boxes = photos.boxes().subList(0, boxed);
+        List<Transcription> givenBox = asOne.transcribe(withBoxes, boxes);
+        ReadChecks.assertSameAnswers(allThree.transcribe(withBoxes, boxes), givenBox);
+        List<Box> none = Collections.nCopies(photos.size(), null);
+        List<Transcription> withoutBox = asOne.transcribe(photos.photos(), none);
+        ReadChecks.assertSameAnswers(firstTwo.transcribe(photos.photos(), none), withoutBox);
+        List<Transcription> byAllThree = allThree.transcribe(photos.photos(), none);
+        boolean differs = false;
+        for (int i = 0; i < photos.size(); i++) {
+            differs |= byAllThree.get(i).logProbability() != withoutBox.get(i).logProbability();
+        }
+        assertTrue(differs, "the third network changes the readings it takes part in");
+
+        // In one batch (boxes given, and the last photo without one), each photo on its own path.
+        List<Transcription> together = photos.readBy(asOne);
+        List<Transcription> apart = new java.util.ArrayList<>(givenBox);
+        apart.addAll(asOne.transcribe(photos.photos().subList(boxed, photos.size()), Collections.nCopies(1, null)));
+        ReadChecks.assertSameAnswers(apart, together);
+    }
+
+    @Test
+    void theNoBoxMembersAreBetweenOneAndTheNetworksAndAtMostFour() {
+        List<ModelBundle> three = java.util.stream.LongStream.range(5, 8).mapToObj(TestBundles::tiny).toList();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(three, "t", 4));
+        assertEquals("model t reads a photo sent without a box with its first 4 networks, but it has 3", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(three, "t", 0));
+        assertTrue(e.getMessage().contains("at least one network reads a photo sent without a box"), e.getMessage());
+
         List<ModelBundle> five = java.util.stream.LongStream.range(1, 6).mapToObj(TestBundles::tiny).toList();
         e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(five, "five"));
-        assertTrue(e.getMessage().contains("at most " + ModelBundle.MAX_MEMBERS), e.getMessage());
+        assertTrue(e.getMessage().startsWith("at most " + ModelBundle.MAX_NO_BOX_MEMBERS + " networks read a photo"
+                + " sent without a box") && e.getMessage().contains("all 5 of its networks")
+                && e.getMessage().contains("--no-box-members"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(five, "five", 5));
+        assertTrue(e.getMessage().contains("reads one with 5"), e.getMessage());
+        assertEquals(4, Ensemble.join(five, "five", 4).noBoxMembers());
+
+        List<Ensemble.Member> members = three.stream().map(b -> new Ensemble.Member(b, new Dl4jEngine(b))).toList();
+        e = assertThrows(IllegalArgumentException.class, () -> new Ensemble(members, 0));
+        assertEquals("of an ensemble's 3 networks, 1 to 3 read a photo sent without a box, not 0", e.getMessage());
+        assertEquals(3, new Ensemble(members).noBoxMembers());
     }
 
     @Test
@@ -196,8 +268,18 @@ class EnsembleTest {
         assertEquals("tiny-test-5-ens2", joined.metadata().modelId());
         assertEquals(List.of("tiny-test-6"), joined.partners().stream().map(p -> p.metadata().modelId()).toList());
         assertEquals(1, joined.localizers().size());
+        assertEquals(2, joined.noBoxMembers());
         assertTrue(stdout.toString().contains("tiny-test-5 + tiny-test-6")
                 && stdout.toString().contains("It has no thresholds yet: streetnum evaluate --model " + out), stdout.toString());
+
+        Path c = dir.resolve("c.bundle");
+        TestBundles.tiny(7).save(c);
+        Path abc = dir.resolve("abc.bundle");
+        stdout.getBuffer().setLength(0);
+        assertEquals(0, cli.execute("--model", a.toString(), "--model", b.toString(), "--model", c.toString(),
+                "--no-box-members", "2", "--out", abc.toString()));
+        assertEquals(2, ModelBundle.load(abc).noBoxMembers());
+        assertTrue(stdout.toString().contains("read by the first 2 networks"), stdout.toString());
     }
 
     @Test

@@ -96,8 +96,10 @@ public enum Engine {
 
     /**
      * The bundles' networks on this engine, read as one ({@link Ensemble}; the first leads), each bundle
-     * with its partners ({@link ModelBundle#members}): {@code open(List.of(bundle))} is a bundle as it reads.
-     * Refused before any engine opens when they do not preprocess alike. The caller closes the ensemble,
+     * with its partners ({@link ModelBundle#members}): {@code open(List.of(bundle))} is a bundle as it reads,
+     * a photo sent without a box by its no-box members ({@link ModelBundle#noBoxMembers}). Several bundles
+     * read every photo with every network, so a bundle whose no-box members are fewer than its networks
+     * reads alone. Refused before any engine opens when they do not preprocess alike. The caller closes the ensemble,
      * which closes every engine; if one fails to open, those already open are closed.
      */
     public Ensemble open(List<ModelBundle> bundles) {
@@ -119,6 +121,14 @@ public enum Engine {
             }
         }
         Ensemble.requireAlike(networks);
+        for (ModelBundle bundle : bundles) {
+            if (bundles.size() > 1 && bundle.noBoxMembers() < bundle.members().size()) {
+                throw new IllegalArgumentException("model " + bundle.metadata().modelId() + " reads a photo sent"
+                        + " without a box with its first " + bundle.noBoxMembers() + " of " + bundle.members().size()
+                        + " networks, which an ensemble of several bundles cannot keep: read it alone, or join"
+                        + " its networks anew (streetnum split-ensemble, then streetnum ensemble)");
+            }
+        }
         List<Ensemble.Member> members = new ArrayList<>();
         try {
             for (int i = 0; i < networks.size(); i++) {
@@ -126,7 +136,7 @@ public enum Engine {
                 members.add(new Ensemble.Member(network, this == ONNX_INT8
                         ? new OnnxEngine(int8.get(i), network.localizers(), threads) : open(network, threads)));
             }
-            return new Ensemble(members);
+            return new Ensemble(members, bundles.size() == 1 ? bundles.get(0).noBoxMembers() : members.size());
         } catch (RuntimeException e) {
             members.forEach(m -> m.engine().close());
             throw e;

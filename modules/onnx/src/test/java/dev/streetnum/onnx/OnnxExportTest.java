@@ -182,4 +182,27 @@ class OnnxExportTest {
             assertTrue(expected[h].maxNumber().doubleValue() > 1.5 / expected[h].size(1), "head " + h + " is uniform");
         }
     }
+
+    /**
+     * A bundle whose photos without a box are read by fewer networks than its caller's boxes opens as an
+     * ensemble that keeps that, on every engine; beside other bundles, where it could not, it is refused.
+     */
+    @Test
+    void aBundleKeepsItsNoBoxMembersOnEveryEngineAndReadsAlone() {
+        ModelBundle three = dev.streetnum.model.Ensemble.join(
+                List.of(TestBundles.tiny(1), TestBundles.tiny(2), TestBundles.tiny(3)), "three", 2);
+        for (Engine engine : List.of(Engine.DL4J, Engine.ONNX)) {
+            try (dev.streetnum.model.Ensemble opened = engine.open(List.of(three))) {
+                assertEquals(3, opened.size(), engine.name());
+                assertEquals(2, opened.noBoxMembers(), engine.name());
+            }
+        }
+        try (dev.streetnum.model.Ensemble pair = Engine.DL4J.open(List.of(TestBundles.tiny(1), TestBundles.tiny(2)))) {
+            assertEquals(2, pair.noBoxMembers());
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Engine.DL4J.open(List.of(three, TestBundles.tiny(4))));
+        assertTrue(e.getMessage().startsWith("model three reads a photo sent without a box with its first 2 of 3"
+                + " networks"), e.getMessage());
+    }
 }

@@ -2,6 +2,7 @@ package dev.streetnum.serve;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
+import dev.streetnum.data.Box;
 import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
@@ -82,8 +83,9 @@ public final class ServeCommand implements Callable<Integer> {
         bindMemoryMetrics(registry);
         Transcriber transcriber = new Transcriber(models, ReadViews.CENTRE);
         if (!model.partners().isEmpty()) {
-            LOG.info("an ensemble of {} networks ({}): each reads every region and the heads are averaged",
-                    models.size(), Ensemble.memberIds(model));
+            LOG.info("an ensemble of {} networks ({}): each reads a caller's box, {} each box the localizers find,"
+                    + " and the heads are averaged", models.size(), Ensemble.memberIds(model),
+                    models.noBoxMembers() == models.size() ? "and each" : "the first " + models.noBoxMembers());
         }
         LOG.info(model.localizerSummary());
         warmUp(transcriber);
@@ -151,6 +153,8 @@ public final class ServeCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Mat grey = new Mat(WARM_UP_SIDE, WARM_UP_SIDE, CV_8UC3, Scalar.all(128))) {
             transcriber.transcribe(List.of(grey), null);
+            // A caller's box may be read by more networks than a photo without one: warm those too.
+            transcriber.transcribe(List.of(grey), List.of(new Box(0, 0, WARM_UP_SIDE, WARM_UP_SIDE)));
         }
         LOG.info("model warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
