@@ -112,6 +112,15 @@ public enum Engine {
      * any engine opens.
      */
     public Ensemble open(List<ModelBundle> bundles, int threads) {
+        // Refused before any int8 model is parsed or engine opens.
+        for (ModelBundle bundle : bundles) {
+            if (bundles.size() > 1 && bundle.noBoxMembers() < bundle.members().size()) {
+                throw new IllegalArgumentException("model " + bundle.metadata().modelId() + " reads a photo sent"
+                        + " without a box with its first " + bundle.noBoxMembers() + " of " + bundle.members().size()
+                        + " networks, which an ensemble of several bundles cannot keep: read it alone, or join"
+                        + " its networks anew (streetnum split-ensemble, then streetnum ensemble)");
+            }
+        }
         List<ModelBundle> networks = new ArrayList<>();
         List<Onnx.ModelProto> int8 = new ArrayList<>();
         for (ModelBundle bundle : bundles) {
@@ -121,14 +130,6 @@ public enum Engine {
             }
         }
         Ensemble.requireAlike(networks);
-        for (ModelBundle bundle : bundles) {
-            if (bundles.size() > 1 && bundle.noBoxMembers() < bundle.members().size()) {
-                throw new IllegalArgumentException("model " + bundle.metadata().modelId() + " reads a photo sent"
-                        + " without a box with its first " + bundle.noBoxMembers() + " of " + bundle.members().size()
-                        + " networks, which an ensemble of several bundles cannot keep: read it alone, or join"
-                        + " its networks anew (streetnum split-ensemble, then streetnum ensemble)");
-            }
-        }
         List<Ensemble.Member> members = new ArrayList<>();
         try {
             for (int i = 0; i < networks.size(); i++) {
