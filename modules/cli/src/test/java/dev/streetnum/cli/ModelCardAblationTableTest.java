@@ -35,7 +35,7 @@ class ModelCardAblationTableTest {
     private static final List<String> FRACTIONS = List.of("sequence_accuracy",
             "coverage_at_98_val_threshold", "accuracy_at_that_threshold", "best_coverage_at_98");
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)%");
-    /** The card writes "25,400 (best at 10,800)" where the CSV has the iterations run. */
+    /** The card writes "25,428 (best at 10,800)" where the CSV has 25428. */
     private static final Pattern LEADING_COUNT = Pattern.compile("^(\\d[\\d,]*)");
     /** Fewer means the reading of the table broke, not that the ablation lost its rows. */
     private static final int AT_LEAST = 100;
@@ -43,7 +43,9 @@ class ModelCardAblationTableTest {
     @Test
     void theCardsTableShowsExactlyTheRowsAndFiguresOfAblationCsv() throws IOException {
         List<CSVRecord> csv = csvRows();
-        List<List<String>> card = cardRows().stream().filter(cells -> !cells.get(3).startsWith(NOT_RUN)).toList();
+        // A row too short to hold a figure stays in, so the cell count below reports it.
+        List<List<String>> card = cardRows().stream()
+                .filter(cells -> cells.size() < 4 || !cells.get(3).startsWith(NOT_RUN)).toList();
         assertTrue(csv.size() >= AT_LEAST, "only " + csv.size() + " rows in models/ablation.csv");
         List<String> names = csv.stream().map(r -> r.get("row")).toList();
         assertEquals(names.size(), Set.copyOf(names).size(),
