@@ -77,17 +77,37 @@ public final class Bootstrap {
      * @return values[f][r]: figure f on draw r
      */
     public double[][] replicates(int photos, Function<int[], double[]> statistics) {
-        if (photos < 1) {
-            throw new IllegalArgumentException("nothing to resample: the set holds no photos");
+        return replicates(new int[] {photos}, draws -> statistics.apply(draws[0]));
+    }
+
+    /**
+     * Each figure's values over draws of several sets at once, each set drawn on its own (with
+     * replacement, as many photos as it holds), in the order given; with one set, the same draws as
+     * {@link #replicates(int, Function)}.
+     *
+     * @param photos     how many photos each set holds
+     * @param statistics the figures of one draw, given each set's drawn indices
+     * @return values[f][r]: figure f on draw r
+     */
+    public double[][] replicates(int[] photos, Function<int[][], double[]> statistics) {
+        for (int size : photos) {
+            if (size < 1) {
+                throw new IllegalArgumentException("nothing to resample: a set holds no photos");
+            }
         }
         SplittableRandom random = new SplittableRandom(seed);
         double[][] values = null;
-        int[] draw = new int[photos];
+        int[][] draws = new int[photos.length][];
+        for (int s = 0; s < photos.length; s++) {
+            draws[s] = new int[photos[s]];
+        }
         for (int r = 0; r < resamples; r++) {
-            for (int i = 0; i < photos; i++) {
-                draw[i] = random.nextInt(photos);
+            for (int s = 0; s < photos.length; s++) {
+                for (int i = 0; i < photos[s]; i++) {
+                    draws[s][i] = random.nextInt(photos[s]);
+                }
             }
-            double[] figures = statistics.apply(draw);
+            double[] figures = statistics.apply(draws);
             if (values == null) {
                 values = new double[figures.length][resamples];
             }
@@ -100,7 +120,15 @@ public final class Bootstrap {
 
     /** Each figure's {@link #LEVEL} interval over the draws, in the order {@code statistics} gives them. */
     public Interval[] intervals(int photos, Function<int[], double[]> statistics) {
-        double[][] values = replicates(photos, statistics);
+        return percentiles(replicates(photos, statistics));
+    }
+
+    /** {@link #intervals(int, Function)} over draws of several sets at once ({@link #replicates(int[], Function)}). */
+    public Interval[] intervals(int[] photos, Function<int[][], double[]> statistics) {
+        return percentiles(replicates(photos, statistics));
+    }
+
+    private static Interval[] percentiles(double[][] values) {
         Interval[] intervals = new Interval[values.length];
         for (int f = 0; f < values.length; f++) {
             intervals[f] = Interval.percentile(values[f], LEVEL);

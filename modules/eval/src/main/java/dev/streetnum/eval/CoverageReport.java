@@ -33,6 +33,9 @@ import java.util.TreeSet;
  *                            null when the report was built without the annotations
  * @param testIntervals       how sure the test figures are ({@link Bootstrap} over the test photos, the threshold
  *                            held fixed); null for an empty test set
+ * @param calibrationIntervals how far the operating point could land from the target, the threshold chosen
+ *                            again on each draw of validation ({@link CalibrationIntervals}); null without a
+ *                            validation set
  * @param reliability         whether P(S|x) on test reads as the probability of being right (binned), and its
  *                            expected calibration error
  * @param worstErrors         most confident wrong transcriptions, for the contact sheet
@@ -54,6 +57,7 @@ public record CoverageReport(
         Map<String, Integer> acceptedErrors,
         List<String> acceptedErrorsOnAnnotationGaps,
         TestIntervals testIntervals,
+        CalibrationIntervals calibrationIntervals,
         Reliability reliability,
         @JsonIgnore List<Prediction> testPredictions,
         @JsonIgnore List<SheetTile> worstErrors,
@@ -135,13 +139,15 @@ public record CoverageReport(
                 ErrorKind.count(test.predictions().stream().filter(p -> p.acceptedAt(acceptanceThreshold)).toList()),
                 null, test.predictions().isEmpty() ? null
                         : TestIntervals.of(test, acceptanceThreshold, Bootstrap.standard()),
+                validation == null || validation.predictions().isEmpty() || test.predictions().isEmpty() ? null
+                        : CalibrationIntervals.of(validation, test, targetAccuracy, Bootstrap.standard()),
                 Reliability.of(test.predictions(), Reliability.BINS), test.predictions(), List.of(), List.of());
     }
 
     public CoverageReport withSheets(List<SheetTile> worstErrors, List<SheetTile> refusals) {
         return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes, test, validation, train,
                 calibration, fit, acceptanceThreshold, acceptedErrors, acceptedErrorsOnAnnotationGaps, testIntervals,
-                reliability, testPredictions, List.copyOf(worstErrors), List.copyOf(refusals));
+                calibrationIntervals, reliability, testPredictions, List.copyOf(worstErrors), List.copyOf(refusals));
     }
 
     /**
@@ -167,8 +173,8 @@ public record CoverageReport(
                 .filter(p -> accepted(p) && !p.correct() && gapFiles.contains(p.file()))
                 .map(Prediction::file).toList();
         return new CoverageReport(softwareVersion, modelId, targetAccuracy, targets, boxes, test, validation, train,
-                calibration, fit, acceptanceThreshold, acceptedErrors, onGaps, testIntervals, reliability,
-                testPredictions, worstErrors, refusals);
+                calibration, fit, acceptanceThreshold, acceptedErrors, onGaps, testIntervals, calibrationIntervals,
+                reliability, testPredictions, worstErrors, refusals);
     }
 
     /** Whether the test prediction is accepted at the acceptance threshold (the CSV's column). */

@@ -176,6 +176,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             stdout.printf("in brackets: %.0f%% intervals over %d draws of the test photos with replacement (the"
                     + " threshold held fixed)%n", 100 * sure.level(), sure.resamples());
         }
+        CalibrationIntervals again = report.calibrationIntervals();
+        if (again != null) {
+            stdout.printf("with the threshold chosen again on each of %d draws of validation (test drawn too): coverage"
+                            + "%s, accuracy there%s, below %s in %.1f%% of draws%n", again.resamples(),
+                    interval(again.coverage(), true), interval(again.accuracy(), true), percent(again.targetAccuracy()),
+                    100 * again.shareBelowTarget());
+        }
         if (report.test().meanBoxIou() != null) {
             stdout.printf("boxes found without a box given: mean IoU %.3f against the true union boxes of test%s%n",
                     report.test().meanBoxIou(), report.validation() != null && report.validation().meanBoxIou() != null

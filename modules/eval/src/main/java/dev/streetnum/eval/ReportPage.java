@@ -132,6 +132,17 @@ final class ReportPage {
                     .append(" draws of the test photos with replacement (the threshold held fixed): the range other"
                             + " photos like these would likely give.</p>\n");
         }
+        CalibrationIntervals again = report.calibrationIntervals();
+        if (again != null) {
+            html.append("<p>The threshold itself was chosen on ").append(report.validation().metrics().examples())
+                    .append(" validation photos. Choosing it again on each of ").append(again.resamples())
+                    .append(" draws of them, and reading a draw of the test photos at it, the ")
+                    .append(percent(again.targetAccuracy())).append(" operating point answers")
+                    .append(range(again.coverage())).append(" of test, accuracy there").append(range(again.accuracy()))
+                    .append(", below ").append(percent(again.targetAccuracy())).append(" in ")
+                    .append(String.format("%.1f%%", 100 * again.shareBelowTarget()))
+                    .append(" of draws: how far calibrating on other photos like these could move it.</p>\n");
+        }
     }
 
     private void confidenceSection() {

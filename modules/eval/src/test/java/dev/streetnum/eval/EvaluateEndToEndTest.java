@@ -91,6 +91,11 @@ class EvaluateEndToEndTest {
         assertTrue(summary.contains("coverage at 98% accuracy: " + percent(onTest.get("coverage").asDouble())
                 + String.format(" [%.1f%%, %.1f%%]", 100 * coverageInterval.get("low").asDouble(),
                         100 * coverageInterval.get("high").asDouble()) + " of test at threshold"), summary);
+        JsonNode again = json.get("calibrationIntervals");
+        assertEquals(Bootstrap.RESAMPLES, again.get("resamples").asInt());
+        assertTrue(summary.contains(String.format("chosen again on each of %d draws of validation (test drawn too):"
+                        + " coverage [%.1f%%, %.1f%%]", Bootstrap.RESAMPLES, 100 * again.get("coverage").get("low").asDouble(),
+                100 * again.get("coverage").get("high").asDouble())), summary);
         assertTrue(summary.contains(String.format("risk-coverage area (AURC) on test: %.4f",
                 json.get("test").get("riskCoverageArea").asDouble())), summary);
         assertTrue(summary.contains("report: " + out.resolve(ReportWriter.INDEX_HTML)), summary);
