@@ -48,16 +48,23 @@ public final class LocalizerNetwork {
         /** Squared error on the four encoded values (the first localizers'). */
         L2,
         /** {@link RelativeBoxLoss}: the centre's error in units of the number's own size, smooth L1. */
-        RELATIVE;
+        RELATIVE,
+        /** {@link GeneralizedIouLoss}: 1 - IoU of the decoded boxes plus the enclosing box's empty share. */
+        GIOU;
 
         ILossFunction function() {
-            return this == L2 ? LossFunction.MSE.getILossFunction() : new RelativeBoxLoss();
+            return switch (this) {
+                case L2 -> LossFunction.MSE.getILossFunction();
+                case RELATIVE -> new RelativeBoxLoss();
+                case GIOU -> new GeneralizedIouLoss();
+            };
         }
     }
 
     /** The loss a network's box output is trained with. */
     public static Loss lossOf(ComputationGraph network) {
-        return outputLayer(network).getLossFn() instanceof RelativeBoxLoss ? Loss.RELATIVE : Loss.L2;
+        ILossFunction loss = outputLayer(network).getLossFn();
+        return loss instanceof RelativeBoxLoss ? Loss.RELATIVE : loss instanceof GeneralizedIouLoss ? Loss.GIOU : Loss.L2;
     }
 
     /**

@@ -1,10 +1,8 @@
 package dev.streetnum.model;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -19,7 +17,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Only training uses it; the network's outputs mean what they always did, so a localizer trained with
  * it is read exactly as any other.
  */
-public final class RelativeBoxLoss implements ILossFunction {
+public final class RelativeBoxLoss extends BoxLoss {
 
     private static final long serialVersionUID = 1L;
 
@@ -35,13 +33,6 @@ public final class RelativeBoxLoss implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                               boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
-        return average ? sum / labels.size(0) : sum;
-    }
-
-    @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray inverse = inverseScale(labels);
         INDArray d = output(preOutput, activationFn).subi(labels).muli(inverse);
@@ -51,46 +42,6 @@ public final class RelativeBoxLoss implements ILossFunction {
             dLdOut.muliColumnVector(perExample(mask, labels));
         }
         return activationFn.backprop(preOutput.dup(), dLdOut).getFirst();
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-                                                          INDArray mask, boolean average) {
-        return Pair.of(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
-    public String name() {
-        return "RelativeBoxLoss";
-    }
-
-    @Override
-    public String toString() {
-        return name();
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof RelativeBoxLoss;
-    }
-
-    @Override
-    public int hashCode() {
-        return RelativeBoxLoss.class.hashCode();
-    }
-
-    /** A mask of one value per example (a box is kept or dropped whole), as a column. */
-    private static INDArray perExample(INDArray mask, INDArray labels) {
-        if (mask.length() != labels.size(0)) {
-            throw new IllegalArgumentException("RelativeBoxLoss takes one mask value per example, got a mask of shape "
-                    + java.util.Arrays.toString(mask.shape()));
-        }
-        return mask.reshape(labels.size(0), 1).castTo(labels.dataType());
-    }
-
-    private static INDArray output(INDArray preOutput, IActivation activationFn) {
-        return activationFn.getActivation(preOutput.dup(), true);
     }
 
     /** Per example: 1/(w/W), 1/(h/H), 1, 1, from the target's own log sizes. */

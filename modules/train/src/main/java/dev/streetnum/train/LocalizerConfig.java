@@ -65,7 +65,7 @@ public record LocalizerConfig(LocalizerInput input, double minutes, long maxIter
                     + "], got " + width);
         }
         if (loss == null) {
-            throw new IllegalArgumentException("a localizer run needs a loss (L2 or RELATIVE)");
+            throw new IllegalArgumentException("a localizer run needs a loss: " + java.util.Arrays.toString(LocalizerNetwork.Loss.values()));
         }
         requireFraction("natural share", naturalShare);
         requireFraction("padded share", paddedShare);

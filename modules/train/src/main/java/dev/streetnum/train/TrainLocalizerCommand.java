@@ -86,9 +86,10 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
             + LocalizerConfig.DEFAULT_WIDTH + ", or --init-from's).")
     Integer width;
 
-    @Option(names = "--loss", description = "What training minimises: L2 (squared error on the encoded box) or RELATIVE"
+    @Option(names = "--loss", description = "What training minimises: L2 (squared error on the encoded box), RELATIVE"
             + " (the centre's error in units of the number's own size, smooth L1, so small numbers count as much as"
-            + " large ones); with --init-from, the start trains on with it (default: ${DEFAULT-VALUE}).")
+            + " large ones) or GIOU (generalized IoU of the boxes themselves, 1 - IoU plus the share of the enclosing"
+            + " box that neither fills); with --init-from, the start trains on with it (default: ${DEFAULT-VALUE}).")
     LocalizerNetwork.Loss loss = LocalizerConfig.DEFAULT_LOSS;
 
     @Option(names = "--init-from", paramLabel = "BUNDLE", description = "Start from this bundle's localizer (train it on"
