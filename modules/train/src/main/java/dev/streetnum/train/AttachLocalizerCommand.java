@@ -45,6 +45,11 @@ public final class AttachLocalizerCommand implements Callable<Integer> {
                     + " localizer attached. Default: as in --from.")
     Double refineWindow;
 
+    @Option(names = "--replace", paramLabel = "N",
+            description = "Keep --bundle's own localizers and put those of --from in place of its N-th (from 1): to"
+                    + " swap one of several for a newly trained one.")
+    Integer replace;
+
     @Override
     public Integer call() {
         List<Localizer> localizers = new ArrayList<>();
@@ -65,10 +70,22 @@ public final class AttachLocalizerCommand implements Callable<Integer> {
             }
         }
         ModelBundle target = ModelBundle.load(bundle);
+        if (replace != null) {
+            List<Localizer> own = target.localizers();
+            if (replace < 1 || replace > own.size()) {
+                throw new IllegalArgumentException("--replace " + replace + ": " + bundle + " holds " + own.size()
+                        + " localizer(s), so N is 1 to " + own.size());
+            }
+            List<Localizer> swapped = new ArrayList<>(own.subList(0, replace - 1));
+            swapped.addAll(localizers);
+            swapped.addAll(own.subList(replace, own.size()));
+            localizers = swapped;
+        }
         ModelBundle attached = target.withLocalizers(localizers);
         attached.save(out);
         spec.commandLine().getOut().println((localizers.size() == 1 ? "localizer" : localizers.size() + " localizers")
-                + " from " + from.stream().map(Path::toString).collect(Collectors.joining(", ")) + " attached: " + out);
+                + " from " + from.stream().map(Path::toString).collect(Collectors.joining(", "))
+                + (replace == null ? "" : " and " + bundle + " (its localizer " + replace + " replaced)") + " attached: " + out);
         spec.commandLine().getOut().println(attached.localizerSummary());
         warnIfNoBoxThresholdsAreStale(target, out, spec.commandLine().getErr());
         return 0;

@@ -182,6 +182,26 @@ class LocalizerTrainerTest {
         assertTrue(tooManyErr.toString().contains("at most " + ModelBundle.MAX_LOCALIZERS), tooManyErr.toString());
         assertFalse(java.nio.file.Files.exists(tooMany));
 
+        // --replace N keeps the bundle's own localizers and swaps its N-th for --from's; an N it lacks is refused.
+        Path swapped = dir.resolve("out/swapped.bundle");
+        StringWriter swappedOut = new StringWriter();
+        picocli.CommandLine swap = new picocli.CommandLine(new AttachLocalizerCommand());
+        swap.setOut(new PrintWriter(swappedOut));
+        assertEquals(0, swap.execute("--from", out.toString(), "--bundle", three.toString(), "--replace", "2",
+                "--out", swapped.toString()));
+        List<Localizer> threeOwn = ModelBundle.load(three).localizers();
+        assertEquals(List.of(threeOwn.get(0).metadata(), attached.localizer().get().metadata(), threeOwn.get(2).metadata()),
+                ModelBundle.load(swapped).localizers().stream().map(Localizer::metadata).toList());
+        assertTrue(swappedOut.toString().contains("its localizer 2 replaced"), swappedOut.toString());
+        Path noFourth = dir.resolve("out/no-fourth.bundle");
+        StringWriter noFourthErr = new StringWriter();
+        picocli.CommandLine four = new picocli.CommandLine(new AttachLocalizerCommand());
+        four.setErr(new PrintWriter(noFourthErr));
+        assertTrue(four.execute("--from", out.toString(), "--bundle", three.toString(), "--replace", "4",
+                "--out", noFourth.toString()) != 0);
+        assertTrue(noFourthErr.toString().contains("holds 3 localizer(s), so N is 1 to 3"), noFourthErr.toString());
+        assertFalse(java.nio.file.Files.exists(noFourth));
+
         // A bundle whose no-box thresholds were calibrated with another localizer says so when it gets a new one.
         Path calibrated = dir.resolve("out/calibrated.bundle");
         ModelBundle withNoBox = ModelBundle.load(moved);
