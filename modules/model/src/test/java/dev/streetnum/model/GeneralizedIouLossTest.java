@@ -1,15 +1,11 @@
 package dev.streetnum.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,10 +22,6 @@ class GeneralizedIouLossTest {
             {0.30, 0.62, Math.log(0.5) - 0.4, Math.log(0.9)},
             {0.8, 0.75, Math.log(0.1), Math.log(0.15)},     // disjoint: IoU 0, only the enclosing term has a slope
             {0.5, 0.5, Math.log(0.3), Math.log(0.4)}};      // the true box itself
-
-    private static INDArray array(double[][] rows) {
-        return Nd4j.createFromArray(rows).castTo(DataType.DOUBLE);
-    }
 
     /** The loss from the two boxes' corners, computed as the paper writes it (areas of rectangles). */
     private static double byHand(double[] target, double[] output) {
@@ -56,22 +48,9 @@ class GeneralizedIouLossTest {
 
     @Test
     void scoresEachBoxAsOneMinusItsGeneralizedIou() {
-        GeneralizedIouLoss loss = new GeneralizedIouLoss();
-        INDArray scores = loss.computeScoreArray(array(TARGETS), array(OUTPUTS), new ActivationIdentity(), null);
-        double total = 0;
-        for (int i = 0; i < TARGETS.length; i++) {
-            assertEquals(byHand(TARGETS[i], OUTPUTS[i]), scores.getDouble(i, 0), 1e-9, "example " + i);
-            total += byHand(TARGETS[i], OUTPUTS[i]);
-        }
-        assertEquals(0, scores.getDouble(3, 0), 1e-12, "the true box costs nothing");
-        assertTrue(scores.getDouble(2, 0) > 1, "a box that misses the number costs more than 1: " + scores.getDouble(2, 0));
-        assertEquals(total, loss.computeScore(array(TARGETS), array(OUTPUTS), new ActivationIdentity(), null, false), 1e-9);
-        assertEquals(total / 4, loss.computeScore(array(TARGETS), array(OUTPUTS), new ActivationIdentity(), null, true), 1e-9);
-        INDArray keepSecond = Nd4j.createFromArray(new double[][] {{0}, {1}, {0}, {0}});
-        assertEquals(byHand(TARGETS[1], OUTPUTS[1]),
-                loss.computeScore(array(TARGETS), array(OUTPUTS), new ActivationIdentity(), keepSecond, false), 1e-9);
-        assertThrows(IllegalArgumentException.class, () -> loss.computeScoreArray(array(TARGETS), array(OUTPUTS),
-                new ActivationIdentity(), Nd4j.ones(DataType.DOUBLE, 4, 4)));
+        BoxLossChecks.assertScores(new GeneralizedIouLoss(), TARGETS, OUTPUTS, GeneralizedIouLossTest::byHand);
+        assertEquals(0, byHand(TARGETS[3], OUTPUTS[3]), 1e-12, "the true box costs nothing");
+        assertTrue(byHand(TARGETS[2], OUTPUTS[2]) > 1, "a box that misses the number costs more than 1");
     }
 
     /** The same box in a photo stretched either way costs the same: the loss prices the box, not the photo. */
@@ -88,19 +67,9 @@ class GeneralizedIouLossTest {
 
     @Test
     void gradientIsTheScoresSlope() {
-        GeneralizedIouLoss loss = new GeneralizedIouLoss();
-        INDArray gradient = loss.computeGradient(array(TARGETS), array(OUTPUTS), new ActivationIdentity(), null);
-        double h = 1e-6;
-        for (int i = 0; i < 3; i++) {   // the fourth sits at the minimum, where the loss has a kink
-            for (int k = 0; k < BoxEncoding.VALUES; k++) {
-                double[] up = OUTPUTS[i].clone();
-                double[] down = OUTPUTS[i].clone();
-                up[k] += h;
-                down[k] -= h;
-                double numeric = (byHand(TARGETS[i], up) - byHand(TARGETS[i], down)) / (2 * h);
-                assertEquals(numeric, gradient.getDouble(i, k), 1e-6, "example " + i + ", output " + k);
-            }
-        }
+        // The fourth example sits at the minimum, where the loss has a kink.
+        INDArray gradient = BoxLossChecks.assertGradient(new GeneralizedIouLoss(), TARGETS, OUTPUTS,
+                GeneralizedIouLossTest::byHand, 3, 1e-6);
         // The box that misses is pulled towards the number: its centre's slope points away from it.
         assertTrue(gradient.getDouble(2, 0) > 0 && gradient.getDouble(2, 1) > 0, gradient.getRow(2).toString());
     }
@@ -158,17 +127,6 @@ class GeneralizedIouLossTest {
 
     @Test
     void aLocalizerTrainedWithItTravelsInABundle(@TempDir Path dir) {
-        LocalizerInput input = new LocalizerInput(32, 32);
-        Localizer localizer = new Localizer(LocalizerNetwork.build(input, 1, LocalizerNetwork.Loss.GIOU, 3, 1e-3),
-                LocalizerMetadata.create(input, Map.of(), Map.of()));
-        assertEquals(LocalizerNetwork.Loss.GIOU, LocalizerNetwork.lossOf(localizer.network()));
-        Path file = dir.resolve("giou.bundle");
-        TestBundles.tiny(2).withLocalizer(localizer).save(file);
-        Localizer loaded = ModelBundle.load(file).localizer().orElseThrow();
-        assertEquals(LocalizerNetwork.Loss.GIOU, LocalizerNetwork.lossOf(loaded.network()));
-        List<org.bytedeco.opencv.opencv_core.Mat> photos = List.of(
-                new org.bytedeco.opencv.opencv_core.Mat(40, 90, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
-                        new org.bytedeco.opencv.opencv_core.Scalar(30, 90, 200, 0)));
-        assertEquals(localizer.localize(photos), loaded.localize(photos));
+        BoxLossChecks.assertTravelsInABundle(LocalizerNetwork.Loss.GIOU, dir);
     }
 }
