@@ -123,11 +123,6 @@ public final class Bootstrap {
         return percentiles(replicates(photos, statistics));
     }
 
-    /** {@link #intervals(int, Function)} over draws of several sets at once ({@link #replicates(int[], Function)}). */
-    public Interval[] intervals(int[] photos, Function<int[][], double[]> statistics) {
-        return percentiles(replicates(photos, statistics));
-    }
-
     private static Interval[] percentiles(double[][] values) {
         Interval[] intervals = new Interval[values.length];
         for (int f = 0; f < values.length; f++) {
