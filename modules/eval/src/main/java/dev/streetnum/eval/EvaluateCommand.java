@@ -179,9 +179,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         CalibrationIntervals again = report.calibrationIntervals();
         if (again != null) {
             stdout.printf("with the threshold chosen again on each of %d draws of validation (test drawn too): coverage"
-                            + "%s, accuracy there%s, below %s in %.1f%% of draws%n", again.resamples(),
+                            + "%s, accuracy there%s, below %s in %s of draws%n", again.resamples(),
                     interval(again.coverage(), true), interval(again.accuracy(), true), percent(again.targetAccuracy()),
-                    100 * again.shareBelowTarget());
+                    Double.isNaN(again.shareBelowTarget()) ? "n/a"
+                            : String.format("%.1f%%", 100 * again.shareBelowTarget()));
         }
         if (report.test().meanBoxIou() != null) {
             stdout.printf("boxes found without a box given: mean IoU %.3f against the true union boxes of test%s%n",

@@ -140,7 +140,8 @@ final class ReportPage {
                     .append(percent(again.targetAccuracy())).append(" operating point answers")
                     .append(range(again.coverage())).append(" of test, accuracy there").append(range(again.accuracy()))
                     .append(", below ").append(percent(again.targetAccuracy())).append(" in ")
-                    .append(String.format("%.1f%%", 100 * again.shareBelowTarget()))
+                    .append(Double.isNaN(again.shareBelowTarget()) ? "n/a"
+                            : String.format("%.1f%%", 100 * again.shareBelowTarget()))
                     .append(" of draws: how far calibrating on other photos like these could move it.</p>\n");
         }
     }

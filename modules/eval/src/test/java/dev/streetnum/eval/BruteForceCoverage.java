@@ -75,6 +75,28 @@ final class BruteForceCoverage {
         return sum / k;
     }
 
+    /** A draw of predictions (indices, repeats allowed) as scores and flags, with plain loops, as a report scores them. */
+    record Scored(double[] confidence, boolean[] correct) {
+        static Scored of(java.util.List<Prediction> predictions, int[] draw) {
+            double[] confidence = new double[draw.length];
+            boolean[] correct = new boolean[draw.length];
+            for (int i = 0; i < draw.length; i++) {
+                Prediction p = predictions.get(draw[i]);
+                confidence[i] = p.transcribable() ? p.confidence() : CoverageCurve.REFUSED;
+                correct[i] = p.transcribable() && p.answer().equals(p.truth());
+            }
+            return new Scored(confidence, correct);
+        }
+
+        int right() {
+            int right = 0;
+            for (boolean c : correct) {
+                right += c ? 1 : 0;
+            }
+            return right;
+        }
+    }
+
     private BruteForceCoverage() {
     }
 }

@@ -25,11 +25,11 @@ class CalibrationIntervalsTest {
                 new EvaluatedSet("test", test), target, bootstrap);
 
         double[][] slow = bootstrap.replicates(new int[] {validation.size(), test.size()}, draws -> {
-            Scored v = Scored.of(validation, draws[0]);
-            Scored t = Scored.of(test, draws[1]);
-            double[] best = BruteForceCoverage.best(v.confidence, v.correct, target);
+            BruteForceCoverage.Scored v = BruteForceCoverage.Scored.of(validation, draws[0]);
+            BruteForceCoverage.Scored t = BruteForceCoverage.Scored.of(test, draws[1]);
+            double[] best = BruteForceCoverage.best(v.confidence(), v.correct(), target);
             double threshold = best[0] == 0 ? Double.POSITIVE_INFINITY : best[1];
-            int[] accepted = BruteForceCoverage.acceptedAt(t.confidence, t.correct, threshold);
+            int[] accepted = BruteForceCoverage.acceptedAt(t.confidence(), t.correct(), threshold);
             double accuracy = accepted[0] == 0 ? Double.NaN : accepted[1] / (double) accepted[0];
             return new double[] {best[0] == 0 ? Double.NaN : threshold, accepted[0] / (double) draws[1].length,
                     accuracy, accepted[0] == 0 ? Double.NaN : accuracy < target ? 1 : 0};
@@ -78,19 +78,5 @@ class CalibrationIntervalsTest {
         assertArrayEquals(single[1], asOne[1]);
         double[][] two = bootstrap.replicates(new int[] {40, 40}, draws -> new double[] {draws[0][0], draws[1][0]});
         assertFalse(java.util.Arrays.equals(two[0], two[1]), "each set is drawn on its own");
-    }
-
-    /** One draw's scores and flags as the report scores them, with plain loops. */
-    private record Scored(double[] confidence, boolean[] correct) {
-        static Scored of(List<Prediction> predictions, int[] draw) {
-            double[] confidence = new double[draw.length];
-            boolean[] correct = new boolean[draw.length];
-            for (int i = 0; i < draw.length; i++) {
-                Prediction p = predictions.get(draw[i]);
-                confidence[i] = p.transcribable() ? p.confidence() : CoverageCurve.REFUSED;
-                correct[i] = p.transcribable() && p.answer().equals(p.truth());
-            }
-            return new Scored(confidence, correct);
-        }
     }
 }

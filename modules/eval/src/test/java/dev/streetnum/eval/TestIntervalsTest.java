@@ -22,15 +22,10 @@ class TestIntervalsTest {
         TestIntervals intervals = TestIntervals.of(new EvaluatedSet("test", predictions), threshold, bootstrap);
 
         double[][] slow = bootstrap.replicates(predictions.size(), draw -> {
-            double[] confidence = new double[draw.length];
-            boolean[] correct = new boolean[draw.length];
-            int right = 0;
-            for (int i = 0; i < draw.length; i++) {
-                Prediction p = predictions.get(draw[i]);
-                confidence[i] = p.transcribable() ? p.confidence() : CoverageCurve.REFUSED;
-                correct[i] = p.transcribable() && p.answer().equals(p.truth());
-                right += correct[i] ? 1 : 0;
-            }
+            BruteForceCoverage.Scored scored = BruteForceCoverage.Scored.of(predictions, draw);
+            double[] confidence = scored.confidence();
+            boolean[] correct = scored.correct();
+            int right = scored.right();
             int[] accepted = BruteForceCoverage.acceptedAt(confidence, correct, threshold);
             return new double[] {right / (double) draw.length, BruteForceCoverage.riskCoverageArea(confidence, correct),
                     accepted[0] / (double) draw.length, accepted[0] == 0 ? Double.NaN : accepted[1] / (double) accepted[0]};

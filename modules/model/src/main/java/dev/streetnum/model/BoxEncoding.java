@@ -13,6 +13,8 @@ public final class BoxEncoding {
     public static final int VALUES = 4;
     /** The encoding's name, stored with a trained localizer. */
     public static final String NAME = "centre-x/W, centre-y/H, ln(w/W), ln(h/H)";
+    /** The smallest log relative side a box is read at: e^-8 of its photo, far below a pixel of any photo here. */
+    static final double MIN_LOG_SIZE = -8;
 
     private BoxEncoding() {
     }
@@ -50,6 +52,6 @@ public final class BoxEncoding {
 
     /** A box at most the photo's size (log 0) and not vanishingly small, whatever an untrained net says. */
     private static double clampLog(double v) {
-        return Double.isFinite(v) ? Math.max(-8, Math.min(0, v)) : 0;
+        return Double.isFinite(v) ? Math.max(MIN_LOG_SIZE, Math.min(0, v)) : 0;
     }
 }

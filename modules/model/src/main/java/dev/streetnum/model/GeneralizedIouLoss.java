@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class GeneralizedIouLoss extends BoxLoss {
 
     private static final long serialVersionUID = 1L;
-    /** Log of the smallest relative side a predicted box is priced at (as {@link BoxEncoding#decode} clamps). */
-    static final double MIN_LOG = -8;
+    /** Log of the smallest relative side a predicted box is priced at: the one {@link BoxEncoding#decode} reads. */
+    static final double MIN_LOG = BoxEncoding.MIN_LOG_SIZE;
     /** Log of the largest: a box e^2 times its photo, far past any number. */
     static final double MAX_LOG = 2;
 

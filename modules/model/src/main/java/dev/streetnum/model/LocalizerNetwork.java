@@ -63,8 +63,13 @@ public final class LocalizerNetwork {
 
     /** The loss a network's box output is trained with. */
     public static Loss lossOf(ComputationGraph network) {
-        ILossFunction loss = outputLayer(network).getLossFn();
-        return loss instanceof RelativeBoxLoss ? Loss.RELATIVE : loss instanceof GeneralizedIouLoss ? Loss.GIOU : Loss.L2;
+        Class<?> trained = outputLayer(network).getLossFn().getClass();
+        for (Loss loss : Loss.values()) {
+            if (loss.function().getClass() == trained) {
+                return loss;
+            }
+        }
+        return Loss.L2;
     }
 
     /**
