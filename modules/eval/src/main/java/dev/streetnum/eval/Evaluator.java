@@ -105,8 +105,9 @@ public final class Evaluator {
             List<Transcription> answers = SequenceDecoder.decode(network.output(batch.getFeatures(0)));
             INDArray[] labels = batch.getLabels();
             for (int i = 0; i < answers.size(); i++) {
-                predictions.add(prediction("#" + predictions.size(), SequenceLabels.decode(labels, i), answers.get(i),
-                        Double.NaN));
+                Transcription t = answers.get(i);
+                predictions.add(new Prediction("#" + predictions.size(), SequenceLabels.decode(labels, i),
+                        t.candidate(), t.transcribable(), t.confidence(), t.adHocConfidence()));
             }
         }
         EvaluatedSet set = new EvaluatedSet("validation batches", predictions);
@@ -134,9 +135,7 @@ public final class Evaluator {
                     for (int i = 0; i < batch.size(); i++) {
                         AnnotatedImage image = batch.get(i);
                         Transcription answer = answers.get(i);
-                        Prediction p = prediction(data.nameOf(image), image.number(), answer,
-                                config.noBox() && answer.box() != null ? answer.box().iou(image.region()) : Double.NaN);
-                        predictions.add(p);
+                        predictions.add(prediction(data.nameOf(image), image, answer));
                     }
                 } finally {
                     decoded.forEach(Mat::close);
@@ -156,9 +155,14 @@ public final class Evaluator {
         return ProgressDisplay.start(task, images, " img");
     }
 
-    private static Prediction prediction(String file, String truth, Transcription t, double boxIou) {
-        return new Prediction(file, truth, t.candidate(), t.transcribable(), t.confidence(), t.adHocConfidence(),
-                t.box(), t.boxSource(), boxIou);
+    /** The IoU columns are the found boxes' against the CSV's union box, when the model was given no box. */
+    private Prediction prediction(String file, AnnotatedImage image, Transcription t) {
+        boolean found = config.noBox();
+        List<Prediction.CandidateBox> candidates = t.boxReadings().stream()
+                .map(r -> new Prediction.CandidateBox(r, found ? r.box().iou(image.region()) : Double.NaN)).toList();
+        return new Prediction(file, image.number(), t.candidate(), t.transcribable(), t.confidence(),
+                t.adHocConfidence(), t.box(), t.boxSource(),
+                found && t.box() != null ? t.box().iou(image.region()) : Double.NaN, candidates);
     }
 
     /**

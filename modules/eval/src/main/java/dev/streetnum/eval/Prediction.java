@@ -4,6 +4,8 @@ import dev.streetnum.data.Box;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Thresholds;
+import dev.streetnum.model.Transcription;
+import java.util.List;
 
 /**
  * One image's truth beside the model's answer: a row of {@code predictions.csv}.
@@ -17,9 +19,22 @@ import dev.streetnum.model.Thresholds;
  * @param box             the region the model read (before the 30% expansion); null when not known
  * @param boxSource       where it came from (the CSV's box is {@link BoxSource#CALLER}); null when not known
  * @param boxIou          IoU of that region against the CSV's union box when the model was given no box; NaN otherwise
+ * @param boxReadings     without a box and with several localizers, every candidate box's own reading
+ *                        ({@code box-readings.csv}); empty otherwise, and when read back from predictions.csv
  */
 public record Prediction(String file, String truth, String answer, boolean transcribable,
-                         double confidence, double adHocConfidence, Box box, BoxSource boxSource, double boxIou) {
+                         double confidence, double adHocConfidence, Box box, BoxSource boxSource, double boxIou,
+                         List<CandidateBox> boxReadings) {
+
+    /** One candidate box's reading and its IoU against the CSV's union box. */
+    public record CandidateBox(Transcription.BoxReading reading, double boxIou) {
+    }
+
+    /** A prediction from one region read. */
+    public Prediction(String file, String truth, String answer, boolean transcribable, double confidence,
+                      double adHocConfidence, Box box, BoxSource boxSource, double boxIou) {
+        this(file, truth, answer, transcribable, confidence, adHocConfidence, box, boxSource, boxIou, List.of());
+    }
 
     /** A prediction read from the CSV's box (or with no box information). */
     public Prediction(String file, String truth, String answer, boolean transcribable, double confidence,
@@ -31,6 +46,7 @@ public record Prediction(String file, String truth, String answer, boolean trans
         if (file == null || truth == null || answer == null) {
             throw new IllegalArgumentException("a prediction needs a file, a truth and an answer");
         }
+        boxReadings = boxReadings == null ? List.of() : List.copyOf(boxReadings);
         if (!isProbability(confidence) || !isProbability(adHocConfidence)) {
             throw new IllegalArgumentException("confidences are probabilities in [0,1], got " + confidence
                     + " and " + adHocConfidence + " for " + file);

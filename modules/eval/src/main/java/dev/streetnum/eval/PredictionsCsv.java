@@ -34,7 +34,7 @@ public final class PredictionsCsv {
     }
 
     /** @param accepted whether the report's acceptance threshold accepts a prediction (the "accepted" column) */
-    static void write(List<Prediction> predictions, Predicate<Prediction> accepted, Path file) throws IOException {
+    public static void write(List<Prediction> predictions, Predicate<Prediction> accepted, Path file) throws IOException {
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader(HEADER.toArray(String[]::new)).get();
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(out, format)) {
@@ -55,12 +55,7 @@ public final class PredictionsCsv {
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CSVParser rows = format.parse(in)) {
-            for (String column : HEADER) {
-                if (!rows.getHeaderMap().containsKey(column)) {
-                    throw new DataException(file + " line 1: header lacks column '" + column + "' (expected "
-                            + String.join(",", HEADER) + ")");
-                }
-            }
+            requireColumns(file, rows, HEADER);
             List<Prediction> predictions = new ArrayList<>();
             for (CSVRecord row : rows) {
                 predictions.add(prediction(file, row));
@@ -75,12 +70,28 @@ public final class PredictionsCsv {
         }
     }
 
-    private static Prediction prediction(Path file, CSVRecord row) {
+    /** A {@link DataException} naming the first of {@code header}'s columns the file lacks. */
+    static void requireColumns(Path file, CSVParser rows, List<String> header) {
+        for (String column : header) {
+            if (!rows.getHeaderMap().containsKey(column)) {
+                throw new DataException(file + " line 1: header lacks column '" + column + "' (expected "
+                        + String.join(",", header) + ")");
+            }
+        }
+    }
+
+    /** The row's line in the file; a {@link DataException} naming it when its field count is not the header's. */
+    static long requireConsistent(Path file, CSVRecord row) {
         long line = row.getRecordNumber() + 1; // the header is line 1
         if (!row.isConsistent()) {
             throw new DataException(file + " line " + line + ": expected " + row.getParser().getHeaderNames().size()
                     + " fields, got " + row.size());
         }
+        return line;
+    }
+
+    private static Prediction prediction(Path file, CSVRecord row) {
+        long line = requireConsistent(file, row);
         try {
             Double iou = optional(row, "box_iou", Double::valueOf);
             return new Prediction(row.get("file"), row.get("truth"), row.get("answer"),
@@ -93,12 +104,12 @@ public final class PredictionsCsv {
     }
 
     /** The box columns are empty where a box is not known (the CSV's boxes were given): null then. */
-    private static <T> T optional(CSVRecord row, String column, Function<String, T> parse) {
+    static <T> T optional(CSVRecord row, String column, Function<String, T> parse) {
         return row.get(column).isEmpty() ? null : field(row, column, parse);
     }
 
     /** The column's value as {@code parse} reads it; an IllegalArgumentException naming the field if it cannot. */
-    private static <T> T field(CSVRecord row, String column, Function<String, T> parse) {
+    static <T> T field(CSVRecord row, String column, Function<String, T> parse) {
         String text = row.get(column);
         try {
             return parse.apply(text);
@@ -108,7 +119,7 @@ public final class PredictionsCsv {
         }
     }
 
-    private static boolean bool(String text) {
+    static boolean bool(String text) {
         return switch (text) {
             case "true" -> true;
             case "false" -> false;

@@ -25,6 +25,7 @@ public final class ReportWriter {
 
     public static final String REPORT_JSON = "report.json";
     public static final String PREDICTIONS_CSV = "predictions.csv";
+    public static final String BOX_READINGS_CSV = "box-readings.csv";
     public static final String CURVE_PNG = "accuracy-coverage.png";
     public static final String RELIABILITY_PNG = "reliability.png";
     public static final String WORST_ERRORS_PNG = "worst-errors.png";
@@ -64,6 +65,13 @@ public final class ReportWriter {
             Files.createDirectories(folder);
             jsonMapper().writeValue(folder.resolve(REPORT_JSON).toFile(), report);
             PredictionsCsv.write(report.testPredictions(), report::accepted, folder.resolve(PREDICTIONS_CSV));
+            // Only a photo read without a box through several localizers has candidate boxes; a file left by an
+            // earlier report in the same folder would otherwise pass for this one's.
+            if (report.testPredictions().stream().anyMatch(p -> !p.boxReadings().isEmpty())) {
+                BoxReadingsCsv.write(report.testPredictions(), folder.resolve(BOX_READINGS_CSV));
+            } else {
+                Files.deleteIfExists(folder.resolve(BOX_READINGS_CSV));
+            }
             writeCurve(report, folder.resolve(CURVE_PNG));
             writeReliability(report.reliability(), folder.resolve(RELIABILITY_PNG));
             String threshold = formatThreshold(report.acceptanceThreshold());

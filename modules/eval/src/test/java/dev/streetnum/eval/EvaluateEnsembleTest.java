@@ -15,9 +15,6 @@ import dev.streetnum.data.TestData;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.Ensemble;
-import dev.streetnum.model.Localizer;
-import dev.streetnum.model.LocalizerMetadata;
-import dev.streetnum.model.LocalizerNetwork;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.NetworkOptions;
 import dev.streetnum.model.Preset;
@@ -56,8 +53,7 @@ class EvaluateEnsembleTest {
     static void twoTinyBundlesAndGeneratedSets() {
         test = TestData.generatedSet(shared.resolve("test"), TEST_IMAGES, 51);
         validation = TestData.generatedSet(shared.resolve("val"), 8, 52);
-        lead = TestBundles.tiny(1).withLocalizer(new Localizer(LocalizerNetwork.build(32, 3, 1e-3),
-                LocalizerMetadata.create(32, Map.of(), Map.of())));
+        lead = TestBundles.tiny(1).withLocalizer(TestBundles.untrainedLocalizer(3));
         other = TestBundles.tiny(2);
         leadFile = shared.resolve("lead.bundle");
         otherFile = shared.resolve("other.bundle");

@@ -2,18 +2,18 @@ package dev.streetnum.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.Box;
+import dev.streetnum.data.DataException;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.TestData;
 import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Localizer;
-import dev.streetnum.model.LocalizerMetadata;
-import dev.streetnum.model.LocalizerNetwork;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TestBundles;
 import dev.streetnum.model.Transcriber;
@@ -36,8 +36,7 @@ class EvaluateNoBoxTest {
     @Test
     void noBoxReadsTheLocalizedBoxAndScoresItAgainstTheCsvBox() throws Exception {
         AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 12, 41), false);
-        Localizer localizer = new Localizer(LocalizerNetwork.build(32, 3, 1e-3),
-                LocalizerMetadata.create(32, Map.of(), Map.of()));
+        Localizer localizer = TestBundles.untrainedLocalizer(3);
         ModelBundle bundle = TestBundles.tiny(5).withLocalizer(localizer);
         EvaluationConfig noBox = new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false, true);
         CoverageReport report = new Evaluator(noBox).evaluate(bundle, test);
@@ -73,13 +72,76 @@ class EvaluateNoBoxTest {
         String html = Files.readString(out.resolve(ReportWriter.INDEX_HTML));
         assertTrue(html.contains("Without boxes") && html.contains(String.format("%.3f", iouSum / photos.size())), html);
         assertTrue(Files.readString(out.resolve(ReportWriter.PREDICTIONS_CSV)).contains(",localized,"));
+        assertTrue(!Files.exists(out.resolve(ReportWriter.BOX_READINGS_CSV)), "one localizer: one box, nothing to list");
+    }
+
+    /**
+     * Through two localizers the report lists both boxes' own readings (box-readings.csv), each equal to that
+     * box read by hand, and the most probable of a photo's rows is its answer in predictions.csv.
+     */
+    @Test
+    void severalLocalizersListEveryCandidateBoxAndTheMostProbableIsTheAnswer() throws Exception {
+        AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 10, 43), false);
+        List<Localizer> localizers = List.of(TestBundles.untrainedLocalizer(3), TestBundles.untrainedLocalizer(8));
+        ModelBundle bundle = TestBundles.tiny(5).withLocalizers(localizers);
+        CoverageReport report = new Evaluator(new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false, true))
+                .evaluate(bundle, test);
+        Path out = dir.resolve("report");
+        new ReportWriter(Evaluator.seenFraction(bundle.metadata().preprocess())).write(report, out);
+        Map<String, List<Prediction.CandidateBox>> read = BoxReadingsCsv.read(out.resolve(ReportWriter.BOX_READINGS_CSV));
+        List<Prediction> predictions = PredictionsCsv.read(out.resolve(ReportWriter.PREDICTIONS_CSV));
+
+        List<Mat> photos = new ArrayList<>();
+        for (AnnotatedImage image : test.images()) {
+            photos.add(ImageDecoder.read(image.file()));
+        }
+        Transcriber plain = new Transcriber(TestBundles.tiny(5));
+        List<List<Box>> found = List.of(localizers.get(0).localize(photos), localizers.get(1).localize(photos));
+        List<List<Transcription>> byHand = List.of(plain.transcribe(photos, found.get(0)),
+                plain.transcribe(photos, found.get(1)));
+        photos.forEach(Mat::close);
+        assertEquals(test.size(), read.size());
+        int differ = 0;
+        for (int i = 0; i < test.size(); i++) {
+            Prediction p = predictions.get(i);
+            List<Prediction.CandidateBox> boxes = read.get(p.file());
+            assertEquals(2, boxes.size(), p.file());
+            int best = 0;
+            for (int k = 0; k < 2; k++) {
+                Transcription.BoxReading r = boxes.get(k).reading();
+                assertEquals(found.get(k).get(i), r.box(), p.file() + " box " + k);
+                assertEquals(byHand.get(k).get(i).candidate(), r.candidate());
+                assertEquals(byHand.get(k).get(i).logProbability(), r.logProbability(), 1e-6);
+                assertEquals(r.box().iou(test.images().get(i).region()), boxes.get(k).boxIou(), 1e-12);
+                best = k == 1 && r.logProbability() > boxes.get(0).reading().logProbability() ? 1 : best;
+            }
+            Transcription.BoxReading chosen = boxes.get(best).reading();
+            assertEquals(chosen.candidate(), p.answer(), p.file());
+            assertEquals(chosen.box(), p.box(), p.file());
+            assertEquals(chosen.confidence(), p.confidence(), 1e-12, p.file());
+            differ += found.get(0).get(i).equals(found.get(1).get(i)) ? 0 : 1;
+        }
+        assertTrue(differ > 0, "the two localizers find different boxes somewhere");
+    }
+
+    @Test
+    void aBoxReadingsRowOutOfOrderIsNamedByLineAndField() throws Exception {
+        Path file = dir.resolve("box-readings.csv");
+        Files.writeString(file, String.join(",", BoxReadingsCsv.HEADER) + "\n"
+                + "a.png,12,0,\"1,2,3,4\",0.5,12,true,-0.1,0.905,true\n"
+                + "a.png,12,2,\"1,2,3,4\",0.5,12,true,-0.1,0.905,true\n");
+        DataException e = assertThrows(DataException.class, () -> BoxReadingsCsv.read(file));
+        assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("'localizer'"), e.getMessage());
+        Files.writeString(file, String.join(",", BoxReadingsCsv.HEADER) + "\n"
+                + "a.png,12,0,\"1,2,3,4\",0.5,12,maybe,-0.1,0.905,true\n");
+        e = assertThrows(DataException.class, () -> BoxReadingsCsv.read(file));
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("'transcribable'"), e.getMessage());
     }
 
     @Test
     void withTheCsvBoxesThereIsNoBoxFigure() {
         AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 6, 42), false);
-        ModelBundle bundle = TestBundles.tiny(5).withLocalizer(new Localizer(LocalizerNetwork.build(32, 3, 1e-3),
-                LocalizerMetadata.create(32, Map.of(), Map.of())));
+        ModelBundle bundle = TestBundles.tiny(5).withLocalizer(TestBundles.untrainedLocalizer(3));
         CoverageReport report = new Evaluator(new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false))
                 .evaluate(bundle, test);
         assertNull(report.test().meanBoxIou());

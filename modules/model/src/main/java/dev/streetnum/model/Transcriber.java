@@ -124,12 +124,21 @@ public final class Transcriber {
     /**
      * One image's answer from the readings of its candidate boxes, reads [from, to), as
      * {@link ReadViews#boxes} says; the box given is the candidate read most probably as that answer
-     * (the most probable read when none reads it: a MEAN or MIXTURE answer may be no box's own).
+     * (the most probable read when none reads it: a MEAN or MIXTURE answer may be no box's own). With
+     * several candidates, every box's own reading travels with the answer.
      */
     private Transcription combineBoxes(List<Transcription> answers, List<Read> reads, int from, int to) {
         int best = mostProbable(answers, from, to);
-        if (to - from == 1 || views.boxes() == ReadViews.Combine.MOST_CONFIDENT) {
+        if (to - from == 1) {
             return answers.get(best).withBox(reads.get(best).region(), reads.get(best).source());
+        }
+        List<Transcription.BoxReading> readings = new ArrayList<>(to - from);
+        for (int r = from; r < to; r++) {
+            readings.add(answers.get(r).withBox(reads.get(r).region(), reads.get(r).source()).asBoxReading());
+        }
+        if (views.boxes() == ReadViews.Combine.MOST_CONFIDENT) {
+            return answers.get(best).withBox(reads.get(best).region(), reads.get(best).source())
+                    .withBoxReadings(readings);
         }
         List<double[][]> heads = answers.subList(from, to).stream().map(Transcription::heads).toList();
         Transcription combined = views.boxes() == ReadViews.Combine.MIXTURE ? SequenceDecoder.decodeMixture(heads)
@@ -142,7 +151,7 @@ public final class Transcriber {
             }
         }
         box = box < 0 ? best : box;
-        return combined.withBox(reads.get(box).region(), reads.get(box).source());
+        return combined.withBox(reads.get(box).region(), reads.get(box).source()).withBoxReadings(readings);
     }
 
     /**

@@ -18,6 +18,8 @@ import java.util.List;
  * @param box                  the region read, in the photo's pixels, before the 30% expansion (null when the
  *                             input came preprocessed)
  * @param boxSource            where that region came from (null when the input came preprocessed)
+ * @param boxReadings          for a photo read without a box in several candidate boxes (one per localizer), each
+ *                             box's own reading, in the localizers' order; empty when one region was read
  */
 public record Transcription(
         String candidate,
@@ -29,16 +31,57 @@ public record Transcription(
         double[][] digitProbabilities,
         List<Alternative> alternatives,
         Box box,
-        BoxSource boxSource) {
+        BoxSource boxSource,
+        List<BoxReading> boxReadings) {
+
+    /** An answer read from one region, or from input that came preprocessed. */
+    public Transcription(String candidate, boolean transcribable, double confidence, double logProbability,
+                         double adHocConfidence, double[] lengthProbabilities, double[][] digitProbabilities,
+                         List<Alternative> alternatives, Box box, BoxSource boxSource) {
+        this(candidate, transcribable, confidence, logProbability, adHocConfidence, lengthProbabilities,
+                digitProbabilities, alternatives, box, boxSource, List.of());
+    }
+
+    public Transcription {
+        boxReadings = boxReadings == null ? List.of() : List.copyOf(boxReadings);
+    }
 
     /** Another transcription and its P(S|x). */
     public record Alternative(String text, double confidence) {
     }
 
+    /**
+     * One candidate box and how it read on its own: what a caller who wants another rule than the
+     * shipped one (DESIGN section 3a) combines the boxes from.
+     *
+     * @param box            the candidate region, in the photo's pixels, before the 30% expansion
+     * @param candidate      its most probable digit string
+     * @param transcribable  false when its ">5" length class won
+     * @param logProbability log P(S|x) of that string read in that box
+     */
+    public record BoxReading(Box box, String candidate, boolean transcribable, double logProbability) {
+
+        /** P(S|x), exp(logProbability). */
+        public double confidence() {
+            return Math.exp(logProbability);
+        }
+    }
+
     /** The same answer, saying which region it was read from. */
     public Transcription withBox(Box region, BoxSource source) {
         return new Transcription(candidate, transcribable, confidence, logProbability, adHocConfidence,
-                lengthProbabilities, digitProbabilities, alternatives, region, source);
+                lengthProbabilities, digitProbabilities, alternatives, region, source, boxReadings);
+    }
+
+    /** The same answer, with the readings of the candidate boxes it was chosen from. */
+    public Transcription withBoxReadings(List<BoxReading> readings) {
+        return new Transcription(candidate, transcribable, confidence, logProbability, adHocConfidence,
+                lengthProbabilities, digitProbabilities, alternatives, box, boxSource, readings);
+    }
+
+    /** This answer as one candidate box's reading: its region, string and P(S|x). */
+    public BoxReading asBoxReading() {
+        return new BoxReading(box, candidate, transcribable, logProbability);
     }
 
     /** The six heads this answer was decoded from, in network order: length, then digit1..digit5. */

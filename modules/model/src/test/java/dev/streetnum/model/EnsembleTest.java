@@ -353,6 +353,6 @@ class EnsembleTest {
     }
 
     private static Localizer localizer(long seed) {
-        return new Localizer(LocalizerNetwork.build(32, seed, 1e-3), LocalizerMetadata.create(32, Map.of(), Map.of()));
+        return TestBundles.untrainedLocalizer(seed);
     }
 }

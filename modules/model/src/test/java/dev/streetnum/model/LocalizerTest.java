@@ -185,8 +185,22 @@ class LocalizerTest {
             }
             assertEquals(Math.max(readA.get(i).logProbability(), readB.get(i).logProbability()), t.logProbability(),
                     BATCH_TOLERANCE, "photo " + i);
+            // Both boxes' own readings travel with the answer, in the localizers' order.
+            assertEquals(2, t.boxReadings().size(), "photo " + i);
+            assertBoxReading(boxesA.get(i), readA.get(i), t.boxReadings().get(0));
+            assertBoxReading(boxesB.get(i), readB.get(i), t.boxReadings().get(1));
         }
         assertTrue(fromB > 0 && fromB < photos.size() - 1, "both localizers win somewhere (" + fromB + " of 7 from b)");
+        assertTrue(got.get(2).boxReadings().isEmpty(), "a caller's box is the one region read");
+        assertTrue(new Transcriber(TestBundles.tiny(3).withLocalizer(a)).transcribe(photos, null).stream()
+                .allMatch(t -> t.boxReadings().isEmpty()), "one localizer: one region read, nothing to choose from");
+    }
+
+    private static void assertBoxReading(Box box, Transcription byHand, Transcription.BoxReading reading) {
+        assertEquals(box, reading.box());
+        assertEquals(byHand.candidate(), reading.candidate());
+        assertEquals(byHand.transcribable(), reading.transcribable());
+        assertEquals(byHand.logProbability(), reading.logProbability(), BATCH_TOLERANCE);
     }
 
     /**
@@ -232,6 +246,10 @@ class LocalizerTest {
             disagreeing += readA.get(i).candidate().equals(readB.get(i).candidate()) ? 0 : 1;
         }
         assertTrue(disagreeing > 0, "the two boxes read differently somewhere, so the mixture is not trivial");
+        for (int i = 0; i < photos.size(); i++) {
+            assertBoxReading(boxesA.get(i), readA.get(i), mixed.get(i).boxReadings().get(0));
+            assertBoxReading(boxesB.get(i), readB.get(i), mixed.get(i).boxReadings().get(1));
+        }
         // MOST_CONFIDENT through withBoxes is the default rule; one localizer makes every rule the plain read.
         assertSameAnswers(new Transcriber(two).transcribe(photos, none), new Transcriber(two, new Dl4jEngine(two),
                 ReadViews.CENTRE.withBoxes(ReadViews.Combine.MOST_CONFIDENT)).transcribe(photos, none));

@@ -21,6 +21,11 @@ public final class TestBundles {
                         Map.of("source", "TestBundles.tiny", "seed", seed)));
     }
 
+    /** An untrained localizer of 32x32 input; the same seed gives the same weights (and boxes). */
+    public static Localizer untrainedLocalizer(long seed) {
+        return new Localizer(LocalizerNetwork.build(32, seed, 1e-3), LocalizerMetadata.create(32, Map.of(), Map.of()));
+    }
+
     /** Writes {@link #tiny(long) tiny(1)} to {@code dir/tiny.bundle} and returns that path. */
     public static Path tinyBundleFile(Path dir) {
         Path file = dir.resolve("tiny" + ModelBundle.EXTENSION);

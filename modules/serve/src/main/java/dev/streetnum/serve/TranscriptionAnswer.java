@@ -24,6 +24,9 @@ import java.util.List;
  * @param box                 the region read (before the 30% expansion), in the photo's pixels: the caller's
  *                            box, the localized one, or the whole photo; null only from fakes
  * @param boxSource           "caller", "localized" (the bundle's localizer found it) or "whole-image"
+ * @param boxReadings         for a photo sent without a box to a bundle with several localizers, each candidate
+ *                            box and how it read on its own, in the localizers' order (the answer is the most
+ *                            probable of them); empty otherwise
  * @param model               the model's id
  * @param elapsedMs           time from receiving the image to its answer, decoding included
  */
@@ -39,8 +42,13 @@ public record TranscriptionAnswer(
         List<Transcription.Alternative> alternatives,
         Box box,
         BoxSource boxSource,
+        List<BoxReading> boxReadings,
         String model,
         double elapsedMs) {
+
+    /** One candidate box and its own reading: the most probable string there and its P(S|x). */
+    public record BoxReading(Box box, String candidate, boolean transcribable, double confidence) {
+    }
 
     /** One digit of the candidate and the probability its head gave it. */
     public record Position(int digit, double probability) {
@@ -58,6 +66,8 @@ public record TranscriptionAnswer(
         }
         return new TranscriptionAnswer(accepted ? t.candidate() : null, accepted, t.candidate(),
                 t.transcribable(), t.confidence(), threshold, List.copyOf(positions), t.lengthProbabilities(),
-                t.alternatives() == null ? List.of() : t.alternatives(), t.box(), t.boxSource(), modelId, elapsedMs);
+                t.alternatives() == null ? List.of() : t.alternatives(), t.box(), t.boxSource(),
+                t.boxReadings().stream().map(r -> new BoxReading(r.box(), r.candidate(), r.transcribable(),
+                        r.confidence())).toList(), modelId, elapsedMs);
     }
 }

@@ -166,13 +166,24 @@ class RealModelServiceTest {
             assertEquals(expected.alternatives().get(i).confidence(), alternatives.get(i).get("confidence").asDouble(),
                     TOLERANCE, where);
         }
+        JsonNode readings = answer.get("boxReadings");
+        assertEquals(expected.boxReadings().size(), readings.size(), where);
+        for (int k = 0; k < readings.size(); k++) {
+            Transcription.BoxReading reading = expected.boxReadings().get(k);
+            JsonNode got = readings.get(k);
+            JsonNode b = got.get("box");
+            assertEquals(reading.box(), new Box(b.get("left").asInt(), b.get("top").asInt(), b.get("width").asInt(),
+                    b.get("height").asInt()), where);
+            assertEquals(reading.candidate(), got.get("candidate").asText(), where);
+            assertEquals(reading.transcribable(), got.get("transcribable").asBoolean(), where);
+            assertEquals(reading.confidence(), got.get("confidence").asDouble(), TOLERANCE, where);
+        }
     }
 
     @Test
-    void withALocalizerARequestWithoutBoxIsReadInTwoPassesAndOneWithABoxIsUnchanged() {
-        ModelBundle withLocalizer = ModelBundle.load(bundleFile).withLocalizer(new dev.streetnum.model.Localizer(
-                dev.streetnum.model.LocalizerNetwork.build(32, 4, 1e-3),
-                dev.streetnum.model.LocalizerMetadata.create(32, java.util.Map.of(), java.util.Map.of())));
+    void withLocalizersARequestWithoutBoxListsTheirBoxesAndOneWithABoxIsUnchanged() {
+        ModelBundle withLocalizer = ModelBundle.load(bundleFile).withLocalizers(
+                List.of(TestBundles.untrainedLocalizer(4), TestBundles.untrainedLocalizer(9)));
         List<Mat> decoded = new ArrayList<>();
         for (byte[] png : pngs) {
             decoded.add(ImageDecoder.decode(png, "test"));
@@ -185,12 +196,14 @@ class RealModelServiceTest {
             HttpResponse<String> raw = service.postBytes(TranscriptionApp.TRANSCRIBE, RequestReader.PNG, pngs.get(i));
             assertEquals(200, raw.statusCode(), raw.body());
             assertEquals("localized", json(raw).get("boxSource").asText());
+            assertEquals(2, json(raw).get("boxReadings").size(), raw.body());
             assertSameAnswer(localized.get(i), json(raw), "image " + i + ", no box, localized");
             Box box = boxes.get(i);
             String query = "?box=" + box.left() + "," + box.top() + "," + box.width() + "," + box.height();
             HttpResponse<String> rawBoxed = service.postBytes(TranscriptionApp.TRANSCRIBE + query, RequestReader.PNG,
                     pngs.get(i));
             assertSameAnswer(boxed.get(i), json(rawBoxed), "image " + i + ", box given, localizer present");
+            assertEquals(0, json(rawBoxed).get("boxReadings").size(), "a caller's box is the one region read");
         }
     }
 

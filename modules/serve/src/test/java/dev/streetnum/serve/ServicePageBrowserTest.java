@@ -68,7 +68,9 @@ class ServicePageBrowserTest {
     @BeforeAll
     static void start() throws IOException {
         assumeTrue(HeadlessChromium.installed(), "skipped: the page's browser test " + HeadlessChromium.missing());
-        ModelBundle bundle = ModelBundle.load(TestBundles.tinyBundleFile(dir));
+        // Two localizers: a photo sent without a box shows both candidate boxes and their readings.
+        ModelBundle bundle = ModelBundle.load(TestBundles.tinyBundleFile(dir)).withLocalizers(
+                List.of(TestBundles.untrainedLocalizer(4), TestBundles.untrainedLocalizer(9)));
         service = new ServiceUnderTest(new ServedModel(new Transcriber(bundle)),
                 ServeConfig.defaults(bundle.metadata().modelId(), 0.0), bundle.metadata().preprocess());
 
@@ -104,7 +106,21 @@ class ServicePageBrowserTest {
         browser.get(service.uri("/").toString());
         browser.findElement(By.id("file")).sendKeys(photo.toString());
         awaitAnswers(1);
-        assertShowsTheApisAnswer(null);
+        JsonNode whole = assertShowsTheApisAnswer(null);
+        // Without a box: the candidate boxes, listed as the API gives them, and drawn besides the chosen one.
+        JsonNode readings = whole.get("boxReadings");
+        assertEquals(2, readings.size(), whole.toString());
+        List<WebElement> rows = browser.findElements(By.cssSelector("#box-readings tbody tr"));
+        assertEquals(readings.size(), rows.size());
+        int others = 0;
+        for (int k = 0; k < readings.size(); k++) {
+            JsonNode r = readings.get(k);
+            Box b = new Box(r.get("box").get("left").asInt(), r.get("box").get("top").asInt(),
+                    r.get("box").get("width").asInt(), r.get("box").get("height").asInt());
+            assertEquals(b.toString(), rows.get(k).findElements(By.tagName("td")).get(0).getText());
+            others += b.equals(rect("box.found")) ? 0 : 1;
+        }
+        assertEquals(others, browser.findElements(By.cssSelector("#overlay rect.candidate")).size());
 
         WebElement shown = browser.findElement(By.id("photo"));
         Dimension size = shown.getSize();
@@ -131,6 +147,8 @@ class ServicePageBrowserTest {
         assertEquals(toX * pixelsPerShown, box.right(), slack, "box " + box);
         assertEquals(toY * pixelsPerShown, box.bottom(), slack, "box " + box);
         JsonNode answer = assertShowsTheApisAnswer(box);
+        assertTrue(!browser.findElement(By.id("box-readings-panel")).isDisplayed(), "a drawn box is the one region read");
+        assertTrue(browser.findElements(By.cssSelector("#overlay rect.candidate")).isEmpty());
 
         // The photo shows the box and the region the service says it cut out.
         assertEquals(box, rect("box"));

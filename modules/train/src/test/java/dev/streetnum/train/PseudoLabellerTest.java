@@ -17,8 +17,6 @@ import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.Localizer;
-import dev.streetnum.model.LocalizerMetadata;
-import dev.streetnum.model.LocalizerNetwork;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.TestBundles;
@@ -31,7 +29,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +49,7 @@ class PseudoLabellerTest {
     static void setUp() {
         photos = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("photos"), 12, 61), false);
         // Untrained: its boxes are arbitrary but deterministic, which is all these tests need.
-        localizer = new Localizer(LocalizerNetwork.build(32, 3, 1e-3), LocalizerMetadata.create(32, Map.of(), Map.of()));
+        localizer = TestBundles.untrainedLocalizer(3);
         bundle = TestBundles.tiny(5).withLocalizer(localizer);
         // Untrained, the tiny network mostly answers "" (length 0): lean its length head to two digits so
         // there are answers to accept and refuse.

@@ -220,8 +220,20 @@
     if (answer && answer.explanation && answer.explanation.expandedRegion) {
       overlay.appendChild(svgRect(answer.explanation.expandedRegion, 'expanded'));
     }
+    if (answer && !state.box) {
+      for (const reading of otherBoxReadings(answer)) overlay.appendChild(svgRect(reading.box, 'candidate'));
+    }
     const box = state.box || answerBox(answer);
     if (box) overlay.appendChild(svgRect(box, state.box ? 'box' : 'box found'));
+  }
+
+  function sameBox(a, b) {
+    return !!a && !!b && a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height;
+  }
+
+  /** The candidate boxes other than the one the answer was read in (listed only when no box was given). */
+  function otherBoxReadings(answer) {
+    return (answer.boxReadings || []).filter((r) => !sameBox(r.box, answer.box));
   }
 
   // ---------- asking the service ----------
@@ -306,6 +318,7 @@
     renderPositions(answer, explanation.digitProbabilities);
     renderLengths(answer.lengthProbabilities);
     renderAlternatives(answer);
+    renderBoxReadings(answer);
 
     const source = answer.boxSource === 'localized' ? 'the box the service found'
         : state.box ? 'your box' : answerBox(answer) ? 'a box' : 'the whole photo';
@@ -379,6 +392,22 @@
       row.appendChild(element('td', 'mono', percent(alternative.confidence)));
       body.appendChild(row);
     }
+  }
+
+  function renderBoxReadings(answer) {
+    const readings = answer.boxReadings || [];
+    const body = $('box-readings').tBodies[0];
+    body.replaceChildren();
+    for (const reading of readings) {
+      const chosen = sameBox(reading.box, answer.box) && reading.candidate === answer.candidate;
+      const row = element('tr', chosen ? 'best' : '');
+      row.appendChild(element('td', 'mono', boxText(reading.box)));
+      row.appendChild(element('td', 'mono', !reading.transcribable ? '(more than 5 digits)'
+          : reading.candidate === '' ? '(nothing)' : reading.candidate));
+      row.appendChild(element('td', 'mono', percent(reading.confidence)));
+      body.appendChild(row);
+    }
+    $('box-readings-panel').hidden = readings.length === 0;
   }
 
   // ---------- recent requests (this page only) ----------
