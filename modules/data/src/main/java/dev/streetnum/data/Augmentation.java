@@ -34,9 +34,22 @@ import org.bytedeco.opencv.opencv_core.Size;
  *                     and enlarged back (bilinear), so a number the photo gives many pixels is also
  *                     seen as blurred as the smallest ones are: on real val the quarter of numbers
  *                     under 22 px high is read right 73% of the time, the others 86-91%; 0 for none
+ * @param partialNumber the probability that a number of two or more digits, annotated digit by digit, is
+ *                     cut around part of it instead ({@link #region}): the digits at one end left out,
+ *                     the label kept whole. A localizer's box that cuts a number reads as surely as a
+ *                     whole one (models/README.md, rule R46); shown such crops labelled with the whole
+ *                     number, the network learns that a number running off the crop's edge is not sure.
+ *                     0 for none
  */
 public record Augmentation(double boxScale, double boxAspect, double boxShift, double maxRotation,
-                           double contrast, double colour, double cutout, double lowResolution) {
+                           double contrast, double colour, double cutout, double lowResolution,
+                           double partialNumber) {
+
+    /** Every jitter but the partial number: the record as it was before that was added. */
+    public Augmentation(double boxScale, double boxAspect, double boxShift, double maxRotation,
+                        double contrast, double colour, double cutout, double lowResolution) {
+        this(boxScale, boxAspect, boxShift, maxRotation, contrast, colour, cutout, lowResolution, 0);
+    }
 
     /** No jitter: evaluation, serving, and training runs that ask for none. */
     public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0, 0, 0);
@@ -57,6 +70,9 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
         requireFraction("colour", colour);
         requireFraction("cutout", cutout);
         requireFraction("low-resolution", lowResolution);
+        if (!(partialNumber >= 0 && partialNumber <= 1)) {
+            throw new IllegalArgumentException("the partial-number probability must be in [0, 1], got " + partialNumber);
+        }
         if (!(maxRotation >= 0 && maxRotation <= 45)) {
             throw new IllegalArgumentException("the maximum rotation must be in [0, 45] degrees, got " + maxRotation);
         }
@@ -69,12 +85,64 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
 
     /** This augmentation with the cutout square's side, as a fraction of the crop's side, set to {@code side}. */
     public Augmentation withCutout(double side) {
-        return new Augmentation(boxScale, boxAspect, boxShift, maxRotation, contrast, colour, side, lowResolution);
+        return new Augmentation(boxScale, boxAspect, boxShift, maxRotation, contrast, colour, side, lowResolution,
+                partialNumber);
     }
 
     /** This augmentation with the low-resolution view's reach set to {@code reach} (0: none). */
     public Augmentation withLowResolution(double reach) {
-        return new Augmentation(boxScale, boxAspect, boxShift, maxRotation, contrast, colour, cutout, reach);
+        return new Augmentation(boxScale, boxAspect, boxShift, maxRotation, contrast, colour, cutout, reach,
+                partialNumber);
+    }
+
+    /** This augmentation with the partial number's probability set to {@code probability} (0: none). */
+    public Augmentation withPartialNumber(double probability) {
+        return new Augmentation(boxScale, boxAspect, boxShift, maxRotation, contrast, colour, cutout, lowResolution,
+                probability);
+    }
+
+    /** Whether a training crop's region can differ from the annotated one: a cache of fixed crops cannot serve it. */
+    public boolean movesRegion() {
+        return jittersBox() || partialNumber > 0;
+    }
+
+    /**
+     * The region a training crop is cut around, before the box jitter: with probability
+     * {@link #partialNumber}, for a number of two or more digits whose rows hold boxes of their own (a set
+     * that repeats the number's box on every row cannot be cut by digit), the union of the digits left
+     * after 1 to n-1 of them are dropped from one end, either end as likely; otherwise the whole number's
+     * region. Draws nothing when the probability is 0, so a run without it sees the draws it saw before.
+     */
+    public Box region(AnnotatedImage image, Random random) {
+        Box whole = image.region();
+        if (partialNumber == 0) {
+            return whole;
+        }
+        boolean cut = random.nextDouble() < partialNumber;
+        int n = image.length();
+        if (!cut || n < 2 || !digitByDigit(image)) {
+            return whole;
+        }
+        int dropped = 1 + random.nextInt(n - 1);
+        boolean fromStart = random.nextBoolean();
+        int from = fromStart ? dropped : 0;
+        int to = fromStart ? n : n - dropped;
+        Box part = image.digits().get(from).box();
+        for (int i = from + 1; i < to; i++) {
+            part = part.union(image.digits().get(i).box());
+        }
+        return part;
+    }
+
+    /** Whether each digit row has a box of its own rather than the number's box repeated. */
+    private static boolean digitByDigit(AnnotatedImage image) {
+        Box first = image.digits().get(0).box();
+        for (DigitBox d : image.digits()) {
+            if (!d.box().equals(first)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether anything is jittered at all. */

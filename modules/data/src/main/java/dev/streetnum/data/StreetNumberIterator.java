@@ -55,9 +55,9 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
             if (jitter == null) {
                 throw new IllegalArgumentException("options need an augmentation (Augmentation.NONE for none)");
             }
-            if (cache != null && augment && jitter.jittersBox()) {
+            if (cache != null && augment && jitter.movesRegion()) {
                 throw new IllegalArgumentException("a crop cache holds fixed crops: it cannot serve an augmentation that"
-                        + " moves the box; leave out the cache or the box jitter");
+                        + " moves the box; leave out the cache, or the box jitter and the partial number");
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -182,9 +182,9 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         }
         Random random = new Random(SeedStreams.derive(SeedStreams.derive(options.seed() ^ JITTER_STREAM, batchEpoch), index));
         byte[] crop;
-        if (jitter.jittersBox()) {
+        if (jitter.movesRegion()) {
             try (org.bytedeco.opencv.opencv_core.Mat decoded = ImageDecoder.read(image.file())) {
-                Box jittered = jitter.jitter(image.region(), random);
+                Box jittered = jitter.jitter(jitter.region(image, random), random);
                 // A loose box grown by the jitter can exceed the crop bound that the box itself meets
                 // (a generated 256-px box on a 160-px photo stopped the demo's training): train on the
                 // box as annotated then, rather than stop.

@@ -298,6 +298,93 @@ class AugmentationTest {
         assertNotEquals(Augmentation.NONE, Augmentation.DEFAULT);
     }
 
+    /**
+     * The partial number keeps a prefix or a suffix of 1 to n-1 digits, every one of them in some draw and
+     * either end about as often, its region the kept digits' bounds (computed here from their corners).
+     */
+    @Test
+    void aPartialNumberLeavesOutTheDigitsAtOneEnd() {
+        List<DigitBox> digits = List.of(new DigitBox(2, new Box(10, 12, 9, 20)), new DigitBox(7, new Box(21, 10, 10, 22)),
+                new DigitBox(2, new Box(33, 11, 9, 21)), new DigitBox(4, new Box(44, 13, 10, 19)));
+        AnnotatedImage image = new AnnotatedImage(Path.of("x.png"), digits);
+        Augmentation always = Augmentation.NONE.withPartialNumber(1);
+        java.util.Map<Box, Integer> seen = new java.util.HashMap<>();
+        Random random = new Random(3);
+        int draws = 4000;
+        for (int i = 0; i < draws; i++) {
+            seen.merge(always.region(image, random), 1, Integer::sum);
+        }
+        java.util.Map<Box, String> expected = new java.util.HashMap<>();
+        for (int kept = 1; kept < digits.size(); kept++) {
+            expected.put(bounds(digits.subList(0, kept)), "prefix of " + kept);
+            expected.put(bounds(digits.subList(digits.size() - kept, digits.size())), "suffix of " + kept);
+        }
+        assertEquals(expected.keySet(), seen.keySet(), "the regions drawn: " + seen);
+        int prefixes = 0;
+        for (var e : seen.entrySet()) {
+            prefixes += expected.get(e.getKey()).startsWith("prefix") ? e.getValue() : 0;
+        }
+        assertEquals(0.5, prefixes / (double) draws, 0.03, "either end as likely");
+
+        // Drawn with probability p; one digit, or a set that repeats the number's box on every row, stays whole.
+        Augmentation some = Augmentation.NONE.withPartialNumber(0.3);
+        int cut = 0;
+        for (int i = 0; i < draws; i++) {
+            cut += some.region(image, random).equals(image.region()) ? 0 : 1;
+        }
+        assertEquals(0.3, cut / (double) draws, 0.03);
+        Box whole = new Box(10, 10, 44, 23);
+        AnnotatedImage repeated = new AnnotatedImage(Path.of("y.png"),
+                List.of(new DigitBox(3, whole), new DigitBox(1, whole)));
+        AnnotatedImage single = new AnnotatedImage(Path.of("z.png"), List.of(new DigitBox(5, whole)));
+        for (int i = 0; i < 50; i++) {
+            assertEquals(whole, always.region(repeated, random));
+            assertEquals(whole, always.region(single, random));
+        }
+        // Off, it draws nothing: the stream is where it was.
+        Random off = new Random(9);
+        assertEquals(image.region(), Augmentation.DEFAULT.region(image, off));
+        assertEquals(new Random(9).nextLong(), off.nextLong());
+    }
+
+    /** The smallest box holding every digit's box, from their corners. */
+    private static Box bounds(List<DigitBox> digits) {
+        int left = Integer.MAX_VALUE;
+        int top = Integer.MAX_VALUE;
+        int right = Integer.MIN_VALUE;
+        int bottom = Integer.MIN_VALUE;
+        for (DigitBox d : digits) {
+            left = Math.min(left, d.box().left());
+            top = Math.min(top, d.box().top());
+            right = Math.max(right, d.box().left() + d.box().width());
+            bottom = Math.max(bottom, d.box().top() + d.box().height());
+        }
+        return new Box(left, top, right - left, bottom - top);
+    }
+
+    /** In training the cut crops keep their whole labels, and a crop cache, which holds fixed crops, refuses them. */
+    @Test
+    void partialNumbersChangeTheCropsButNotTheLabels() {
+        CropExpander expander = new CropExpander(PreprocessConfig.DEFAULT);
+        Augmentation partial = Augmentation.NONE.withPartialNumber(1);
+        StreetNumberIterator.Options withPartial = new StreetNumberIterator.Options(8, true, true, 3, 2, null, partial);
+        StreetNumberIterator.Options without = new StreetNumberIterator.Options(8, true, true, 3, 2, null);
+        try (StreetNumberIterator a = new StreetNumberIterator(generated, expander, withPartial);
+             StreetNumberIterator b = new StreetNumberIterator(generated, expander, without)) {
+            MultiDataSet cut = a.next();
+            MultiDataSet plain = b.next();
+            for (int head = 0; head < plain.getLabels().length; head++) {
+                assertEquals(plain.getLabels(head), cut.getLabels(head), "head " + head);
+            }
+            assertNotEquals(plain.getFeatures(0), cut.getFeatures(0));
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> new StreetNumberIterator.Options(8, true, true, 3, 2, dir.resolve("c.bin"), partial));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Augmentation.NONE.withPartialNumber(1.5));
+        assertTrue(e.getMessage().contains("partial-number"), e.getMessage());
+    }
+
     private static float[] features(CropExpander expander, StreetNumberIterator.Options options) {
         try (StreetNumberIterator it = new StreetNumberIterator(generated, expander, options)) {
             MultiDataSet b = it.next();

@@ -57,6 +57,12 @@ public final class TrainCommand implements Callable<Integer> {
             + " also seen as blurred as small ones, 0 for none (default: ${DEFAULT-VALUE}); it applies with --no-jitter too.")
     double lowResolution = 0;
 
+    @Option(names = "--partial-number", paramLabel = "P", description = "Cut a number of two or more digits,"
+            + " annotated digit by digit, around part of it with probability P (the digits at one end left out, the"
+            + " label kept whole), so a number running off the crop reads unsure; 0 for none (default:"
+            + " ${DEFAULT-VALUE}); it applies with --no-jitter too.")
+    double partialNumber = 0;
+
     @Option(names = "--expansion", paramLabel = "F", description = "Crop expansion around the box, 0.30 = 30%%"
             + " (default: ${DEFAULT-VALUE}); the bundle carries it to evaluation and serving.")
     double expansion = dev.streetnum.data.PreprocessConfig.DEFAULT.expansion();
@@ -150,7 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
         return new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
                 weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
                 (noJitter ? dev.streetnum.data.Augmentation.NONE : dev.streetnum.data.Augmentation.DEFAULT).withCutout(cutout)
-                        .withLowResolution(lowResolution),
+                        .withLowResolution(lowResolution).withPartialNumber(partialNumber),
                 new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom,
                 weightAverageDecay, sharpnessRadius);
     }

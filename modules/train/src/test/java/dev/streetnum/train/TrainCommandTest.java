@@ -29,6 +29,9 @@ class TrainCommandTest {
         assertEquals(Augmentation.DEFAULT.withCutout(0.25).withLowResolution(0.5),
                 parse("--data", "d", "--out", "o", "--cutout", "0.25", "--low-resolution", "0.5").jitter());
         assertEquals(0.0, parse("--data", "d", "--out", "o").jitter().lowResolution());
+        assertEquals(Augmentation.DEFAULT.withCutout(0.25).withPartialNumber(0.2),
+                parse("--data", "d", "--out", "o", "--cutout", "0.25", "--partial-number", "0.2").jitter());
+        assertEquals(0.0, parse("--data", "d", "--out", "o").jitter().partialNumber());
     }
 
     @Test
