@@ -46,7 +46,7 @@ public final class BoxReadingsCsv {
                     Transcription.BoxReading r = c.reading();
                     csv.printRecord(p.file(), p.truth(), k, r.box(), Double.isNaN(c.boxIou()) ? "" : c.boxIou(),
                             r.candidate(), r.transcribable(), r.logProbability(), r.confidence(),
-                            r.transcribable() && r.candidate().equals(p.truth()));
+                            Prediction.correct(r.transcribable(), r.candidate(), p.truth()));
                 }
             }
         }

@@ -62,6 +62,11 @@ public record Prediction(String file, String truth, String answer, boolean trans
 
     /** Correct only when the whole sequence, length included, matches, and the model did not refuse. */
     public boolean correct() {
+        return correct(transcribable, answer, truth);
+    }
+
+    /** The one rule of a right answer, for this row and for each candidate box's reading. */
+    static boolean correct(boolean transcribable, String answer, String truth) {
         return transcribable && answer.equals(truth);
     }
 

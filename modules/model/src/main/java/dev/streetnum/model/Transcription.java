@@ -1,5 +1,6 @@
 package dev.streetnum.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.streetnum.data.Box;
 import java.util.List;
 
@@ -61,7 +62,8 @@ public record Transcription(
      */
     public record BoxReading(Box box, String candidate, boolean transcribable, double logProbability) {
 
-        /** P(S|x), exp(logProbability). */
+        /** P(S|x), exp(logProbability); in the service's JSON beside it. */
+        @JsonProperty("confidence")
         public double confidence() {
             return Math.exp(logProbability);
         }

@@ -42,13 +42,9 @@ public record TranscriptionAnswer(
         List<Transcription.Alternative> alternatives,
         Box box,
         BoxSource boxSource,
-        List<BoxReading> boxReadings,
+        List<Transcription.BoxReading> boxReadings,
         String model,
         double elapsedMs) {
-
-    /** One candidate box and its own reading: the most probable string there and its P(S|x). */
-    public record BoxReading(Box box, String candidate, boolean transcribable, double confidence) {
-    }
 
     /** One digit of the candidate and the probability its head gave it. */
     public record Position(int digit, double probability) {
@@ -67,7 +63,6 @@ public record TranscriptionAnswer(
         return new TranscriptionAnswer(accepted ? t.candidate() : null, accepted, t.candidate(),
                 t.transcribable(), t.confidence(), threshold, List.copyOf(positions), t.lengthProbabilities(),
                 t.alternatives() == null ? List.of() : t.alternatives(), t.box(), t.boxSource(),
-                t.boxReadings().stream().map(r -> new BoxReading(r.box(), r.candidate(), r.transcribable(),
-                        r.confidence())).toList(), modelId, elapsedMs);
+                t.boxReadings(), modelId, elapsedMs);
     }
 }
