@@ -119,30 +119,12 @@ public record Augmentation(double boxScale, double boxAspect, double boxShift, d
             return whole;
         }
         boolean cut = random.nextDouble() < partialNumber;
-        int n = image.length();
-        if (!cut || n < 2 || !digitByDigit(image)) {
+        if (!cut || !NumberCut.cuttable(image)) {
             return whole;
         }
-        int dropped = 1 + random.nextInt(n - 1);
+        int dropped = 1 + random.nextInt(image.length() - 1);
         boolean fromStart = random.nextBoolean();
-        int from = fromStart ? dropped : 0;
-        int to = fromStart ? n : n - dropped;
-        Box part = image.digits().get(from).box();
-        for (int i = from + 1; i < to; i++) {
-            part = part.union(image.digits().get(i).box());
-        }
-        return part;
-    }
-
-    /** Whether each digit row has a box of its own rather than the number's box repeated. */
-    private static boolean digitByDigit(AnnotatedImage image) {
-        Box first = image.digits().get(0).box();
-        for (DigitBox d : image.digits()) {
-            if (!d.box().equals(first)) {
-                return true;
-            }
-        }
-        return false;
+        return new NumberCut(fromStart, dropped).region(image);
     }
 
     /** Whether anything is jittered at all. */

@@ -1,0 +1,73 @@
+package dev.streetnum.data.command;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.NumberCut;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code streetnum cut-numbers}: every number of a set cut short, each labelled with the whole number. */
+@Command(name = "cut-numbers", mixinStandardHelpOptions = true,
+        description = "Writes OUT/labels.csv with every cut of each number of --data annotated digit by digit "
+                + "(1 to n-1 digits dropped from its start or its end), the cut as the box and the whole number "
+                + "as the label, and a link to the photo per cut (PHOTO.cut-first-1.png, ...). Read with evaluate, "
+                + "every answer is wrong by construction: the share a model answers at its no-box threshold is how "
+                + "often a box that cuts a number would be answered (models/README.md, R47).")
+public final class CutNumbersCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, description = "Folder with labels.csv (e.g. data/svhn-real/val).")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "Output folder (not --data's).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Path source = data.toAbsolutePath().normalize();
+        Path target = out.toAbsolutePath().normalize();
+        if (Files.isRegularFile(source)) {
+            source = source.getParent();
+        }
+        if (target.equals(source)) {
+            throw new DataException("--out must not be --data's folder (" + source + "): the cuts would join its labels");
+        }
+        AnnotatedDataset set = AnnotatedDataset.load(source, false);
+        List<AnnotatedImage> cuts = new ArrayList<>();
+        int cuttable = 0;
+        try {
+            Files.createDirectories(target);
+            for (AnnotatedImage image : set.images()) {
+                if (!NumberCut.cuttable(image)) {
+                    continue;
+                }
+                cuttable++;
+                String name = image.file().getFileName().toString();
+                int dot = name.lastIndexOf('.');
+                String stem = dot < 0 ? name : name.substring(0, dot);
+                String extension = dot < 0 ? "" : name.substring(dot);
+                for (NumberCut cut : NumberCut.all(image.length())) {
+                    Path link = target.resolve(stem + ".cut-" + cut.tag() + extension);
+                    Files.deleteIfExists(link);
+                    Files.createSymbolicLink(link, image.file().toAbsolutePath());
+                    cuts.add(cut.applyTo(image, link));
+                }
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot write the cuts into " + target + ": " + e.getMessage(), e);
+        }
+        if (cuts.isEmpty()) {
+            throw new DataException(source + " has no number of two or more digits annotated digit by digit to cut");
+        }
+        AnnotatedDataset.write(target.resolve("labels.csv"), cuts);
+        System.err.printf("%d cuts of %d numbers (of %d in %s) -> %s%n", cuts.size(), cuttable, set.size(), source,
+                target.resolve("labels.csv"));
+        return 0;
+    }
+}
