@@ -23,7 +23,8 @@ import picocli.CommandLine;
 
 class CheckLabelsCommandTest {
 
-    private static Path photo(Path folder, String name) {
+    /** A plain 80x40 photo written as {@code folder/name}. */
+    static Path photo(Path folder, String name) {
         try (Mat m = new Mat(40, 80, CV_8UC3, new Scalar(120, 130, 140, 0))) {
             Path file = folder.resolve(name);
             assertTrue(imwrite(file.toString(), m));

@@ -1,7 +1,5 @@
 package dev.streetnum.data.command;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,21 +14,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class CutNumbersCommandTest {
-
-    private static Path photo(Path folder, String name) {
-        try (Mat m = new Mat(40, 90, CV_8UC3, new Scalar(120, 130, 140, 0))) {
-            Path file = folder.resolve(name);
-            assertTrue(imwrite(file.toString(), m));
-            return file;
-        }
-    }
 
     /**
      * A 3-digit number gives four cuts (one or two digits off either end), each the kept digits' bounds
@@ -44,9 +32,11 @@ class CutNumbersCommandTest {
                 new DigitBox(2, new Box(32, 9, 10, 19)));
         Box repeated = new Box(5, 5, 30, 20);
         AnnotatedDataset.write(set.resolve("labels.csv"), List.of(
-                new AnnotatedImage(photo(set, "a.png"), digits),
-                new AnnotatedImage(photo(set, "b.png"), List.of(new DigitBox(4, new Box(5, 5, 10, 20)))),
-                new AnnotatedImage(photo(set, "c.png"), List.of(new DigitBox(3, repeated), new DigitBox(1, repeated)))));
+                new AnnotatedImage(CheckLabelsCommandTest.photo(set, "a.png"), digits),
+                new AnnotatedImage(CheckLabelsCommandTest.photo(set, "b.png"),
+                        List.of(new DigitBox(4, new Box(5, 5, 10, 20)))),
+                new AnnotatedImage(CheckLabelsCommandTest.photo(set, "c.png"),
+                        List.of(new DigitBox(3, repeated), new DigitBox(1, repeated)))));
         Path out = dir.resolve("cuts");
         int exit = new CommandLine(new CutNumbersCommand()).execute("--data", set.toString(), "--out", out.toString());
         assertEquals(0, exit);
@@ -69,7 +59,7 @@ class CutNumbersCommandTest {
     @Test
     void writingOverItsOwnDataIsRefusedWithASentence(@TempDir Path dir) throws Exception {
         Path set = Files.createDirectories(dir.resolve("set"));
-        AnnotatedDataset.write(set.resolve("labels.csv"), List.of(new AnnotatedImage(photo(set, "a.png"),
+        AnnotatedDataset.write(set.resolve("labels.csv"), List.of(new AnnotatedImage(CheckLabelsCommandTest.photo(set, "a.png"),
                 List.of(new DigitBox(1, new Box(5, 5, 10, 20)), new DigitBox(2, new Box(16, 5, 10, 20))))));
         String before = Files.readString(set.resolve("labels.csv"));
         StringWriter err = new StringWriter();
