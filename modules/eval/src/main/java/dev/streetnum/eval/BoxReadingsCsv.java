@@ -4,19 +4,15 @@ import dev.streetnum.data.Box;
 import dev.streetnum.data.DataException;
 import dev.streetnum.model.Transcription;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 
@@ -58,10 +54,7 @@ public final class BoxReadingsCsv {
      * The "confidence" and "correct" columns are derived, so they are not read.
      */
     public static Map<String, List<Prediction.CandidateBox>> read(Path file) {
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             CSVParser rows = format.parse(in)) {
-            PredictionsCsv.requireColumns(file, rows, HEADER);
+        return PredictionsCsv.readRows(file, "box readings file", HEADER, rows -> {
             Map<String, List<Prediction.CandidateBox>> byFile = new LinkedHashMap<>();
             for (CSVRecord row : rows) {
                 long line = PredictionsCsv.requireConsistent(file, row);
@@ -84,12 +77,6 @@ public final class BoxReadingsCsv {
                 }
             }
             return byFile;
-        } catch (NoSuchFileException e) {
-            throw new DataException("box readings file not found: " + file);
-        } catch (IOException e) {
-            throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (UncheckedIOException e) {
-            throw new DataException("cannot parse " + file + ": " + e.getCause().getMessage(), e);
-        }
+        });
     }
 }

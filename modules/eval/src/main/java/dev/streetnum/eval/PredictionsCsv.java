@@ -52,17 +52,27 @@ public final class PredictionsCsv {
      * report's threshold, and from truth and answer), so they are not read.
      */
     public static List<Prediction> read(Path file) {
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             CSVParser rows = format.parse(in)) {
-            requireColumns(file, rows, HEADER);
+        return readRows(file, "predictions file", HEADER, rows -> {
             List<Prediction> predictions = new ArrayList<>();
             for (CSVRecord row : rows) {
                 predictions.add(prediction(file, row));
             }
             return predictions;
+        });
+    }
+
+    /**
+     * Opens a report's CSV, checks its header holds {@code header}'s columns and hands its rows to
+     * {@code read}; a {@link DataException} naming the file when it is missing or cannot be read.
+     */
+    static <T> T readRows(Path file, String what, List<String> header, Function<CSVParser, T> read) {
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CSVParser rows = format.parse(in)) {
+            requireColumns(file, rows, header);
+            return read.apply(rows);
         } catch (NoSuchFileException e) {
-            throw new DataException("predictions file not found: " + file);
+            throw new DataException(what + " not found: " + file);
         } catch (IOException e) {
             throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (UncheckedIOException e) {

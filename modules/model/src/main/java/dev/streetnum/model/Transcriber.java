@@ -134,7 +134,7 @@ public final class Transcriber {
         }
         List<Transcription.BoxReading> readings = new ArrayList<>(to - from);
         for (int r = from; r < to; r++) {
-            readings.add(answers.get(r).withBox(reads.get(r).region(), reads.get(r).source()).asBoxReading());
+            readings.add(answers.get(r).asBoxReading(reads.get(r).region()));
         }
         if (views.boxes() == ReadViews.Combine.MOST_CONFIDENT) {
             return answers.get(best).withBox(reads.get(best).region(), reads.get(best).source())

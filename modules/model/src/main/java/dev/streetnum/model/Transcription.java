@@ -81,9 +81,9 @@ public record Transcription(
                 lengthProbabilities, digitProbabilities, alternatives, box, boxSource, readings);
     }
 
-    /** This answer as one candidate box's reading: its region, string and P(S|x). */
-    public BoxReading asBoxReading() {
-        return new BoxReading(box, candidate, transcribable, logProbability);
+    /** This answer as the reading of the candidate box {@code region}: its string and P(S|x) there. */
+    public BoxReading asBoxReading(Box region) {
+        return new BoxReading(region, candidate, transcribable, logProbability);
     }
 
     /** The six heads this answer was decoded from, in network order: length, then digit1..digit5. */
