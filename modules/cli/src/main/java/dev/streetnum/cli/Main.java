@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.data.command.BenchPipelineCommand.class,
                 dev.streetnum.eval.EvaluateCommand.class,
                 dev.streetnum.eval.CompareCommand.class,
+                dev.streetnum.eval.CompareCutsCommand.class,
                 dev.streetnum.train.TrainCommand.class,
                 dev.streetnum.train.TrainLocalizerCommand.class,
                 dev.streetnum.train.AttachLocalizerCommand.class,

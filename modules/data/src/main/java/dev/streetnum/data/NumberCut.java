@@ -15,6 +15,12 @@ import java.util.List;
  */
 public record NumberCut(boolean fromStart, int dropped) {
 
+    /** Between a photo's stem and a cut's {@link #tag} in the cut's file name. */
+    private static final String CUT = ".cut-";
+    private static final java.util.regex.Pattern CUT_NAME =
+            java.util.regex.Pattern.compile("(.*)" + java.util.regex.Pattern.quote(CUT)
+                    + "(?:first|last)-[1-9][0-9]*(\\.[^.]*)?");
+
     public NumberCut {
         if (dropped < 1) {
             throw new IllegalArgumentException("a cut drops at least one digit, got " + dropped);
@@ -68,5 +74,21 @@ public record NumberCut(boolean fromStart, int dropped) {
     /** "first-2": two digits dropped from the start; "last-1": one from the end. */
     public String tag() {
         return (fromStart ? "first-" : "last-") + dropped;
+    }
+
+    /** The file name of this cut of a photo: "train_7.png" cut "first-1" is "train_7.cut-first-1.png". */
+    public String fileName(String photo) {
+        int dot = photo.lastIndexOf('.');
+        return dot < 0 ? photo + CUT + tag() : photo.substring(0, dot) + CUT + tag() + photo.substring(dot);
+    }
+
+    /**
+     * The photo a cut's file was made from, as {@link #fileName} names it ("train_7.png" for
+     * "train_7.cut-first-1.png"): every cut of one number shares it. Empty for a name that names no cut.
+     */
+    public static java.util.Optional<String> photoOf(String cutFile) {
+        java.util.regex.Matcher m = CUT_NAME.matcher(cutFile);
+        return m.matches() ? java.util.Optional.of(m.group(1) + (m.group(2) == null ? "" : m.group(2)))
+                : java.util.Optional.empty();
     }
 }

@@ -1,7 +1,6 @@
 package dev.streetnum.eval;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +56,8 @@ public final class CompareCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give as many --b sets as --a sets (" + a.size() + " and " + b.size() + ")");
         }
         List<Path> files = new ArrayList<>();
-        a.forEach(p -> files.add(predictions(p)));
-        b.forEach(p -> files.add(predictions(p)));
+        a.forEach(p -> files.add(PredictionsCsv.inReport(p)));
+        b.forEach(p -> files.add(PredictionsCsv.inReport(p)));
         List<List<Prediction>> read = files.stream().map(PredictionsCsv::read).toList();
         PairedComparison c = PairedComparison.of(read.subList(0, a.size()), read.subList(a.size(), read.size()),
                 files.stream().map(Path::toString).toList(), margin, upToCoverage, new Bootstrap(resamples, seed));
@@ -74,10 +73,5 @@ public final class CompareCommand implements Callable<Integer> {
                         + " [%.4f, %.4f]%n", c.resamples(), 100 * c.ahead(), margin, 100 * c.clear(),
                 100 * Bootstrap.LEVEL, c.gain().low(), c.gain().high());
         return 0;
-    }
-
-    /** A report folder's predictions.csv, or the file itself. */
-    private static Path predictions(Path given) {
-        return Files.isDirectory(given) ? given.resolve(ReportWriter.PREDICTIONS_CSV) : given;
     }
 }

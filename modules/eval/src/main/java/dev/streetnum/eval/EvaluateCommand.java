@@ -71,6 +71,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             + " only the truth for the mean IoU of the boxes found."})
     boolean noBox;
 
+    @Option(names = "--boxes-as-found", description = {"Read each CSV box as if the bundle's localizer had found it: by"
+            + " the networks that read a photo sent without a box (ensemble --no-box-members), the answer's source"
+            + " 'localized'. For a set of boxes that cut the number (cut-numbers): how the no-box path reads such a"
+            + " box. A measurement only: not with --no-box or --write-threshold."})
+    boolean boxesAsFound;
+
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = Engine.DEFAULT, converter = Engine.Converter.class,
             description = Engine.OPTION_HELP)
     Engine engine;
@@ -106,8 +112,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--write-threshold stores thresholds for the one model the service reads;"
                     + " they cannot be calibrated on an ensemble (--ensemble)");
         }
+        if (writeThreshold && boxesAsFound) {
+            throw new IllegalArgumentException("--write-threshold calibrates a path as the service reads it; boxes read"
+                    + " as found (--boxes-as-found) are no path's, so they cannot calibrate one");
+        }
         EvaluationConfig config = new EvaluationConfig(targetAccuracy, batchSize,
-                limit == null ? EvaluationConfig.NO_LIMIT : limit, true, noBox, readViews);
+                limit == null ? EvaluationConfig.NO_LIMIT : limit, true, noBox, readViews, boxesAsFound);
         ModelBundle bundle = ModelBundle.load(model);
         List<ModelBundle> bundles = new ArrayList<>(List.of(bundle));
         bundles.addAll(ModelBundle.loadAll(ensemble));

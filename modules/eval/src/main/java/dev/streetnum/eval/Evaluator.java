@@ -131,7 +131,8 @@ public final class Evaluator {
                         decoded.add(ImageDecoder.read(image.file()));
                         regions.add(config.noBox() ? null : image.region());
                     }
-                    List<Transcription> answers = transcriber.transcribe(decoded, regions);
+                    List<Transcription> answers = config.boxesAsFound() ? transcriber.transcribeAsFound(decoded, regions)
+                            : transcriber.transcribe(decoded, regions);
                     for (int i = 0; i < batch.size(); i++) {
                         AnnotatedImage image = batch.get(i);
                         Transcription answer = answers.get(i);

@@ -46,6 +46,11 @@ public final class PredictionsCsv {
         }
     }
 
+    /** A report folder's predictions.csv, or the file itself (what the commands that read reports accept). */
+    public static Path inReport(Path given) {
+        return java.nio.file.Files.isDirectory(given) ? given.resolve(ReportWriter.PREDICTIONS_CSV) : given;
+    }
+
     /**
      * The predictions of a file {@link #write} wrote, in its order; a {@link DataException} naming the file,
      * line and field when a row is not one. The "accepted" and "correct" columns are derived (from the

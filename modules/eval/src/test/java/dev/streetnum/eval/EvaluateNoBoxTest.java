@@ -151,4 +151,26 @@ class EvaluateNoBoxTest {
             assertEquals(test.images().get(i).region(), report.testPredictions().get(i).box());
         }
     }
+
+    /** --boxes-as-found: the CSV's boxes read as the localizer's; one network reads both paths alike. */
+    @Test
+    void theCsvBoxesReadAsFoundAreTheNoBoxPathsReadingOfThem() {
+        AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("found"), 6, 43), false);
+        ModelBundle bundle = TestBundles.tiny(5).withLocalizer(TestBundles.untrainedLocalizer(3));
+        CoverageReport given = new Evaluator(new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false))
+                .evaluate(bundle, test);
+        CoverageReport found = new Evaluator(new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false, false,
+                dev.streetnum.model.ReadViews.CENTRE, true)).evaluate(bundle, test);
+        for (int i = 0; i < test.size(); i++) {
+            Prediction a = given.testPredictions().get(i);
+            Prediction b = found.testPredictions().get(i);
+            assertEquals(BoxSource.LOCALIZED, b.boxSource());
+            assertEquals(test.images().get(i).region(), b.box());
+            assertEquals(a.answer(), b.answer());
+            assertEquals(a.confidence(), b.confidence(), 0.0);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EvaluationConfig(0.98, 5,
+                EvaluationConfig.NO_LIMIT, false, true, dev.streetnum.model.ReadViews.CENTRE, true));
+        assertEquals("--no-box gives no box, so there is none to read as found", e.getMessage());
+    }
 }

@@ -30,6 +30,9 @@ import java.util.Map;
  *                        first, read a photo sent without a box; the rest read only a box the caller gives
  *                        (issue 25: more networks rank a given box better and the localized boxes no
  *                        better, and each localized box costs every no-box network a read). Null: every one
+ * @param boxMembers      of the same networks, how many, the last, read a box the caller gives; the others read
+ *                        only a photo sent without one (issue 25, R48: a network trained on numbers cut short
+ *                        reads the localizer's boxes surely and a caller's tight box less well). Null: every one
  */
 public record BundleMetadata(
         int formatVersion,
@@ -41,7 +44,8 @@ public record BundleMetadata(
         Map<String, Object> provenance,
         Map<String, Double> metrics,
         String softwareVersion,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer noBoxMembers) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer noBoxMembers,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer boxMembers) {
 
     /** The bundle format this code writes and reads. Bump it when the layout or a field's meaning changes. */
     public static final int FORMAT_VERSION = 1;
@@ -85,13 +89,17 @@ public record BundleMetadata(
             throw new IllegalArgumentException("noBoxMembers: at least one network reads a photo sent without a box,"
                     + " got " + noBoxMembers);
         }
+        if (boxMembers != null && boxMembers < 1) {
+            throw new IllegalArgumentException("boxMembers: at least one network reads a box the caller gives,"
+                    + " got " + boxMembers);
+        }
     }
 
     /** Metadata for a freshly built network in the current format and software version. */
     public static BundleMetadata create(String modelId, Preset preset, PreprocessConfig preprocess,
                                         Map<String, Object> provenance) {
         return new BundleMetadata(FORMAT_VERSION, modelId, preset.name().toLowerCase(java.util.Locale.ROOT),
-                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null);
+                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null, null);
     }
 
     /** The preset this bundle's network was built from. */
@@ -109,7 +117,7 @@ public record BundleMetadata(
         newThresholds.calibratedOn().ifPresent(where -> p.put(THRESHOLDS_CALIBRATED_ON, where));
         newThresholds.noBoxCalibratedOn().ifPresent(where -> p.put(NO_BOX_THRESHOLDS_CALIBRATED_ON, where));
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, newThresholds, p,
-                metrics, softwareVersion, noBoxMembers);
+                metrics, softwareVersion, noBoxMembers, boxMembers);
     }
 
     /**
@@ -121,7 +129,7 @@ public record BundleMetadata(
         p.remove(THRESHOLDS_CALIBRATED_ON);
         p.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, Thresholds.NONE, p,
-                metrics, softwareVersion, noBoxMembers);
+                metrics, softwareVersion, noBoxMembers, boxMembers);
     }
 
     /** With metrics added or replaced (existing names not given are kept). */
@@ -129,7 +137,7 @@ public record BundleMetadata(
         Map<String, Double> m = new LinkedHashMap<>(metrics);
         m.putAll(more);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds,
-                provenance, m, softwareVersion, noBoxMembers);
+                provenance, m, softwareVersion, noBoxMembers, boxMembers);
     }
 
     /** With provenance entries added or replaced. */
@@ -137,13 +145,7 @@ public record BundleMetadata(
         Map<String, Object> p = new LinkedHashMap<>(provenance);
         p.putAll(more);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds, p,
-                metrics, softwareVersion, noBoxMembers);
-    }
-
-    /** With how many of the networks, the first, read a photo sent without a box (null: every one). */
-    public BundleMetadata withNoBoxMembers(Integer count) {
-        return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds, provenance,
-                metrics, softwareVersion, count);
+                metrics, softwareVersion, noBoxMembers, boxMembers);
     }
 
     /** The map as JSON will give it back (a long 2 reads as an int 2), so a reloaded bundle equals the saved one. */

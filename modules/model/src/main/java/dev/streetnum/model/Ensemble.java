@@ -18,15 +18,19 @@ import java.util.Set;
  * with partners ({@link #join}, {@link ModelBundle#partners}) is one ensemble on its own: its members are
  * the bundle and then each partner, and its id and thresholds are the bundle's.
  *
- * <p>A region in a box the caller gave is read by every member; a photo sent without a box (each box
- * the localizers find, or the whole photo) by the first {@code noBoxMembers} (a bundle's
- * {@link ModelBundle#noBoxMembers}): a bundle may read a given box with more networks than it can
- * afford for every localized box, and each path is calibrated on the networks that read it.
+ * <p>A region in a box the caller gave is read by the last {@code boxMembers}; a photo sent without a box
+ * (each box the localizers find, or the whole photo) by the first {@code noBoxMembers} (a bundle's
+ * {@link ModelBundle#noBoxMembers} and {@link ModelBundle#boxMembers}): a bundle may read a given box
+ * with more networks than it can afford for every localized box, a network may be fit for one path only
+ * (trained on numbers cut short, it reads a localizer's boxes surely and a caller's tight box less well),
+ * and each path is calibrated on the networks that read it.
  *
  * @param members      at least one; the first leads (its preprocessing, its localizers)
  * @param noBoxMembers how many members, the first, read a photo sent without a box: 1 to all of them
+ * @param boxMembers   how many members, the last, read a box the caller gives: 1 to all of them, and
+ *                     with {@code noBoxMembers} at least all of them (every member reads on some path)
  */
-public record Ensemble(List<Member> members, int noBoxMembers) implements AutoCloseable {
+public record Ensemble(List<Member> members, int noBoxMembers, int boxMembers) implements AutoCloseable {
 
     /**
      * @param bundle what the member is (its metadata, its localizer)
@@ -55,13 +59,18 @@ public record Ensemble(List<Member> members, int noBoxMembers) implements AutoCl
             throw new IllegalArgumentException("of an ensemble's " + members.size() + " networks, 1 to "
                     + members.size() + " read a photo sent without a box, not " + noBoxMembers);
         }
+        if (boxMembers < 1 || boxMembers > members.size() || noBoxMembers + boxMembers < members.size()) {
+            throw new IllegalArgumentException("of an ensemble's " + members.size() + " networks, 1 to "
+                    + members.size() + " read a caller's box, and at least " + (members.size() - noBoxMembers)
+                    + " when " + noBoxMembers + " read a photo sent without one; not " + boxMembers);
+        }
         members = List.copyOf(members);
         requireAlike(members.stream().map(Member::bundle).toList());
     }
 
     /** Every member reads both a box the caller gave and a photo sent without one. */
     public Ensemble(List<Member> members) {
-        this(members, members == null ? 0 : members.size());
+        this(members, members == null ? 0 : members.size(), members == null ? 0 : members.size());
     }
 
     /**
@@ -79,7 +88,7 @@ public record Ensemble(List<Member> members, int noBoxMembers) implements AutoCl
     /** The bundle as it reads, every network on DL4J: the bundle, then its partners. */
     public static Ensemble onDl4j(ModelBundle bundle) {
         return new Ensemble(bundle.members().stream().map(b -> new Member(b, new Dl4jEngine(b))).toList(),
-                bundle.noBoxMembers());
+                bundle.noBoxMembers(), bundle.boxMembers());
     }
 
     /**
@@ -93,14 +102,16 @@ public record Ensemble(List<Member> members, int noBoxMembers) implements AutoCl
      * @param modelId the ensemble's model id, what its answers carry
      */
     public static ModelBundle join(List<ModelBundle> bundles, String modelId) {
-        return join(bundles, modelId, null);
+        return join(bundles, modelId, null, null);
     }
 
     /**
      * As {@link #join(List, String)}, a photo sent without a box read by the first {@code noBoxMembers}
-     * bundles only (null: by every one; {@link ModelBundle#noBoxMembers}).
+     * bundles only and a caller's box by the last {@code boxMembers} only (null: by every one;
+     * {@link ModelBundle#noBoxMembers}, {@link ModelBundle#boxMembers}).
      */
-    public static ModelBundle join(List<ModelBundle> bundles, String modelId, Integer noBoxMembers) {
+    public static ModelBundle join(List<ModelBundle> bundles, String modelId, Integer noBoxMembers,
+                                   Integer boxMembers) {
         if (bundles == null || bundles.size() < 2) {
             throw new IllegalArgumentException("an ensemble joins at least two bundles, got "
                     + (bundles == null ? 0 : bundles.size()));
@@ -119,7 +130,7 @@ public record Ensemble(List<Member> members, int noBoxMembers) implements AutoCl
         provenance.put(ENSEMBLE_OF, ids);
         BundleMetadata metadata = new BundleMetadata(BundleMetadata.FORMAT_VERSION, modelId, l.preset(),
                 l.preprocess(), l.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION,
-                noBoxMembers);
+                noBoxMembers, boxMembers);
         List<ModelBundle> partners = bundles.subList(1, bundles.size()).stream().map(ModelBundle::networkOnly).toList();
         return lead.joined(partners, metadata);
     }
@@ -144,7 +155,8 @@ public record Ensemble(List<Member> members, int noBoxMembers) implements AutoCl
         String leadId = ids.size() == joined.members().size() ? ids.get(0) : from;
         List<ModelBundle> networks = new ArrayList<>();
         networks.add(joined.withoutPartners(new BundleMetadata(BundleMetadata.FORMAT_VERSION, leadId, e.preset(),
-                e.preprocess(), e.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null)));
+                e.preprocess(), e.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null,
+                null)));
         for (ModelBundle partner : joined.partners()) {
             networks.add(partner.withMetadata(partner.metadata().withoutThresholds()
                     .withProvenance(Map.of(SPLIT_FROM, from))));
@@ -216,6 +228,16 @@ public record Ensemble(List<Member> members, int noBoxMembers) implements AutoCl
     /** The members that read a photo sent without a box: the first {@link #noBoxMembers}. */
     public List<Member> noBoxReaders() {
         return members.subList(0, noBoxMembers);
+    }
+
+    /** The members that read a box the caller gives: the last {@link #boxMembers}. */
+    public List<Member> boxReaders() {
+        return members.subList(members.size() - boxMembers, members.size());
+    }
+
+    /** Whether every member reads on both paths. */
+    public boolean readsAlikeOnBothPaths() {
+        return noBoxMembers == members.size() && boxMembers == members.size();
     }
 
     /**

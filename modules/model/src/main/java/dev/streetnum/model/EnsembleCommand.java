@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
                 + " --no-box). Each network is a forward pass per region read: at most "
                 + ModelBundle.MAX_MEMBERS + " networks read a caller's box, and at most "
                 + ModelBundle.MAX_NO_BOX_MEMBERS + " of them, the first, each box the localizers find"
-                + " (--no-box-members)."})
+                + " (--no-box-members); --box-members keeps the first networks off a caller's box."})
 public final class EnsembleCommand implements Callable<Integer> {
 
     @Spec
@@ -36,6 +36,12 @@ public final class EnsembleCommand implements Callable<Integer> {
                     + ModelBundle.MAX_NO_BOX_MEMBERS + "."})
     Integer noBoxMembers;
 
+    @Option(names = "--box-members", paramLabel = "N",
+            description = {"Only the last N networks read a box the caller gives; the rest read only a photo sent"
+                    + " without one (say a network trained on numbers cut short, for the localizer's boxes)."
+                    + " With --no-box-members every network must read on one path or both. Default: every network."})
+    Integer boxMembers;
+
     @Option(names = "--id", paramLabel = "ID",
             description = "The ensemble's model id (default: the first model's id + \"-ens\" + the count).")
     String id;
@@ -44,12 +50,14 @@ public final class EnsembleCommand implements Callable<Integer> {
     public Integer call() {
         List<ModelBundle> bundles = ModelBundle.loadAll(models);
         String modelId = id != null ? id : bundles.get(0).metadata().modelId() + "-ens" + bundles.size();
-        ModelBundle joined = Ensemble.join(bundles, modelId, noBoxMembers);
+        ModelBundle joined = Ensemble.join(bundles, modelId, noBoxMembers, boxMembers);
         joined.save(out);
         spec.commandLine().getOut().println(bundles.size() + " networks joined into " + out + " (model id " + modelId
                 + ": " + String.join(Ensemble.ID_SEPARATOR, Ensemble.memberIds(joined)) + "); "
                 + joined.localizerSummary() + (joined.noBoxMembers() == bundles.size() ? ""
                         : ", read by the first " + joined.noBoxMembers() + " networks")
+                + (joined.boxMembers() == bundles.size() ? ""
+                        : "; a caller's box read by the last " + joined.boxMembers() + " networks")
                 + ". It has no thresholds yet: streetnum evaluate --model " + out
                 + " --data TEST --val VAL --write-threshold --out REPORT, and again with --no-box");
         return 0;

@@ -42,7 +42,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * network) and so on, that read every input this bundle's network reads; their heads are averaged with
  * its own, and this bundle's metadata (model id, thresholds) and localizers are the whole ensemble's;
  * the metadata may also say that only the first networks read a photo sent without a box
- * ({@link #noBoxMembers}).
+ * ({@link #noBoxMembers}), and only the last a box the caller gives ({@link #boxMembers}).
  * Other entries are attachments other modules derive from the network (the onnx
  * module's int8 model): kept through load and save, so recalibrating thresholds does not drop them.
  */
@@ -122,6 +122,16 @@ public final class ModelBundle {
                     + " reads one with " + (noBox == null ? "all " + networks + " of its networks" : noBox)
                     + ": say how many, the first, with --no-box-members");
         }
+        Integer box = metadata.boxMembers();
+        if (box != null && box > networks) {
+            throw new IllegalArgumentException("model " + metadata.modelId() + " reads a caller's box with its last "
+                    + box + " networks, but it has " + networks);
+        }
+        if ((noBox == null ? networks : noBox) + (box == null ? networks : box) < networks) {
+            throw new IllegalArgumentException("model " + metadata.modelId() + " reads a photo sent without a box with"
+                    + " its first " + noBox + " networks and a caller's box with its last " + box + ", so "
+                    + (networks - noBox - box) + " of its " + networks + " networks would read nothing");
+        }
         for (ModelBundle partner : partners) {
             if (!partner.localizers.isEmpty() || !partner.partners.isEmpty() || !partner.attachments.isEmpty()) {
                 throw new IllegalArgumentException("a partner in an ensemble bundle is a network and its metadata"
@@ -200,6 +210,15 @@ public final class ModelBundle {
      */
     public int noBoxMembers() {
         Integer stated = metadata.noBoxMembers();
+        return stated == null ? partners.size() + 1 : stated;
+    }
+
+    /**
+     * How many of {@link #members}, the last, read a box the caller gives; the others read only a photo sent
+     * without one. All of them unless the metadata says.
+     */
+    public int boxMembers() {
+        Integer stated = metadata.boxMembers();
         return stated == null ? partners.size() + 1 : stated;
     }
 

@@ -33,14 +33,14 @@ public final class ModelInfoCommand implements Callable<Integer> {
         if (model != null) {
             ModelBundle bundle = ModelBundle.load(model);
             BundleMetadata m = bundle.metadata();
-            out.printf(Locale.ROOT, "model %s: preset %s, %,d parameters, thresholds %s%n", m.modelId(),
-                    m.preset(), bundle.network().numParams(), m.thresholds());
+            out.printf(Locale.ROOT, "model %s: preset %s, %,d parameters, thresholds %s%s%n", m.modelId(),
+                    m.preset(), bundle.network().numParams(), m.thresholds(), readsOnly(bundle, 0));
             for (int i = 0; i < bundle.partners().size(); i++) {
                 BundleMetadata p = bundle.partners().get(i).metadata();
                 out.printf(Locale.ROOT, "reads with network %d: model %s, preset %s, %,d parameters (its heads are"
                                 + " averaged with the other networks'; the thresholds above are the ensemble's)%s%n", i + 2,
                         p.modelId(), p.preset(), bundle.partners().get(i).network().numParams(),
-                        i + 1 < bundle.noBoxMembers() ? "" : "; it reads only a box the caller gives");
+                        readsOnly(bundle, i + 1));
             }
             out.println(bundle.localizerSummary());
             if (!bundle.attachmentNames().isEmpty()) {
@@ -62,5 +62,13 @@ public final class ModelInfoCommand implements Callable<Integer> {
                     p.parameterCount(), p.forwardFlops() / 1e6);
         }
         return 0;
+    }
+
+    /** What network {@code member} (0 leads) of the bundle leaves to the others, if anything. */
+    private static String readsOnly(ModelBundle bundle, int member) {
+        boolean noBox = member < bundle.noBoxMembers();
+        boolean box = member >= bundle.members().size() - bundle.boxMembers();
+        return noBox && box ? "" : noBox ? "; it reads only a photo sent without a box"
+                : "; it reads only a box the caller gives";
     }
 }

@@ -19,8 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * without a localizer the whole photo is the region, as before. With {@link ReadViews} of several views (test-time
  * augmentation) each region is read several ways and the heads' probabilities averaged before the
  * one exact decoding. With an {@link Ensemble} every model reads the same input and the heads are
- * averaged over the models too; the first model's localizers find the boxes, and a photo sent without a
- * box is read by the ensemble's no-box members ({@link Ensemble#noBoxReaders}). Not thread-safe (DL4J
+ * averaged over the models too; the first model's localizers find the boxes, a photo sent without a
+ * box is read by the ensemble's no-box members ({@link Ensemble#noBoxReaders}) and a caller's box by its
+ * box members ({@link Ensemble#boxReaders}). Not thread-safe (DL4J
  * networks are not): the service serialises calls through its micro-batcher.
  */
 public final class Transcriber {
@@ -122,6 +123,31 @@ public final class Transcriber {
     }
 
     /**
+     * Reads each image's region as a box the bundle's localizer found (the localizers are not run): by the
+     * networks that read a photo sent without a box ({@link Ensemble#noBoxReaders}), each answer's source
+     * {@link BoxSource#LOCALIZED}, so it is judged at the no-box threshold. How the no-box path reads a
+     * given box: a set of boxes that cut the number short ({@code streetnum cut-numbers}) measures how
+     * often it would answer a localizer's box that misses digits.
+     */
+    public List<Transcription> transcribeAsFound(List<Mat> images, List<Box> regions) {
+        if (regions == null || regions.size() != images.size() || regions.contains(null)) {
+            throw new IllegalArgumentException("give one region per image to read as found: " + images.size()
+                    + " images, " + (regions == null ? "no" : regions.size()) + " regions"
+                    + (regions != null && regions.contains(null) ? ", one of them missing" : ""));
+        }
+        List<Read> reads = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            reads.add(new Read(images.get(i), regions.get(i), BoxSource.LOCALIZED));
+        }
+        List<Transcription> answers = readOnTheirPaths(reads);
+        List<Transcription> found = new ArrayList<>(answers.size());
+        for (int i = 0; i < answers.size(); i++) {
+            found.add(combineBoxes(answers, reads, i, i + 1));
+        }
+        return found;
+    }
+
+    /**
      * One image's answer from the readings of its candidate boxes, reads [from, to), as
      * {@link ReadViews#boxes} says; the box given is the candidate read most probably as that answer
      * (the most probable read when none reads it: a MEAN or MIXTURE answer may be no box's own). With
@@ -155,11 +181,11 @@ public final class Transcriber {
     }
 
     /**
-     * Each read by the networks of its path: a caller's box by every member, a photo sent without one by
+     * Each read by the networks of its path: a caller's box by the box members, a photo sent without one by
      * the no-box members; in one batch when they are the same networks.
      */
     private List<Transcription> readOnTheirPaths(List<Read> reads) {
-        if (models.noBoxMembers() == models.size()) {
+        if (models.readsAlikeOnBothPaths()) {
             return read(reads, models.members());
         }
         List<Read> given = new ArrayList<>();
@@ -167,7 +193,7 @@ public final class Transcriber {
         for (Read r : reads) {
             (r.source() == BoxSource.CALLER ? given : sentWithout).add(r);
         }
-        java.util.Iterator<Transcription> givenAnswers = read(given, models.members()).iterator();
+        java.util.Iterator<Transcription> givenAnswers = read(given, models.boxReaders()).iterator();
         java.util.Iterator<Transcription> otherAnswers = read(sentWithout, models.noBoxReaders()).iterator();
         List<Transcription> answers = new ArrayList<>(reads.size());
         for (Read r : reads) {
@@ -200,7 +226,7 @@ public final class Transcriber {
             return List.of();
         }
         List<Transcription> answers = read(expandedCrops, java.util.Collections.nCopies(expandedCrops.size(), null),
-                models.members());
+                models.boxReaders());
         List<Transcription> withBoxes = new ArrayList<>(answers.size());
         for (int i = 0; i < answers.size(); i++) {
             withBoxes.add(answers.get(i).withBox(callerBoxes.get(i), BoxSource.CALLER));
@@ -244,9 +270,9 @@ public final class Transcriber {
         }
     }
 
-    /** Transcribes already-preprocessed input [mb,3,54,54] of caller's boxes: every member reads it. */
+    /** Transcribes already-preprocessed input [mb,3,54,54] of caller's boxes: the box members read it. */
     public List<Transcription> transcribe(INDArray features) {
-        return transcribe(features, (int) features.size(0), models.members());
+        return transcribe(features, (int) features.size(0), models.boxReaders());
     }
 
     /** The readers' heads for the features, averaged over each group of consecutive rows, decoded once. */

@@ -118,7 +118,7 @@ class EnsembleTest {
         BundleMetadata m = standard.metadata();
         ModelBundle otherNormalisation = new ModelBundle(standard.network(), new BundleMetadata(m.formatVersion(),
                 "scaled", m.preset(), m.preprocess(), "global-mean", m.thresholds(), m.provenance(), m.metrics(),
-                m.softwareVersion(), null));
+                m.softwareVersion(), null, null));
         e = assertThrows(IllegalArgumentException.class, () -> ensemble(List.of(standard, otherNormalisation)));
         assertTrue(e.getMessage().contains("global-mean"), e.getMessage());
     }
@@ -178,7 +178,7 @@ class EnsembleTest {
         assertTrue(e.getMessage().contains("at least two"), e.getMessage());
         List<ModelBundle> tooMany = java.util.stream.LongStream.range(1, ModelBundle.MAX_MEMBERS + 2)
                 .mapToObj(TestBundles::tiny).toList();
-        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(tooMany, "too-many", 1));
+        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(tooMany, "too-many", 1, null));
         assertTrue(e.getMessage().contains("at most " + ModelBundle.MAX_MEMBERS + " networks"), e.getMessage());
     }
 
@@ -188,7 +188,7 @@ class EnsembleTest {
         ModelBundle second = TestBundles.tiny(6);
         ModelBundle third = TestBundles.tiny(7);
         Path file = dir.resolve("paths.bundle");
-        Ensemble.join(List.of(lead, second, third), "paths", 2).save(file);
+        Ensemble.join(List.of(lead, second, third), "paths", 2, null).save(file);
         ModelBundle joined = ModelBundle.load(file);
         assertEquals(2, joined.noBoxMembers());
         assertEquals(3, joined.members().size());
@@ -230,12 +230,98 @@ class EnsembleTest {
         ReadChecks.assertSameAnswers(apart, together);
     }
 
+    /**
+     * R48: a network may read only photos sent without a box (the first, before the box members): a caller's
+     * box, given to transcribe or cut by the service, is read by the last networks alone, a photo without a
+     * box by the first ones alone, and one batch of both keeps each on its path.
+     */
+    @Test
+    void aNetworkMayReadOnlyPhotosSentWithoutABox(@TempDir Path dir) throws Exception {
+        ModelBundle lead = TestBundles.tiny(5).withLocalizer(localizer(3));
+        Path file = dir.resolve("paths.bundle");
+        Ensemble.join(List.of(lead, TestBundles.tiny(6), TestBundles.tiny(7)), "paths", 2, 2).save(file);
+        ModelBundle joined = ModelBundle.load(file);
+        assertEquals(2, joined.noBoxMembers());
+        assertEquals(2, joined.boxMembers());
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            String metadata = new String(zip.getInputStream(zip.getEntry("metadata.json")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(metadata.contains("\"boxMembers\" : 2"), metadata);
+        }
+        Transcriber asOne = new Transcriber(joined);
+        List<ModelBundle> loaded = joined.members();
+        assertEquals(loaded.subList(1, 3), asOne.models().boxReaders().stream().map(Ensemble.Member::bundle).toList());
+        Transcriber firstTwo = new Transcriber(ensemble(loaded.subList(0, 2)), ReadViews.CENTRE);
+        Transcriber lastTwo = new Transcriber(ensemble(loaded.subList(1, 3)), ReadViews.CENTRE);
+        Transcriber allThree = new Transcriber(ensemble(loaded), ReadViews.CENTRE);
+        int boxed = photos.size() - 1;
+        List<org.bytedeco.opencv.opencv_core.Mat> withBoxes = photos.photos().subList(0, boxed);
+        List<Box> boxes = photos.boxes().subList(0, boxed);
+
+        List<Transcription> givenBox = asOne.transcribe(withBoxes, boxes);
+        ReadChecks.assertSameAnswers(lastTwo.transcribe(withBoxes, boxes), givenBox);
+        dev.streetnum.data.CropExpander expander = new dev.streetnum.data.CropExpander(joined.metadata().preprocess());
+        List<org.bytedeco.opencv.opencv_core.Mat> crops = new java.util.ArrayList<>();
+        for (int i = 0; i < boxed; i++) {
+            crops.add(expander.expandedCrop(withBoxes.get(i), boxes.get(i)));
+        }
+        ReadChecks.assertSameAnswers(givenBox, asOne.transcribeCrops(crops, boxes));
+        List<Transcription> byAllThree = allThree.transcribe(withBoxes, boxes);
+        boolean differs = false;
+        for (int i = 0; i < boxed; i++) {
+            differs |= byAllThree.get(i).logProbability() != givenBox.get(i).logProbability();
+        }
+        assertTrue(differs, "the first network would change the readings of a caller's box");
+
+        List<Box> none = Collections.nCopies(photos.size(), null);
+        List<Transcription> withoutBox = asOne.transcribe(photos.photos(), none);
+        ReadChecks.assertSameAnswers(firstTwo.transcribe(photos.photos(), none), withoutBox);
+
+        // A given box read as if the localizer had found it: by the no-box networks, sourced as theirs.
+        List<Transcription> byTheFirstTwo = firstTwo.transcribe(withBoxes, boxes);
+        List<Transcription> found = new java.util.ArrayList<>();
+        for (int i = 0; i < boxed; i++) {
+            found.add(byTheFirstTwo.get(i).withBox(boxes.get(i), BoxSource.LOCALIZED));
+        }
+        ReadChecks.assertSameAnswers(found, asOne.transcribeAsFound(withBoxes, boxes));
+
+        List<Transcription> apart = new java.util.ArrayList<>(givenBox);
+        apart.addAll(asOne.transcribe(photos.photos().subList(boxed, photos.size()), Collections.nCopies(1, null)));
+        ReadChecks.assertSameAnswers(apart, photos.readBy(asOne));
+    }
+
+    @Test
+    void everyNetworkReadsOnOnePathOrBoth() {
+        List<ModelBundle> three = java.util.stream.LongStream.range(5, 8).mapToObj(TestBundles::tiny).toList();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(three, "t", 1, 1));
+        assertEquals("model t reads a photo sent without a box with its first 1 networks and a caller's box with its"
+                + " last 1, so 1 of its 3 networks would read nothing", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(three, "t", null, 4));
+        assertEquals("model t reads a caller's box with its last 4 networks, but it has 3", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(three, "t", null, 0));
+        assertTrue(e.getMessage().contains("at least one network reads a box the caller gives"), e.getMessage());
+        assertEquals(1, Ensemble.join(three, "t", 2, 1).boxMembers());
+        assertEquals(3, Ensemble.join(three, "t", 2, null).boxMembers());
+
+        List<Ensemble.Member> members = three.stream().map(b -> new Ensemble.Member(b, new Dl4jEngine(b))).toList();
+        e = assertThrows(IllegalArgumentException.class, () -> new Ensemble(members, 1, 1));
+        assertEquals("of an ensemble's 3 networks, 1 to 3 read a caller's box, and at least 2 when 1 read a photo"
+                + " sent without one; not 1", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Ensemble(members, 3, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Ensemble(members, 3, 4));
+        Ensemble split = new Ensemble(members, 2, 2);
+        assertEquals(members.subList(1, 3), split.boxReaders());
+        assertEquals(members.subList(0, 2), split.noBoxReaders());
+        assertTrue(!split.readsAlikeOnBothPaths());
+        assertTrue(new Ensemble(members).readsAlikeOnBothPaths());
+    }
+
     @Test
     void theNoBoxMembersAreBetweenOneAndTheNetworksAndAtMostFour() {
         List<ModelBundle> three = java.util.stream.LongStream.range(5, 8).mapToObj(TestBundles::tiny).toList();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(three, "t", 4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(three, "t", 4, null));
         assertEquals("model t reads a photo sent without a box with its first 4 networks, but it has 3", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(three, "t", 0));
+        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(three, "t", 0, null));
         assertTrue(e.getMessage().contains("at least one network reads a photo sent without a box"), e.getMessage());
 
         List<ModelBundle> five = java.util.stream.LongStream.range(1, 6).mapToObj(TestBundles::tiny).toList();
@@ -243,12 +329,12 @@ class EnsembleTest {
         assertTrue(e.getMessage().startsWith("at most " + ModelBundle.MAX_NO_BOX_MEMBERS + " networks read a photo"
                 + " sent without a box") && e.getMessage().contains("all 5 of its networks")
                 && e.getMessage().contains("--no-box-members"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(five, "five", 5));
+        e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(five, "five", 5, null));
         assertTrue(e.getMessage().contains("reads one with 5"), e.getMessage());
-        assertEquals(4, Ensemble.join(five, "five", 4).noBoxMembers());
+        assertEquals(4, Ensemble.join(five, "five", 4, null).noBoxMembers());
 
         List<Ensemble.Member> members = three.stream().map(b -> new Ensemble.Member(b, new Dl4jEngine(b))).toList();
-        e = assertThrows(IllegalArgumentException.class, () -> new Ensemble(members, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> new Ensemble(members, 0, 3));
         assertEquals("of an ensemble's 3 networks, 1 to 3 read a photo sent without a box, not 0", e.getMessage());
         assertEquals(3, new Ensemble(members).noBoxMembers());
     }
@@ -280,6 +366,12 @@ class EnsembleTest {
                 "--no-box-members", "2", "--out", abc.toString()));
         assertEquals(2, ModelBundle.load(abc).noBoxMembers());
         assertTrue(stdout.toString().contains("read by the first 2 networks"), stdout.toString());
+
+        stdout.getBuffer().setLength(0);
+        assertEquals(0, cli.execute("--model", a.toString(), "--model", b.toString(), "--model", c.toString(),
+                "--no-box-members", "2", "--box-members", "2", "--out", abc.toString()));
+        assertEquals(2, ModelBundle.load(abc).boxMembers());
+        assertTrue(stdout.toString().contains("; a caller's box read by the last 2 networks"), stdout.toString());
     }
 
     @Test

@@ -49,12 +49,24 @@ class ModelInfoCommandTest {
     @Test
     void anEnsembleSaysWhichNetworksReadOnlyACallersBox(@TempDir Path dir) {
         Path joined = dir.resolve("three.bundle");
-        Ensemble.join(List.of(TestBundles.tiny(1), TestBundles.tiny(2), TestBundles.tiny(3)), "three", 2).save(joined);
+        Ensemble.join(List.of(TestBundles.tiny(1), TestBundles.tiny(2), TestBundles.tiny(3)), "three", 2, null).save(joined);
         List<String> partners = describe(joined).filter(line -> line.startsWith("reads with network")).toList();
         assertEquals(2, partners.size(), partners.toString());
-        assertTrue(!partners.get(0).contains("only a box the caller gives"), partners.get(0));
+        assertTrue(!partners.get(0).contains("it reads only"), partners.get(0));
         assertTrue(partners.get(1).startsWith("reads with network 3: model tiny-test-3")
                 && partners.get(1).endsWith("; it reads only a box the caller gives"), partners.get(1));
+    }
+
+    @Test
+    void anEnsembleSaysWhichNetworksReadOnlyAPhotoSentWithoutABox(@TempDir Path dir) {
+        Path joined = dir.resolve("three.bundle");
+        Ensemble.join(List.of(TestBundles.tiny(1), TestBundles.tiny(2), TestBundles.tiny(3)), "three", 2, 2).save(joined);
+        List<String> lines = describe(joined).toList();
+        assertTrue(lines.get(0).startsWith("model three:")
+                && lines.get(0).endsWith("; it reads only a photo sent without a box"), lines.get(0));
+        List<String> partners = lines.stream().filter(line -> line.startsWith("reads with network")).toList();
+        assertTrue(!partners.get(0).contains("it reads only"), partners.get(0));
+        assertTrue(partners.get(1).endsWith("; it reads only a box the caller gives"), partners.get(1));
     }
 
     private static java.util.stream.Stream<String> describe(Path bundle) {

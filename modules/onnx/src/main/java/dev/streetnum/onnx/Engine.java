@@ -97,9 +97,9 @@ public enum Engine {
     /**
      * The bundles' networks on this engine, read as one ({@link Ensemble}; the first leads), each bundle
      * with its partners ({@link ModelBundle#members}): {@code open(List.of(bundle))} is a bundle as it reads,
-     * a photo sent without a box by its no-box members ({@link ModelBundle#noBoxMembers}). Several bundles
-     * read every photo with every network, so a bundle whose no-box members are fewer than its networks
-     * reads alone. Refused before any engine opens when they do not preprocess alike. The caller closes the ensemble,
+     * a photo sent without a box by its no-box members ({@link ModelBundle#noBoxMembers}) and a caller's box
+     * by its box members ({@link ModelBundle#boxMembers}). Several bundles read every photo with every
+     * network, so a bundle whose networks do not all read on both paths reads alone. Refused before any engine opens when they do not preprocess alike. The caller closes the ensemble,
      * which closes every engine; if one fails to open, those already open are closed.
      */
     public Ensemble open(List<ModelBundle> bundles) {
@@ -114,11 +114,13 @@ public enum Engine {
     public Ensemble open(List<ModelBundle> bundles, int threads) {
         // Refused before any int8 model is parsed or engine opens.
         for (ModelBundle bundle : bundles) {
-            if (bundles.size() > 1 && bundle.noBoxMembers() < bundle.members().size()) {
+            int networks = bundle.members().size();
+            if (bundles.size() > 1 && (bundle.noBoxMembers() < networks || bundle.boxMembers() < networks)) {
                 throw new IllegalArgumentException("model " + bundle.metadata().modelId() + " reads a photo sent"
-                        + " without a box with its first " + bundle.noBoxMembers() + " of " + bundle.members().size()
-                        + " networks, which an ensemble of several bundles cannot keep: read it alone, or join"
-                        + " its networks anew (streetnum split-ensemble, then streetnum ensemble)");
+                        + " without a box with its first " + bundle.noBoxMembers() + " and a caller's box with its last "
+                        + bundle.boxMembers() + " of " + networks + " networks, which an ensemble of several bundles"
+                        + " cannot keep: read it alone, or join its networks anew (streetnum split-ensemble, then"
+                        + " streetnum ensemble)");
             }
         }
         List<ModelBundle> networks = new ArrayList<>();
@@ -137,7 +139,9 @@ public enum Engine {
                 members.add(new Ensemble.Member(network, this == ONNX_INT8
                         ? new OnnxEngine(int8.get(i), network.localizers(), threads) : open(network, threads)));
             }
-            return new Ensemble(members, bundles.size() == 1 ? bundles.get(0).noBoxMembers() : members.size());
+            return bundles.size() == 1
+                    ? new Ensemble(members, bundles.get(0).noBoxMembers(), bundles.get(0).boxMembers())
+                    : new Ensemble(members);
         } catch (RuntimeException e) {
             members.forEach(m -> m.engine().close());
             throw e;

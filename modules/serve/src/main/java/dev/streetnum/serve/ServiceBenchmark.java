@@ -98,7 +98,7 @@ public final class ServiceBenchmark {
     /**
      * Images per second through the networks alone (no decoding, no preprocessing, no averaging), on
      * random normalised crops of the bundle's input size: the figure that compares engines. An ensemble's
-     * members each read every batch.
+     * box members (the networks that read a caller's box) each read every batch.
      */
     public static double networkAlone(Ensemble models, PreprocessConfig preprocess, int batch, double seconds) {
         if (batch < 1) {
@@ -108,7 +108,7 @@ public final class ServiceBenchmark {
         try (INDArray features = Nd4j.rand(DataType.FLOAT, batch, preprocess.channels(), preprocess.crop(),
                 preprocess.crop()).muli(2).subi(1)) {
             return StepTimer.imagesPerSecond(batch, seconds,
-                    () -> models.members().forEach(m -> Transcriber.release(m.engine().output(features))));
+                    () -> models.boxReaders().forEach(m -> Transcriber.release(m.engine().output(features))));
         }
     }
 

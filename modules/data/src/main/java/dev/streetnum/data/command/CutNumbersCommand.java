@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
 @Command(name = "cut-numbers", mixinStandardHelpOptions = true,
         description = "Writes OUT/labels.csv with every cut of each number of --data annotated digit by digit "
                 + "(1 to n-1 digits dropped from its start or its end), the cut as the box and the whole number "
-                + "as the label, and a link to the photo per cut (PHOTO.cut-first-1.png, ...). Read with evaluate, "
-                + "every answer is wrong by construction: the share a model answers at its no-box threshold is how "
-                + "often a box that cuts a number would be answered (models/README.md, R47).")
+                + "as the label, and a link to the photo per cut (PHOTO.cut-first-1.png, ...). Read with evaluate "
+                + "--boxes-as-found, the share a model answers at its no-box threshold is how often its no-box path "
+                + "would answer a box that cuts the number, right only when it reads the whole number; compare-cuts "
+                + "compares two models so (models/README.md, R47, R48).")
 public final class CutNumbersCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, description = "Folder with labels.csv (e.g. data/svhn-real/val).")
@@ -49,11 +50,8 @@ public final class CutNumbersCommand implements Callable<Integer> {
                 }
                 cuttable++;
                 String name = image.file().getFileName().toString();
-                int dot = name.lastIndexOf('.');
-                String stem = dot < 0 ? name : name.substring(0, dot);
-                String extension = dot < 0 ? "" : name.substring(dot);
                 for (NumberCut cut : NumberCut.all(image.length())) {
-                    Path link = target.resolve(stem + ".cut-" + cut.tag() + extension);
+                    Path link = target.resolve(cut.fileName(name));
                     Files.deleteIfExists(link);
                     Files.createSymbolicLink(link, image.file().toAbsolutePath());
                     cuts.add(cut.applyTo(image, link));

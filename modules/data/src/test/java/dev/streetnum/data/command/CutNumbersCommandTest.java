@@ -53,6 +53,7 @@ class CutNumbersCommandTest {
             assertEquals(expected.get(name), cut.region(), name);
             assertEquals("272", cut.number(), name);
             assertEquals(set.resolve("a.png").toRealPath(), cut.file().toRealPath(), name + " links to the photo");
+            assertEquals(java.util.Optional.of("a.png"), dev.streetnum.data.NumberCut.photoOf(name), name);
         }
     }
 
