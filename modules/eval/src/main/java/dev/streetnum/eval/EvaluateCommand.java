@@ -1,10 +1,12 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.TargetAccuracy;
+import dev.streetnum.model.Thresholds;
 import dev.streetnum.onnx.Engine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -133,14 +135,18 @@ public final class EvaluateCommand implements Callable<Integer> {
         AnnotatedDataset trainSet = train == null ? null : load(train);
 
         CoverageReport report;
+        Thresholds stored;
         try (Ensemble models = engine.open(bundles)) {
             report = new Evaluator(config).evaluate(models, testSet, validationSet, trainSet);
+            // A hand-built ensemble's thresholds are its lead's alone: no operating point of its own.
+            stored = ensemble.isEmpty() ? models.thresholds() : null;
         }
         new ReportWriter(Evaluator.seenFraction(bundle.metadata().preprocess())).write(report, out);
 
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         printSummary(report, stdout);
+        printStored(report, stored, stdout);
         if (report.fit() != null) {
             stdout.println(report.fit().sentence());
         }
@@ -208,6 +214,26 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Exact for the usual targets: 0.98 -> "98%", 0.985 -> "98.5%"; accuracies to two decimals. */
+    /**
+     * What the bundle's stored threshold for the target does to test on the path this evaluation read (a
+     * caller's box; or no box, with --no-box and --boxes-as-found, where a bundle without a no-box threshold
+     * answers at its with-box one, as the service does): the service's operating point on these photos,
+     * which thresholds chosen again on --val need not be (a cut set has no threshold of its own to choose).
+     */
+    private void printStored(CoverageReport report, Thresholds stored, PrintWriter stdout) {
+        TargetAccuracy target = new TargetAccuracy(targetAccuracy);
+        if (stored == null || stored.at(target).isEmpty()) {
+            return;
+        }
+        boolean noBoxPath = noBox || boxesAsFound;
+        AcceptanceThreshold acceptance = stored.acceptance(target, report.modelId());
+        double t = noBoxPath ? acceptance.noBox() : acceptance.callerBox();
+        OperatingPoint p = new EvaluatedSet("test", report.testPredictions()).principledCurve().atThreshold(t);
+        stdout.printf("at the bundle's stored %s threshold for %s (%s): %s of test answered (%d of %d), accuracy"
+                        + " there %s%n", percent(targetAccuracy), noBoxPath ? "photos without a box" : "a caller's box",
+                ReportWriter.formatThreshold(t), percent(p.coverage()), p.accepted(), p.total(), percent(p.accuracy()));
+    }
+
     private static String percent(double fraction) {
         if (Double.isNaN(fraction)) {
             return "n/a";

@@ -14,6 +14,7 @@ import dev.streetnum.data.TestData;
 import dev.streetnum.model.InferenceEngine;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TestBundles;
+import dev.streetnum.model.Thresholds;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
 import dev.streetnum.onnx.Engine;
@@ -210,6 +211,48 @@ class EvaluateEndToEndTest {
                 }
             });
             assertTrue(int8.thresholds().byKey().containsKey("0.5"), int8.thresholds().toString());
+        }
+    }
+
+    /**
+     * The bundle's own operating point on the path read: a caller's box at its stored with-box threshold,
+     * boxes read as found (--boxes-as-found) at its no-box one; counted here from predictions.csv.
+     */
+    @Test
+    void theSummaryGivesTheStoredThresholdsOperatingPointOnThePathRead(@TempDir Path dir) throws Exception {
+        Path plain = dir.resolve("plain.bundle");
+        trained.save(plain);
+        StringWriter first = new StringWriter();
+        assertEquals(0, evaluate(first, "--model", plain.toString(), "--data", test.toString(), "--out",
+                dir.resolve("first").toString(), "--batch-size", "8"), first.toString());
+        assertTrue(!first.toString().contains("at the bundle's stored"), "a bundle without thresholds has none: " + first);
+        double[] confidences = PredictionsCsv.read(dir.resolve("first").resolve(ReportWriter.PREDICTIONS_CSV)).stream()
+                .mapToDouble(Prediction::confidence).sorted().toArray();
+        double withBox = confidences[TEST_IMAGES / 3];
+        double noBox = confidences[2 * TEST_IMAGES / 3];
+        Path bundleFile = dir.resolve("stored.bundle");
+        trained.withMetadata(trained.metadata().withThresholds(Thresholds.fromKeys(
+                Map.of("0.98", withBox, "no-box 0.98", noBox), "val", "val"))).save(bundleFile);
+        for (boolean asFound : new boolean[] {false, true}) {
+            Path out = dir.resolve(asFound ? "found" : "given");
+            List<String> args = new java.util.ArrayList<>(List.of("--model", bundleFile.toString(), "--data",
+                    test.toString(), "--out", out.toString(), "--batch-size", "8"));
+            if (asFound) {
+                args.add("--boxes-as-found");
+            }
+            StringWriter stdout = new StringWriter();
+            assertEquals(0, evaluate(stdout, args.toArray(String[]::new)), stdout.toString());
+            double t = asFound ? noBox : withBox;
+            List<Prediction> read = PredictionsCsv.read(out.resolve(ReportWriter.PREDICTIONS_CSV));
+            long answered = read.stream().filter(p -> p.transcribable() && p.confidence() >= t).count();
+            long right = read.stream().filter(p -> p.transcribable() && p.confidence() >= t
+                    && p.answer().equals(p.truth())).count();
+            assertTrue(answered > 0 && answered < TEST_IMAGES, "the fixture answers some at " + t + ": " + answered);
+            String expected = String.format("at the bundle's stored 98%% threshold for %s (%s): %s of test answered"
+                            + " (%d of %d), accuracy there %s", asFound ? "photos without a box" : "a caller's box",
+                    ReportWriter.formatThreshold(t), percent(answered / (double) TEST_IMAGES), answered, TEST_IMAGES,
+                    percent(right / (double) answered));
+            assertTrue(stdout.toString().contains(expected), expected + " in " + stdout);
         }
     }
 
