@@ -160,11 +160,12 @@ class Int8QuantizerTest {
     /**
      * quantize gives an ensemble one int8 model per network, all on the same photos; onnx-int8 reads each
      * member through its own, which answers exactly as that network quantized alone does (the independent
-     * computation), and the lead's carries the ensemble's id and int8 thresholds.
+     * computation), and the lead's carries the ensemble's id and int8 thresholds. The networks' paths stay
+     * (here the lead reads only photos sent without a box).
      */
     @Test
     void anEnsembleIsQuantizedNetworkByNetwork() throws Exception {
-        ModelBundle pair = Ensemble.join(List.of(TestBundles.tiny(1), TestBundles.tiny(2)), "pair");
+        ModelBundle pair = Ensemble.join(List.of(TestBundles.tiny(1), TestBundles.tiny(2)), "pair", null, 1);
         Path file = dir.resolve("pair.bundle");
         pair.save(file);
         java.io.StringWriter out = new java.io.StringWriter();
@@ -179,6 +180,8 @@ class Int8QuantizerTest {
         try (Ensemble ensemble = Engine.ONNX_INT8.open(List.of(quantized))) {
             assertEquals("pair" + Int8Quantizer.MODEL_ID_SUFFIX, ensemble.modelId());
             assertEquals(2, ensemble.size());
+            assertEquals(2, ensemble.noBoxMembers());
+            assertEquals(1, ensemble.boxMembers());
             for (int m = 0; m < 2; m++) {
                 Onnx.ModelProto alone = new Int8Quantizer(99.99).quantize(pair.members().get(m),
                         List.of(crops).iterator(), 16, "generated", n -> { });
