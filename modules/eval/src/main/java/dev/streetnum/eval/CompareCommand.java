@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,13 +43,8 @@ public final class CompareCommand implements Callable<Integer> {
                     + " whole area).")
     double upToCoverage;
 
-    @Option(names = "--resamples", paramLabel = "N", defaultValue = "" + Bootstrap.RESAMPLES,
-            description = "Paired draws of the photos (default: ${DEFAULT-VALUE}).")
-    int resamples;
-
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "" + Bootstrap.SEED,
-            description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    BootstrapOptions draws = new BootstrapOptions();
 
     @Override
     public Integer call() {
@@ -60,7 +56,7 @@ public final class CompareCommand implements Callable<Integer> {
         b.forEach(p -> files.add(PredictionsCsv.inReport(p)));
         List<List<Prediction>> read = files.stream().map(PredictionsCsv::read).toList();
         PairedComparison c = PairedComparison.of(read.subList(0, a.size()), read.subList(a.size(), read.size()),
-                files.stream().map(Path::toString).toList(), margin, upToCoverage, new Bootstrap(resamples, seed));
+                files.stream().map(Path::toString).toList(), margin, upToCoverage, draws.bootstrap());
         PrintWriter out = spec.commandLine().getOut();
         for (int s = 0; s < c.sets(); s++) {
             out.printf("set %d: A %.5f (%s), B %.5f (%s)%n", s + 1, c.setAreasA().get(s), a.get(s), c.setAreasB().get(s),

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,13 +43,8 @@ public final class CompareCutsCommand implements Callable<Integer> {
             description = "The accuracy whose no-box thresholds judge the answers (default: ${DEFAULT-VALUE}).")
     double targetAccuracy;
 
-    @Option(names = "--resamples", paramLabel = "N", defaultValue = "" + Bootstrap.RESAMPLES,
-            description = "Paired draws of the numbers (default: ${DEFAULT-VALUE}).")
-    int resamples;
-
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "" + Bootstrap.SEED,
-            description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    BootstrapOptions draws = new BootstrapOptions();
 
     @Override
     public Integer call() {
@@ -58,7 +54,7 @@ public final class CompareCutsCommand implements Callable<Integer> {
         Path fileA = PredictionsCsv.inReport(a);
         Path fileB = PredictionsCsv.inReport(b);
         CutComparison c = CutComparison.of(PredictionsCsv.read(fileA), PredictionsCsv.read(fileB),
-                List.of(fileA.toString(), fileB.toString()), thresholdA, thresholdB, new Bootstrap(resamples, seed));
+                List.of(fileA.toString(), fileB.toString()), thresholdA, thresholdB, draws.bootstrap());
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%,d cuts of %,d numbers%n", c.cuts(), c.numbers());
         out.printf("A answers %,d (%.1f%%), %,d of them wrong, at its no-box threshold %s (%s)%n", c.answeredA(),

@@ -159,7 +159,7 @@ class CutComparisonTest {
         command.b = dir.resolve("b.csv");
         command.bModel = bundleB;
         command.targetAccuracy = 0.98;
-        command.resamples = 20;
+        command.draws.resamples = 20;
         DataException e = assertThrows(DataException.class, command::call);
         assertTrue(e.getMessage().endsWith("has no no-box threshold for accuracy 0.98: calibrate one with streetnum"
                 + " evaluate --model " + none + " --no-box --write-threshold"), e.getMessage());
