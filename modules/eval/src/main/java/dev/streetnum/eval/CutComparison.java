@@ -12,10 +12,10 @@ import java.util.Map;
 /**
  * How often two models answer numbers cut short ({@code streetnum cut-numbers}) at their no-box thresholds,
  * paired: a localizer's box that misses digits is such a cut, and a no-box path that answers it gives a
- * confident wrong number unless it reads the whole number from the part it sees (models/README.md, R47). A draw takes
- * numbers, not cuts: every cut of one number goes in or out together, as the cuts of one photo rise and
- * fall together ({@link NumberCut#photoOf}), and the same numbers for both models; draw indices run over
- * the numbers in the order of their photos' names.
+ * confident wrong number unless it reads the whole number from the part it sees (models/README.md, R47,
+ * R48). A draw takes numbers, not cuts: every cut of one number goes in or out together, as the cuts of
+ * one photo rise and fall together ({@link NumberCut#photoOf}), and the same numbers for both models; draw
+ * indices run over the numbers in the order of their photos' names.
  *
  * @param cuts       cuts read by each model
  * @param numbers    the numbers they were cut from

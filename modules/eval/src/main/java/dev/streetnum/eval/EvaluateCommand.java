@@ -213,7 +213,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                 : v -> String.format("%.4f", v));
     }
 
-    /** Exact for the usual targets: 0.98 -> "98%", 0.985 -> "98.5%"; accuracies to two decimals. */
     /**
      * What the bundle's stored threshold for the target does to test on the path this evaluation read (a
      * caller's box; or no box, with --no-box and --boxes-as-found, where a bundle without a no-box threshold
@@ -234,6 +233,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 ReportWriter.formatThreshold(t), percent(p.coverage()), p.accepted(), p.total(), percent(p.accuracy()));
     }
 
+    /** Exact for the usual targets: 0.98 -> "98%", 0.985 -> "98.5%"; accuracies to two decimals. */
     private static String percent(double fraction) {
         if (Double.isNaN(fraction)) {
             return "n/a";

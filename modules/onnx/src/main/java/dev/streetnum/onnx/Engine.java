@@ -99,8 +99,9 @@ public enum Engine {
      * with its partners ({@link ModelBundle#members}): {@code open(List.of(bundle))} is a bundle as it reads,
      * a photo sent without a box by its no-box members ({@link ModelBundle#noBoxMembers}) and a caller's box
      * by its box members ({@link ModelBundle#boxMembers}). Several bundles read every photo with every
-     * network, so a bundle whose networks do not all read on both paths reads alone. Refused before any engine opens when they do not preprocess alike. The caller closes the ensemble,
-     * which closes every engine; if one fails to open, those already open are closed.
+     * network, so a bundle whose networks do not all read on both paths reads alone. Refused before any
+     * engine opens when they do not preprocess alike. The caller closes the ensemble, which closes every
+     * engine; if one fails to open, those already open are closed.
      */
     public Ensemble open(List<ModelBundle> bundles) {
         return open(bundles, OnnxEngine.RUNTIME_THREADS);
