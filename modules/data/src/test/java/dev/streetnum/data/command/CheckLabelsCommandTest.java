@@ -60,4 +60,31 @@ class CheckLabelsCommandTest {
         assertTrue(sheet != null && sheet.getWidth() > 0, "a readable sheet");
         assertEquals(before, Files.readString(labels), "the labels are untouched");
     }
+
+    /** --review-sheets draws every photo, forty to a sheet; without it, none. */
+    @Test
+    void everyPhotoOnReviewSheetsWhenAsked(@TempDir Path dir) throws Exception {
+        Path set = Files.createDirectories(dir.resolve("set"));
+        List<AnnotatedImage> images = new ArrayList<>();
+        for (int i = 0; i < CheckLabelsCommand.REVIEW_TILES + 1; i++) {
+            images.add(number(set, "p" + i + ".png", 10, 19));
+        }
+        AnnotatedDataset.write(set.resolve("labels.csv"), images);
+        Path plain = dir.resolve("plain");
+        assertEquals(0, new CommandLine(new CheckLabelsCommand()).execute("--data", set.toString(), "--out",
+                plain.toString()));
+        assertTrue(!Files.exists(plain.resolve(String.format(CheckLabelsCommand.REVIEW_PNG, 1))), "none unasked");
+
+        Path out = dir.resolve("out");
+        assertEquals(0, new CommandLine(new CheckLabelsCommand()).execute("--data", set.toString(), "--out",
+                out.toString(), "--review-sheets"));
+        for (int sheet = 1; sheet <= 2; sheet++) {
+            BufferedImage png = ImageIO.read(out.resolve(String.format(CheckLabelsCommand.REVIEW_PNG, sheet)).toFile());
+            assertTrue(png != null && png.getWidth() > 0, "review sheet " + sheet + " is readable");
+        }
+        BufferedImage first = ImageIO.read(out.resolve(String.format(CheckLabelsCommand.REVIEW_PNG, 1)).toFile());
+        BufferedImage second = ImageIO.read(out.resolve(String.format(CheckLabelsCommand.REVIEW_PNG, 2)).toFile());
+        assertTrue(first.getHeight() > second.getHeight(), "forty photos on the first sheet, one on the second");
+        assertTrue(!Files.exists(out.resolve(String.format(CheckLabelsCommand.REVIEW_PNG, 3))), "two sheets for 41");
+    }
 }
