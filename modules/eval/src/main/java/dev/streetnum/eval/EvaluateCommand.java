@@ -2,6 +2,7 @@ package dev.streetnum.eval;
 
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.model.AcceptanceThreshold;
+import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
@@ -214,22 +215,25 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * What the bundle's stored threshold for the target does to test on the path this evaluation read (a
-     * caller's box; or no box, with --no-box and --boxes-as-found, where a bundle without a no-box threshold
-     * answers at its with-box one, as the service does): the service's operating point on these photos,
-     * which thresholds chosen again on --val need not be (a cut set has no threshold of its own to choose).
+     * What the bundle's stored threshold for the target does to test on the path this evaluation read,
+     * judged by the service's own rule ({@link AcceptanceThreshold#forSource} of where the answers' regions
+     * came from: a caller's box; or no box, with --no-box and --boxes-as-found, where a bundle without a
+     * no-box threshold answers at its with-box one): the service's operating point on these photos, which
+     * thresholds chosen again on --val need not be (a cut set has no threshold of its own to choose).
      */
     private void printStored(CoverageReport report, Thresholds stored, PrintWriter stdout) {
         TargetAccuracy target = new TargetAccuracy(targetAccuracy);
-        if (stored == null || stored.at(target).isEmpty()) {
+        List<Prediction> read = report.testPredictions();
+        if (stored == null || stored.at(target).isEmpty() || read.isEmpty()) {
             return;
         }
-        boolean noBoxPath = noBox || boxesAsFound;
-        AcceptanceThreshold acceptance = stored.acceptance(target, report.modelId());
-        double t = noBoxPath ? acceptance.noBox() : acceptance.callerBox();
-        OperatingPoint p = new EvaluatedSet("test", report.testPredictions()).principledCurve().atThreshold(t);
+        // One evaluation reads every photo on one path, so the first answer's source names it.
+        BoxSource source = read.get(0).boxSource();
+        double t = stored.acceptance(target, report.modelId()).forSource(source);
+        OperatingPoint p = new EvaluatedSet("test", read).principledCurve().atThreshold(t);
         stdout.printf("at the bundle's stored %s threshold for %s (%s): %s of test answered (%d of %d), accuracy"
-                        + " there %s%n", percent(targetAccuracy), noBoxPath ? "photos without a box" : "a caller's box",
+                        + " there %s%n", percent(targetAccuracy),
+                source == null || source == BoxSource.CALLER ? "a caller's box" : "photos without a box",
                 ReportWriter.formatThreshold(t), percent(p.coverage()), p.accepted(), p.total(), percent(p.accuracy()));
     }
 
