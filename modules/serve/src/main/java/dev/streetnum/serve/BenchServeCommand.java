@@ -66,8 +66,10 @@ public final class BenchServeCommand implements Callable<Integer> {
                 config.modelId(), body.length, requests, maxBatch, maxDelayMs);
         out.printf("%-22s %12s %10s %10s%n", "load", "images/s", "p50 ms", "p99 ms");
         if (networkSeconds > 0) {
-            // An ensemble's networks each read every batch.
-            String networks = models.size() == 1 ? "network" : models.size() + " networks";
+            // The networks that read a caller's box each read every batch (ServiceBenchmark.networkAlone): a
+            // bundle whose paths differ counts those, not every network it stores.
+            int readers = models.boxReaders().size();
+            String networks = readers == 1 ? "network" : readers + " networks";
             for (int batch : NETWORK_BATCHES) {
                 double rate = ServiceBenchmark.networkAlone(models, model.metadata().preprocess(), batch, networkSeconds);
                 out.printf("%-22s %12.1f %10s %10s   (engine %s, no preprocessing)%n", networks + " alone, batch " + batch,

@@ -1,0 +1,44 @@
+package dev.streetnum.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streetnum.model.Ensemble;
+import dev.streetnum.model.TestBundles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code bench-serve}'s table names what it timed. */
+class BenchServeCommandTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * "Networks alone" times the networks that read a caller's box ({@link ServiceBenchmark#networkAlone}):
+     * a bundle that stores a network for one path only must not be labelled with every network it stores
+     * (the shipped bundle stores five and reads a caller's box with four).
+     */
+    @Test
+    void theNetworksAloneLineCountsTheNetworksThatReadACallersBox() throws Exception {
+        Path bundle = dir.resolve("paths.bundle");
+        // three networks: the first reads only photos sent without a box, the last two a caller's box
+        Ensemble.join(List.of(TestBundles.tiny(5), TestBundles.tiny(6), TestBundles.tiny(7)), "paths", 2, 2)
+                .save(bundle);
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchServeCommand());
+        cli.setOut(new PrintWriter(out));
+        int code = cli.execute("--model", bundle.toString(), "--engine", "dl4j", "--threshold", "0.5",
+                "--requests", "2", "--concurrency", "1", "--network-seconds", "0.05");
+        assertEquals(0, code, out.toString());
+        List<String> alone = out.toString().lines().filter(l -> l.contains(" alone, batch ") && !l.startsWith("model"))
+                .toList();
+        assertEquals(2, alone.size(), out.toString());
+        alone.forEach(l -> assertTrue(l.startsWith("2 networks alone, batch "), l));
+    }
+}
