@@ -32,7 +32,9 @@ import java.util.Map;
  *                        better, and each localized box costs every no-box network a read). Null: every one
  * @param boxMembers      of the same networks, how many, the last, read a box the caller gives; the others read
  *                        only a photo sent without one (issue 25, R48: a network trained on numbers cut short
- *                        reads the localizer's boxes surely and a caller's tight box less well). Null: every one
+ *                        reads the localizer's boxes surely and a caller's tight box less well). Null: every one.
+ *                        Both are checked where the networks are counted ({@link ModelBundle}, by
+ *                        {@link ReadingPaths}): the metadata alone cannot tell whether 3 is too many
  */
 public record BundleMetadata(
         int formatVersion,
@@ -85,14 +87,6 @@ public record BundleMetadata(
                         noBoxCalibratedOn == null ? null : noBoxCalibratedOn.toString());
         metrics = frozen(metrics);
         softwareVersion = softwareVersion == null ? "unknown" : softwareVersion;
-        if (noBoxMembers != null && noBoxMembers < 1) {
-            throw new IllegalArgumentException("noBoxMembers: at least one network reads a photo sent without a box,"
-                    + " got " + noBoxMembers);
-        }
-        if (boxMembers != null && boxMembers < 1) {
-            throw new IllegalArgumentException("boxMembers: at least one network reads a box the caller gives,"
-                    + " got " + boxMembers);
-        }
     }
 
     /** Metadata for a freshly built network in the current format and software version. */

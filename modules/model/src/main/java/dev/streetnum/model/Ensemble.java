@@ -55,15 +55,7 @@ public record Ensemble(List<Member> members, int noBoxMembers, int boxMembers) i
         if (members == null || members.isEmpty()) {
             throw new IllegalArgumentException("an ensemble reads with at least one model");
         }
-        if (noBoxMembers < 1 || noBoxMembers > members.size()) {
-            throw new IllegalArgumentException("of an ensemble's " + members.size() + " networks, 1 to "
-                    + members.size() + " read a photo sent without a box, not " + noBoxMembers);
-        }
-        if (boxMembers < 1 || boxMembers > members.size() || noBoxMembers + boxMembers < members.size()) {
-            throw new IllegalArgumentException("of an ensemble's " + members.size() + " networks, 1 to "
-                    + members.size() + " read a caller's box, and at least " + (members.size() - noBoxMembers)
-                    + " when " + noBoxMembers + " read a photo sent without one; not " + boxMembers);
-        }
+        ReadingPaths.check("an ensemble", members.size(), noBoxMembers, boxMembers);
         members = List.copyOf(members);
         requireAlike(members.stream().map(Member::bundle).toList());
     }

@@ -112,25 +112,14 @@ public final class ModelBundle {
                     + " networks, its own included; got " + networks);
         }
         Integer noBox = metadata.noBoxMembers();
-        if (noBox != null && noBox > networks) {
-            throw new IllegalArgumentException("model " + metadata.modelId() + " reads a photo sent without a box"
-                    + " with its first " + noBox + " networks, but it has " + networks);
-        }
+        Integer box = metadata.boxMembers();
+        ReadingPaths.check("model " + metadata.modelId(), networks, noBox == null ? networks : noBox,
+                box == null ? networks : box);
         if ((noBox == null ? networks : noBox) > MAX_NO_BOX_MEMBERS) {
             throw new IllegalArgumentException("at most " + MAX_NO_BOX_MEMBERS + " networks read a photo sent"
                     + " without a box (each reads every box the localizers find), but model " + metadata.modelId()
                     + " reads one with " + (noBox == null ? "all " + networks + " of its networks" : noBox)
                     + ": say how many, the first, with --no-box-members");
-        }
-        Integer box = metadata.boxMembers();
-        if (box != null && box > networks) {
-            throw new IllegalArgumentException("model " + metadata.modelId() + " reads a caller's box with its last "
-                    + box + " networks, but it has " + networks);
-        }
-        if ((noBox == null ? networks : noBox) + (box == null ? networks : box) < networks) {
-            throw new IllegalArgumentException("model " + metadata.modelId() + " reads a photo sent without a box with"
-                    + " its first " + noBox + " networks and a caller's box with its last " + box + ", so "
-                    + (networks - noBox - box) + " of its " + networks + " networks would read nothing");
         }
         for (ModelBundle partner : partners) {
             if (!partner.localizers.isEmpty() || !partner.partners.isEmpty() || !partner.attachments.isEmpty()) {
@@ -448,7 +437,13 @@ public final class ModelBundle {
             }
             BundleMetadata metadata = readMetadata(file, zip, metaEntry, memberEntry(number, "json"));
             ComputationGraph network = readNetwork(file, zip, netEntry, false, "ensemble member " + (number + 1));
-            partners.add(new ModelBundle(network, metadata));
+            // The metadata no longer refuses its path counts alone: they meet the rule here, and a file that
+            // breaks it is a bad file, named, as the bundle's own metadata is in load.
+            try {
+                partners.add(new ModelBundle(network, metadata));
+            } catch (IllegalArgumentException e) {
+                throw new DataException(file + ": " + memberEntry(number, "json") + ": " + e.getMessage(), e);
+            }
         }
         return partners;
     }

@@ -204,6 +204,46 @@ class ModelBundleTest {
         assertTrue(e.getMessage().contains("lacks member-2.json"), e.getMessage());
     }
 
+    /**
+     * Counts that break the per-path rule are refused on load as a bad file, named, whether the bundle's
+     * metadata.json or a partner's member-2.json says them (the metadata alone no longer refuses 0).
+     */
+    @Test
+    void pathCountsThatBreakTheRuleAreAnErrorNamingTheFile() throws IOException {
+        Path whole = dir.resolve("pair-counts.bundle");
+        Ensemble.join(java.util.List.of(TestBundles.tiny(2), TestBundles.tiny(3)), "pair").save(whole);
+
+        Path three = dir.resolve("three-no-box.bundle");
+        copyEdited(whole, three, ModelBundle.METADATA_ENTRY, meta -> meta.replaceFirst("\\{", "{ \"noBoxMembers\" : 3,"));
+        DataException e = assertThrows(DataException.class, () -> ModelBundle.load(three));
+        assertEquals(three + ": model pair reads a photo sent without a box with its first 3 networks, but it has 2",
+                e.getMessage());
+
+        Path zero = dir.resolve("zero-box-member.bundle");
+        copyEdited(whole, zero, "member-2.json", meta -> meta.replaceFirst("\\{", "{ \"boxMembers\" : 0,"));
+        e = assertThrows(DataException.class, () -> ModelBundle.load(zero));
+        assertEquals(zero + ": member-2.json: model tiny-test-3 reads a caller's box with 0 networks, but at least 1"
+                + " of its 1 network must read there", e.getMessage());
+    }
+
+    /** A copy of a bundle whose entry {@code entry} went through {@code edit}. */
+    private static void copyEdited(Path from, Path to, String entry, java.util.function.UnaryOperator<String> edit)
+            throws IOException {
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new ZipEntry(e.getName()));
+                try (InputStream data = in.getInputStream(e)) {
+                    byte[] bytes = data.readAllBytes();
+                    out.write(e.getName().equals(entry)
+                            ? edit.apply(new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)
+                            : bytes);
+                }
+                out.closeEntry();
+            }
+        }
+    }
+
     /** A copy of a bundle without one entry, optionally renamed to {@code renamed} instead of dropped. */
     private static void copyWithout(Path from, Path to, String entry, String renamed) throws IOException {
         try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());

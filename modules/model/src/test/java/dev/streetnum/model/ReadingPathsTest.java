@@ -1,0 +1,68 @@
+package dev.streetnum.model;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-path rule against cases worked by hand: each count 1 to the networks, and every network on one
+ * path or both (the first {@code noBoxMembers} and the last {@code boxMembers} together reach them all).
+ */
+class ReadingPathsTest {
+
+    @Test
+    void splitsThatCoverEveryNetworkAreAccepted() {
+        // 5 networks, 4 and 4: networks 1-4 read without a box, 2-5 a caller's box; 2-4 read both.
+        assertDoesNotThrow(() -> ReadingPaths.check("model m", 5, 4, 4));
+        // 4 + 1 = 5: networks 1-4 without a box, network 5 a caller's box alone; none on both, none idle.
+        assertDoesNotThrow(() -> ReadingPaths.check("model m", 5, 4, 1));
+        assertDoesNotThrow(() -> ReadingPaths.check("model m", 3, 3, 3));
+        assertDoesNotThrow(() -> ReadingPaths.check("model m", 1, 1, 1));
+    }
+
+    @Test
+    void aPathWithNoReaderIsRefused() {
+        assertEquals("model m reads a photo sent without a box with 0 networks, but at least 1 of its 3 networks"
+                + " must read there", refusal("model m", 3, 0, 3));
+        assertEquals("model m reads a photo sent without a box with -2 networks, but at least 1 of its 3 networks"
+                + " must read there", refusal("model m", 3, -2, 3));
+        assertEquals("an ensemble reads a caller's box with 0 networks, but at least 1 of its 4 networks must read"
+                + " there", refusal("an ensemble", 4, 4, 0));
+    }
+
+    @Test
+    void moreReadersThanNetworksAreRefused() {
+        assertEquals("model m reads a photo sent without a box with its first 4 networks, but it has 3",
+                refusal("model m", 3, 4, 3));
+        assertEquals("model m reads a caller's box with its last 9 networks, but it has 8",
+                refusal("model m", 8, 1, 9));
+        // The no-box count is judged first, so a message names one fault at a time.
+        assertEquals("model m reads a photo sent without a box with its first 2 networks, but it has 1",
+                refusal("model m", 1, 2, 0));
+    }
+
+    @Test
+    void aNetworkThatReadsOnNeitherPathIsRefused() {
+        // 4 networks: the first 2 read without a box, the last 1 (network 4) a caller's box; network 3 reads nothing.
+        assertEquals("model X reads a photo sent without a box with its first 2 networks and a caller's box with its"
+                + " last 1, so 1 of its 4 networks would read nothing", refusal("model X", 4, 2, 1));
+        // 5 networks, 1 and 1: networks 2-4 read nothing.
+        assertEquals("an ensemble reads a photo sent without a box with its first 1 network and a caller's box with"
+                + " its last 1, so 3 of its 5 networks would read nothing", refusal("an ensemble", 5, 1, 1));
+        // One short of covering: 5 networks, 3 and 1 leave network 4 idle.
+        assertEquals("model m reads a photo sent without a box with its first 3 networks and a caller's box with its"
+                + " last 1, so 1 of its 5 networks would read nothing", refusal("model m", 5, 3, 1));
+    }
+
+    @Test
+    void noNetworksIsRefused() {
+        assertEquals("an ensemble reads with 0 networks: it needs at least 1", refusal("an ensemble", 0, 1, 1));
+    }
+
+    private static String refusal(String reader, int networks, int noBoxMembers, int boxMembers) {
+        return assertThrows(IllegalArgumentException.class,
+                () -> ReadingPaths.check(reader, networks, noBoxMembers, boxMembers)).getMessage();
+    }
+}
