@@ -18,8 +18,9 @@ import java.util.TreeSet;
  * @param modelId             the bundle's model id; for an ensemble, its models' ids joined by " + "
  * @param targetAccuracy      the accuracy the operating threshold is chosen for
  * @param targets             every accuracy coverage is reported at (95, 98, 99% and the target)
- * @param boxes               what the model was given as the region: "the CSV's boxes", or "no box" when the
- *                            evaluation ran without (then each set gives the mean IoU of the boxes found)
+ * @param boxes               how the CSV's boxes were used, written as its {@link BoxUse#label}: "the CSV's
+ *                            boxes" given to the model, "no box" when it ran without (then each set gives the mean
+ *                            IoU of the boxes found), or "the CSV's boxes, read as found"
  * @param test                the test set: full-coverage metrics and best achievable coverage
  * @param validation          the validation set, when given: where thresholds are chosen
  * @param train               the training set, when given: for the train-test gap
@@ -47,7 +48,7 @@ public record CoverageReport(
         String modelId,
         double targetAccuracy,
         List<Double> targets,
-        String boxes,
+        BoxUse boxes,
         SetSummary test,
         SetSummary validation,
         SetSummary train,
@@ -65,10 +66,6 @@ public record CoverageReport(
 
     /** Accuracies every report gives coverage at, besides the caller's target. */
     public static final List<Double> STANDARD_TARGETS = List.of(0.95, 0.98, 0.99);
-    /** {@link #boxes} when the CSV's boxes were given to the model, as a detector's would be. */
-    public static final String CSV_BOXES = "the CSV's boxes";
-    /** {@link #boxes} when no box was given (the CSV's boxes only score the boxes found). */
-    public static final String NO_BOX = "no box";
 
     /**
      * A set's numbers as they appear in JSON.
@@ -105,11 +102,10 @@ public record CoverageReport(
     /** Builds the report's numbers; the contact sheet tiles are added with {@link #withSheets}. */
     public static CoverageReport of(String softwareVersion, String modelId, double targetAccuracy,
                                     EvaluatedSet test, EvaluatedSet validation, EvaluatedSet train) {
-        return of(softwareVersion, modelId, targetAccuracy, CSV_BOXES, test, validation, train);
+        return of(softwareVersion, modelId, targetAccuracy, BoxUse.GIVEN, test, validation, train);
     }
 
-    /** @param boxes {@link #CSV_BOXES} or {@link #NO_BOX} */
-    public static CoverageReport of(String softwareVersion, String modelId, double targetAccuracy, String boxes,
+    public static CoverageReport of(String softwareVersion, String modelId, double targetAccuracy, BoxUse boxes,
                                     EvaluatedSet test, EvaluatedSet validation, EvaluatedSet train) {
         targetAccuracy = new TargetAccuracy(targetAccuracy).value();
         TreeSet<Double> targetSet = new TreeSet<>(STANDARD_TARGETS);
@@ -191,7 +187,7 @@ public record CoverageReport(
      * The operating points this report calibrated, as an engine stores them: every target accuracy
      * some threshold reaches on the calibration set (the others are {@link #unreachableTargets}), and
      * that set's identity as their provenance; no-box thresholds when the photos were read without
-     * their boxes ({@link #NO_BOX}), so a calibration of one path never moves the other's.
+     * their boxes ({@link BoxUse#WITHHELD}), so a calibration of one path never moves the other's.
      */
     public Thresholds calibratedThresholds() {
         Thresholds reached = Thresholds.NONE.calibratedOn(
@@ -201,7 +197,13 @@ public record CoverageReport(
                 reached = reached.with(TargetAccuracy.parse(e.getKey()), e.getValue());
             }
         }
-        return NO_BOX.equals(boxes) ? reached.asNoBox() : reached;
+        return switch (boxes) {
+            case GIVEN -> reached;
+            case WITHHELD -> reached.asNoBox();
+            // Read by the no-box networks from boxes no localizer found: the operating point of neither path.
+            case AS_FOUND -> throw new IllegalStateException("boxes read as found are no path's, so they cannot"
+                    + " calibrate one");
+        };
     }
 
     /** The target accuracies no threshold reaches on the calibration set, ascending. */

@@ -120,12 +120,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " as found (--boxes-as-found) are no path's, so they cannot calibrate one");
         }
         EvaluationConfig config = new EvaluationConfig(targetAccuracy, batchSize,
-                limit == null ? EvaluationConfig.NO_LIMIT : limit, true, noBox, readViews, boxesAsFound);
+                limit == null ? EvaluationConfig.NO_LIMIT : limit, true, boxUse(), readViews);
         ModelBundle bundle = ModelBundle.load(model);
         List<ModelBundle> bundles = new ArrayList<>(List.of(bundle));
         bundles.addAll(ModelBundle.loadAll(ensemble));
         Ensemble.requireAlike(bundles); // before any engine is opened (an ONNX export takes a while)
-        if (noBox) {
+        if (config.boxUse() == BoxUse.WITHHELD) {
             spec.commandLine().getErr().println(bundle.localizer().isPresent()
                     ? "no box: the bundle's localizer finds the number on each photo"
                             + (ensemble.isEmpty() ? "" : " and every model reads that box")
@@ -156,6 +156,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             storeThresholds(bundle, report, stdout, stderr);
         }
         return 0;
+    }
+
+    /** The options read as one {@link BoxUse}: both at once would read as found a box that is not given. */
+    private BoxUse boxUse() {
+        if (noBox && boxesAsFound) {
+            throw new IllegalArgumentException("--no-box gives no box, so there is none to read as found");
+        }
+        return noBox ? BoxUse.WITHHELD : boxesAsFound ? BoxUse.AS_FOUND : BoxUse.GIVEN;
     }
 
     /** A few lines for a person: the headline numbers, then where the rest is. */

@@ -73,8 +73,7 @@ public final class Evaluator {
         EvaluatedSet validationSet = validation == null ? null : transcribe(transcriber, "validation", validation);
         EvaluatedSet trainSet = train == null ? null : transcribe(transcriber, "train", train);
         CoverageReport report = CoverageReport.of(StreetnumVersion.VERSION, models.modelId(),
-                config.targetAccuracy(), config.noBox() ? CoverageReport.NO_BOX : CoverageReport.CSV_BOXES,
-                testSet, validationSet, trainSet);
+                config.targetAccuracy(), config.boxUse(), testSet, validationSet, trainSet);
 
         CropExpander expander = new CropExpander(models.lead().metadata().preprocess());
         List<SheetTile> worst = tiles(ReviewSheet.mostConfidentErrors(testSet.predictions()), test, expander);
@@ -129,10 +128,12 @@ public final class Evaluator {
                 try {
                     for (AnnotatedImage image : batch) {
                         decoded.add(ImageDecoder.read(image.file()));
-                        regions.add(config.noBox() ? null : image.region());
+                        regions.add(config.boxUse() == BoxUse.WITHHELD ? null : image.region());
                     }
-                    List<Transcription> answers = config.boxesAsFound() ? transcriber.transcribeAsFound(decoded, regions)
-                            : transcriber.transcribe(decoded, regions);
+                    List<Transcription> answers = switch (config.boxUse()) {
+                        case GIVEN, WITHHELD -> transcriber.transcribe(decoded, regions);
+                        case AS_FOUND -> transcriber.transcribeAsFound(decoded, regions);
+                    };
                     for (int i = 0; i < batch.size(); i++) {
                         AnnotatedImage image = batch.get(i);
                         Transcription answer = answers.get(i);
@@ -156,9 +157,12 @@ public final class Evaluator {
         return ProgressDisplay.start(task, images, " img");
     }
 
-    /** The IoU columns are the found boxes' against the CSV's union box, when the model was given no box. */
+    /**
+     * The IoU columns are the found boxes' against the CSV's union box, when the model was given no box; a box
+     * read as found is the CSV's own, so its IoU would say nothing.
+     */
     private Prediction prediction(String file, AnnotatedImage image, Transcription t) {
-        boolean found = config.noBox();
+        boolean found = config.boxUse() == BoxUse.WITHHELD;
         List<Prediction.CandidateBox> candidates = t.boxReadings().stream()
                 .map(r -> new Prediction.CandidateBox(r, found ? r.box().iou(image.region()) : Double.NaN)).toList();
         return new Prediction(file, image.number(), t.candidate(), t.transcribable(), t.confidence(),

@@ -61,7 +61,7 @@ final class ReportPage {
     }
 
     private void boxSection() {
-        if (!CoverageReport.NO_BOX.equals(report.boxes())) {
+        if (report.boxes() != BoxUse.WITHHELD) {
             return;
         }
         html.append("<h2>Without boxes</h2>\n<p>The model was given each whole photo, no box: it read the region its"

@@ -253,6 +253,31 @@ class EvaluateEndToEndTest {
                     ReportWriter.formatThreshold(t), percent(answered / (double) TEST_IMAGES), answered, TEST_IMAGES,
                     percent(right / (double) answered));
             assertTrue(stdout.toString().contains(expected), expected + " in " + stdout);
+            assertEquals(asFound ? "the CSV's boxes, read as found" : "the CSV's boxes",
+                    ReportWriter.jsonMapper().readTree(out.resolve(ReportWriter.REPORT_JSON).toFile())
+                            .get("boxes").asText());
+        }
+    }
+
+    /** Each way of using the CSV's boxes excludes the others, said as a sentence before any model is read. */
+    @Test
+    void boxesReadAsFoundExcludeNoBoxAndWriteThreshold(@TempDir Path dir) {
+        Path missing = dir.resolve("no-such.bundle");
+        Map<String, String> refused = Map.of(
+                "--no-box", "--no-box gives no box, so there is none to read as found",
+                "--write-threshold", "--write-threshold calibrates a path as the service reads it; boxes read as"
+                        + " found (--boxes-as-found) are no path's, so they cannot calibrate one");
+        for (Map.Entry<String, String> other : refused.entrySet()) {
+            StringWriter stderr = new StringWriter();
+            CommandLine cli = new CommandLine(new EvaluateCommand());
+            cli.setErr(new PrintWriter(stderr));
+            cli.setExecutionExceptionHandler((e, c, parsed) -> {
+                c.getErr().println("error: " + e.getMessage());
+                return 2;
+            });
+            assertNotEquals(0, cli.execute("--model", missing.toString(), "--data", test.toString(), "--out",
+                    dir.resolve("report").toString(), "--boxes-as-found", other.getKey()));
+            assertEquals("error: " + other.getValue(), stderr.toString().strip());
         }
     }
 

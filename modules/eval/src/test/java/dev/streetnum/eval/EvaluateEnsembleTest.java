@@ -77,7 +77,7 @@ class EvaluateEnsembleTest {
             assertEquals("tiny-test-1 + tiny-test-2", json.get("modelId").asText());
             assertTrue(stdout.toString().contains("ensemble of 2 models, each head averaged before decoding:"
                     + " tiny-test-1 + tiny-test-2"), stdout.toString());
-            assertEquals(noBox ? CoverageReport.NO_BOX : CoverageReport.CSV_BOXES, json.get("boxes").asText());
+            assertEquals((noBox ? BoxUse.WITHHELD : BoxUse.GIVEN).label(), json.get("boxes").asText());
 
             // Each row is what a Transcriber of the two models answers for the image alone; without a
             // box, the lead's localizer found the box both models read.

@@ -38,7 +38,7 @@ class EvaluateNoBoxTest {
         AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 12, 41), false);
         Localizer localizer = TestBundles.untrainedLocalizer(3);
         ModelBundle bundle = TestBundles.tiny(5).withLocalizer(localizer);
-        EvaluationConfig noBox = new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false, true);
+        EvaluationConfig noBox = new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false, BoxUse.WITHHELD);
         CoverageReport report = new Evaluator(noBox).evaluate(bundle, test);
 
         // Independently: localize each photo, transcribe that box by hand, IoU against the CSV's union box.
@@ -61,7 +61,7 @@ class EvaluateNoBoxTest {
             assertEquals(byHand.get(i).confidence(), p.confidence(), 1e-6);
         }
         photos.forEach(Mat::close);
-        assertEquals(CoverageReport.NO_BOX, report.boxes());
+        assertEquals(BoxUse.WITHHELD, report.boxes());
         assertEquals(iouSum / photos.size(), report.test().meanBoxIou(), 1e-12);
 
         Path out = dir.resolve("report");
@@ -84,8 +84,8 @@ class EvaluateNoBoxTest {
         AnnotatedDataset test = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("test"), 10, 43), false);
         List<Localizer> localizers = List.of(TestBundles.untrainedLocalizer(3), TestBundles.untrainedLocalizer(8));
         ModelBundle bundle = TestBundles.tiny(5).withLocalizers(localizers);
-        CoverageReport report = new Evaluator(new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false, true))
-                .evaluate(bundle, test);
+        CoverageReport report = new Evaluator(new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false,
+                BoxUse.WITHHELD)).evaluate(bundle, test);
         Path out = dir.resolve("report");
         new ReportWriter(Evaluator.seenFraction(bundle.metadata().preprocess())).write(report, out);
         Map<String, List<Prediction.CandidateBox>> read = BoxReadingsCsv.read(out.resolve(ReportWriter.BOX_READINGS_CSV));
@@ -145,7 +145,7 @@ class EvaluateNoBoxTest {
         CoverageReport report = new Evaluator(new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false))
                 .evaluate(bundle, test);
         assertNull(report.test().meanBoxIou());
-        assertEquals(CoverageReport.CSV_BOXES, report.boxes());
+        assertEquals(BoxUse.GIVEN, report.boxes());
         for (int i = 0; i < test.size(); i++) {
             assertEquals(BoxSource.CALLER, report.testPredictions().get(i).boxSource());
             assertEquals(test.images().get(i).region(), report.testPredictions().get(i).box());
@@ -159,8 +159,8 @@ class EvaluateNoBoxTest {
         ModelBundle bundle = TestBundles.tiny(5).withLocalizer(TestBundles.untrainedLocalizer(3));
         CoverageReport given = new Evaluator(new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false))
                 .evaluate(bundle, test);
-        CoverageReport found = new Evaluator(new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false, false,
-                dev.streetnum.model.ReadViews.CENTRE, true)).evaluate(bundle, test);
+        CoverageReport found = new Evaluator(new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false,
+                BoxUse.AS_FOUND)).evaluate(bundle, test);
         for (int i = 0; i < test.size(); i++) {
             Prediction a = given.testPredictions().get(i);
             Prediction b = found.testPredictions().get(i);
@@ -169,8 +169,18 @@ class EvaluateNoBoxTest {
             assertEquals(a.answer(), b.answer());
             assertEquals(a.confidence(), b.confidence(), 0.0);
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EvaluationConfig(0.98, 5,
-                EvaluationConfig.NO_LIMIT, false, true, dev.streetnum.model.ReadViews.CENTRE, true));
-        assertEquals("--no-box gives no box, so there is none to read as found", e.getMessage());
+        assertEquals(BoxUse.AS_FOUND, found.boxes());
+        // An as-found report must not pass for one whose boxes were given.
+        assertEquals("the CSV's boxes, read as found",
+                ReportWriter.jsonMapper().valueToTree(found).get("boxes").asText());
+        assertEquals("the CSV's boxes", ReportWriter.jsonMapper().valueToTree(given).get("boxes").asText());
+        assertThrows(IllegalStateException.class, found::calibratedThresholds);
+    }
+
+    @Test
+    void anEvaluationSaysHowItUsesTheCsvBoxes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EvaluationConfig(0.98, 5, EvaluationConfig.NO_LIMIT, false, null));
+        assertTrue(e.getMessage().contains("BoxUse.GIVEN"), e.getMessage());
     }
 }
