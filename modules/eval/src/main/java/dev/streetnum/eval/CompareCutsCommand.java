@@ -1,6 +1,7 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.DataException;
+import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TargetAccuracy;
 import java.io.PrintWriter;
@@ -70,9 +71,9 @@ public final class CompareCutsCommand implements Callable<Integer> {
 
     /** The bundle's no-box threshold for the target, or a sentence saying how to calibrate it. */
     private static double noBoxThreshold(Path bundle, TargetAccuracy target) {
-        ModelBundle model = ModelBundle.load(bundle);
-        return model.metadata().thresholds().atNoBox(target).orElseThrow(() -> new DataException("model "
-                + model.metadata().modelId() + " (" + bundle + ") has no no-box threshold for accuracy " + target
+        BundleMetadata model = ModelBundle.metadataOf(bundle);
+        return model.thresholds().atNoBox(target).orElseThrow(() -> new DataException("model "
+                + model.modelId() + " (" + bundle + ") has no no-box threshold for accuracy " + target
                 + ": calibrate one with streetnum evaluate --model " + bundle + " --no-box --write-threshold"));
     }
 }

@@ -352,13 +352,9 @@ public final class ModelBundle {
      * non-bundle or a bundle in another format is a {@link DataException} naming the file.
      */
     public static ModelBundle load(Path file) {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry metaEntry = zip.getEntry(METADATA_ENTRY);
-            ZipEntry netEntry = zip.getEntry(NETWORK_ENTRY);
-            if (metaEntry == null || netEntry == null) {
-                throw new DataException(file + " is a zip archive but not a model bundle: it lacks "
-                        + (metaEntry == null ? METADATA_ENTRY : NETWORK_ENTRY));
-            }
+        return read(file, zip -> {
+            ZipEntry metaEntry = bundleEntry(file, zip, METADATA_ENTRY);
+            ZipEntry netEntry = bundleEntry(file, zip, NETWORK_ENTRY);
             BundleMetadata metadata = readMetadata(file, zip, metaEntry, METADATA_ENTRY);
             ComputationGraph network = readNetwork(file, zip, netEntry, true, "the network");
             Map<String, byte[]> attachments = new TreeMap<>();
@@ -377,6 +373,27 @@ public final class ModelBundle {
             } catch (IllegalArgumentException e) {
                 throw new DataException(file + ": " + e.getMessage(), e);
             }
+        });
+    }
+
+    /**
+     * The bundle's own metadata (model id, thresholds, provenance) without reading a network: for a command
+     * that needs only what a bundle stores about itself (compare-cuts' thresholds), where loading five networks
+     * would take seconds. A file that is not a bundle fails as in {@link #load}; the path counts are checked
+     * against the networks only by {@link #load}.
+     */
+    public static BundleMetadata metadataOf(Path file) {
+        return read(file, zip -> {
+            ZipEntry metadata = bundleEntry(file, zip, METADATA_ENTRY);
+            bundleEntry(file, zip, NETWORK_ENTRY);
+            return readMetadata(file, zip, metadata, METADATA_ENTRY);
+        });
+    }
+
+    /** Reads from the bundle's zip, turning every way a file can fail to be one into a {@link DataException}. */
+    private static <T> T read(Path file, ZipRead<T> read) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return read.from(zip);
         } catch (NoSuchFileException e) {
             throw new DataException("model bundle not found: " + file, e);
         } catch (ZipException e) {
@@ -387,6 +404,21 @@ public final class ModelBundle {
             }
             throw new DataException("could not read model bundle " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What {@link #read} does with an open bundle. */
+    @FunctionalInterface
+    private interface ZipRead<T> {
+        T from(ZipFile zip) throws IOException;
+    }
+
+    /** One of the two entries every bundle has; its absence means the zip is something else. */
+    private static ZipEntry bundleEntry(Path file, ZipFile zip, String name) {
+        ZipEntry entry = zip.getEntry(name);
+        if (entry == null) {
+            throw new DataException(file + " is a zip archive but not a model bundle: it lacks " + name);
+        }
+        return entry;
     }
 
     /**

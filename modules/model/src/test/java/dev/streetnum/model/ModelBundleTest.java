@@ -111,6 +111,30 @@ class ModelBundleTest {
                 e3.getMessage());
     }
 
+    /** compare-cuts reads a bundle's thresholds this way: what load would give, and load's errors, without the networks. */
+    @Test
+    void metadataAloneIsTheLoadedBundlesAndFailsAsLoadDoes() throws IOException {
+        Path pair = dir.resolve("pair.bundle");
+        ModelBundle joined = Ensemble.join(java.util.List.of(TestBundles.tiny(5), TestBundles.tiny(6)), "pair", 2, 1);
+        joined.withMetadata(joined.metadata().withThresholds(Thresholds.NONE.with(TargetAccuracy.PAPER, 0.7)
+                .asNoBox().with(TargetAccuracy.PAPER, 0.4))).save(pair);
+        BundleMetadata alone = ModelBundle.metadataOf(pair);
+        assertEquals(ModelBundle.load(pair).metadata(), alone);
+        assertEquals(0.7, alone.thresholds().atNoBox(TargetAccuracy.PAPER).orElseThrow(), 0);
+        assertEquals(1, alone.boxMembers());
+
+        Path text = dir.resolve("notes.bundle");
+        Files.writeString(text, "not a zip at all");
+        Path zip = dir.resolve("other.zip");
+        writeZip(zip, "metadata.json", "{}");
+        Path missing = dir.resolve("nowhere.bundle");
+        for (Path bad : java.util.List.of(text, zip, missing)) {
+            DataException loading = assertThrows(DataException.class, () -> ModelBundle.load(bad));
+            DataException reading = assertThrows(DataException.class, () -> ModelBundle.metadataOf(bad));
+            assertEquals(loading.getMessage(), reading.getMessage(), bad.toString());
+        }
+    }
+
     @Test
     void anotherNormalisationIsRefusedByName() throws IOException {
         Path other = withMetadata(TestBundles.tinyBundleFile(dir), "other-norm.bundle",
