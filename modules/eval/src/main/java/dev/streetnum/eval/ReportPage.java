@@ -61,6 +61,14 @@ final class ReportPage {
     }
 
     private void boxSection() {
+        if (report.boxes() == BoxUse.AS_FOUND) {
+            // Figures of this kind are not the service's on its photos: say so where a reader looks first.
+            html.append("<h2>Boxes read as found</h2>\n<p>Each CSV box was read as if the bundle's localizer had"
+                    + " found it, by the networks that read a photo sent without a box. On a set of boxes that cut the number"
+                    + " (cut-numbers) that shows how surely that path answers a cut number; these are not the figures"
+                    + " of photos read with or without their boxes.</p>\n");
+            return;
+        }
         if (report.boxes() != BoxUse.WITHHELD) {
             return;
         }

@@ -1,6 +1,7 @@
 package dev.streetnum.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,6 +176,8 @@ class EvaluateNoBoxTest {
                 ReportWriter.jsonMapper().valueToTree(found).get("boxes").asText());
         assertEquals("the CSV's boxes", ReportWriter.jsonMapper().valueToTree(given).get("boxes").asText());
         assertThrows(IllegalStateException.class, found::calibratedThresholds);
+        assertTrue(new ReportPage(found).html().contains("Boxes read as found"));
+        assertFalse(new ReportPage(given).html().contains("Boxes read as found"));
     }
 
     @Test
