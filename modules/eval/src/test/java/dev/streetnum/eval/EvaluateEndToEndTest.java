@@ -268,17 +268,22 @@ class EvaluateEndToEndTest {
                 "--write-threshold", "--write-threshold calibrates a path as the service reads it; boxes read as"
                         + " found (--boxes-as-found) are no path's, so they cannot calibrate one");
         for (Map.Entry<String, String> other : refused.entrySet()) {
-            StringWriter stderr = new StringWriter();
-            CommandLine cli = new CommandLine(new EvaluateCommand());
-            cli.setErr(new PrintWriter(stderr));
-            cli.setExecutionExceptionHandler((e, c, parsed) -> {
-                c.getErr().println("error: " + e.getMessage());
-                return 2;
-            });
-            assertNotEquals(0, cli.execute("--model", missing.toString(), "--data", test.toString(), "--out",
-                    dir.resolve("report").toString(), "--boxes-as-found", other.getKey()));
-            assertEquals("error: " + other.getValue(), stderr.toString().strip());
+            assertEquals("error: " + other.getValue(), refusal("--model", missing.toString(), "--data", test.toString(),
+                    "--out", dir.resolve("report").toString(), "--boxes-as-found", other.getKey()).strip());
         }
+    }
+
+    /** What a refused evaluate prints, as the launcher prints a failure: one "error: " line, no stack trace. */
+    private static String refusal(String... args) {
+        StringWriter stderr = new StringWriter();
+        CommandLine cli = new CommandLine(new EvaluateCommand());
+        cli.setErr(new PrintWriter(stderr));
+        cli.setExecutionExceptionHandler((e, c, parsed) -> {
+            c.getErr().println("error: " + e.getMessage());
+            return 2;
+        });
+        assertNotEquals(0, cli.execute(args));
+        return stderr.toString();
     }
 
     @Test
@@ -301,16 +306,9 @@ class EvaluateEndToEndTest {
     @Test
     void aMissingBundleIsAnErrorNamingTheFile(@TempDir Path dir) {
         Path missing = dir.resolve("no-such.bundle");
-        StringWriter stderr = new StringWriter();
-        CommandLine cli = new CommandLine(new EvaluateCommand());
-        cli.setErr(new PrintWriter(stderr));
-        cli.setExecutionExceptionHandler((e, c, parsed) -> {
-            c.getErr().println("error: " + e.getMessage());
-            return 2;
-        });
-        assertNotEquals(0, cli.execute("--model", missing.toString(), "--data", test.toString(), "--out",
-                dir.resolve("report").toString()));
-        assertTrue(stderr.toString().contains(missing.toString()), stderr.toString());
+        String stderr = refusal("--model", missing.toString(), "--data", test.toString(), "--out",
+                dir.resolve("report").toString());
+        assertTrue(stderr.contains(missing.toString()), stderr);
         assertTrue(!Files.exists(dir.resolve("report")), "no report folder for a failed evaluation");
     }
 
