@@ -27,7 +27,8 @@ class BenchServeCommandTest {
     @Test
     void theNetworksAloneLineCountsTheNetworksThatReadACallersBox() throws Exception {
         Path bundle = dir.resolve("paths.bundle");
-        // three networks: the first reads only photos sent without a box, the last two a caller's box
+        // three networks: the first two read photos sent without a box, the last two a caller's box (the first
+        // reads only without one)
         Ensemble.join(List.of(TestBundles.tiny(5), TestBundles.tiny(6), TestBundles.tiny(7)), "paths", 2, 2)
                 .save(bundle);
         StringWriter out = new StringWriter();
