@@ -98,6 +98,6 @@ Model bundle:  $work/run/best.bundle   (serve it: scripts/serve.sh --model $work
   with the threshold on P(S|x) chosen on validation so that the answers it gives are >= 98% right.
   These figures are on synthetic data. On real photos the paper reached 95.64% (real SVHN, a large
   network, days on GPUs); the shipped model (fine-tuned on 3,000 real photos) answers about seven
-  in ten held-out real photos with their box, and about half without (models/README.md). Train
+  in ten held-out real photos with their box, and about four in ten without (models/README.md). Train
   longer (--minutes), on real data (--extra-train), or on a GPU (README, "GPU training") for more.
 EOT
