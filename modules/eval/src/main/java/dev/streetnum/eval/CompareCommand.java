@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,6 +44,12 @@ public final class CompareCommand implements Callable<Integer> {
                     + " whole area).")
     double upToCoverage;
 
+    @Option(names = "--set-aside", paramLabel = "CSV",
+            description = "Leave these photos out of every set before drawing: a CSV with a file column naming"
+                    + " them (e.g. datasets/svhn-real-val-partial-labels.csv, val labels that name part of the"
+                    + " number). Every name must be among each report's photos.")
+    Path setAside;
+
     @Mixin
     BootstrapOptions draws = new BootstrapOptions();
 
@@ -55,9 +62,15 @@ public final class CompareCommand implements Callable<Integer> {
         a.forEach(p -> files.add(PredictionsCsv.inReport(p)));
         b.forEach(p -> files.add(PredictionsCsv.inReport(p)));
         List<List<Prediction>> read = files.stream().map(PredictionsCsv::read).toList();
+        PrintWriter out = spec.commandLine().getOut();
+        if (setAside != null) {
+            SetAsidePhotos aside = SetAsidePhotos.read(setAside);
+            List<List<Prediction>> all = read;
+            read = IntStream.range(0, files.size()).mapToObj(i -> aside.from(all.get(i), files.get(i))).toList();
+            out.printf("set aside: the %d photos named in %s%n", aside.size(), setAside);
+        }
         PairedComparison c = PairedComparison.of(read.subList(0, a.size()), read.subList(a.size(), read.size()),
                 files.stream().map(Path::toString).toList(), margin, upToCoverage, draws.bootstrap());
-        PrintWriter out = spec.commandLine().getOut();
         for (int s = 0; s < c.sets(); s++) {
             out.printf("set %d: A %.5f (%s), B %.5f (%s)%n", s + 1, c.setAreasA().get(s), a.get(s), c.setAreasB().get(s),
                     b.get(s));

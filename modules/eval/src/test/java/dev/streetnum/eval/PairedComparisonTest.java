@@ -174,6 +174,56 @@ class PairedComparisonTest {
                 + " A %.5f, B %.5f, gain of B %.5f%n", c.areaA(), c.areaB(), c.gainOfB())), out.toString());
     }
 
+    /**
+     * --set-aside: the same comparison as of reports written without those photos (an independent route:
+     * the rows are dropped before the files exist), so R49's gate on val without its 13 partial labels is
+     * one command.
+     */
+    @Test
+    void photosSetAsideCompareAsReportsWithoutThem(@TempDir Path dir) throws Exception {
+        List<Prediction> a = ReportWriterTest.syntheticPredictions(38, 60);
+        List<Prediction> b = mended(a, 5);
+        List<String> aside = List.of(a.get(3).file(), a.get(17).file(), a.get(40).file());
+        PredictionsCsv.write(a, p -> true, dir.resolve("a.csv"));
+        PredictionsCsv.write(b, p -> true, dir.resolve("b.csv"));
+        PredictionsCsv.write(a.stream().filter(p -> !aside.contains(p.file())).toList(), p -> true,
+                dir.resolve("a-57.csv"));
+        PredictionsCsv.write(b.stream().filter(p -> !aside.contains(p.file())).toList(), p -> true,
+                dir.resolve("b-57.csv"));
+        Path list = dir.resolve("aside.csv");
+        java.nio.file.Files.writeString(list, "file,label,note\n" + String.join(",x,\"read, by eye\"\n", aside)
+                + ",x,\"read, by eye\"\n");
+
+        String withList = compare("--a", dir.resolve("a.csv").toString(), "--b", dir.resolve("b.csv").toString(),
+                "--set-aside", list.toString());
+        String without = compare("--a", dir.resolve("a-57.csv").toString(), "--b", dir.resolve("b-57.csv").toString());
+        List<String> lines = withList.lines().toList();
+        assertEquals("set aside: the 3 photos named in " + list, lines.get(0));
+        assertTrue(lines.get(2).contains("of 57 photos"), withList);
+        // every figure but the set line's file names is the same
+        assertEquals(without.lines().skip(1).toList(), lines.subList(2, lines.size()));
+        assertEquals(without.lines().findFirst().orElseThrow().replace("a-57.csv", "a.csv").replace("b-57.csv", "b.csv"),
+                lines.get(1));
+
+        java.nio.file.Files.writeString(list, "file\n" + aside.get(0) + "\nnot-a-photo.png\n");
+        DataException e = assertThrows(DataException.class,
+                () -> SetAsidePhotos.read(list).from(a, dir.resolve("a.csv")));
+        assertEquals(list + " line 3: not-a-photo.png is not among the 60 photos of " + dir.resolve("a.csv"),
+                e.getMessage());
+        java.nio.file.Files.writeString(list, "file\n" + aside.get(0) + "\n" + aside.get(0) + "\n");
+        e = assertThrows(DataException.class, () -> SetAsidePhotos.read(list));
+        assertEquals(list + " line 3: " + aside.get(0) + " is named again (first on line 2)", e.getMessage());
+    }
+
+    private static String compare(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new CompareCommand());
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute(java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of("--resamples", "200", "--seed", "5")).toArray(String[]::new)));
+        return out.toString();
+    }
+
     private static List<Prediction> byFile(List<Prediction> set) {
         return set.stream().sorted(java.util.Comparator.comparing(Prediction::file)).toList();
     }
