@@ -104,6 +104,15 @@ public record BatchConfig(
             return name().toLowerCase(Locale.ROOT);
         }
 
+        /**
+         * Spark's options for writing and reading the table back. CSV: a header, and a quote inside a field
+         * doubled (RFC 4180), as every CSV reader expects; Spark's default escapes it with a backslash, which
+         * other readers split the alternatives' JSON on.
+         */
+        public java.util.Map<String, String> options() {
+            return this == CSV ? java.util.Map.of("header", "true", "escape", "\"") : java.util.Map.of();
+        }
+
         public static OutputFormat parse(String text) {
             for (OutputFormat f : values()) {
                 if (f.source().equalsIgnoreCase(text.trim())) {

@@ -149,10 +149,7 @@ public final class BatchJob {
         }
         DataFrameWriter<Row> writer = rows.write()
                 .mode(mode == BatchConfig.WriteMode.OVERWRITE ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-                .format(format.source());
-        if (format == BatchConfig.OutputFormat.CSV) {
-            writer = writer.option("header", "true");
-        }
+                .format(format.source()).options(format.options());
         writer.save(output);
     }
 
@@ -160,7 +157,7 @@ public final class BatchJob {
     public BatchSummary summarize(String output, BatchConfig.OutputFormat format, ImageTable table,
                                   ShippedModel model, double seconds, int partitions) {
         Dataset<Row> written = spark.read().schema(TranscriptionRows.SCHEMA).format(format.source())
-                .option("header", "true").load(globEscaped(output));
+                .options(format.options()).load(globEscaped(output));
         Row c = written.agg(count(lit(1)), countDistinct(col("file")),
                 sum(when(col("error").isNotNull(), 1).otherwise(0)),
                 sum(when(col("accepted"), 1).otherwise(0))).first();

@@ -69,7 +69,7 @@ class BatchJobTest {
 
     private static Map<String, Row> byFile(Path output, BatchConfig.OutputFormat format) {
         Map<String, Row> rows = new HashMap<>();
-        for (Row r : spark.read().schema(TranscriptionRows.SCHEMA).format(format.source()).option("header", "true")
+        for (Row r : spark.read().schema(TranscriptionRows.SCHEMA).format(format.source()).options(format.options())
                 .load(output.toString()).collectAsList()) {
             assertNull(rows.put(r.getAs("file"), r), "each file once: " + r.getAs("file"));
         }
@@ -185,6 +185,25 @@ class BatchJobTest {
         assertEquals(0, summary.withTruth(), "a manifest has no truth");
         Map<String, Row> rows = byFile(out, BatchConfig.OutputFormat.CSV);
         assertTrue(rows.get("labelled/no-such-photo.png").<String>getAs("error").startsWith("image file not found"));
+        // Read by a plain RFC 4180 parser, not Spark: eight fields a row, the alternatives one JSON array.
+        int read = 0;
+        try (var parts = Files.list(out)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+                try (var parser = org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader()
+                        .setSkipHeaderRecord(true).get().parse(Files.newBufferedReader(part))) {
+                    for (var record : parser) {
+                        assertEquals(TranscriptionRows.SCHEMA.size(), record.size(), part + ": " + record);
+                        String alternatives = record.get("alternatives");
+                        if (!alternatives.isEmpty()) {
+                            assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(alternatives)
+                                    .isArray(), alternatives);
+                        }
+                        read++;
+                    }
+                }
+            }
+        }
+        assertEquals(3, read);
 
         Transcriber reference = new Transcriber(ModelBundle.load(bundle));
         try (Mat m = ImageDecoder.read(images.resolve(first))) {
