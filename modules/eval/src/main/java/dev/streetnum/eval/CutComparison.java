@@ -5,7 +5,6 @@ import dev.streetnum.data.NumberCut;
 import dev.streetnum.eval.Bootstrap.Interval;
 import dev.streetnum.model.Thresholds;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,13 +61,13 @@ public record CutComparison(int cuts, int numbers, double thresholdA, double thr
      */
     public static CutComparison of(List<Prediction> a, List<Prediction> b, List<String> names, double thresholdA,
                                    double thresholdB, Bootstrap bootstrap) {
-        Map<String, Prediction> byFileB = byFile(b, names.get(1));
+        Map<String, Prediction> byFileB = Prediction.byFile(b, names.get(1), "cut");
         if (a.isEmpty()) {
             throw new DataException(names.get(0) + ": no predictions to compare");
         }
         // Per number, by its photo's name (so row order changes nothing): its cuts, and how many each model answers.
         Map<String, int[]> perNumber = new java.util.TreeMap<>();
-        for (Prediction p : byFile(a, names.get(0)).values()) {
+        for (Prediction p : Prediction.byFile(a, names.get(0), "cut").values()) {
             String photo = NumberCut.photoOf(p.file()).orElseThrow(() -> new DataException(names.get(0) + ": '"
                     + p.file() + "' is not a cut of a number (streetnum cut-numbers names them PHOTO.cut-first-1.png)"));
             Prediction q = byFileB.get(p.file());
@@ -77,8 +76,8 @@ public record CutComparison(int cuts, int numbers, double thresholdA, double thr
                         + "' missing");
             }
             int[] counts = perNumber.computeIfAbsent(photo, k -> new int[COUNTS]);
-            boolean byA = Thresholds.accepts(p.transcribable(), p.confidence(), thresholdA);
-            boolean byB = Thresholds.accepts(q.transcribable(), q.confidence(), thresholdB);
+            boolean byA = p.acceptedAt(thresholdA);
+            boolean byB = q.acceptedAt(thresholdB);
             counts[CUTS]++;
             counts[ANSWERED_A] += byA ? 1 : 0;
             counts[ANSWERED_B] += byB ? 1 : 0;
@@ -118,13 +117,4 @@ public record CutComparison(int cuts, int numbers, double thresholdA, double thr
         return total;
     }
 
-    private static Map<String, Prediction> byFile(List<Prediction> predictions, String name) {
-        Map<String, Prediction> byFile = new LinkedHashMap<>();
-        for (Prediction p : predictions) {
-            if (byFile.put(p.file(), p) != null) {
-                throw new DataException(name + ": cut '" + p.file() + "' has two rows");
-            }
-        }
-        return byFile;
-    }
 }

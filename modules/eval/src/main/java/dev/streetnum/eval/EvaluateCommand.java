@@ -241,7 +241,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         OperatingPoint p = new EvaluatedSet("test", read).principledCurve().atThreshold(t);
         stdout.printf("at the bundle's stored %s threshold for %s (%s): %s of test answered (%d of %d), accuracy"
                         + " there %s%n", percent(targetAccuracy),
-                source == null || source == BoxSource.CALLER ? "a caller's box" : "photos without a box",
+                AcceptanceThreshold.isCallersBox(source) ? "a caller's box" : "photos without a box",
                 ReportWriter.formatThreshold(t), percent(p.coverage()), p.accepted(), p.total(), percent(p.accuracy()));
     }
 

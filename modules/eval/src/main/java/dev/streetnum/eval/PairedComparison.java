@@ -3,7 +3,6 @@ package dev.streetnum.eval;
 import dev.streetnum.data.DataException;
 import dev.streetnum.eval.Bootstrap.Interval;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -100,12 +99,7 @@ public record PairedComparison(int photos, double upToCoverage, List<Double> set
 
     /** The set's predictions in the order of {@code files}; a DataException when it holds other photos. */
     private static EvaluatedSet aligned(List<Prediction> predictions, List<String> files, String name) {
-        Map<String, Prediction> byFile = new LinkedHashMap<>();
-        for (Prediction p : predictions) {
-            if (byFile.put(p.file(), p) != null) {
-                throw new DataException(name + ": photo '" + p.file() + "' has two rows");
-            }
-        }
+        Map<String, Prediction> byFile = Prediction.byFile(predictions, name, "photo");
         if (byFile.size() != files.size() || !byFile.keySet().containsAll(files)) {
             throw new DataException(name + " does not hold the same photos as the first set: " + byFile.size()
                     + " photos against " + files.size() + (byFile.keySet().containsAll(files) ? ""

@@ -1,11 +1,14 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.Box;
+import dev.streetnum.data.DataException;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Thresholds;
 import dev.streetnum.model.Transcription;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One image's truth beside the model's answer: a row of {@code predictions.csv}.
@@ -88,5 +91,22 @@ public record Prediction(String file, String truth, String answer, boolean trans
     /** Whether the service gives this answer at threshold t ({@link Thresholds#accepts}). */
     public boolean acceptedAt(double threshold) {
         return Thresholds.accepts(transcribable, confidence, threshold);
+    }
+
+    /**
+     * A set's predictions by file, in its order, for pairing two models' reads of the same files.
+     *
+     * @param set  names the set in the error
+     * @param what what a row is ("photo", "cut"), for the error
+     * @throws DataException when a file has two rows
+     */
+    static Map<String, Prediction> byFile(List<Prediction> predictions, String set, String what) {
+        Map<String, Prediction> byFile = new LinkedHashMap<>();
+        for (Prediction p : predictions) {
+            if (byFile.put(p.file(), p) != null) {
+                throw new DataException(set + ": " + what + " '" + p.file() + "' has two rows");
+            }
+        }
+        return byFile;
     }
 }

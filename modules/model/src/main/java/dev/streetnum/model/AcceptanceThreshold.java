@@ -36,7 +36,12 @@ public record AcceptanceThreshold(double callerBox, double noBox) implements Ser
 
     /** The threshold for an answer read from a region of this source (null: preprocessed input, a caller's region). */
     public double forSource(BoxSource source) {
-        return source == null || source == BoxSource.CALLER ? callerBox : noBox;
+        return isCallersBox(source) ? callerBox : noBox;
+    }
+
+    /** Whether an answer from a region of this source is judged as read in a caller's box ({@link #forSource}). */
+    public static boolean isCallersBox(BoxSource source) {
+        return source == null || source == BoxSource.CALLER;
     }
 
     /** Whether {@code answer} is given: the one rule, at the threshold for where its region came from. */
