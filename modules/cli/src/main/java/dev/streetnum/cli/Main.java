@@ -35,7 +35,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.serve.TranscribeCommand.class,
                 dev.streetnum.serve.BenchServeCommand.class,
                 dev.streetnum.train.bench.BenchCommand.class,
-                dev.streetnum.model.ModelInfoCommand.class,
+                dev.streetnum.onnx.ModelInfoCommand.class,
                 dev.streetnum.model.AverageWeightsCommand.class,
                 dev.streetnum.model.EnsembleCommand.class,
                 dev.streetnum.model.SplitEnsembleCommand.class,

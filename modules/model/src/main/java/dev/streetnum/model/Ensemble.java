@@ -18,19 +18,17 @@ import java.util.Set;
  * with partners ({@link #join}, {@link ModelBundle#partners}) is one ensemble on its own: its members are
  * the bundle and then each partner, and its id and thresholds are the bundle's.
  *
- * <p>A region in a box the caller gave is read by the last {@code boxMembers}; a photo sent without a box
- * (each box the localizers find, or the whole photo) by the first {@code noBoxMembers} (a bundle's
- * {@link ModelBundle#noBoxMembers} and {@link ModelBundle#boxMembers}): a bundle may read a given box
+ * <p>A region in a box the caller gave is read by the box readers of {@code paths}; a photo sent without a
+ * box (each box the localizers find, or the whole photo) by its no-box readers (a bundle's
+ * {@link ModelBundle#readingPaths}): a bundle may read a given box
  * with more networks than it can afford for every localized box, a network may be fit for one path only
  * (trained on numbers cut short, it reads a localizer's boxes surely and a caller's tight box less well),
  * and each path is calibrated on the networks that read it.
  *
- * @param members      at least one; the first leads (its preprocessing, its localizers)
- * @param noBoxMembers how many members, the first, read a photo sent without a box: 1 to all of them
- * @param boxMembers   how many members, the last, read a box the caller gives: 1 to all of them, and
- *                     with {@code noBoxMembers} at least all of them (every member reads on some path)
+ * @param members at least one; the first leads (its preprocessing, its localizers)
+ * @param paths   which members read which path, one network per member
  */
-public record Ensemble(List<Member> members, int noBoxMembers, int boxMembers) implements AutoCloseable {
+public record Ensemble(List<Member> members, ReadingPaths paths) implements AutoCloseable {
 
     /**
      * @param bundle what the member is (its metadata, its localizer)
@@ -55,14 +53,26 @@ public record Ensemble(List<Member> members, int noBoxMembers, int boxMembers) i
         if (members == null || members.isEmpty()) {
             throw new IllegalArgumentException("an ensemble reads with at least one model");
         }
-        ReadingPaths.check("an ensemble", members.size(), noBoxMembers, boxMembers);
+        if (paths == null || paths.networks() != members.size()) {
+            throw new IllegalArgumentException("an ensemble of " + members.size() + " members needs reading paths"
+                    + " for " + members.size() + " networks, got " + paths);
+        }
         members = List.copyOf(members);
         requireAlike(members.stream().map(Member::bundle).toList());
     }
 
     /** Every member reads both a box the caller gave and a photo sent without one. */
     public Ensemble(List<Member> members) {
-        this(members, members == null ? 0 : members.size(), members == null ? 0 : members.size());
+        this(members, members == null ? null : members.size(), members == null ? null : members.size());
+    }
+
+    /**
+     * The first {@code noBoxMembers} read a photo sent without a box and the last {@code boxMembers} a box
+     * the caller gives (null: every member), refused in words that name "an ensemble".
+     */
+    public Ensemble(List<Member> members, Integer noBoxMembers, Integer boxMembers) {
+        this(members, members == null || members.isEmpty() ? null
+                : ReadingPaths.of("an ensemble", members.size(), noBoxMembers, boxMembers));
     }
 
     /**
@@ -80,7 +90,7 @@ public record Ensemble(List<Member> members, int noBoxMembers, int boxMembers) i
     /** The bundle as it reads, every network on DL4J: the bundle, then its partners. */
     public static Ensemble onDl4j(ModelBundle bundle) {
         return new Ensemble(bundle.members().stream().map(b -> new Member(b, new Dl4jEngine(b))).toList(),
-                bundle.noBoxMembers(), bundle.boxMembers());
+                bundle.readingPaths());
     }
 
     /**
@@ -100,7 +110,7 @@ public record Ensemble(List<Member> members, int noBoxMembers, int boxMembers) i
     /**
      * As {@link #join(List, String)}, a photo sent without a box read by the first {@code noBoxMembers}
      * bundles only and a caller's box by the last {@code boxMembers} only (null: by every one;
-     * {@link ModelBundle#noBoxMembers}, {@link ModelBundle#boxMembers}).
+     * {@link ModelBundle#readingPaths}).
      */
     public static ModelBundle join(List<ModelBundle> bundles, String modelId, Integer noBoxMembers,
                                    Integer boxMembers) {
@@ -217,19 +227,14 @@ public record Ensemble(List<Member> members, int noBoxMembers, int boxMembers) i
         return members.size();
     }
 
-    /** The members that read a photo sent without a box: the first {@link #noBoxMembers}. */
+    /** The members that read a photo sent without a box ({@link ReadingPaths#withoutBoxReaders}). */
     public List<Member> noBoxReaders() {
-        return members.subList(0, noBoxMembers);
+        return paths.withoutBoxReaders(members);
     }
 
-    /** The members that read a box the caller gives: the last {@link #boxMembers}. */
+    /** The members that read a box the caller gives ({@link ReadingPaths#callersBoxReaders}). */
     public List<Member> boxReaders() {
-        return members.subList(members.size() - boxMembers, members.size());
-    }
-
-    /** Whether every member reads on both paths. */
-    public boolean readsAlikeOnBothPaths() {
-        return noBoxMembers == members.size() && boxMembers == members.size();
+        return paths.callersBoxReaders(members);
     }
 
     /**

@@ -42,7 +42,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * network) and so on, that read every input this bundle's network reads; their heads are averaged with
  * its own, and this bundle's metadata (model id, thresholds) and localizers are the whole ensemble's;
  * the metadata may also say that only the first networks read a photo sent without a box
- * ({@link #noBoxMembers}), and only the last a box the caller gives ({@link #boxMembers}).
+ * and only the last a box the caller gives ({@link #readingPaths}).
  * Other entries are attachments other modules derive from the network (the onnx
  * module's int8 model): kept through load and save, so recalibrating thresholds does not drop them.
  */
@@ -72,7 +72,7 @@ public final class ModelBundle {
      */
     public static final int MAX_MEMBERS = 8;
     /**
-     * Most networks that read a photo sent without a box ({@link #noBoxMembers}): each reads every box the
+     * Most networks that read a photo sent without a box ({@link #readingPaths}): each reads every box the
      * localizers find, so with {@link #MAX_LOCALIZERS} this bounds such a request's work (16 reads).
      */
     public static final int MAX_NO_BOX_MEMBERS = 4;
@@ -111,15 +111,13 @@ public final class ModelBundle {
             throw new IllegalArgumentException("an ensemble bundle reads with at most " + MAX_MEMBERS
                     + " networks, its own included; got " + networks);
         }
-        Integer noBox = metadata.noBoxMembers();
-        Integer box = metadata.boxMembers();
-        ReadingPaths.check("model " + metadata.modelId(), networks, noBox == null ? networks : noBox,
-                box == null ? networks : box);
-        if ((noBox == null ? networks : noBox) > MAX_NO_BOX_MEMBERS) {
+        ReadingPaths paths = ReadingPaths.of("model " + metadata.modelId(), networks, metadata.noBoxMembers(),
+                metadata.boxMembers());
+        if (paths.noBoxMembers() > MAX_NO_BOX_MEMBERS) {
             throw new IllegalArgumentException("at most " + MAX_NO_BOX_MEMBERS + " networks read a photo sent"
                     + " without a box (each reads every box the localizers find), but model " + metadata.modelId()
-                    + " reads one with " + (noBox == null ? "all " + networks + " of its networks" : noBox)
-                    + ": say how many, the first, with --no-box-members");
+                    + " reads one with " + (metadata.noBoxMembers() == null ? "all " + networks + " of its networks"
+                    : paths.noBoxMembers()) + ": say how many, the first, with --no-box-members");
         }
         for (ModelBundle partner : partners) {
             if (!partner.localizers.isEmpty() || !partner.partners.isEmpty() || !partner.attachments.isEmpty()) {
@@ -194,21 +192,13 @@ public final class ModelBundle {
     }
 
     /**
-     * How many of {@link #members}, the first, read a photo sent without a box (each localized box, or the
-     * whole photo); the others read only a box the caller gives. All of them unless the metadata says.
+     * Which of {@link #members} read which path: the first {@link ReadingPaths#noBoxMembers} a photo sent
+     * without a box (each localized box, or the whole photo), the last {@link ReadingPaths#boxMembers} a box
+     * the caller gives; every network reads both unless the metadata says otherwise.
      */
-    public int noBoxMembers() {
-        Integer stated = metadata.noBoxMembers();
-        return stated == null ? partners.size() + 1 : stated;
-    }
-
-    /**
-     * How many of {@link #members}, the last, read a box the caller gives; the others read only a photo sent
-     * without one. All of them unless the metadata says.
-     */
-    public int boxMembers() {
-        Integer stated = metadata.boxMembers();
-        return stated == null ? partners.size() + 1 : stated;
+    public ReadingPaths readingPaths() {
+        return ReadingPaths.of("model " + metadata.modelId(), partners.size() + 1, metadata.noBoxMembers(),
+                metadata.boxMembers());
     }
 
     /** Every network that reads an input: this bundle's (it leads) and then its partners'. */

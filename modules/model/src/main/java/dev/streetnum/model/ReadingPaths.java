@@ -1,14 +1,40 @@
 package dev.streetnum.model;
 
-/**
- * Which networks read which input path (issue 25, R48): the first {@code noBoxMembers} read a photo sent
- * without a box, the last {@code boxMembers} a box the caller gives. The one place the rule is checked, for
- * a bundle's metadata ({@link ModelBundle}) and an ensemble assembled by hand ({@link Ensemble}) alike, so
- * the two cannot drift apart and both refuse in the same words.
- */
-final class ReadingPaths {
+import java.util.List;
 
-    private ReadingPaths() {
+/**
+ * Which networks read which input path (issue 25, R48): the first {@code noBoxMembers} of a bundle's or an
+ * ensemble's {@code networks} read a photo sent without a box, the last {@code boxMembers} a box the caller
+ * gives. The one owner of that rule: a bundle's metadata ({@link ModelBundle#readingPaths}) and an ensemble
+ * ({@link Ensemble#paths}) hold one, and everything that picks a path's networks or says which network reads
+ * what (the transcriber, {@code model-info}, {@code ensemble}, the service's start-up log) asks it, so the
+ * counting cannot drift apart between them.
+ *
+ * @param networks     how many networks read, at least 1
+ * @param noBoxMembers how many, the first, read a photo sent without a box: 1 to {@code networks}
+ * @param boxMembers   how many, the last, read a box the caller gives: 1 to {@code networks}, and with
+ *                     {@code noBoxMembers} at least {@code networks} (every network reads on some path)
+ */
+public record ReadingPaths(int networks, int noBoxMembers, int boxMembers) {
+
+    public ReadingPaths {
+        check("a reader", networks, noBoxMembers, boxMembers);
+    }
+
+    /** Every one of {@code networks} reads both paths. */
+    public static ReadingPaths everyNetwork(int networks) {
+        return of("a reader", networks, null, null);
+    }
+
+    /**
+     * The paths of {@code networks} networks, a null count meaning all of them, refused in words that name
+     * {@code reader} ({@link #check}).
+     */
+    static ReadingPaths of(String reader, int networks, Integer noBoxMembers, Integer boxMembers) {
+        int noBox = noBoxMembers == null ? networks : noBoxMembers;
+        int box = boxMembers == null ? networks : boxMembers;
+        check(reader, networks, noBox, box);
+        return new ReadingPaths(networks, noBox, box);
     }
 
     /**
@@ -34,6 +60,71 @@ final class ReadingPaths {
                     + count(noBoxMembers) + " and a caller's box with its last " + boxMembers + ", so "
                     + (networks - noBoxMembers - boxMembers) + " of its " + count(networks) + " would read nothing");
         }
+    }
+
+    /** Whether network {@code member} (0 leads) reads a photo sent without a box. */
+    public boolean readsWithoutBox(int member) {
+        return inRange(member) && member < noBoxMembers;
+    }
+
+    /** Whether network {@code member} (0 leads) reads a box the caller gives. */
+    public boolean readsCallersBox(int member) {
+        return inRange(member) && member >= networks - boxMembers;
+    }
+
+    /** Of {@code members}, one per network in order, those that read a photo sent without a box. */
+    public <T> List<T> withoutBoxReaders(List<T> members) {
+        return requireOnePerNetwork(members).subList(0, noBoxMembers);
+    }
+
+    /** Of {@code members}, one per network in order, those that read a box the caller gives. */
+    public <T> List<T> callersBoxReaders(List<T> members) {
+        return requireOnePerNetwork(members).subList(networks - boxMembers, networks);
+    }
+
+    /** Whether every network reads on both paths (then one batch serves both). */
+    public boolean alike() {
+        return noBoxMembers == networks && boxMembers == networks;
+    }
+
+    /**
+     * What network {@code member} leaves to the others, as a clause to append to a line about it: empty
+     * when it reads both paths.
+     */
+    public String onlyClause(int member) {
+        boolean noBox = readsWithoutBox(member);
+        boolean box = readsCallersBox(member);
+        if (!noBox && !box) {
+            throw new IndexOutOfBoundsException("network " + member + " of " + networks);
+        }
+        return noBox && box ? "" : noBox ? "; it reads only a photo sent without a box"
+                : "; it reads only a box the caller gives";
+    }
+
+    /**
+     * Which networks read which path, in words for a log line or a command's output, e.g. "the last 4
+     * networks read a caller's box and the first 4 each box the localizers find".
+     */
+    public String describe() {
+        if (alike()) {
+            return networks == 1 ? "one network reads a caller's box and each box the localizers find"
+                    : "every network reads a caller's box and each box the localizers find";
+        }
+        return (boxMembers == networks ? "every network reads" : "the last " + count(boxMembers) + " read")
+                + " a caller's box and " + (noBoxMembers == networks ? "every one" : "the first " + noBoxMembers)
+                + " each box the localizers find";
+    }
+
+    private boolean inRange(int member) {
+        return member >= 0 && member < networks;
+    }
+
+    private <T> List<T> requireOnePerNetwork(List<T> members) {
+        if (members.size() != networks) {
+            throw new IllegalArgumentException("reading paths of " + count(networks) + " asked to pick among "
+                    + members.size());
+        }
+        return members;
     }
 
     private static void requireWithin(String reader, int networks, int members, String path, String end) {

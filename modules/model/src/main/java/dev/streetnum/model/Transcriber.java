@@ -185,7 +185,7 @@ public final class Transcriber {
      * the no-box members; in one batch when they are the same networks.
      */
     private List<Transcription> readOnTheirPaths(List<Read> reads) {
-        if (models.readsAlikeOnBothPaths()) {
+        if (models.paths().alike()) {
             return read(reads, models.members());
         }
         List<Read> given = new ArrayList<>();

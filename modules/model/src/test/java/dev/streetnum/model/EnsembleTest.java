@@ -190,7 +190,7 @@ class EnsembleTest {
         Path file = dir.resolve("paths.bundle");
         Ensemble.join(List.of(lead, second, third), "paths", 2, null).save(file);
         ModelBundle joined = ModelBundle.load(file);
-        assertEquals(2, joined.noBoxMembers());
+        assertEquals(2, joined.readingPaths().noBoxMembers());
         assertEquals(3, joined.members().size());
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
             String metadata = new String(zip.getInputStream(zip.getEntry("metadata.json")).readAllBytes(),
@@ -241,8 +241,8 @@ class EnsembleTest {
         Path file = dir.resolve("paths.bundle");
         Ensemble.join(List.of(lead, TestBundles.tiny(6), TestBundles.tiny(7)), "paths", 2, 2).save(file);
         ModelBundle joined = ModelBundle.load(file);
-        assertEquals(2, joined.noBoxMembers());
-        assertEquals(2, joined.boxMembers());
+        assertEquals(2, joined.readingPaths().noBoxMembers());
+        assertEquals(2, joined.readingPaths().boxMembers());
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
             String metadata = new String(zip.getInputStream(zip.getEntry("metadata.json")).readAllBytes(),
                     java.nio.charset.StandardCharsets.UTF_8);
@@ -301,8 +301,8 @@ class EnsembleTest {
         e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(three, "t", null, 0));
         assertEquals("model t reads a caller's box with 0 networks, but at least 1 of its 3 networks must read there",
                 e.getMessage());
-        assertEquals(1, Ensemble.join(three, "t", 2, 1).boxMembers());
-        assertEquals(3, Ensemble.join(three, "t", 2, null).boxMembers());
+        assertEquals(1, Ensemble.join(three, "t", 2, 1).readingPaths().boxMembers());
+        assertEquals(3, Ensemble.join(three, "t", 2, null).readingPaths().boxMembers());
 
         List<Ensemble.Member> members = three.stream().map(b -> new Ensemble.Member(b, new Dl4jEngine(b))).toList();
         e = assertThrows(IllegalArgumentException.class, () -> new Ensemble(members, 1, 1));
@@ -313,8 +313,8 @@ class EnsembleTest {
         Ensemble split = new Ensemble(members, 2, 2);
         assertEquals(members.subList(1, 3), split.boxReaders());
         assertEquals(members.subList(0, 2), split.noBoxReaders());
-        assertTrue(!split.readsAlikeOnBothPaths());
-        assertTrue(new Ensemble(members).readsAlikeOnBothPaths());
+        assertTrue(!split.paths().alike());
+        assertTrue(new Ensemble(members).paths().alike());
     }
 
     @Test
@@ -333,13 +333,13 @@ class EnsembleTest {
                 && e.getMessage().contains("--no-box-members"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Ensemble.join(five, "five", 5, null));
         assertTrue(e.getMessage().contains("reads one with 5"), e.getMessage());
-        assertEquals(4, Ensemble.join(five, "five", 4, null).noBoxMembers());
+        assertEquals(4, Ensemble.join(five, "five", 4, null).readingPaths().noBoxMembers());
 
         List<Ensemble.Member> members = three.stream().map(b -> new Ensemble.Member(b, new Dl4jEngine(b))).toList();
         e = assertThrows(IllegalArgumentException.class, () -> new Ensemble(members, 0, 3));
         assertEquals("an ensemble reads a photo sent without a box with 0 networks, but at least 1 of its 3 networks"
                 + " must read there", e.getMessage());
-        assertEquals(3, new Ensemble(members).noBoxMembers());
+        assertEquals(3, new Ensemble(members).paths().noBoxMembers());
     }
 
     @Test
@@ -357,7 +357,7 @@ class EnsembleTest {
         assertEquals("tiny-test-5-ens2", joined.metadata().modelId());
         assertEquals(List.of("tiny-test-6"), joined.partners().stream().map(p -> p.metadata().modelId()).toList());
         assertEquals(1, joined.localizers().size());
-        assertEquals(2, joined.noBoxMembers());
+        assertEquals(2, joined.readingPaths().noBoxMembers());
         assertTrue(stdout.toString().contains("tiny-test-5 + tiny-test-6")
                 && stdout.toString().contains("It has no thresholds yet: streetnum evaluate --model " + out), stdout.toString());
 
@@ -367,14 +367,14 @@ class EnsembleTest {
         stdout.getBuffer().setLength(0);
         assertEquals(0, cli.execute("--model", a.toString(), "--model", b.toString(), "--model", c.toString(),
                 "--no-box-members", "2", "--out", abc.toString()));
-        assertEquals(2, ModelBundle.load(abc).noBoxMembers());
-        assertTrue(stdout.toString().contains("read by the first 2 networks"), stdout.toString());
+        assertEquals(2, ModelBundle.load(abc).readingPaths().noBoxMembers());
+        assertTrue(stdout.toString().contains("; every network reads a caller's box and the first 2 each box the localizers find."), stdout.toString());
 
         stdout.getBuffer().setLength(0);
         assertEquals(0, cli.execute("--model", a.toString(), "--model", b.toString(), "--model", c.toString(),
                 "--no-box-members", "2", "--box-members", "2", "--out", abc.toString()));
-        assertEquals(2, ModelBundle.load(abc).boxMembers());
-        assertTrue(stdout.toString().contains("; a caller's box read by the last 2 networks"), stdout.toString());
+        assertEquals(2, ModelBundle.load(abc).readingPaths().boxMembers());
+        assertTrue(stdout.toString().contains("; the last 2 networks read a caller's box and the first 2 each box the localizers find."), stdout.toString());
     }
 
     @Test

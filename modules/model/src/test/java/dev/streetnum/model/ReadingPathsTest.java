@@ -2,8 +2,11 @@ package dev.streetnum.model;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +62,64 @@ class ReadingPathsTest {
     @Test
     void noNetworksIsRefused() {
         assertEquals("an ensemble reads with 0 networks: it needs at least 1", refusal("an ensemble", 0, 1, 1));
+    }
+
+    @Test
+    void eachNetworksPathsAreTheFirstAndTheLastCounted() {
+        // The shipped layout, worked by hand: 5 networks, 4 and 4. Network 0 reads only without a box,
+        // 1-3 both, 4 only a caller's box.
+        ReadingPaths shipped = new ReadingPaths(5, 4, 4);
+        boolean[] withoutBox = {true, true, true, true, false};
+        boolean[] callersBox = {false, true, true, true, true};
+        for (int m = 0; m < 5; m++) {
+            assertEquals(withoutBox[m], shipped.readsWithoutBox(m), "network " + m);
+            assertEquals(callersBox[m], shipped.readsCallersBox(m), "network " + m);
+        }
+        assertFalse(shipped.readsWithoutBox(-1) || shipped.readsCallersBox(5), "outside the networks");
+        List<String> names = List.of("r38", "r20b", "r21", "r23", "r33");
+        assertEquals(List.of("r38", "r20b", "r21", "r23"), shipped.withoutBoxReaders(names));
+        assertEquals(List.of("r20b", "r21", "r23", "r33"), shipped.callersBoxReaders(names));
+        assertEquals("; it reads only a photo sent without a box", shipped.onlyClause(0));
+        assertEquals("", shipped.onlyClause(2));
+        assertEquals("; it reads only a box the caller gives", shipped.onlyClause(4));
+        assertThrows(IndexOutOfBoundsException.class, () -> shipped.onlyClause(5));
+        assertFalse(shipped.alike());
+        assertEquals("the last 4 networks read a caller's box and the first 4 each box the localizers find",
+                shipped.describe());
+        assertThrows(IllegalArgumentException.class, () -> shipped.callersBoxReaders(names.subList(0, 4)));
+
+        // 4 and 1: no network on both paths.
+        ReadingPaths apart = new ReadingPaths(5, 4, 1);
+        assertEquals(List.of("r33"), apart.callersBoxReaders(names));
+        assertEquals("; it reads only a photo sent without a box", apart.onlyClause(3));
+        // A null count is every network.
+        ReadingPaths firstTwo = ReadingPaths.of("model m", 3, 2, null);
+        assertEquals(new ReadingPaths(3, 2, 3), firstTwo);
+        assertEquals("every network reads a caller's box and the first 2 each box the localizers find",
+                firstTwo.describe());
+    }
+
+    @Test
+    void everyNetworkReadsBothPathsByDefault() {
+        ReadingPaths three = ReadingPaths.everyNetwork(3);
+        assertTrue(three.alike());
+        assertEquals(new ReadingPaths(3, 3, 3), three);
+        assertEquals(List.of(1, 2, 3), three.withoutBoxReaders(List.of(1, 2, 3)));
+        assertEquals(List.of(1, 2, 3), three.callersBoxReaders(List.of(1, 2, 3)));
+        assertEquals("", three.onlyClause(0));
+        assertEquals("every network reads a caller's box and each box the localizers find", three.describe());
+        assertEquals("one network reads a caller's box and each box the localizers find",
+                ReadingPaths.everyNetwork(1).describe());
+    }
+
+    @Test
+    void noReadingPathsBreakTheRule() {
+        // The record itself refuses what check refuses, so none can exist unchecked.
+        assertEquals("a reader reads a photo sent without a box with its first 2 networks and a caller's box with"
+                + " its last 1, so 1 of its 4 networks would read nothing",
+                assertThrows(IllegalArgumentException.class, () -> new ReadingPaths(4, 2, 1)).getMessage());
+        assertEquals("model m reads a caller's box with 0 networks, but at least 1 of its 3 networks must read there",
+                assertThrows(IllegalArgumentException.class, () -> ReadingPaths.of("model m", 3, null, 0)).getMessage());
     }
 
     private static String refusal(String reader, int networks, int noBoxMembers, int boxMembers) {

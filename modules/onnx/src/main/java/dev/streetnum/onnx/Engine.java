@@ -115,13 +115,11 @@ public enum Engine {
     public Ensemble open(List<ModelBundle> bundles, int threads) {
         // Refused before any int8 model is parsed or engine opens.
         for (ModelBundle bundle : bundles) {
-            int networks = bundle.members().size();
-            if (bundles.size() > 1 && (bundle.noBoxMembers() < networks || bundle.boxMembers() < networks)) {
-                throw new IllegalArgumentException("model " + bundle.metadata().modelId() + " reads a photo sent"
-                        + " without a box with its first " + bundle.noBoxMembers() + " and a caller's box with its last "
-                        + bundle.boxMembers() + " of " + networks + " networks, which an ensemble of several bundles"
-                        + " cannot keep: read it alone, or join its networks anew (streetnum split-ensemble, then"
-                        + " streetnum ensemble)");
+            if (bundles.size() > 1 && !bundle.readingPaths().alike()) {
+                throw new IllegalArgumentException("model " + bundle.metadata().modelId() + " reads with "
+                        + bundle.members().size() + " networks: " + bundle.readingPaths().describe() + ", which an"
+                        + " ensemble of several bundles cannot keep: read it alone, or join its networks anew"
+                        + " (streetnum split-ensemble, then streetnum ensemble)");
             }
         }
         List<ModelBundle> networks = new ArrayList<>();
@@ -141,7 +139,7 @@ public enum Engine {
                         ? new OnnxEngine(int8.get(i), network.localizers(), threads) : open(network, threads)));
             }
             return bundles.size() == 1
-                    ? new Ensemble(members, bundles.get(0).noBoxMembers(), bundles.get(0).boxMembers())
+                    ? new Ensemble(members, bundles.get(0).readingPaths())
                     : new Ensemble(members);
         } catch (RuntimeException e) {
             members.forEach(m -> m.engine().close());

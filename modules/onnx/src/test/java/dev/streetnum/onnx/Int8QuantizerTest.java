@@ -180,8 +180,8 @@ class Int8QuantizerTest {
         try (Ensemble ensemble = Engine.ONNX_INT8.open(List.of(quantized))) {
             assertEquals("pair" + Int8Quantizer.MODEL_ID_SUFFIX, ensemble.modelId());
             assertEquals(2, ensemble.size());
-            assertEquals(2, ensemble.noBoxMembers());
-            assertEquals(1, ensemble.boxMembers());
+            assertEquals(2, ensemble.paths().noBoxMembers());
+            assertEquals(1, ensemble.paths().boxMembers());
             for (int m = 0; m < 2; m++) {
                 Onnx.ModelProto alone = new Int8Quantizer(99.99).quantize(pair.members().get(m),
                         List.of(crops).iterator(), 16, "generated", n -> { });

@@ -194,17 +194,18 @@ class OnnxExportTest {
         for (Engine engine : List.of(Engine.DL4J, Engine.ONNX)) {
             try (dev.streetnum.model.Ensemble opened = engine.open(List.of(three))) {
                 assertEquals(3, opened.size(), engine.name());
-                assertEquals(2, opened.noBoxMembers(), engine.name());
-                assertEquals(2, opened.boxMembers(), engine.name());
+                assertEquals(2, opened.paths().noBoxMembers(), engine.name());
+                assertEquals(2, opened.paths().boxMembers(), engine.name());
             }
         }
         try (dev.streetnum.model.Ensemble pair = Engine.DL4J.open(List.of(TestBundles.tiny(1), TestBundles.tiny(2)))) {
-            assertEquals(2, pair.noBoxMembers());
-            assertEquals(2, pair.boxMembers());
+            assertEquals(2, pair.paths().noBoxMembers());
+            assertEquals(2, pair.paths().boxMembers());
         }
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Engine.DL4J.open(List.of(three, TestBundles.tiny(4))));
-        assertTrue(e.getMessage().startsWith("model three reads a photo sent without a box with its first 2 and a"
-                + " caller's box with its last 2 of 3 networks"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("model three reads with 3 networks: the last 2 networks read a caller's"
+                + " box and the first 2 each box the localizers find, which an ensemble of several bundles cannot"
+                + " keep"), e.getMessage());
     }
 }

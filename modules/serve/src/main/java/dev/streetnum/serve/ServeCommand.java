@@ -83,10 +83,8 @@ public final class ServeCommand implements Callable<Integer> {
         bindMemoryMetrics(registry);
         Transcriber transcriber = new Transcriber(models, ReadViews.CENTRE);
         if (!model.partners().isEmpty()) {
-            LOG.info("an ensemble of {} networks ({}): {} a caller's box, {} each box the localizers find,"
-                    + " and the heads are averaged", models.size(), Ensemble.memberIds(model),
-                    models.boxMembers() == models.size() ? "each reads" : "the last " + models.boxMembers() + " read",
-                    models.noBoxMembers() == models.size() ? "and each" : "the first " + models.noBoxMembers());
+            LOG.info("an ensemble of {} networks ({}): {}, and the heads are averaged", models.size(),
+                    Ensemble.memberIds(model), models.paths().describe());
         }
         LOG.info(model.localizerSummary());
         warmUp(transcriber);

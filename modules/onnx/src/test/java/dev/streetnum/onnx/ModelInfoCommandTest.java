@@ -1,8 +1,13 @@
-package dev.streetnum.model;
+package dev.streetnum.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streetnum.model.Ensemble;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.Preset;
+import dev.streetnum.model.TestBundles;
+import dev.streetnum.model.Thresholds;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -40,10 +45,34 @@ class ModelInfoCommandTest {
         Path plain = dir.resolve("plain.bundle");
         TestBundles.tiny(1).save(plain);
         Path more = dir.resolve("more.bundle");
-        TestBundles.tiny(1).withAttachment("int8.onnx", new byte[] {1}).withAttachment("a.bin", new byte[] {2}).save(more);
+        TestBundles.tiny(1).withAttachment("a.bin", new byte[] {2}).withAttachment("b.txt", new byte[] {1}).save(more);
         assertTrue(describe(plain).noneMatch(line -> line.startsWith("also stored")));
-        assertEquals(List.of("also stored: a.bin, int8.onnx"),
+        assertEquals(List.of("also stored: a.bin, b.txt"),
                 describe(more).filter(line -> line.startsWith("also stored")).toList());
+        assertTrue(describe(more).noneMatch(line -> line.startsWith("int8 thresholds")));
+    }
+
+    /**
+     * The int8 thresholds live in int8.onnx's metadata, apart from the bundle's float ones: model-info shows
+     * both, each as calibrated (here set by hand, so the expected line is known without model-info's help).
+     */
+    @Test
+    void aQuantizedBundleShowsItsInt8ThresholdsBesideTheFloatOnes(@TempDir Path dir) {
+        ModelBundle tiny = TestBundles.tiny(3);
+        org.nd4j.linalg.api.ndarray.INDArray crops = org.nd4j.linalg.factory.Nd4j.rand(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 8, 3, 54, 54);
+        ModelBundle quantized = Int8Quantizer.attach(tiny, 0,
+                new Int8Quantizer(99.9).quantize(tiny, List.of(crops).iterator(), 8, "random", n -> { }));
+        Thresholds int8 = Thresholds.fromKeys(java.util.Map.of("0.98", 0.875), "int8-val");
+        Thresholds floats = Thresholds.fromKeys(java.util.Map.of("0.98", 0.625), "float-val");
+        Path file = dir.resolve("tiny.bundle");
+        Engine.DL4J.withThresholds(Engine.ONNX_INT8.withThresholds(quantized, int8), floats).save(file);
+
+        List<String> lines = describe(file).toList();
+        assertTrue(lines.get(0).contains("thresholds " + floats), lines.get(0));
+        assertEquals(List.of("int8 thresholds (--engine onnx-int8, their own: the int8 networks' probabilities are"
+                + " not the float ones'): " + int8), lines.stream().filter(l -> l.startsWith("int8 thresholds")).toList());
+        assertTrue(int8.toString().contains("0.875") && int8.toString().contains("int8-val"), int8.toString());
     }
 
     @Test
@@ -67,6 +96,8 @@ class ModelInfoCommandTest {
         List<String> partners = lines.stream().filter(line -> line.startsWith("reads with network")).toList();
         assertTrue(!partners.get(0).contains("it reads only"), partners.get(0));
         assertTrue(partners.get(1).endsWith("; it reads only a box the caller gives"), partners.get(1));
+        assertTrue(lines.contains("paths: the last 2 networks read a caller's box and the first 2 each box the"
+                + " localizers find"), lines.toString());
     }
 
     private static java.util.stream.Stream<String> describe(Path bundle) {

@@ -1,4 +1,8 @@
-package dev.streetnum.model;
+package dev.streetnum.onnx;
+
+import dev.streetnum.model.BundleMetadata;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.Preset;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -11,7 +15,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code streetnum model-info}: each preset's size and cost, computed from its layer shapes; with
- * {@code --model}, what a bundle holds (model id, preset, thresholds, the networks it reads with, localizers).
+ * {@code --model}, what a bundle holds (model id, preset, thresholds, the networks it reads with and on
+ * which path, localizers, and the int8 models' own thresholds). It lives here, not in the model module,
+ * because the int8 thresholds are inside the int8 model's ONNX metadata, which only this module reads.
  */
 @Command(name = "model-info", mixinStandardHelpOptions = true,
         description = {"Prints each network preset's parameter count and forward FLOPs per 54x54 image;"
@@ -34,18 +40,25 @@ public final class ModelInfoCommand implements Callable<Integer> {
             ModelBundle bundle = ModelBundle.load(model);
             BundleMetadata m = bundle.metadata();
             out.printf(Locale.ROOT, "model %s: preset %s, %,d parameters, thresholds %s%s%n", m.modelId(),
-                    m.preset(), bundle.network().numParams(), m.thresholds(), readsOnly(bundle, 0));
+                    m.preset(), bundle.network().numParams(), m.thresholds(), bundle.readingPaths().onlyClause(0));
             for (int i = 0; i < bundle.partners().size(); i++) {
                 BundleMetadata p = bundle.partners().get(i).metadata();
                 out.printf(Locale.ROOT, "reads with network %d: model %s, preset %s, %,d parameters (its heads are"
                                 + " averaged with the other networks'; the thresholds above are the ensemble's)%s%n", i + 2,
                         p.modelId(), p.preset(), bundle.partners().get(i).network().numParams(),
-                        readsOnly(bundle, i + 1));
+                        bundle.readingPaths().onlyClause(i + 1));
+            }
+            if (!bundle.partners().isEmpty()) {
+                out.println("paths: " + bundle.readingPaths().describe());
             }
             out.println(bundle.localizerSummary());
             if (!bundle.attachmentNames().isEmpty()) {
-                // The onnx module writes and reads them; int8*.onnx are the networks --engine onnx-int8 runs.
+                // int8*.onnx are the networks --engine onnx-int8 runs.
                 out.println("also stored: " + String.join(", ", bundle.attachmentNames()));
+            }
+            if (bundle.attachmentNames().contains(Int8Quantizer.entry(0))) {
+                out.println("int8 thresholds (--engine onnx-int8, their own: the int8 networks' probabilities are"
+                        + " not the float ones'): " + Engine.ONNX_INT8.thresholds(bundle));
             }
             for (int i = 0; i < bundle.localizers().size(); i++) {
                 out.printf(Locale.ROOT, "localizer %d provenance: %s%n", i + 1,
@@ -62,13 +75,5 @@ public final class ModelInfoCommand implements Callable<Integer> {
                     p.parameterCount(), p.forwardFlops() / 1e6);
         }
         return 0;
-    }
-
-    /** What network {@code member} (0 leads) of the bundle leaves to the others, if anything. */
-    private static String readsOnly(ModelBundle bundle, int member) {
-        boolean noBox = member < bundle.noBoxMembers();
-        boolean box = member >= bundle.members().size() - bundle.boxMembers();
-        return noBox && box ? "" : noBox ? "; it reads only a photo sent without a box"
-                : "; it reads only a box the caller gives";
     }
 }
