@@ -1,5 +1,6 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.model.TargetAccuracy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +51,13 @@ public final class CompareCommand implements Callable<Integer> {
                     + " number). Every name must be among each report's photos.")
     Path setAside;
 
+    @Option(names = "--best-coverage-at", paramLabel = "A",
+            description = "Also print, for each set, each model's best achievable coverage at accuracy A (say"
+                    + " 0.98) and its threshold: the largest share of the set's photos, taken by P(S|x), that is at"
+                    + " least A right, chosen on that very set (so no figure to quote as a result; it shows what a"
+                    + " ranking allows, e.g. with --set-aside photos left out).")
+    Double bestCoverageAt;
+
     @Mixin
     BootstrapOptions draws = new BootstrapOptions();
 
@@ -58,6 +66,8 @@ public final class CompareCommand implements Callable<Integer> {
         if (a.size() != b.size()) {
             throw new IllegalArgumentException("give as many --b sets as --a sets (" + a.size() + " and " + b.size() + ")");
         }
+        // Refused before any report is read.
+        TargetAccuracy target = bestCoverageAt == null ? null : new TargetAccuracy(bestCoverageAt);
         List<Path> files = new ArrayList<>();
         a.forEach(p -> files.add(PredictionsCsv.inReport(p)));
         b.forEach(p -> files.add(PredictionsCsv.inReport(p)));
@@ -81,6 +91,18 @@ public final class CompareCommand implements Callable<Integer> {
         out.printf("%d paired resamples: B ahead in %.1f%%, by more than %s in %.1f%%; gain %.0f%% interval"
                         + " [%.4f, %.4f]%n", c.resamples(), 100 * c.ahead(), margin, 100 * c.clear(),
                 100 * Bootstrap.LEVEL, c.gain().low(), c.gain().high());
+        if (target != null) {
+            for (int s = 0; s < c.sets(); s++) {
+                out.printf("set %d, best coverage at accuracy %s on the set itself: A %s, B %s%n", s + 1, bestCoverageAt,
+                        best(read.get(s), files.get(s), target), best(read.get(a.size() + s), files.get(a.size() + s), target));
+            }
+        }
         return 0;
+    }
+
+    private static String best(List<Prediction> predictions, Path file, TargetAccuracy target) {
+        OperatingPoint p = new EvaluatedSet(file.toString(), predictions).principledCurve().atAccuracy(target.value());
+        return p.acceptsAnything() ? String.format("%.1f%% (t = %.4f)", 100 * p.coverage(), p.threshold())
+                : "none (no threshold is that accurate)";
     }
 }

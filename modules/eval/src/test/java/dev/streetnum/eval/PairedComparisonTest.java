@@ -215,6 +215,54 @@ class PairedComparisonTest {
         assertEquals(list + " line 3: " + aside.get(0) + " is named again (first on line 2)", e.getMessage());
     }
 
+    /**
+     * --best-coverage-at: each model's best coverage on each set, as trying every threshold finds it
+     * ({@link BruteForceCoverage#best}, the independent route), after the photos set aside are left out.
+     */
+    @Test
+    void theCommandPrintsEachModelsBestCoverageOnEachSet(@TempDir Path dir) throws Exception {
+        List<Prediction> a = ReportWriterTest.syntheticPredictions(39, 80);
+        List<Prediction> b = mended(a, 6);
+        List<String> aside = List.of(a.get(5).file(), a.get(30).file());
+        PredictionsCsv.write(a, p -> true, dir.resolve("a.csv"));
+        PredictionsCsv.write(b, p -> true, dir.resolve("b.csv"));
+        Path list = dir.resolve("aside.csv");
+        java.nio.file.Files.writeString(list, "file\n" + String.join("\n", aside) + "\n");
+
+        List<String> lines = compare("--a", dir.resolve("a.csv").toString(), "--b", dir.resolve("b.csv").toString(),
+                "--set-aside", list.toString(), "--best-coverage-at", "0.9").lines().toList();
+        String expected = String.format("set 1, best coverage at accuracy 0.9 on the set itself: A %s, B %s",
+                slowBest(a, aside, 0.9), slowBest(b, aside, 0.9));
+        assertEquals(expected, lines.get(lines.size() - 1));
+        assertTrue(!slowBest(a, aside, 0.9).equals(slowBest(b, aside, 0.9)), "B's mended answers must show");
+        // Without the option the output ends with the interval, as before.
+        assertTrue(compare("--a", dir.resolve("a.csv").toString(), "--b", dir.resolve("b.csv").toString())
+                .lines().noneMatch(line -> line.contains("best coverage")));
+
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new CompareCommand());
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println(e.getMessage());
+            return 1;
+        });
+        assertEquals(1, cli.execute("--a", dir.resolve("a.csv").toString(), "--b", dir.resolve("b.csv").toString(),
+                "--best-coverage-at", "1.5"));
+        assertTrue(err.toString().contains("a target accuracy is in (0, 1], e.g. 0.98, got 1.5"), err.toString());
+    }
+
+    private static String slowBest(List<Prediction> set, List<String> aside, double target) {
+        List<Prediction> kept = set.stream().filter(p -> !aside.contains(p.file())).toList();
+        double[] confidence = kept.stream().mapToDouble(Prediction::principledScore).toArray();
+        boolean[] correct = new boolean[kept.size()];
+        for (int i = 0; i < correct.length; i++) {
+            correct[i] = kept.get(i).correct();
+        }
+        double[] best = BruteForceCoverage.best(confidence, correct, target);
+        return best[0] == 0 ? "none (no threshold is that accurate)"
+                : String.format("%.1f%% (t = %.4f)", 100 * best[0] / kept.size(), best[1]);
+    }
+
     private static String compare(String... args) {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new CompareCommand());
