@@ -2,6 +2,7 @@ package dev.streetnum.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.StreetnumVersion;
 import io.javalin.Javalin;
@@ -85,6 +86,7 @@ public final class TranscriptionApp {
     private final RequestReader reader;
     private final OpenInferenceProtocol v2;
     private final ServicePage page = new ServicePage();
+    private final ObjectNode apiDocument;
     private final AtomicBoolean draining = new AtomicBoolean(false);
     private final InFlight inFlight = new InFlight();
     /** Each route's path pattern and its methods, for the {@code Allow} header of a 405. */
@@ -96,6 +98,7 @@ public final class TranscriptionApp {
         this.registry = registry;
         this.reader = new RequestReader(json, config);
         this.v2 = new OpenInferenceProtocol(config);
+        this.apiDocument = OpenApiDocument.forModel(json, config.modelId());
     }
 
     /**
@@ -140,6 +143,7 @@ public final class TranscriptionApp {
             cfg.routes.get(OpenInferenceProtocol.MODEL, measured(OpenInferenceProtocol.MODEL,
                     ctx -> reply(ctx, 200, v2.modelMetadata(ctx.pathParam("name")))));
             cfg.routes.post(OpenInferenceProtocol.INFER, measured(OpenInferenceProtocol.INFER, this::infer));
+            cfg.routes.get(OpenApiDocument.PATH, measured(OpenApiDocument.PATH, ctx -> reply(ctx, 200, apiDocument)));
 
             cfg.routes.exception(Exception.class, (e, ctx) -> writeError(ctx, e));
             // Javalin's own 404/405 are plain text; ours (an unknown model) are already JSON.
