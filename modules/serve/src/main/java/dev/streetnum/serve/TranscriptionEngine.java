@@ -9,8 +9,11 @@ import dev.streetnum.data.Box;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.model.AcceptanceThreshold;
+import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Transcription;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +36,16 @@ public final class TranscriptionEngine implements AutoCloseable {
     private final CropExpander expander;
     private final BatchTranscriber model;
     private final MicroBatcher batcher;
-    private final Counter refusals;
+    /** Per path ({@link #path}): a caller's box, or none (each calibrated apart, so each watched apart). */
+    private final Counter refusalsWithBox;
+    private final Counter refusalsWithoutBox;
+    private final DistributionSummary confidenceWithBox;
+    private final DistributionSummary confidenceWithoutBox;
+
+    /** The metrics' tag for the path an answer was read on. */
+    static final String PATH_TAG = "path";
+    static final String WITH_BOX = "box";
+    static final String WITHOUT_BOX = "no-box";
 
     /** @param preprocess the model's preprocessing (its bundle's), used to explain answers */
     public TranscriptionEngine(BatchTranscriber model, ServeConfig config, PreprocessConfig preprocess,
@@ -42,9 +54,30 @@ public final class TranscriptionEngine implements AutoCloseable {
         this.expander = new CropExpander(preprocess);
         this.model = model;
         this.batcher = new MicroBatcher(model, config, registry);
-        this.refusals = Counter.builder("streetnum.refusals")
-                .description("answers refused because P(S|x) was below the threshold or the number too long")
-                .register(registry);
+        this.refusalsWithBox = refusals(registry, WITH_BOX);
+        this.refusalsWithoutBox = refusals(registry, WITHOUT_BOX);
+        this.confidenceWithBox = confidence(registry, WITH_BOX);
+        this.confidenceWithoutBox = confidence(registry, WITHOUT_BOX);
+    }
+
+    private static Counter refusals(MeterRegistry registry, String path) {
+        return Counter.builder("streetnum.refusals")
+                .description("answers refused because P(S|x) was below the path's threshold or the number too long")
+                .tag(PATH_TAG, path).register(registry);
+    }
+
+    private static DistributionSummary confidence(MeterRegistry registry, String path) {
+        // Count, sum and max only: Micrometer rounds a summary's values to whole numbers before bucketing
+        // (micrometer issue 3680), so buckets below 1 would stay empty; the mean (sum / count) shows a drift.
+        return DistributionSummary.builder("streetnum.confidence")
+                .description("P(S|x) of every answer's candidate, accepted or refused: its count is the answers"
+                        + " given on the path, and its mean (sum / count) moves when the photos sent change")
+                .tag(PATH_TAG, path).register(registry);
+    }
+
+    /** The path an answer was read on, as the thresholds divide them ({@link AcceptanceThreshold#isCallersBox}). */
+    static String path(BoxSource source) {
+        return AcceptanceThreshold.isCallersBox(source) ? WITH_BOX : WITHOUT_BOX;
     }
 
     public ServeConfig config() {
@@ -110,8 +143,10 @@ public final class TranscriptionEngine implements AutoCloseable {
                 Transcription t = await(pending.get(i), deadline, images.get(i).source());
                 double elapsedMs = (System.nanoTime() - start) / 1e6;
                 TranscriptionAnswer answer = TranscriptionAnswer.of(t, config.threshold(), config.modelId(), elapsedMs);
+                boolean withBox = path(t.boxSource()).equals(WITH_BOX);
+                (withBox ? confidenceWithBox : confidenceWithoutBox).record(answer.confidence());
                 if (!answer.accepted()) {
-                    refusals.increment();
+                    (withBox ? refusalsWithBox : refusalsWithoutBox).increment();
                 }
                 judged.add(new Judged(t, answer));
             }

@@ -171,6 +171,41 @@ class TranscriptionAppTest {
         assertEquals("333", out.get(3).get("data").get(1).asText());
     }
 
+    /**
+     * Refusals and P(S|x) per path, as the thresholds divide answers: the fake's answers (0.9 for an even
+     * width, 0.3 for an odd one, refused at 0.5) in a caller's box and in the box a localizer found.
+     */
+    @Test
+    void metricsWatchEachPathsRefusalsAndConfidence() {
+        service.close();
+        service = new ServiceUnderTest(OpenApiDocumentTest.localizing(model), ServeConfig.defaults(MODEL, THRESHOLD));
+        service.postBytes("/v1/transcribe?box=1,1,20,10", "image/png", TestImages.png(124, 20)); // box, 0.9
+        service.postBytes("/v1/transcribe?box=1,1,20,10", "image/png", TestImages.png(123, 20)); // box, 0.3: refused
+        service.postBytes("/v1/transcribe", "image/png", TestImages.png(125, 20)); // no box, 0.3: refused
+        service.postBytes("/v1/transcribe", "image/png", TestImages.png(127, 20)); // no box, 0.3: refused
+        String text = service.get("/metrics").body();
+        assertTrue(metric(text, "streetnum_refusals_total", "path=\"box\"", "1.0"), text);
+        assertTrue(metric(text, "streetnum_refusals_total", "path=\"no-box\"", "2.0"), text);
+        assertTrue(metric(text, "streetnum_confidence_count", "path=\"box\"", "2"), text);
+        assertTrue(metric(text, "streetnum_confidence_count", "path=\"no-box\"", "2"), text);
+        assertTrue(metric(text, "streetnum_confidence_sum", "path=\"box\"", "1.2"), text);
+        assertTrue(metric(text, "streetnum_confidence_sum", "path=\"no-box\"", "0.6"), text);
+        assertTrue(metric(text, "streetnum_confidence_max", "path=\"box\"", "0.9"), text);
+    }
+
+    /** Whether a sample of {@code name} with every label given has the value (the last argument). */
+    private static boolean metric(String text, String name, String... labelsThenValue) {
+        String value = labelsThenValue[labelsThenValue.length - 1];
+        return text.lines().anyMatch(line -> {
+            if (!line.startsWith(name + "{") || !line.endsWith("} " + value)) {
+                return false;
+            }
+            String labels = line.substring(name.length() + 1, line.lastIndexOf('}'));
+            return java.util.Arrays.stream(labelsThenValue, 0, labelsThenValue.length - 1)
+                    .allMatch(l -> java.util.Arrays.asList(labels.split(",")).contains(l));
+        });
+    }
+
     @Test
     void metricsCountRequestsBatchesAndRefusals() {
         service.postBytes("/v1/transcribe", "image/png", TestImages.png(123, 20)); // refused
@@ -179,7 +214,7 @@ class TranscriptionAppTest {
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         String text = r.body();
-        assertTrue(text.contains("streetnum_refusals_total 1.0"), text);
+        assertTrue(metric(text, "streetnum_refusals_total", "path=\"box\"", "1.0"), text);
         assertTrue(text.contains("streetnum_batch_size_count 1"), text);
         assertTrue(text.contains("streetnum_queue_depth 0.0"), text);
         assertTrue(text.contains("streetnum_queue_rejections_total 0.0"), text);
