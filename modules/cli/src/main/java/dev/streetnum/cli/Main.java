@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.data.command.ImportSvhnCommand.class,
                 dev.streetnum.data.command.CheckLabelsCommand.class,
                 dev.streetnum.data.command.CutNumbersCommand.class,
+                dev.streetnum.data.command.JitterBoxesCommand.class,
                 dev.streetnum.data.command.BenchPipelineCommand.class,
                 dev.streetnum.eval.EvaluateCommand.class,
                 dev.streetnum.eval.CompareCommand.class,

@@ -1,0 +1,72 @@
+package dev.streetnum.data.command;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.BoxJitter;
+import dev.streetnum.data.DataException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code streetnum jitter-boxes}: a set's number boxes moved as another detector's might be. */
+@Command(name = "jitter-boxes", mixinStandardHelpOptions = true,
+        description = "Writes OUT/labels.csv with each photo of --data, its label unchanged and its number's box"
+                + " (the union of its digit boxes) moved edge by edge: each edge by up to --amount of the box's"
+                + " width or height, in or out, at random (seeded per photo), and a link to each photo. Read with"
+                + " evaluate, it shows how the with-box path takes a detector's box that is not SVHN's annotation;"
+                + " the mean IoU printed says how far the boxes moved.")
+public final class JitterBoxesCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, description = "Folder with labels.csv (e.g. data/svhn-real/test).")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "Output folder (not --data's).")
+    Path out;
+
+    @Option(names = "--amount", required = true, paramLabel = "SHARE",
+            description = "The most an edge moves, as a share of the box's side, in [0, 1) (e.g. 0.1).")
+    double amount;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the moves (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+        BoxJitter jitter = new BoxJitter(amount, seed);
+        Path source = data.toAbsolutePath().normalize();
+        Path target = out.toAbsolutePath().normalize();
+        if (Files.isRegularFile(source)) {
+            source = source.getParent();
+        }
+        if (target.equals(source)) {
+            throw new DataException("--out must not be --data's folder (" + source + "): its labels would be replaced");
+        }
+        AnnotatedDataset set = AnnotatedDataset.load(source, false);
+        List<AnnotatedImage> moved = new ArrayList<>(set.size());
+        double iou = 0;
+        try {
+            Files.createDirectories(target);
+            for (int i = 0; i < set.size(); i++) {
+                AnnotatedImage image = set.images().get(i);
+                Path link = target.resolve(image.file().getFileName().toString());
+                Files.deleteIfExists(link);
+                Files.createSymbolicLink(link, image.file().toAbsolutePath());
+                AnnotatedImage jittered = jitter.applyTo(image, i, link);
+                iou += jittered.region().iou(image.region());
+                moved.add(jittered);
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot write the moved boxes into " + target + ": " + e.getMessage(), e);
+        }
+        AnnotatedDataset.write(target.resolve("labels.csv"), moved);
+        System.err.printf("%d boxes of %s moved by up to %s of their sides (seed %d), mean IoU with the CSV's %.3f"
+                + " -> %s%n", moved.size(), source, amount, seed, iou / Math.max(1, moved.size()),
+                target.resolve("labels.csv"));
+        return 0;
+    }
+}
