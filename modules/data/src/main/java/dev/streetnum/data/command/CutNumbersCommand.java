@@ -1,11 +1,8 @@
 package dev.streetnum.data.command;
 
-import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.NumberCut;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,41 +28,26 @@ public final class CutNumbersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path source = data.toAbsolutePath().normalize();
-        Path target = out.toAbsolutePath().normalize();
-        if (Files.isRegularFile(source)) {
-            source = source.getParent();
-        }
-        if (target.equals(source)) {
-            throw new DataException("--out must not be --data's folder (" + source + "): the cuts would join its labels");
-        }
-        AnnotatedDataset set = AnnotatedDataset.load(source, false);
+        LinkedSet linked = LinkedSet.open(data, out, "the cuts would join its labels");
         List<AnnotatedImage> cuts = new ArrayList<>();
         int cuttable = 0;
-        try {
-            Files.createDirectories(target);
-            for (AnnotatedImage image : set.images()) {
-                if (!NumberCut.cuttable(image)) {
-                    continue;
-                }
-                cuttable++;
-                String name = image.file().getFileName().toString();
-                for (NumberCut cut : NumberCut.all(image.length())) {
-                    Path link = target.resolve(cut.fileName(name));
-                    Files.deleteIfExists(link);
-                    Files.createSymbolicLink(link, image.file().toAbsolutePath());
-                    cuts.add(cut.applyTo(image, link));
-                }
+        for (AnnotatedImage image : linked.set().images()) {
+            if (!NumberCut.cuttable(image)) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new DataException("cannot write the cuts into " + target + ": " + e.getMessage(), e);
+            cuttable++;
+            String name = image.file().getFileName().toString();
+            for (NumberCut cut : NumberCut.all(image.length())) {
+                cuts.add(cut.applyTo(image, linked.link(image.file(), cut.fileName(name))));
+            }
         }
         if (cuts.isEmpty()) {
-            throw new DataException(source + " has no number of two or more digits annotated digit by digit to cut");
+            throw new DataException(linked.source() + " has no number of two or more digits annotated digit by digit"
+                    + " to cut");
         }
-        AnnotatedDataset.write(target.resolve("labels.csv"), cuts);
-        System.err.printf("%d cuts of %d numbers (of %d in %s) -> %s%n", cuts.size(), cuttable, set.size(), source,
-                target.resolve("labels.csv"));
+        Path labels = linked.write(cuts);
+        System.err.printf("%d cuts of %d numbers (of %d in %s) -> %s%n", cuts.size(), cuttable, linked.set().size(),
+                linked.source(), labels);
         return 0;
     }
 }

@@ -1,11 +1,7 @@
 package dev.streetnum.data.command;
 
-import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.BoxJitter;
-import dev.streetnum.data.DataException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,35 +34,20 @@ public final class JitterBoxesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BoxJitter jitter = new BoxJitter(amount, seed);
-        Path source = data.toAbsolutePath().normalize();
-        Path target = out.toAbsolutePath().normalize();
-        if (Files.isRegularFile(source)) {
-            source = source.getParent();
-        }
-        if (target.equals(source)) {
-            throw new DataException("--out must not be --data's folder (" + source + "): its labels would be replaced");
-        }
-        AnnotatedDataset set = AnnotatedDataset.load(source, false);
-        List<AnnotatedImage> moved = new ArrayList<>(set.size());
+        LinkedSet linked = LinkedSet.open(data, out, "its labels would be replaced");
+        List<AnnotatedImage> images = linked.set().images();
+        List<AnnotatedImage> moved = new ArrayList<>(images.size());
         double iou = 0;
-        try {
-            Files.createDirectories(target);
-            for (int i = 0; i < set.size(); i++) {
-                AnnotatedImage image = set.images().get(i);
-                Path link = target.resolve(image.file().getFileName().toString());
-                Files.deleteIfExists(link);
-                Files.createSymbolicLink(link, image.file().toAbsolutePath());
-                AnnotatedImage jittered = jitter.applyTo(image, i, link);
-                iou += jittered.region().iou(image.region());
-                moved.add(jittered);
-            }
-        } catch (IOException e) {
-            throw new DataException("cannot write the moved boxes into " + target + ": " + e.getMessage(), e);
+        for (int i = 0; i < images.size(); i++) {
+            AnnotatedImage image = images.get(i);
+            AnnotatedImage jittered = jitter.applyTo(image, i,
+                    linked.link(image.file(), image.file().getFileName().toString()));
+            iou += jittered.region().iou(image.region());
+            moved.add(jittered);
         }
-        AnnotatedDataset.write(target.resolve("labels.csv"), moved);
+        Path labels = linked.write(moved);
         System.err.printf("%d boxes of %s moved by up to %s of their sides (seed %d), mean IoU with the CSV's %.3f"
-                + " -> %s%n", moved.size(), source, amount, seed, iou / Math.max(1, moved.size()),
-                target.resolve("labels.csv"));
+                + " -> %s%n", moved.size(), linked.source(), amount, seed, iou / Math.max(1, moved.size()), labels);
         return 0;
     }
 }

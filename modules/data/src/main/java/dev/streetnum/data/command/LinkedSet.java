@@ -1,0 +1,64 @@
+package dev.streetnum.data.command;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.DataException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A set written into a folder of its own from another set's photos, each photo a link, with its own
+ * {@code labels.csv}: what {@code cut-numbers} and {@code jitter-boxes} write. The one place that
+ * refuses to write over the source's labels and that makes the links.
+ *
+ * @param source the source set's folder
+ * @param target the folder written
+ * @param set    the source set, loaded
+ */
+record LinkedSet(Path source, Path target, AnnotatedDataset set) {
+
+    /**
+     * The source of {@code --data} (a folder, or its labels.csv) loaded, and {@code --out} made.
+     *
+     * @param replaced what writing into the source's folder would do, for the refusal
+     * @throws DataException when {@code out} is the source's folder, or cannot be made
+     */
+    static LinkedSet open(Path data, Path out, String replaced) {
+        Path source = data.toAbsolutePath().normalize();
+        Path target = out.toAbsolutePath().normalize();
+        if (Files.isRegularFile(source)) {
+            source = source.getParent();
+        }
+        if (target.equals(source)) {
+            throw new DataException("--out must not be --data's folder (" + source + "): " + replaced);
+        }
+        AnnotatedDataset set = AnnotatedDataset.load(source, false);
+        try {
+            Files.createDirectories(target);
+        } catch (IOException e) {
+            throw new DataException("cannot make " + target + ": " + e.getMessage(), e);
+        }
+        return new LinkedSet(source, target, set);
+    }
+
+    /** A link named {@code name} in the target folder to {@code photo}, replacing one there before. */
+    Path link(Path photo, String name) {
+        Path link = target.resolve(name);
+        try {
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, photo.toAbsolutePath());
+        } catch (IOException e) {
+            throw new DataException("cannot link " + link + " to " + photo + ": " + e.getMessage(), e);
+        }
+        return link;
+    }
+
+    /** Writes the target's labels.csv and returns its path. */
+    Path write(List<AnnotatedImage> images) {
+        Path labels = target.resolve("labels.csv");
+        AnnotatedDataset.write(labels, images);
+        return labels;
+    }
+}
