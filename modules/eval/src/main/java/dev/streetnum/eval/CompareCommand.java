@@ -93,8 +93,10 @@ public final class CompareCommand implements Callable<Integer> {
                 100 * Bootstrap.LEVEL, c.gain().low(), c.gain().high());
         if (target != null) {
             for (int s = 0; s < c.sets(); s++) {
-                out.printf("set %d, best coverage at accuracy %s on the set itself: A %s, B %s%n", s + 1, bestCoverageAt,
-                        best(read.get(s), files.get(s), target), best(read.get(a.size() + s), files.get(a.size() + s), target));
+                int other = a.size() + s;
+                out.printf("set %d, best coverage at accuracy %s on the set itself: A %s, B %s%n", s + 1,
+                        bestCoverageAt, best(read.get(s), files.get(s), target),
+                        best(read.get(other), files.get(other), target));
             }
         }
         return 0;

@@ -54,7 +54,8 @@ public final class EnsembleCommand implements Callable<Integer> {
         joined.save(out);
         spec.commandLine().getOut().println(bundles.size() + " networks joined into " + out + " (model id " + modelId
                 + ": " + String.join(Ensemble.ID_SEPARATOR, Ensemble.memberIds(joined)) + "); "
-                + joined.localizerSummary() + "; " + joined.readingPaths().describe() + ". It has no thresholds yet: streetnum evaluate --model " + out
+                + joined.localizerSummary() + "; " + joined.readingPaths().describe()
+                + ". It has no thresholds yet: streetnum evaluate --model " + out
                 + " --data TEST --val VAL --write-threshold --out REPORT, and again with --no-box");
         return 0;
     }

@@ -3,7 +3,6 @@ package dev.streetnum.onnx;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.Preset;
-
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

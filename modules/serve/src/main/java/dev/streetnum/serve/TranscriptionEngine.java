@@ -10,7 +10,6 @@ import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.model.AcceptanceThreshold;
-import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Transcription;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -36,7 +35,10 @@ public final class TranscriptionEngine implements AutoCloseable {
     private final CropExpander expander;
     private final BatchTranscriber model;
     private final MicroBatcher batcher;
-    /** Per path ({@link #path}): a caller's box, or none (each calibrated apart, so each watched apart). */
+    /**
+     * Per path, as the thresholds divide answers ({@link AcceptanceThreshold#isCallersBox}): a caller's box,
+     * or none; each is calibrated apart, so each is watched apart.
+     */
     private final Counter refusalsWithBox;
     private final Counter refusalsWithoutBox;
     private final DistributionSummary confidenceWithBox;
@@ -73,11 +75,6 @@ public final class TranscriptionEngine implements AutoCloseable {
                 .description("P(S|x) of every answer's candidate, accepted or refused: its count is the answers"
                         + " given on the path, and its mean (sum / count) moves when the photos sent change")
                 .tag(PATH_TAG, path).register(registry);
-    }
-
-    /** The path an answer was read on, as the thresholds divide them ({@link AcceptanceThreshold#isCallersBox}). */
-    static String path(BoxSource source) {
-        return AcceptanceThreshold.isCallersBox(source) ? WITH_BOX : WITHOUT_BOX;
     }
 
     public ServeConfig config() {
@@ -143,7 +140,7 @@ public final class TranscriptionEngine implements AutoCloseable {
                 Transcription t = await(pending.get(i), deadline, images.get(i).source());
                 double elapsedMs = (System.nanoTime() - start) / 1e6;
                 TranscriptionAnswer answer = TranscriptionAnswer.of(t, config.threshold(), config.modelId(), elapsedMs);
-                boolean withBox = path(t.boxSource()).equals(WITH_BOX);
+                boolean withBox = AcceptanceThreshold.isCallersBox(t.boxSource());
                 (withBox ? confidenceWithBox : confidenceWithoutBox).record(answer.confidence());
                 if (!answer.accepted()) {
                     (withBox ? refusalsWithBox : refusalsWithoutBox).increment();
