@@ -103,16 +103,17 @@ public record ReadingPaths(int networks, int noBoxMembers, int boxMembers) {
 
     /**
      * Which networks read which path, in words for a log line or a command's output, e.g. "the last 4
-     * networks read a caller's box and the first 4 each box the localizers find".
+     * networks read a caller's box and the first 4 a photo sent without one" (in each box the localizers
+     * find, or whole when the bundle has none).
      */
     public String describe() {
         if (alike()) {
-            return networks == 1 ? "one network reads a caller's box and each box the localizers find"
-                    : "every network reads a caller's box and each box the localizers find";
+            return networks == 1 ? "one network reads a caller's box and a photo sent without one"
+                    : "every network reads a caller's box and a photo sent without one";
         }
         return (boxMembers == networks ? "every network reads" : "the last " + count(boxMembers) + " read")
                 + " a caller's box and " + (noBoxMembers == networks ? "every one" : "the first " + noBoxMembers)
-                + " each box the localizers find";
+                + " a photo sent without one";
     }
 
     private boolean inRange(int member) {

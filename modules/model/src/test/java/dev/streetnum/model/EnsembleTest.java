@@ -368,13 +368,15 @@ class EnsembleTest {
         assertEquals(0, cli.execute("--model", a.toString(), "--model", b.toString(), "--model", c.toString(),
                 "--no-box-members", "2", "--out", abc.toString()));
         assertEquals(2, ModelBundle.load(abc).readingPaths().noBoxMembers());
-        assertTrue(stdout.toString().contains("; every network reads a caller's box and the first 2 each box the localizers find."), stdout.toString());
+        assertTrue(stdout.toString().contains("; every network reads a caller's box and the first 2 a photo sent"
+                + " without one."), stdout.toString());
 
         stdout.getBuffer().setLength(0);
         assertEquals(0, cli.execute("--model", a.toString(), "--model", b.toString(), "--model", c.toString(),
                 "--no-box-members", "2", "--box-members", "2", "--out", abc.toString()));
         assertEquals(2, ModelBundle.load(abc).readingPaths().boxMembers());
-        assertTrue(stdout.toString().contains("; the last 2 networks read a caller's box and the first 2 each box the localizers find."), stdout.toString());
+        assertTrue(stdout.toString().contains("; the last 2 networks read a caller's box and the first 2 a photo"
+                + " sent without one."), stdout.toString());
     }
 
     @Test

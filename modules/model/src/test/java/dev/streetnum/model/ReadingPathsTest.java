@@ -84,7 +84,7 @@ class ReadingPathsTest {
         assertEquals("; it reads only a box the caller gives", shipped.onlyClause(4));
         assertThrows(IndexOutOfBoundsException.class, () -> shipped.onlyClause(5));
         assertFalse(shipped.alike());
-        assertEquals("the last 4 networks read a caller's box and the first 4 each box the localizers find",
+        assertEquals("the last 4 networks read a caller's box and the first 4 a photo sent without one",
                 shipped.describe());
         assertThrows(IllegalArgumentException.class, () -> shipped.callersBoxReaders(names.subList(0, 4)));
 
@@ -95,7 +95,7 @@ class ReadingPathsTest {
         // A null count is every network.
         ReadingPaths firstTwo = ReadingPaths.of("model m", 3, 2, null);
         assertEquals(new ReadingPaths(3, 2, 3), firstTwo);
-        assertEquals("every network reads a caller's box and the first 2 each box the localizers find",
+        assertEquals("every network reads a caller's box and the first 2 a photo sent without one",
                 firstTwo.describe());
     }
 
@@ -107,8 +107,8 @@ class ReadingPathsTest {
         assertEquals(List.of(1, 2, 3), three.withoutBoxReaders(List.of(1, 2, 3)));
         assertEquals(List.of(1, 2, 3), three.callersBoxReaders(List.of(1, 2, 3)));
         assertEquals("", three.onlyClause(0));
-        assertEquals("every network reads a caller's box and each box the localizers find", three.describe());
-        assertEquals("one network reads a caller's box and each box the localizers find",
+        assertEquals("every network reads a caller's box and a photo sent without one", three.describe());
+        assertEquals("one network reads a caller's box and a photo sent without one",
                 ReadingPaths.everyNetwork(1).describe());
     }
 

@@ -96,8 +96,8 @@ class ModelInfoCommandTest {
         List<String> partners = lines.stream().filter(line -> line.startsWith("reads with network")).toList();
         assertTrue(!partners.get(0).contains("it reads only"), partners.get(0));
         assertTrue(partners.get(1).endsWith("; it reads only a box the caller gives"), partners.get(1));
-        assertTrue(lines.contains("paths: the last 2 networks read a caller's box and the first 2 each box the"
-                + " localizers find"), lines.toString());
+        assertTrue(lines.contains("paths: the last 2 networks read a caller's box and the first 2 a photo sent"
+                + " without one"), lines.toString());
     }
 
     private static java.util.stream.Stream<String> describe(Path bundle) {

@@ -205,7 +205,7 @@ class OnnxExportTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Engine.DL4J.open(List.of(three, TestBundles.tiny(4))));
         assertTrue(e.getMessage().startsWith("model three reads with 3 networks: the last 2 networks read a caller's"
-                + " box and the first 2 each box the localizers find, which an ensemble of several bundles cannot"
+                + " box and the first 2 a photo sent without one, which an ensemble of several bundles cannot"
                 + " keep"), e.getMessage());
     }
 }
