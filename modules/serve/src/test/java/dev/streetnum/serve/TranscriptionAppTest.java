@@ -229,6 +229,9 @@ class TranscriptionAppTest {
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         assertTrue(page.body().contains("/page/page.js") && page.body().contains("/page/page.css"), page.body());
+        // The page links the API's description for the programmers who open it, and the link answers.
+        assertTrue(page.body().contains("href=\"" + OpenApiDocument.PATH + "\""), page.body());
+        assertEquals(200, service.get(OpenApiDocument.PATH).statusCode());
         assertEquals(ServicePage.CONTENT_SECURITY_POLICY,
                 page.headers().firstValue("Content-Security-Policy").orElse(""));
 
