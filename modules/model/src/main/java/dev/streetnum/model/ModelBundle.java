@@ -86,6 +86,8 @@ public final class ModelBundle {
     private final List<Localizer> localizers;
     private final Map<String, byte[]> attachments;
     private final List<ModelBundle> partners;
+    /** Checked once, here: the metadata's path counts against the networks this bundle holds. */
+    private final ReadingPaths readingPaths;
 
     public ModelBundle(ComputationGraph network, BundleMetadata metadata) {
         this(network, metadata, null);
@@ -130,6 +132,7 @@ public final class ModelBundle {
         this.localizers = List.copyOf(localizers);
         this.attachments = Collections.unmodifiableMap(new TreeMap<>(attachments));
         this.partners = List.copyOf(partners);
+        this.readingPaths = paths;
         if (!partners.isEmpty()) {
             Ensemble.requireAlike(members());
         }
@@ -197,8 +200,7 @@ public final class ModelBundle {
      * the caller gives; every network reads both unless the metadata says otherwise.
      */
     public ReadingPaths readingPaths() {
-        return ReadingPaths.of("model " + metadata.modelId(), partners.size() + 1, metadata.noBoxMembers(),
-                metadata.boxMembers());
+        return readingPaths;
     }
 
     /** Every network that reads an input: this bundle's (it leads) and then its partners'. */
