@@ -172,19 +172,24 @@ class BatchJobTest {
         Path images = dir.resolve("labelled");
         String first = BatchFixtures.firstImage(images);
         String second = AnnotatedDataset.load(images, false).images().get(1).file().getFileName().toString();
+        String third = AnnotatedDataset.load(images, false).images().get(2).file().getFileName().toString();
         Path manifest = dir.resolve("manifest.csv");
         Files.writeString(manifest, "path,left,top,width,height\n"
                 + "labelled/" + first + ",2,2,30,20\n"
                 + images.resolve(second).toAbsolutePath().toUri() + ",,,,\n"
-                + "labelled/no-such-photo.png,1,1,5,5\n", StandardCharsets.UTF_8);
+                + "labelled/no-such-photo.png,1,1,5,5\n"
+                + "labelled/" + third + ",5000,5000,10,10\n", StandardCharsets.UTF_8);
         Path out = dir.resolve("out-manifest");
         BatchSummary summary = new BatchJob(spark).run(config(manifest.toString(), out,
                 BatchConfig.WriteMode.ERROR_IF_EXISTS, BatchConfig.OutputFormat.CSV));
-        assertEquals(3, summary.rows());
+        assertEquals(4, summary.rows());
         assertTrue(summary.eachImageOnce());
         assertEquals(0, summary.withTruth(), "a manifest has no truth");
         Map<String, Row> rows = byFile(out, BatchConfig.OutputFormat.CSV);
         assertTrue(rows.get("labelled/no-such-photo.png").<String>getAs("error").startsWith("image file not found"));
+        String offImage = rows.get("labelled/" + third).getAs("error");
+        assertTrue(offImage != null && offImage.contains("box 5000,5000,10,10 (left,top,width,height) lies outside the"),
+                "a box off its photo is an error row: " + offImage);
         // Read by a plain RFC 4180 parser, not Spark: eight fields a row, the alternatives one JSON array.
         int read = 0;
         try (var parts = Files.list(out)) {
@@ -203,7 +208,7 @@ class BatchJobTest {
                 }
             }
         }
-        assertEquals(3, read);
+        assertEquals(4, read);
 
         Transcriber reference = new Transcriber(ModelBundle.load(bundle));
         try (Mat m = ImageDecoder.read(images.resolve(first))) {

@@ -54,6 +54,20 @@ public record Box(int left, int top, int width, int height) {
         return r > l && b > t ? new Box(l, t, r - l, b - t) : null;
     }
 
+    /**
+     * Refuses a caller's box that misses the {@code width x height} image it is for: read, it would be
+     * the image's replicated border, an answer about nothing in the photo.
+     *
+     * @param source names the image in the error (a file name, "request body")
+     * @throws DataException naming the box, the image's size and its source
+     */
+    public void requireTouches(int width, int height, String source) {
+        if (visibleIn(width, height) == null) {
+            throw new DataException("box " + this + " (left,top,width,height) lies outside the "
+                    + width + "x" + height + " image " + source);
+        }
+    }
+
     /** The smallest box holding both. */
     public Box union(Box other) {
         int l = Math.min(left, other.left);

@@ -2,7 +2,8 @@ package dev.streetnum.data;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_ANYCOLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_ANYDEPTH;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
@@ -15,8 +16,9 @@ import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Turns encoded images (PNG, JPEG; gray, alpha, 16-bit) into 8-bit 3-channel BGR OpenCV matrices.
- * Every failure is a {@link DataException} naming the source.
+ * Turns encoded images (PNG, JPEG; gray, alpha, 16-bit) into 8-bit 3-channel BGR OpenCV matrices,
+ * upright: a JPEG's EXIF orientation is applied. Every failure is a {@link DataException} naming the
+ * source.
  */
 public final class ImageDecoder {
 
@@ -33,7 +35,10 @@ public final class ImageDecoder {
     }
 
     /**
-     * Decodes bytes; {@code source} names them in errors (a file name, "request body"). Alpha is
+     * Decodes bytes; {@code source} names them in errors (a file name, "request body"). A JPEG's EXIF
+     * orientation is applied (a phone stores a portrait photo sideways and says so there), so the result
+     * is the photo as browsers, galleries and annotation tools show it, and a box drawn on that view
+     * lands on the same digits here. Alpha is
      * dropped (street photos have none; a transparent PNG keeps its colour channels). The caller owns
      * (and closes) the result; every intermediate is released here, on errors too, so that a large
      * photo's native memory does not wait for a garbage collection.
@@ -47,7 +52,9 @@ public final class ImageDecoder {
         Mat current;
         try (Mat buffer = new Mat(1, encoded.length, CV_8UC1)) {
             buffer.data().put(encoded);
-            current = imdecode(buffer, IMREAD_UNCHANGED);
+            // Not IMREAD_UNCHANGED: OpenCV applies the EXIF orientation under every other flag; these two
+            // keep 16-bit samples (scaled below) and gray as gray, and drop alpha in the decoder.
+            current = imdecode(buffer, IMREAD_ANYDEPTH | IMREAD_ANYCOLOR);
         }
         try {
             if (current == null || current.empty()) {
@@ -97,7 +104,8 @@ public final class ImageDecoder {
 
     /**
      * Width and height from a PNG or JPEG header without decoding the pixels, so a service can refuse
-     * a decompression bomb before allocating it.
+     * a decompression bomb before allocating it. They are the stored ones: an EXIF orientation may swap
+     * them in the decoded (upright) image, so check a box against {@link #decode}'s result.
      */
     public static Dimensions dimensions(byte[] encoded, String source) {
         if (isPng(encoded)) {

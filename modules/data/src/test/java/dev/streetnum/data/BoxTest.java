@@ -2,6 +2,8 @@ package dev.streetnum.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -42,5 +44,19 @@ class BoxTest {
         assertEquals(new Box(0, 5, 15, 10), new Box(-5, 5, 20, 10).visibleIn(100, 50));
         assertEquals(new Box(90, 40, 10, 10), new Box(90, 40, 30, 30).visibleIn(100, 50));
         assertNull(new Box(100, 0, 10, 10).visibleIn(100, 50));
+    }
+
+    @Test
+    void aBoxMustTouchItsImage() {
+        // A 40x30 image: its last column is 39 and its last row 29.
+        new Box(39, 29, 5, 5).requireTouches(40, 30, "a.png");      // one corner pixel inside
+        new Box(-10, -10, 11, 11).requireTouches(40, 30, "a.png");   // reaches pixel (0, 0)
+        new Box(-5, -5, 60, 50).requireTouches(40, 30, "a.png");     // holds the whole image
+        for (Box outside : new Box[] {new Box(40, 0, 5, 5), new Box(0, 30, 5, 5),
+            new Box(-5, 0, 5, 5), new Box(0, -5, 5, 5), new Box(100, 100, 1, 1)}) {
+            DataException e = assertThrows(DataException.class, () -> outside.requireTouches(40, 30, "a.png"));
+            assertTrue(e.getMessage().contains("box " + outside + " (left,top,width,height) lies outside the 40x30 image a.png"),
+                    e.getMessage());
+        }
     }
 }

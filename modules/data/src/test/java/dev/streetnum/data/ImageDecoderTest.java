@@ -86,6 +86,56 @@ class ImageDecoderTest {
         assertEquals(16, ImageDecoder.decode(trailing, "trailing.jpg").cols());
     }
 
+    /**
+     * Where the EXIF specification's orientation {@code o} puts a stored pixel (x, y) of a w x h image
+     * in the upright view (written from the tag's definitions, apart from OpenCV): 2 mirrors, 3 turns
+     * half round, 4 flips, 5 transposes, 6 turns a quarter clockwise, 7 transposes the other way, 8
+     * turns a quarter anticlockwise.
+     */
+    private static int[] upright(int o, int x, int y, int w, int h) {
+        return switch (o) {
+            case 1 -> new int[] {x, y};
+            case 2 -> new int[] {w - 1 - x, y};
+            case 3 -> new int[] {w - 1 - x, h - 1 - y};
+            case 4 -> new int[] {x, h - 1 - y};
+            case 5 -> new int[] {y, x};
+            case 6 -> new int[] {h - 1 - y, x};
+            case 7 -> new int[] {h - 1 - y, w - 1 - x};
+            case 8 -> new int[] {y, w - 1 - x};
+            default -> throw new IllegalArgumentException("orientation " + o);
+        };
+    }
+
+    @Test
+    void jpegIsTurnedUprightByItsExifOrientation() {
+        int w = 48;
+        int h = 24;
+        // Black, with a white 8x8 block whose centre is stored at (6, 6), near the top left corner.
+        Mat stored = new Mat(h, w, CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(0, 0, 0, 0));
+        new Mat(8, 8, CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(255, 255, 255, 0))
+                .copyTo(stored.apply(new org.bytedeco.opencv.opencv_core.Rect(2, 2, 8, 8)));
+        int[][] storedCorners = {{6, 6}, {w - 7, 6}, {6, h - 7}, {w - 7, h - 7}};
+        for (int o = 1; o <= 8; o++) {
+            Mat bgr = ImageDecoder.decode(ExifJpeg.of(stored, o), "exif-" + o + ".jpg");
+            boolean turned = o >= 5;
+            assertEquals(turned ? h : w, bgr.cols(), "orientation " + o);
+            assertEquals(turned ? w : h, bgr.rows(), "orientation " + o);
+            for (int c = 0; c < storedCorners.length; c++) {
+                int[] at = upright(o, storedCorners[c][0], storedCorners[c][1], w, h);
+                int value = pixel(bgr, at[0], at[1])[1];
+                if (c == 0) {
+                    assertTrue(value > 200, "orientation " + o + ": the block belongs at " + Arrays.toString(at) + ", found " + value);
+                } else {
+                    assertTrue(value < 50, "orientation " + o + ": corner " + Arrays.toString(at) + " should stay black, found " + value);
+                }
+            }
+            // The header keeps the stored size; only the product bounds a request (EncodedImage checks
+            // a box against the decoded image).
+            ImageDecoder.Dimensions header = ImageDecoder.dimensions(ExifJpeg.of(stored, o), "exif.jpg");
+            assertEquals((long) w * h, (long) header.width() * header.height());
+        }
+    }
+
     @Test
     void headerDimensionsMatchDecodedSize() {
         Mat m = new Mat(37, 91, CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(1, 2, 3, 0));

@@ -27,8 +27,9 @@ public record EncodedImage(byte[] bytes, Box region, String source) {
     }
 
     /**
-     * Checks the header (format, size, box) without decoding, then decodes to 8-bit BGR through the
-     * same decoder the evaluator uses.
+     * Checks the header (format, size) without decoding, then decodes to 8-bit BGR, upright, through
+     * the same decoder the evaluator uses, and checks the box against that upright image (a JPEG's EXIF
+     * orientation may swap the header's width and height).
      *
      * @throws TranscriptionFailure too large beyond {@code maxPixels}; a bad image when undecodable or the box
      *                             misses the image
@@ -45,24 +46,18 @@ public record EncodedImage(byte[] bytes, Box region, String source) {
                 throw new TranscriptionFailure(TOO_LARGE, source + " is " + width + "x" + height + " = " + width * height
                         + " pixels, more than the limit of " + maxPixels);
             }
-            requireOverlap(region, width, height, source);
-            return ImageDecoder.decode(bytes, source);
+            Mat photo = ImageDecoder.decode(bytes, source);
+            try {
+                if (region != null) {
+                    region.requireTouches(photo.cols(), photo.rows(), source);
+                }
+            } catch (DataException e) {
+                photo.close();
+                throw e;
+            }
+            return photo;
         } catch (DataException e) {
             throw new TranscriptionFailure(BAD_IMAGE, e.getMessage());
-        }
-    }
-
-    /**
-     * A box must touch the image it is for: one wholly outside would be read as replicated border.
-     *
-     * @param region the caller's box, or null (nothing to check)
-     * @throws DataException naming the box and the image when they do not overlap
-     */
-    static void requireOverlap(Box region, long width, long height, String source) {
-        if (region != null && (region.right() <= 0 || region.bottom() <= 0
-                || region.left() >= width || region.top() >= height)) {
-            throw new DataException("box " + region + " (left,top,width,height) lies outside the "
-                    + width + "x" + height + " image " + source);
         }
     }
 }

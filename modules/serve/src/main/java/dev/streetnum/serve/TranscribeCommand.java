@@ -78,7 +78,9 @@ public final class TranscribeCommand implements Callable<Integer> {
                     for (Path file : chunk) {
                         photos.add(ImageDecoder.read(file));
                         Mat photo = photos.get(photos.size() - 1);
-                        EncodedImage.requireOverlap(region, photo.cols(), photo.rows(), file.toString());
+                        if (region != null) {
+                            region.requireTouches(photo.cols(), photo.rows(), file.toString());
+                        }
                     }
                     answers = transcribe(transcriber, photos, region, chunk);
                 } finally {

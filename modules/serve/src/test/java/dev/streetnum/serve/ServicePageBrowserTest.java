@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.Box;
+import dev.streetnum.data.ExifJpeg;
 import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.data.TestData;
 import dev.streetnum.model.ModelBundle;
@@ -34,6 +35,10 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * The service's page in a real headless browser (Debian's chromium through its chromedriver) against
@@ -62,8 +67,11 @@ class ServicePageBrowserTest {
 
     static ServiceUnderTest service;
     static WebDriver browser;
-    static Path photo;
-    static byte[] photoBytes;
+    static Sent photo;
+
+    /** A photo as the page sends it: the file chosen, its bytes and their content type. */
+    record Sent(Path file, byte[] bytes, String type) {
+    }
 
     @BeforeAll
     static void start() throws IOException {
@@ -74,9 +82,9 @@ class ServicePageBrowserTest {
         service = new ServiceUnderTest(new ServedModel(new Transcriber(bundle)),
                 ServeConfig.defaults(bundle.metadata().modelId(), 0.0), bundle.metadata().preprocess());
 
-        photo = dir.resolve(HOSTILE_NAME);
-        Files.copy(somePhoto(), photo);
-        photoBytes = Files.readAllBytes(photo);
+        Path file = dir.resolve(HOSTILE_NAME);
+        Files.copy(somePhoto(), file);
+        photo = new Sent(file, Files.readAllBytes(file), RequestReader.PNG);
 
         browser = HeadlessChromium.open(dir.resolve("chromium-profile"), 1400, 1000);
     }
@@ -104,9 +112,9 @@ class ServicePageBrowserTest {
     @Test
     void theAnswerShownForADrawnBoxIsTheApisAnswerForThatBox() throws IOException {
         browser.get(service.uri("/").toString());
-        browser.findElement(By.id("file")).sendKeys(photo.toString());
+        browser.findElement(By.id("file")).sendKeys(photo.file().toString());
         awaitAnswers(1);
-        JsonNode whole = assertShowsTheApisAnswer(null);
+        JsonNode whole = assertShowsTheApisAnswer(photo, null);
         // Without a box: the candidate boxes, listed as the API gives them, and drawn besides the chosen one.
         JsonNode readings = whole.get("boxReadings");
         assertEquals(2, readings.size(), whole.toString());
@@ -122,31 +130,8 @@ class ServicePageBrowserTest {
         }
         assertEquals(others, browser.findElements(By.cssSelector("#overlay rect.candidate")).size());
 
-        WebElement shown = browser.findElement(By.id("photo"));
-        Dimension size = shown.getSize();
-        int fromX = (int) Math.round(size.getWidth() * FROM_X);
-        int fromY = (int) Math.round(size.getHeight() * FROM_Y);
-        int toX = (int) Math.round(size.getWidth() * TO_X);
-        int toY = (int) Math.round(size.getHeight() * TO_Y);
-        // Selenium 4 measures element offsets from the element's centre.
-        new Actions(browser)
-                .moveToElement(shown, fromX - size.getWidth() / 2, fromY - size.getHeight() / 2)
-                .clickAndHold()
-                .moveByOffset((toX - fromX) / 2, (toY - fromY) / 2)
-                .moveByOffset(toX - fromX - (toX - fromX) / 2, toY - fromY - (toY - fromY) / 2)
-                .release()
-                .perform();
-        awaitAnswers(2);
-
-        Box box = Box.parse(browser.findElement(By.id("box")).getDomProperty("value"));
-        int[] image = imageSize();
-        double pixelsPerShown = (double) image[0] / size.getWidth();
-        double slack = 2 * pixelsPerShown + 1; // mouse positions are whole CSS pixels; the box rounds
-        assertEquals(fromX * pixelsPerShown, box.left(), slack, "box " + box);
-        assertEquals(fromY * pixelsPerShown, box.top(), slack, "box " + box);
-        assertEquals(toX * pixelsPerShown, box.right(), slack, "box " + box);
-        assertEquals(toY * pixelsPerShown, box.bottom(), slack, "box " + box);
-        JsonNode answer = assertShowsTheApisAnswer(box);
+        Box box = dragBox(photo, 2, FROM_X, FROM_Y, TO_X, TO_Y);
+        JsonNode answer = assertShowsTheApisAnswer(photo, box);
         assertTrue(!browser.findElement(By.id("box-readings-panel")).isDisplayed(), "a drawn box is the one region read");
         assertTrue(browser.findElements(By.cssSelector("#overlay rect.candidate")).isEmpty());
 
@@ -161,6 +146,69 @@ class ServicePageBrowserTest {
         assertEquals(2, names.size());
         assertEquals(HOSTILE_NAME, names.get(0).getText());
         assertTrue(browser.findElements(By.id("injected")).isEmpty(), "the file name was inserted as HTML");
+    }
+
+    /**
+     * A phone stores a portrait photo sideways and an EXIF orientation saying how to turn it; the
+     * browser shows it turned, and a box drawn there must be read on the same digits. The photo here
+     * is 240x96 upright, stored 96x240: the box is drawn right of x = 96, outside the stored frame.
+     */
+    @Test
+    void aPhotoWithAnExifOrientationIsReadAsThePageShowsIt() throws IOException {
+        Path file = dir.resolve("portrait.jpg");
+        try (Mat original = ImageDecoder.read(photo.file()); Mat upright = new Mat(); Mat sideways = new Mat()) {
+            opencv_imgproc.resize(original, upright, new Size(240, 96));
+            opencv_core.rotate(upright, sideways, opencv_core.ROTATE_90_COUNTERCLOCKWISE);
+            Files.write(file, ExifJpeg.of(sideways, 6)); // 6: turn a quarter clockwise to show
+        }
+        Sent portrait = new Sent(file, Files.readAllBytes(file), RequestReader.JPEG);
+        browser.get(service.uri("/").toString());
+        browser.findElement(By.id("file")).sendKeys(file.toString());
+        awaitAnswers(1);
+        assertEquals("0 0 240 96", browser.findElement(By.id("overlay")).getDomAttribute("viewBox"),
+                "the page shows the photo upright");
+        assertEquals(List.of(240, 96), List.of(imageSize(portrait)[0], imageSize(portrait)[1]));
+        assertShowsTheApisAnswer(portrait, null);
+
+        Box box = dragBox(portrait, 2, 0.6, 0.2, 0.95, 0.85);
+        assertTrue(box.left() > 96, "the box starts right of the stored frame: " + box);
+        JsonNode answer = assertShowsTheApisAnswer(portrait, box);
+        assertEquals(box.toString(), answer.get("box").get("left").asInt() + "," + answer.get("box").get("top").asInt()
+                + "," + answer.get("box").get("width").asInt() + "," + answer.get("box").get("height").asInt());
+        assertEquals(box, rect("box"));
+    }
+
+    /**
+     * Drags a box with the mouse from one point of the shown photo to another (fractions of its width
+     * and height), waits for the page's answer (the {@code answers}-th shown), and returns the box the
+     * page then holds, checked against the drag.
+     */
+    private static Box dragBox(Sent sent, int answers, double fromFractionX, double fromFractionY,
+                               double toFractionX, double toFractionY) {
+        WebElement shown = browser.findElement(By.id("photo"));
+        Dimension size = shown.getSize();
+        int fromX = (int) Math.round(size.getWidth() * fromFractionX);
+        int fromY = (int) Math.round(size.getHeight() * fromFractionY);
+        int toX = (int) Math.round(size.getWidth() * toFractionX);
+        int toY = (int) Math.round(size.getHeight() * toFractionY);
+        // Selenium 4 measures element offsets from the element's centre.
+        new Actions(browser)
+                .moveToElement(shown, fromX - size.getWidth() / 2, fromY - size.getHeight() / 2)
+                .clickAndHold()
+                .moveByOffset((toX - fromX) / 2, (toY - fromY) / 2)
+                .moveByOffset(toX - fromX - (toX - fromX) / 2, toY - fromY - (toY - fromY) / 2)
+                .release()
+                .perform();
+        awaitAnswers(answers);
+        Box box = Box.parse(browser.findElement(By.id("box")).getDomProperty("value"));
+        int[] image = imageSize(sent);
+        double pixelsPerShown = (double) image[0] / size.getWidth();
+        double slack = 2 * pixelsPerShown + 1; // mouse positions are whole CSS pixels; the box rounds
+        assertEquals(fromX * pixelsPerShown, box.left(), slack, "box " + box);
+        assertEquals(fromY * pixelsPerShown, box.top(), slack, "box " + box);
+        assertEquals(toX * pixelsPerShown, box.right(), slack, "box " + box);
+        assertEquals(toY * pixelsPerShown, box.bottom(), slack, "box " + box);
+        return box;
     }
 
     /** Waits until the page has shown this many answers (each one joins the recent-requests list). */
@@ -178,9 +226,9 @@ class ServicePageBrowserTest {
      * Asks the API for the same image and box and checks the page shows that answer: its headline,
      * every field of the answer (elapsed time aside) and the crop's exact bytes.
      */
-    private static JsonNode assertShowsTheApisAnswer(Box box) throws IOException {
+    private static JsonNode assertShowsTheApisAnswer(Sent sent, Box box) throws IOException {
         String query = "?explain=true" + (box == null ? "" : "&box=" + box);
-        HttpResponse<String> r = service.postBytes(TranscriptionApp.TRANSCRIBE + query, RequestReader.PNG, photoBytes);
+        HttpResponse<String> r = service.postBytes(TranscriptionApp.TRANSCRIBE + query, sent.type(), sent.bytes());
         assertEquals(200, r.statusCode(), r.body());
         JsonNode api = json(r);
 
@@ -224,8 +272,9 @@ class ServicePageBrowserTest {
         }
     }
 
-    private static int[] imageSize() {
-        try (var image = ImageDecoder.decode(photoBytes, photo.toString())) {
+    /** Width and height of the photo as the service decodes it (upright). */
+    private static int[] imageSize(Sent sent) {
+        try (var image = ImageDecoder.decode(sent.bytes(), sent.file().toString())) {
             return new int[] {image.cols(), image.rows()};
         }
     }
