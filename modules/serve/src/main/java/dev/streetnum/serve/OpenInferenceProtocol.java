@@ -10,7 +10,8 @@ import java.util.function.Function;
 /**
  * The Open Inference Protocol (KServe v2) view of the service: paths, server and model metadata, and
  * the infer response, so that generic inference clients and gateways can call the model. The model
- * takes one BYTES tensor of encoded images and gives four outputs per image.
+ * takes one BYTES tensor of encoded images, optionally an INT32 [n, 4] tensor of their detector boxes,
+ * and gives four outputs per image.
  */
 final class OpenInferenceProtocol {
 
@@ -72,7 +73,9 @@ final class OpenInferenceProtocol {
         body.put("name", config.modelId());
         body.put("versions", List.of(config.modelId()));
         body.put("platform", PLATFORM);
-        body.put("inputs", List.of(new TensorMetadata(RequestReader.V2_INPUT, RequestReader.V2_BYTES, ANY_BATCH)));
+        // The protocol's metadata has no "optional": the README and /openapi.json say that box is.
+        body.put("inputs", List.of(new TensorMetadata(RequestReader.V2_INPUT, RequestReader.V2_BYTES, ANY_BATCH),
+                new TensorMetadata(RequestReader.V2_BOX, RequestReader.V2_BOX_TYPE, List.of(-1, 4))));
         body.put("outputs", OUTPUTS.stream().map(Output::metadata).toList());
         body.put("parameters", thresholdParameters());
         return body;

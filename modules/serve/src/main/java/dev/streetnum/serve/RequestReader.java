@@ -36,6 +36,12 @@ final class RequestReader {
     /** The v2 input tensor of encoded images. */
     static final String V2_INPUT = "image";
     static final String V2_BYTES = "BYTES";
+    /** The optional v2 input tensor of detector boxes, one row of left, top, width, height per image. */
+    static final String V2_BOX = "box";
+    static final String V2_BOX_TYPE = "INT32";
+    /** A box tensor may also come as INT64 (what a detector written in Python often sends). */
+    private static final List<String> V2_BOX_TYPES = List.of(V2_BOX_TYPE, "INT64");
+    private static final int BOX_SIDES = 4;
 
     private static final String DATA_URL = "data:";
     /** How Jackson's FAIL_ON_TRAILING_TOKENS message starts (the rest names Jackson's classes). */
@@ -114,7 +120,10 @@ final class RequestReader {
     record InferRequest(String id, List<EncodedImage> images) {
     }
 
-    /** Open Inference Protocol v2: input {@code image}, datatype BYTES, data = base64 strings. */
+    /**
+     * Open Inference Protocol v2: input {@code image}, datatype BYTES, data = base64 strings; optional
+     * input {@code box}, INT32 (or INT64), shape [n, 4], one detector box per image.
+     */
     InferRequest v2(Context ctx) {
         String type = mediaType(ctx);
         if (!type.equals(JSON)) {
@@ -127,9 +136,21 @@ final class RequestReader {
                     + "' tensor");
         }
         JsonNode input = null;
+        JsonNode boxInput = null;
         for (JsonNode candidate : inputs) {
-            if (V2_INPUT.equals(candidate.path("name").asText())) {
+            String name = candidate.path("name").asText();
+            if (!name.equals(V2_INPUT) && !name.equals(V2_BOX)) {
+                throw ServiceError.badRequest("unknown input '" + name + "': this model takes '" + V2_INPUT + "' ("
+                        + V2_BYTES + ", [n]) and, optionally, '" + V2_BOX + "' (" + V2_BOX_TYPE
+                        + ", [n, 4]: each image's box as left, top, width, height)");
+            }
+            if ((name.equals(V2_INPUT) ? input : boxInput) != null) {
+                throw ServiceError.badRequest("input '" + name + "' is given twice");
+            }
+            if (name.equals(V2_INPUT)) {
                 input = candidate;
+            } else {
+                boxInput = candidate;
             }
         }
         if (input == null) {
@@ -144,12 +165,71 @@ final class RequestReader {
             throw ServiceError.badRequest("input '" + V2_INPUT + "' needs a non-empty 'data' array of base64 images");
         }
         requireShape(input.get("shape"), data.size());
+        List<Box> boxes = boxInput == null ? null : v2Boxes(boxInput, data.size());
         List<EncodedImage> images = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
             String source = "inputs." + V2_INPUT + ".data[" + i + "]";
-            images.add(new EncodedImage(base64(data.get(i), source), null, source));
+            images.add(new EncodedImage(base64(data.get(i), source), boxes == null ? null : boxes.get(i), source));
         }
         return new InferRequest(request.path("id").asText(null), checkCount(images));
+    }
+
+    /**
+     * The {@code box} tensor's rows: shape exactly [images, 4], data the 4 x images integers flat in
+     * row-major order (the protocol's form) or as rows of four.
+     */
+    private static List<Box> v2Boxes(JsonNode input, int images) {
+        String where = "input '" + V2_BOX + "'";
+        String datatype = input.path("datatype").asText();
+        if (!V2_BOX_TYPES.contains(datatype)) {
+            throw ServiceError.badRequest(where + " must have datatype " + String.join(" or ", V2_BOX_TYPES) + ", got '"
+                    + datatype + "'");
+        }
+        JsonNode shape = input.get("shape");
+        if (shape == null || !shape.isArray() || shape.size() != 2 || shape.get(0).asInt(-1) != images
+                || !shape.get(0).isIntegralNumber() || !shape.get(1).isIntegralNumber()
+                || shape.get(1).asInt() != BOX_SIDES) {
+            throw ServiceError.badRequest(where + " has shape " + shape + ": it must be [" + images + ", " + BOX_SIDES
+                    + "], one row of left, top, width, height for each of the " + images + " images");
+        }
+        JsonNode data = input.get("data");
+        if (data == null || !data.isArray()) {
+            throw ServiceError.badRequest(where + " needs a 'data' array of " + images * BOX_SIDES + " integers");
+        }
+        List<Integer> values = new ArrayList<>(images * BOX_SIDES);
+        for (JsonNode element : data) {
+            if (element.isArray()) {
+                if (element.size() != BOX_SIDES) {
+                    throw ServiceError.badRequest(where + " row " + values.size() / BOX_SIDES + " has " + element.size()
+                            + " values, not " + BOX_SIDES + " (left, top, width, height)");
+                }
+                element.forEach(v -> values.add(boxValue(v, where, values.size())));
+            } else {
+                values.add(boxValue(element, where, values.size()));
+            }
+        }
+        if (values.size() != images * BOX_SIDES) {
+            throw ServiceError.badRequest(where + " holds " + values.size() + " integers; shape [" + images + ", "
+                    + BOX_SIDES + "] needs " + images * BOX_SIDES);
+        }
+        List<Box> boxes = new ArrayList<>(images);
+        for (int i = 0; i < images; i++) {
+            int at = i * BOX_SIDES;
+            try {
+                boxes.add(new Box(values.get(at), values.get(at + 1), values.get(at + 2), values.get(at + 3)));
+            } catch (IllegalArgumentException e) {
+                throw ServiceError.badRequest(where + " row " + i + " (for " + V2_INPUT + " " + i + "): " + e.getMessage());
+            }
+        }
+        return boxes;
+    }
+
+    private static int boxValue(JsonNode value, String where, int index) {
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw ServiceError.badRequest(where + " value " + index + " (row " + index / BOX_SIDES + ") is " + value
+                    + ", not a 32-bit integer");
+        }
+        return value.intValue();
     }
 
     /** The protocol requires a shape; its elements must number the data's, e.g. [n] or [n, 1]. */

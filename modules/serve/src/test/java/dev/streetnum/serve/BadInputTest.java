@@ -58,6 +58,12 @@ class BadInputTest {
         return "{\"image\": " + image + (box == null ? "" : ", \"box\": " + box) + "}";
     }
 
+    /** A v2 inference request: one image (a JSON string) and, after it, another input tensor. */
+    static String v2(String image, String otherInput) {
+        return "{\"inputs\": [{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1], \"data\": [" + image
+                + "]}, " + otherInput + "]}";
+    }
+
     static String b64(byte[] b) {
         return "\"" + TranscriptionAppTest.base64(b) + "\"";
     }
@@ -94,6 +100,30 @@ class BadInputTest {
                 Arguments.of("v2 wrong datatype", "/v2/models/fake-1/infer", "application/json",
                         utf8("{\"inputs\": [{\"name\": \"image\", \"datatype\": \"FP32\", \"shape\": [1], \"data\": [1.0]}]}"), 400, "datatype bytes"),
                 Arguments.of("v2 no inputs", "/v2/models/fake-1/infer", "application/json", utf8("{\"id\": \"x\"}"), 400, "'inputs'"),
+                Arguments.of("v2 unknown input", "/v2/models/fake-1/infer", "application/json",
+                        utf8(v2(b64(png), "{\"name\": \"boxes\", \"datatype\": \"INT32\", \"shape\": [1, 4], \"data\": [1, 1, 5, 5]}")),
+                        400, "unknown input 'boxes'"),
+                Arguments.of("v2 box as floats", "/v2/models/fake-1/infer", "application/json",
+                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"FP32\", \"shape\": [1, 4], \"data\": [1.0, 1.0, 5.0, 5.0]}")),
+                        400, "datatype int32 or int64, got 'fp32'"),
+                Arguments.of("v2 box shape", "/v2/models/fake-1/infer", "application/json",
+                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"INT32\", \"shape\": [4], \"data\": [1, 1, 5, 5]}")),
+                        400, "it must be [1, 4]"),
+                Arguments.of("v2 box too few values", "/v2/models/fake-1/infer", "application/json",
+                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"INT32\", \"shape\": [1, 4], \"data\": [1, 1, 5]}")),
+                        400, "holds 3 integers"),
+                Arguments.of("v2 box not integer", "/v2/models/fake-1/infer", "application/json",
+                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"INT64\", \"shape\": [1, 4], \"data\": [1, 1, 5.5, 5]}")),
+                        400, "value 2 (row 0) is 5.5"),
+                Arguments.of("v2 box of zero width", "/v2/models/fake-1/infer", "application/json",
+                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"INT32\", \"shape\": [1, 4], \"data\": [[1, 1, 0, 5]]}")),
+                        400, "row 0 (for image 0): box width and height must be positive"),
+                Arguments.of("v2 box outside image", "/v2/models/fake-1/infer", "application/json",
+                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"INT32\", \"shape\": [1, 4], \"data\": [100, 100, 5, 5]}")),
+                        400, "outside the 60x30 image inputs.image.data[0]"),
+                Arguments.of("v2 image twice", "/v2/models/fake-1/infer", "application/json",
+                        utf8(v2(b64(png), "{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1], \"data\": [" + b64(png) + "]}")),
+                        400, "input 'image' is given twice"),
                 Arguments.of("unknown path", "/v1/nothing", "image/png", png, 404, "no endpoint post /v1/nothing"));
     }
 

@@ -147,6 +147,9 @@ class TranscriptionAppTest {
         assertEquals(MODEL, m.get("name").asText());
         assertEquals("image", m.get("inputs").get(0).get("name").asText());
         assertEquals("BYTES", m.get("inputs").get(0).get("datatype").asText());
+        assertEquals("box", m.get("inputs").get(1).get("name").asText());
+        assertEquals("INT32", m.get("inputs").get(1).get("datatype").asText());
+        assertEquals("[-1,4]", m.get("inputs").get(1).get("shape").toString());
         List<String> outputs = new ArrayList<>();
         m.get("outputs").forEach(o -> outputs.add(o.get("name").asText()));
         assertEquals(List.of("transcription", "confidence", "accepted", "candidate"), outputs);
@@ -169,6 +172,34 @@ class TranscriptionAppTest {
         assertTrue(out.get(2).get("data").get(0).asBoolean());
         assertFalse(out.get(2).get("data").get(1).asBoolean());
         assertEquals("333", out.get(3).get("data").get(1).asText());
+    }
+
+    /** Detector boxes in a v2 request reach the model with their images, flat (the protocol's form) or as rows. */
+    @Test
+    void openInferenceProtocolV2WithBoxes() {
+        for (boolean rows : new boolean[] {false, true}) {
+            model.regions.clear();
+            ObjectNode request = ServiceUnderTest.JSON.createObjectNode();
+            var inputs = request.putArray("inputs");
+            ObjectNode image = inputs.addObject().put("name", "image").put("datatype", "BYTES");
+            image.putArray("shape").add(2);
+            image.putArray("data").add(base64(TestImages.png(222, 20))).add(base64(TestImages.png(333, 20)));
+            ObjectNode box = inputs.addObject().put("name", "box").put("datatype", rows ? "INT64" : "INT32");
+            box.putArray("shape").add(2).add(4);
+            var data = box.putArray("data");
+            if (rows) {
+                data.addArray().add(1).add(2).add(30).add(10);
+                data.addArray().add(5).add(0).add(40).add(12);
+            } else {
+                data.add(1).add(2).add(30).add(10).add(5).add(0).add(40).add(12);
+            }
+            HttpResponse<String> r = service.postBytes("/v2/models/" + MODEL + "/infer", "application/json", bytes(request));
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(List.of(new Box(1, 2, 30, 10), new Box(5, 0, 40, 12)), model.regions, "rows " + rows);
+            JsonNode out = json(r).get("outputs");
+            assertEquals("222", out.get(0).get("data").get(0).asText());
+            assertEquals("333", out.get(3).get("data").get(1).asText());
+        }
     }
 
     /**
