@@ -4,11 +4,10 @@ import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.Utf8Text;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -114,7 +113,7 @@ public final class ImageTable {
     private static List<ImageRequest> readManifest(FileSystem fs, Path manifest, String shownAs) {
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
                 .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
-        try (Reader reader = new InputStreamReader(fs.open(manifest), StandardCharsets.UTF_8);
+        try (Reader reader = Utf8Text.reader(fs.open(manifest));
              CSVParser parser = format.parse(reader)) {
             List<String> header = parser.getHeaderNames();
             ManifestReader rows = new ManifestReader(fs, manifest.getParent(), shownAs + " line 1", header);

@@ -174,7 +174,8 @@ class BatchJobTest {
         String second = AnnotatedDataset.load(images, false).images().get(1).file().getFileName().toString();
         String third = AnnotatedDataset.load(images, false).images().get(2).file().getFileName().toString();
         Path manifest = dir.resolve("manifest.csv");
-        Files.writeString(manifest, "path,left,top,width,height\n"
+        // Saved by a spreadsheet: a byte-order mark before the header's first name.
+        Files.writeString(manifest, "\ufeffpath,left,top,width,height\n"
                 + "labelled/" + first + ",2,2,30,20\n"
                 + images.resolve(second).toAbsolutePath().toUri() + ",,,,\n"
                 + "labelled/no-such-photo.png,1,1,5,5\n"

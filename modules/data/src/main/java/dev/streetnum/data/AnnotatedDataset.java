@@ -72,7 +72,7 @@ public final class AnnotatedDataset {
         Map<String, Long> firstLine = new LinkedHashMap<>();
         Map<String, Boolean> badFiles = new LinkedHashMap<>();
         int skipped = 0;
-        try (Reader reader = new java.io.StringReader(new String(content, StandardCharsets.UTF_8));
+        try (Reader reader = new java.io.StringReader(Utf8Text.of(content));
              CSVParser parser = READ_FORMAT.parse(reader)) {
             List<String> header = parser.getHeaderNames();
             for (String column : COLUMNS) {
@@ -149,7 +149,7 @@ public final class AnnotatedDataset {
                                                         java.util.Set<String> required) {
         List<String> columns = SoftTargets.columns();
         Map<String, SoftTargets> targets = new LinkedHashMap<>();
-        try (CSVParser parser = READ_FORMAT.parse(new java.io.StringReader(new String(content, StandardCharsets.UTF_8)))) {
+        try (CSVParser parser = READ_FORMAT.parse(new java.io.StringReader(Utf8Text.of(content)))) {
             List<String> header = parser.getHeaderNames();
             for (String column : TARGETS_COLUMNS) {
                 if (!header.contains(column)) {

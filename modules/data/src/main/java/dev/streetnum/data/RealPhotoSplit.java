@@ -1,7 +1,6 @@
 package dev.streetnum.data;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -31,7 +30,7 @@ public final class RealPhotoSplit {
     public static RealPhotoSplit load(Path csv) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+            lines = Utf8Text.of(Files.readAllBytes(csv)).lines().toList();
         } catch (java.nio.file.NoSuchFileException e) {
             throw new DataException("split file not found: " + csv);
         } catch (IOException e) {

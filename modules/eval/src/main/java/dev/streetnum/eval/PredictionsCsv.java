@@ -2,6 +2,7 @@ package dev.streetnum.eval;
 
 import dev.streetnum.data.Box;
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.Utf8Text;
 import dev.streetnum.model.BoxSource;
 import java.io.IOException;
 import java.io.Reader;
@@ -72,7 +73,7 @@ public final class PredictionsCsv {
      */
     static <T> T readRows(Path file, String what, List<String> header, Function<CSVParser, T> read) {
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (Reader in = Utf8Text.reader(Files.newInputStream(file));
              CSVParser rows = format.parse(in)) {
             requireColumns(file, rows, header);
             return read.apply(rows);

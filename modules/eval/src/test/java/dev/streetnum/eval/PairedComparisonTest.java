@@ -213,6 +213,10 @@ class PairedComparisonTest {
         java.nio.file.Files.writeString(list, "file\n" + aside.get(0) + "\n" + aside.get(0) + "\n");
         e = assertThrows(DataException.class, () -> SetAsidePhotos.read(list));
         assertEquals(list + " line 3: " + aside.get(0) + " is named again (first on line 2)", e.getMessage());
+        // Saved by a spreadsheet, with a byte-order mark before "file": the same list.
+        java.nio.file.Files.write(list, ("\ufefffile\n" + String.join("\n", aside) + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(3, SetAsidePhotos.read(list).size());
     }
 
     /**
