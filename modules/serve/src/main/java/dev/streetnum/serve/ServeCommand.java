@@ -3,6 +3,7 @@ package dev.streetnum.serve;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import dev.streetnum.data.Box;
+import dev.streetnum.data.StopSignals;
 import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
@@ -12,9 +13,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +24,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /** {@code streetnum serve}: the thresholded transcription service over HTTP until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -36,8 +33,6 @@ public final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     /** Side of the blank image of the warm-up pass; any size works, the crop is resized. */
     private static final int WARM_UP_SIDE = 64;
-    /** The signals that stop the service cleanly (exit code 0): kill's default, and Ctrl-C. */
-    private static final List<String> STOP_SIGNALS = List.of("TERM", "INT");
     /** How much longer than the grace period a shutdown hook waits for the service to stop. */
     private static final long SHUTDOWN_HOOK_MARGIN_MS = 2_000;
 
@@ -91,14 +86,10 @@ public final class ServeCommand implements Callable<Integer> {
         TranscriptionEngine engine = new TranscriptionEngine(new ServedModel(transcriber), config,
                 model.metadata().preprocess(), registry);
         // A signal's default action ends the JVM with 128+signal (143 for SIGTERM) whatever call()
-        // returns; handling it here lets a clean stop exit 0.
+        // returns; handling SIGTERM and Ctrl-C here lets a clean stop exit 0.
         CountDownLatch stopRequested = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
-        for (String name : STOP_SIGNALS) {
-            Signal signal = new Signal(name);
-            previous.put(signal, Signal.handle(signal, s -> stopRequested.countDown()));
-        }
+        StopSignals signals = StopSignals.handle(status -> stopRequested.countDown());
         // Any other way the JVM ends (another signal, System.exit) still answers requests in flight.
         Thread hook = new Thread(() -> {
             stopRequested.countDown();
@@ -119,7 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
             LOG.info("stopped");
         } finally {
             stopped.countDown();
-            previous.forEach(Signal::handle);
+            signals.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

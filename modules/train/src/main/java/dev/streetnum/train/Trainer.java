@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class Trainer {
     private final TrainConfig config;
     private final Path runDir;
     private final String commandLine;
+    private BooleanSupplier stopRequested = () -> false;
 
     /** @param commandLine how the run was started, for provenance ("" from code) */
     public Trainer(TrainConfig config, Path runDir, String commandLine) {
@@ -55,7 +57,19 @@ public final class Trainer {
     }
 
     /**
+     * Asks {@code requested} after every iteration whether to stop the run there (a signal's handler
+     * sets it); see {@link #train}.
+     */
+    public Trainer stoppingWhen(BooleanSupplier requested) {
+        this.stopRequested = requested;
+        return this;
+    }
+
+    /**
      * Trains, or with {@code resume} continues from {@code last.checkpoint}, and returns the best model.
+     *
+     * @throws TrainingStopped when {@link #stoppingWhen}'s question stopped the run: its last iteration is
+     *                         in {@code last.checkpoint}, for {@code resume}
      */
     public ModelBundle train(TrainingData data, boolean resume) {
         long wallStart = System.nanoTime();
@@ -140,10 +154,15 @@ public final class Trainer {
                             last.iteration(), last.trainLoss(), last.val().coverage(), raw, diagnosisLine(last)));
                 }
             };
-            state = new TrainingLoop<>("train", config.loopPlan(batches.batchesPerEpoch()), batches, validation, events)
+            TrainingLoop<MetricsRow> loop = new TrainingLoop<>("train", config.loopPlan(batches.batchesPerEpoch()),
+                    batches, validation, events)
                     .checkpointingTo(checkpoint, identity).monitoredBy(monitor, config.monitorInterval())
                     .averagingWeights(average, MetricsRow::withRawWeights).steppingBy(config.sharpnessAwareStep())
-                    .run(net, state);
+                    .stoppingWhen(stopRequested);
+            state = loop.run(net, state);
+            if (loop.stoppedOnRequest()) {
+                throw new TrainingStopped(state.iteration(), checkpoint);
+            }
         }
         MetricsRow last = state.history().get(state.history().size() - 1);
         String diagnosis = diagnosisLine(last);

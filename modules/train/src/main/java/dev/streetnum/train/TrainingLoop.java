@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BinaryOperator;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.model.SubnormalWeights;
@@ -104,6 +105,8 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
     private ExponentialWeightAverage average;
     private BinaryOperator<R> withRawScore;
     private SharpnessAwareStep sharpnessAware;
+    private BooleanSupplier stopRequested = () -> false;
+    private boolean stoppedOnRequest;
 
     /** @param task the progress bar's name */
     TrainingLoop(String task, Plan plan, TrainingBatches batches, Validation<R> validation, Events<R> events) {
@@ -145,6 +148,21 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
         return this;
     }
 
+    /**
+     * Asks {@code requested} after every iteration whether to stop there. When it says so, the loop saves
+     * a {@link Checkpoint} of that iteration (validated or not: a resume replays the same run from it)
+     * and returns; {@link #stoppedOnRequest} then says so. A stopped run loses no step.
+     */
+    TrainingLoop<R> stoppingWhen(BooleanSupplier requested) {
+        this.stopRequested = requested;
+        return this;
+    }
+
+    /** Whether the last {@link #run} ended because {@link #stoppingWhen}'s question said so, not by its plan. */
+    boolean stoppedOnRequest() {
+        return stoppedOnRequest;
+    }
+
     /** Takes every step as {@code step} does (sharpness-aware minimisation); null for the plain step. */
     TrainingLoop<R> steppingBy(SharpnessAwareStep step) {
         this.sharpnessAware = step;
@@ -175,10 +193,11 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
         MultiDataSetIterator data = null;
         long firstIteration = iteration;
         long firstMillis = trainingMillis;
+        stoppedOnRequest = false;
         // Without an iteration limit the bar starts with no length; the budget's projection below gives it one.
         try (ProgressBar bar = ProgressDisplay.builder(task, planned == UNLIMITED ? -1 : planned, " it")
                 .startsFrom(iteration, Duration.ZERO).build()) {
-            while (!stopping(iteration, trainingMillis, sinceBest)) {
+            while (!stoppedOnRequest && !stopping(iteration, trainingMillis, sinceBest)) {
                 if (data == null) {
                     data = openAt(epoch, batchInEpoch);
                 }
@@ -266,12 +285,21 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
                     intervalMillisBefore = trainingMillis;
                     intervalStart = System.nanoTime();
                 }
+                if (!endNext && stopRequested.getAsBoolean()) {
+                    stoppedOnRequest = true;
+                    if (checkpointFile != null && lastValidated != iteration) {
+                        Checkpoint.save(checkpointFile, net, new TrainerState<>(iteration, epoch, batchInEpoch,
+                                trainingMillis, best, sinceBest, history), runIdentity, average);
+                    }
+                    LOG.info("stopped on request at iteration {}{}", iteration,
+                            checkpointFile == null ? "" : ", checkpoint saved: " + checkpointFile);
+                }
             }
         }
         if (plan.patience() > 0 && sinceBest >= plan.patience()) {
             LOG.info("early stop at iteration {}: {} validations without a better score", iteration, sinceBest);
         }
-        if (lastValidated != iteration) {
+        if (lastValidated != iteration && !stoppedOnRequest) {
             LOG.warn("the run ended at iteration {} without a validation there", iteration);
         }
         return new TrainerState<>(iteration, epoch, batchInEpoch, trainingMillis, best, sinceBest, history);

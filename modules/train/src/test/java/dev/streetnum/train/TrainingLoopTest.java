@@ -116,6 +116,46 @@ class TrainingLoopTest {
         assertFalse(Files.exists(dir.resolve("killed.checkpoint.tmp")), "no temporary file is left behind");
     }
 
+    /**
+     * A stop asked for after iteration 5 (between the checkpoints at 4 and 8) ends the run there with that
+     * iteration saved, and the run resumed from it ends as the uninterrupted one does: no step lost.
+     */
+    @Test
+    void aRunStoppedOnRequestSavesItsLastStepAndResumesFromIt(@TempDir Path dir) {
+        List<MultiDataSet> data = TinyGraphs.batches(BATCHES, 4, 11);
+        TrainConfig config = config();
+        ScoreOnBatch validation = new ScoreOnBatch(data.get(0));
+        ComputationGraph straight = TinyGraphs.twoHeads(3, new Adam(1e-2), 0.2);
+        TrainingLoop<MetricsRow> straightLoop = loop(config, dir.resolve("straight.checkpoint"),
+                new TinyGraphs.FixedBatches(data, 0), validation);
+        TrainerState<MetricsRow> end = straightLoop.run(straight, TrainerState.start());
+        assertFalse(straightLoop.stoppedOnRequest());
+
+        int stopAfter = CHECKPOINT_EVERY + 1;
+        int[] asked = {0};
+        Path stoppedFile = dir.resolve("stopped.checkpoint");
+        TrainingLoop<MetricsRow> stoppedLoop = loop(config, stoppedFile, new TinyGraphs.FixedBatches(data, 0), validation)
+                .stoppingWhen(() -> ++asked[0] >= stopAfter);
+        TrainerState<MetricsRow> stoppedAt = stoppedLoop.run(TinyGraphs.twoHeads(3, new Adam(1e-2), 0.2),
+                TrainerState.start());
+        assertTrue(stoppedLoop.stoppedOnRequest());
+        assertEquals(stopAfter, asked[0], "asked once after each iteration");
+        assertEquals(stopAfter, stoppedAt.iteration());
+        Checkpoint.Saved saved = Checkpoint.load(stoppedFile, config.runIdentity());
+        assertEquals(stopAfter, saved.state().iteration(), "the step after the last checkpoint is saved too");
+        assertEquals(stopAfter % BATCHES, saved.state().batchInEpoch());
+
+        TrainerState<MetricsRow> resumedEnd = loop(config, stoppedFile, new TinyGraphs.FixedBatches(data, 0), validation)
+                .run(saved.network(), saved.state());
+        assertEquals(end.iteration(), resumedEnd.iteration());
+        assertArrayEquals(straight.params().toFloatVector(), saved.network().params().toFloatVector(), 1e-6f);
+        assertEquals(end.history().size(), resumedEnd.history().size());
+        for (int i = 0; i < end.history().size(); i++) {
+            // The interval's mean training loss is that of the steps this process took; the scores are the weights'.
+            assertEquals(end.history().get(i).val().accuracy(), resumedEnd.history().get(i).val().accuracy(), 1e-9);
+        }
+    }
+
     @Test
     void aResumedSharpnessAwareRunEndsAsAnUninterruptedOneAndNotAsAPlainOne(@TempDir Path dir) {
         List<MultiDataSet> data = TinyGraphs.batches(BATCHES, 4, 11);
