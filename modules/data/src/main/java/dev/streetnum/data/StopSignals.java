@@ -1,8 +1,10 @@
 package dev.streetnum.data;
 
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -18,6 +20,7 @@ public final class StopSignals implements AutoCloseable {
     private static final List<String> NAMES = List.of("TERM", "INT");
 
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+    private final AtomicInteger status = new AtomicInteger();
 
     private StopSignals() {
     }
@@ -35,6 +38,33 @@ public final class StopSignals implements AutoCloseable {
             signals.previous.put(signal, Signal.handle(signal, s -> onSignal.accept(128 + s.getNumber())));
         }
         return signals;
+    }
+
+    /**
+     * For a job that stops at its next safe point when asked ({@link #stopRequested}): the first signal
+     * asks and prints {@code whatHappens} to {@code err}; a second one ends the process at once, with the
+     * signal's status.
+     */
+    public static StopSignals askingToStop(PrintWriter err, String whatHappens) {
+        StopSignals[] self = new StopSignals[1];
+        self[0] = handle(status -> {
+            if (!self[0].status.compareAndSet(0, status)) {
+                System.exit(status);
+            }
+            err.println(whatHappens + " (again to quit at once)");
+            err.flush();
+        });
+        return self[0];
+    }
+
+    /** Whether a signal has asked an {@link #askingToStop} job to stop. */
+    public boolean stopRequested() {
+        return status.get() != 0;
+    }
+
+    /** The exit status the first signal would have ended the process with (130, 143); 0 before one came. */
+    public int status() {
+        return status.get();
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.deeplearning4j.datasets.iterator.IteratorMultiDataSetIterator;
@@ -79,9 +80,13 @@ public final class LocalizerTrainer {
         }
     }
 
+    /** The provenance key of a run that a signal stopped before its plan ended (true; absent otherwise). */
+    static final String STOPPED_ON_REQUEST = "stopped_on_request";
+
     private final LocalizerConfig config;
     private final String commandLine;
     private final PrintWriter log;
+    private BooleanSupplier stopRequested = () -> false;
 
     /**
      * @param commandLine how the run was started, for provenance ("" from code)
@@ -93,7 +98,21 @@ public final class LocalizerTrainer {
         this.log = log;
     }
 
-    /** Trains on the union of {@code train} sets and returns the localizer with the best validation mean IoU. */
+    /**
+     * Asks {@code requested} after every iteration whether to stop the run there (a signal's handler sets
+     * it); the best localizer validated so far is then the result, its provenance saying where the run
+     * stopped. A localizer's run takes no checkpoints: there is nothing to resume.
+     */
+    public LocalizerTrainer stoppingWhen(BooleanSupplier requested) {
+        this.stopRequested = requested;
+        return this;
+    }
+
+    /**
+     * Trains on the union of {@code train} sets and returns the localizer with the best validation mean IoU.
+     *
+     * @throws TrainingStopped when stopped on request before the first validation: no localizer to keep
+     */
     public Localizer train(List<AnnotatedDataset> train, AnnotatedDataset val) {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("a localizer needs at least one training set");
@@ -126,12 +145,16 @@ public final class LocalizerTrainer {
         log.flush();
 
         BestNetwork best = new BestNetwork(log);
-        TrainerState<MeanIou> end = new TrainingLoop<>("train-localizer", config.loopPlan(),
+        TrainingLoop<MeanIou> loop = new TrainingLoop<>("train-localizer", config.loopPlan(),
                 new Views(trainPhotos, new Random(seeds.data())),
                 (n, since) -> new MeanIou(since.iteration(), meanIou(new Localizer(n, metadata), valPhotos)), best)
-                .run(net, TrainerState.start());
+                .stoppingWhen(stopRequested);
+        TrainerState<MeanIou> end = loop.run(net, TrainerState.start());
         trainPhotos.forEach(p -> p.image().close());
         valPhotos.forEach(p -> p.image().close());
+        if (loop.stoppedOnRequest() && best.network() == null) {
+            throw new TrainingStopped(end.iteration(), ", before its first validation: no localizer to keep");
+        }
 
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("config", config.toString());
@@ -146,6 +169,9 @@ public final class LocalizerTrainer {
         provenance.put("val_images", val.size());
         provenance.put("selected_at_iteration", end.best().iteration());
         provenance.put("iterations", end.iteration());
+        if (loop.stoppedOnRequest()) {
+            provenance.put(STOPPED_ON_REQUEST, true);
+        }
         provenance.put("training_seconds", Math.round(end.trainingMillis() / 1e3));
         provenance.put("command_line", commandLine);
         provenance.put("git_commit", Trainer.gitCommit());

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -148,18 +147,15 @@ public final class TrainCommand implements Callable<Integer> {
         String commandLine = "streetnum " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainingData training = TrainingData.load(data, trainRepeat, val, extraTrain, extraTrainRepeat);
         // SIGTERM (a scheduler taking the machine back) or Ctrl-C: finish the step, save it, exit as the
-        // signal would have; a second one ends the process at once.
-        AtomicInteger stopStatus = new AtomicInteger();
-        try (StopSignals signals = StopSignals.handle(status -> {
-            if (!stopStatus.compareAndSet(0, status)) {
-                System.exit(status);
+        // signal would have.
+        try (StopSignals signals = StopSignals.askingToStop(spec.commandLine().getErr(),
+                "stopping after this step, which will be saved")) {
+            try {
+                new Trainer(config, out, commandLine).stoppingWhen(signals::stopRequested).train(training, resume);
+            } catch (TrainingStopped stopped) {
+                spec.commandLine().getErr().println(stopped.getMessage());
+                return signals.status();
             }
-            spec.commandLine().getErr().println("stopping after this step, which will be saved (again to quit at once)");
-        })) {
-            new Trainer(config, out, commandLine).stoppingWhen(() -> stopStatus.get() != 0).train(training, resume);
-        } catch (TrainingStopped stopped) {
-            spec.commandLine().getErr().println(stopped.getMessage());
-            return stopStatus.get();
         }
         spec.commandLine().getOut().println("best model: " + out.resolve(Trainer.BEST_BUNDLE));
         return 0;

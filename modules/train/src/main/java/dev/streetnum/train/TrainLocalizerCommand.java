@@ -1,6 +1,7 @@
 package dev.streetnum.train;
 
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.StopSignals;
 import dev.streetnum.model.Localizer;
 import dev.streetnum.model.LocalizerInput;
 import dev.streetnum.model.LocalizerNetwork;
@@ -118,11 +119,26 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
         AnnotatedDataset validation = AnnotatedDataset.load(val, skipBadRows);
         String commandLine = "streetnum " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         PrintWriter err = spec.commandLine().getErr();
-        Localizer localizer = new LocalizerTrainer(config, commandLine, err).train(train, validation);
-        target.withLocalizer(localizer).save(out);
-        AttachLocalizerCommand.warnIfNoBoxThresholdsAreStale(target, out, err);
-        spec.commandLine().getOut().printf(Locale.ROOT, "localizer (validation mean IoU %.4f) attached: %s%n",
-                localizer.metadata().metrics().get("val_mean_iou"), out);
+        Localizer localizer;
+        // SIGTERM or Ctrl-C: keep the best localizer validated so far (a localizer's run cannot resume).
+        try (StopSignals signals = StopSignals.askingToStop(err,
+                "stopping after this step: the best localizer validated so far will be attached")) {
+            try {
+                localizer = new LocalizerTrainer(config, commandLine, err).stoppingWhen(signals::stopRequested)
+                        .train(train, validation);
+            } catch (TrainingStopped stopped) {
+                err.println(stopped.getMessage());
+                return signals.status();
+            }
+            target.withLocalizer(localizer).save(out);
+            AttachLocalizerCommand.warnIfNoBoxThresholdsAreStale(target, out, err);
+            spec.commandLine().getOut().printf(Locale.ROOT, "localizer (validation mean IoU %.4f) attached: %s%n",
+                    localizer.metadata().metrics().get("val_mean_iou"), out);
+            if (Boolean.TRUE.equals(localizer.metadata().provenance().get(LocalizerTrainer.STOPPED_ON_REQUEST))) {
+                err.println("stopped on request before its plan ended: the localizer attached is the best validated by then");
+                return signals.status();
+            }
+        }
         return 0;
     }
 }

@@ -161,7 +161,8 @@ public final class Trainer {
                     .stoppingWhen(stopRequested);
             state = loop.run(net, state);
             if (loop.stoppedOnRequest()) {
-                throw new TrainingStopped(state.iteration(), checkpoint);
+                throw new TrainingStopped(state.iteration(), ", saved in " + checkpoint
+                        + ": run the same command with --resume to go on from there");
             }
         }
         MetricsRow last = state.history().get(state.history().size() - 1);

@@ -1,28 +1,13 @@
 package dev.streetnum.train;
 
-import java.nio.file.Path;
-
 /**
- * A run stopped on request (SIGTERM, Ctrl-C) before its plan ended, its last iteration saved: not a
- * failure, but not a finished run either, so it is no {@code best.bundle} result to go on with.
+ * A run stopped on request (SIGTERM, Ctrl-C) before its plan ended: not a failure, but no finished
+ * result to go on with either. The message says where it stopped and what it left.
  */
 public final class TrainingStopped extends RuntimeException {
 
-    private final long iteration;
-    private final transient Path checkpoint;
-
-    TrainingStopped(long iteration, Path checkpoint) {
-        super("stopped at iteration " + iteration + ", saved in " + checkpoint
-                + ": run the same command with --resume to go on from there");
-        this.iteration = iteration;
-        this.checkpoint = checkpoint;
-    }
-
-    public long iteration() {
-        return iteration;
-    }
-
-    public Path checkpoint() {
-        return checkpoint;
+    /** @param left what the run left behind, and how to go on, as the message's end */
+    TrainingStopped(long iteration, String left) {
+        super("stopped at iteration " + iteration + left);
     }
 }

@@ -115,6 +115,29 @@ class LocalizerTrainerTest {
                 + " at " + selected + ")"), log.toString());
     }
 
+    /**
+     * Stopped on request (as SIGTERM or Ctrl-C asks), the run keeps the best localizer validated so far,
+     * its provenance saying so; stopped before any validation, it has nothing to keep and says that.
+     */
+    @Test
+    void aRunStoppedOnRequestKeepsTheBestValidatedSoFar() {
+        AnnotatedDataset set = AnnotatedDataset.load(TestData.generatedSet(dir.resolve("stop"), 24, 41), false);
+        LocalizerConfig config = new LocalizerConfig(new LocalizerInput(32, 32), 0, 1000, 8, 1e-3, 3, 2, 0.2, 0.3,
+                0.5, 1, LocalizerNetwork.Loss.L2, null);
+        int[] asked = {0};
+        Localizer kept = new LocalizerTrainer(config, "test", new PrintWriter(new StringWriter()))
+                .stoppingWhen(() -> ++asked[0] >= 5).train(List.of(set), set);
+        assertEquals(5, asked[0]);
+        assertEquals(5L, ((Number) kept.metadata().provenance().get("iterations")).longValue());
+        assertEquals(true, kept.metadata().provenance().get(LocalizerTrainer.STOPPED_ON_REQUEST));
+        long selectedAt = ((Number) kept.metadata().provenance().get("selected_at_iteration")).longValue();
+        assertTrue(selectedAt == 2 || selectedAt == 4, "validated at 2 and 4 only: " + selectedAt);
+
+        TrainingStopped early = assertThrows(TrainingStopped.class, () -> new LocalizerTrainer(config, "test",
+                new PrintWriter(new StringWriter())).stoppingWhen(() -> true).train(List.of(set), set));
+        assertEquals("stopped at iteration 1, before its first validation: no localizer to keep", early.getMessage());
+    }
+
     @Test
     void trainLocalizerCommandAttachesItToACopyOfTheBundle() {
         Path data = TestData.generatedSet(dir.resolve("cmd"), 40, 31);
