@@ -12,6 +12,7 @@ import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.BindException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -101,7 +102,7 @@ public final class ServeCommand implements Callable<Integer> {
         }, "streetnum-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Javalin app = TranscriptionApp.create(engine, registry).start(host, port);
+            Javalin app = start(TranscriptionApp.create(engine, registry));
             LOG.info("serving model {} at threshold {} on http://{}:{}/", config.modelId(), config.threshold(), host,
                     app.port());
             stopRequested.await();
@@ -118,6 +119,24 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Starts listening; a port that cannot be had (in use, an address not this machine's) is the user's to
+     * fix, so it is an {@link IllegalArgumentException} naming host and port, one line, not a stack trace.
+     */
+    private Javalin start(Javalin app) {
+        try {
+            return app.start(host, port);
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof BindException bind) {
+                    throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + bind.getMessage()
+                            + " (another service there? pass another --port, or --port 0 for any free one)", e);
+                }
+            }
+            throw e;
+        }
     }
 
     static List<String> defaultAllowedHosts(String host) {

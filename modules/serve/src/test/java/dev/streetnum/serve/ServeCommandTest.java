@@ -76,6 +76,24 @@ class ServeCommandTest {
         }
     }
 
+    /** A port already taken is the user's to fix: one line naming host and port, exit 2, as the launcher reports. */
+    @Test
+    void aPortInUseIsOneLineNamingIt() throws Exception {
+        Path bundle = TestBundles.tinyBundleFile(dir);
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            CommandLine cli = new CommandLine(new ServeCommand()).setErr(new java.io.PrintWriter(err, true));
+            cli.setExecutionExceptionHandler((e, c, parsed) -> dev.streetnum.data.command.CommandErrors.report(e, c,
+                    "serve", LoggerFactory.getLogger(ServeCommandTest.class)));
+            int code = cli.execute("--model", bundle.toString(), "--port", String.valueOf(taken.getLocalPort()),
+                    "--threshold", "0.5");
+            assertEquals(dev.streetnum.data.command.CommandErrors.BAD_INPUT, code, err.toString());
+            assertEquals("error: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use"
+                    + " (another service there? pass another --port, or --port 0 for any free one)",
+                    err.toString().strip());
+        }
+    }
+
     @Test
     void theDefaultAllowedHostsAreTheBindAddressAndLoopback() throws IOException {
         assertEquals(java.util.List.of("localhost", "127.0.0.1", "[::1]", "0.0.0.0"),
