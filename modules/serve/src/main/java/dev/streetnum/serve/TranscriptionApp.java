@@ -62,6 +62,8 @@ public final class TranscriptionApp {
      * connected at once (16 of 1,000 requests reset); the kernel caps it at net.core.somaxconn.
      */
     static final int ACCEPT_BACKLOG = 1024;
+    /** How long a browser may reuse a preflight's answer before asking again. */
+    static final int CORS_MAX_AGE_SECONDS = 600;
     static final String NOSNIFF_HEADER = "X-Content-Type-Options";
     static final int FORBIDDEN = 403;
     static final int REQUEST_TIMEOUT = 408;
@@ -121,6 +123,13 @@ public final class TranscriptionApp {
                 public void lifeCycleStarting(LifeCycle event) {
                     tune(server.getConnectors()); // Javalin has made its connector by now, not yet opened it
                 }
+            }));
+            // A web page at another origin may call the API when its host is allowed: the guard below
+            // refuses any other Origin first, so reflecting the one that passed is the allow-list.
+            cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                rule.reflectClientOrigin = true;
+                rule.maxAge = CORS_MAX_AGE_SECONDS;
+                rule.exposeHeader("Retry-After");
             }));
             cfg.events.serverStopping(this::drain);
             cfg.events.serverStopped(engine::close);

@@ -308,6 +308,40 @@ class ReliabilityTest {
         assertEquals(200, sameOrigin.status(), "the upload page's own origin may post: " + sameOrigin.body());
     }
 
+    /**
+     * A web page at another origin whose host is allowed (localhost here, on another port) may call the
+     * API: the browser's preflight is answered, and the answer names that origin; a foreign origin's
+     * preflight gets the 403 its request would, and a request without an Origin gets no CORS header.
+     */
+    @Test
+    void aPageAtAnAllowedOriginMayCallTheApiFromTheBrowser() {
+        String origin = "http://localhost:3000";
+        RawHttp.Answer preflight = RawHttp.exchange(service.app.port(), head("OPTIONS", TranscriptionApp.TRANSCRIBE,
+                "Origin: " + origin, "Access-Control-Request-Method: POST",
+                "Access-Control-Request-Headers: content-type"), new byte[0]);
+        assertTrue(preflight.status() == 200 || preflight.status() == 204, preflight.status() + " " + preflight.body());
+        assertEquals(origin, preflight.header("Access-Control-Allow-Origin"));
+        assertTrue(preflight.header("Access-Control-Allow-Methods").contains("POST"), preflight.headers().toString());
+        assertTrue(preflight.header("Access-Control-Allow-Headers").toLowerCase(java.util.Locale.ROOT)
+                .contains("content-type"), preflight.headers().toString());
+        assertEquals(String.valueOf(TranscriptionApp.CORS_MAX_AGE_SECONDS), preflight.header("Access-Control-Max-Age"));
+
+        RawHttp.Answer post = post(TranscriptionApp.TRANSCRIBE + boxQuery(boxes.get(0)), RequestReader.PNG, pngs.get(0),
+                "Origin: " + origin);
+        assertEquals(200, post.status(), post.body());
+        assertEquals(origin, post.header("Access-Control-Allow-Origin"));
+        assertTrue(post.header("Vary").contains("Origin"), post.headers().toString());
+        assertTrue(post.header("Access-Control-Expose-Headers").contains("Retry-After"), post.headers().toString());
+
+        RawHttp.Answer foreign = RawHttp.exchange(service.app.port(), head("OPTIONS", TranscriptionApp.TRANSCRIBE,
+                "Origin: http://attacker.example", "Access-Control-Request-Method: POST"), new byte[0]);
+        assertEquals(403, foreign.status(), foreign.body());
+        assertEquals(null, foreign.header("Access-Control-Allow-Origin"));
+        RawHttp.Answer plain = post(TranscriptionApp.TRANSCRIBE + boxQuery(boxes.get(0)), RequestReader.PNG, pngs.get(0));
+        assertEquals(200, plain.status(), plain.body());
+        assertEquals(null, plain.header("Access-Control-Allow-Origin"), "no Origin, no CORS answer");
+    }
+
     // ---- micro-batch isolation ------------------------------------------------------------------
 
     /** The real model behind a gate: the first batch waits until the test opens it. */
