@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 dev.streetnum.data.command.CheckLabelsCommand.class,
                 dev.streetnum.data.command.CutNumbersCommand.class,
                 dev.streetnum.data.command.JitterBoxesCommand.class,
+                dev.streetnum.data.command.ZoomOutCommand.class,
                 dev.streetnum.data.command.BenchPipelineCommand.class,
                 dev.streetnum.eval.EvaluateCommand.class,
                 dev.streetnum.eval.CompareCommand.class,

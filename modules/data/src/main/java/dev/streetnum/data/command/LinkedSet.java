@@ -9,9 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A set written into a folder of its own from another set's photos, each photo a link, with its own
- * {@code labels.csv}: what {@code cut-numbers} and {@code jitter-boxes} write. The one place that
- * refuses to write over the source's labels and that makes the links.
+ * A set written into a folder of its own from another set's photos, each photo a link (or, from
+ * {@code zoom-out}, a new image), with its own {@code labels.csv}: what {@code cut-numbers},
+ * {@code jitter-boxes} and {@code zoom-out} write. The one place that refuses to write over the
+ * source's folder and that makes the links.
  *
  * @param source the source set's folder
  * @param target the folder written
