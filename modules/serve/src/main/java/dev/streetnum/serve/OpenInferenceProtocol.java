@@ -19,7 +19,12 @@ final class OpenInferenceProtocol {
     static final String LIVE = "/v2/health/live";
     static final String READY = "/v2/health/ready";
     static final String MODEL = "/v2/models/{name}";
+    static final String MODEL_READY = "/v2/models/{name}/ready";
     static final String INFER = "/v2/models/{name}/infer";
+    /** The protocol's versioned forms; the one version is the model id (model metadata lists it). */
+    static final String VERSION = "/v2/models/{name}/versions/{version}";
+    static final String VERSION_READY = "/v2/models/{name}/versions/{version}/ready";
+    static final String VERSION_INFER = "/v2/models/{name}/versions/{version}/infer";
 
     static final String PLATFORM = "deeplearning4j";
     /** One dimension of any size: a batch of images, or of answers. */
@@ -65,6 +70,26 @@ final class OpenInferenceProtocol {
             throw new ServiceError(ServiceError.NOT_FOUND, "no model named '" + name + "'; this server serves '"
                     + config.modelId() + "'");
         }
+    }
+
+    /**
+     * @param version a versioned path's version, or null for an unversioned path
+     * @throws ServiceError 404 when {@code name} is not the served model or {@code version} not its version
+     */
+    void requireModel(String name, String version) {
+        requireModel(name);
+        if (version != null && !config.modelId().equals(version)) {
+            throw new ServiceError(ServiceError.NOT_FOUND, "model '" + name + "' has no version '" + version
+                    + "'; its one version is '" + config.modelId() + "'");
+        }
+    }
+
+    /** A model-ready answer's body. */
+    Map<String, Object> modelReadiness(boolean ready) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", config.modelId());
+        body.put("ready", ready);
+        return body;
     }
 
     Map<String, Object> modelMetadata(String name) {

@@ -149,9 +149,13 @@ public final class TranscriptionApp {
                     ctx -> reply(ctx, 200, v2.serverMetadata())));
             cfg.routes.get(OpenInferenceProtocol.LIVE, ctx -> reply(ctx, 200, Map.of("live", true)));
             cfg.routes.get(OpenInferenceProtocol.READY, this::ready);
-            cfg.routes.get(OpenInferenceProtocol.MODEL, measured(OpenInferenceProtocol.MODEL,
-                    ctx -> reply(ctx, 200, v2.modelMetadata(ctx.pathParam("name")))));
+            cfg.routes.get(OpenInferenceProtocol.MODEL, measured(OpenInferenceProtocol.MODEL, this::modelMetadata));
+            cfg.routes.get(OpenInferenceProtocol.VERSION, measured(OpenInferenceProtocol.VERSION, this::modelMetadata));
+            cfg.routes.get(OpenInferenceProtocol.MODEL_READY, this::modelReady);
+            cfg.routes.get(OpenInferenceProtocol.VERSION_READY, this::modelReady);
             cfg.routes.post(OpenInferenceProtocol.INFER, measured(OpenInferenceProtocol.INFER, this::infer));
+            cfg.routes.post(OpenInferenceProtocol.VERSION_INFER, measured(OpenInferenceProtocol.VERSION_INFER,
+                    this::infer));
             cfg.routes.get(OpenApiDocument.PATH, measured(OpenApiDocument.PATH, ctx -> reply(ctx, 200, apiDocument)));
 
             cfg.routes.exception(Exception.class, (e, ctx) -> writeError(ctx, e));
@@ -258,15 +262,36 @@ public final class TranscriptionApp {
         reply(ctx, 200, body);
     }
 
+    /** A v2 path's model (and version, on a versioned path) must be the served one's. */
+    private void requireModel(Context ctx) {
+        v2.requireModel(ctx.pathParam("name"), ctx.pathParamMap().get("version"));
+    }
+
+    private void modelMetadata(Context ctx) {
+        requireModel(ctx);
+        reply(ctx, 200, v2.modelMetadata(ctx.pathParam("name")));
+    }
+
     private void infer(Context ctx) {
-        v2.requireModel(ctx.pathParam("name"));
+        requireModel(ctx);
         RequestReader.InferRequest request = reader.v2(ctx);
         reply(ctx, 200, v2.inferResponse(request.id(), engine.transcribe(request.images())));
     }
 
     private void ready(Context ctx) {
-        boolean ready = engine.ready() && !draining.get();
+        boolean ready = ready();
         reply(ctx, ready ? 200 : 503, Map.of("ready", ready));
+    }
+
+    /** The one model's readiness is the server's: 200 when it takes requests, 503 otherwise. */
+    private void modelReady(Context ctx) {
+        requireModel(ctx);
+        boolean ready = ready();
+        reply(ctx, ready ? 200 : 503, v2.modelReadiness(ready));
+    }
+
+    private boolean ready() {
+        return engine.ready() && !draining.get();
     }
 
     /**

@@ -168,6 +168,14 @@ class OpenApiDocumentTest {
         check.answer("GET", OpenInferenceProtocol.READY, service.get(OpenInferenceProtocol.READY), 200);
         check.answer("GET", OpenInferenceProtocol.MODEL, service.get("/v2/models/" + MODEL), 200);
         check.answer("GET", OpenInferenceProtocol.MODEL, service.get("/v2/models/another"), 404);
+        check.answer("GET", OpenInferenceProtocol.MODEL_READY, service.get("/v2/models/" + MODEL + "/ready"), 200);
+        check.answer("GET", OpenInferenceProtocol.MODEL_READY, service.get("/v2/models/another/ready"), 404);
+        String version = "/v2/models/" + MODEL + "/versions/" + MODEL;
+        check.answer("GET", OpenInferenceProtocol.VERSION, service.get(version), 200);
+        check.answer("GET", OpenInferenceProtocol.VERSION, service.get("/v2/models/" + MODEL + "/versions/2"), 404);
+        check.answer("GET", OpenInferenceProtocol.VERSION_READY, service.get(version + "/ready"), 200);
+        check.answer("GET", OpenInferenceProtocol.VERSION_READY, service.get("/v2/models/" + MODEL + "/versions/2/ready"),
+                404);
         ObjectNode infer = ServiceUnderTest.JSON.createObjectNode().put("id", "req-1");
         ObjectNode input = infer.putArray("inputs").addObject().put("name", "image").put("datatype", "BYTES");
         input.putArray("shape").add(2);
@@ -176,6 +184,10 @@ class OpenApiDocumentTest {
                 RequestReader.JSON, TranscriptionAppTest.bytes(infer)), 200);
         check.answer("POST", OpenInferenceProtocol.INFER, service.postBytes("/v2/models/another/infer",
                 RequestReader.JSON, TranscriptionAppTest.bytes(infer)), 404);
+        check.answer("POST", OpenInferenceProtocol.VERSION_INFER, service.postBytes(version + "/infer",
+                RequestReader.JSON, TranscriptionAppTest.bytes(infer)), 200);
+        check.answer("POST", OpenInferenceProtocol.VERSION_INFER, service.postBytes("/v2/models/" + MODEL
+                + "/versions/2/infer", RequestReader.JSON, TranscriptionAppTest.bytes(infer)), 404);
 
         check.answer("GET", TranscriptionApp.METRICS, service.get(TranscriptionApp.METRICS), 200);
         check.answer("GET", ServicePage.INDEX, service.get(ServicePage.INDEX), 200);

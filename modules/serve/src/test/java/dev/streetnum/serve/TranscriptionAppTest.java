@@ -153,6 +153,18 @@ class TranscriptionAppTest {
         List<String> outputs = new ArrayList<>();
         m.get("outputs").forEach(o -> outputs.add(o.get("name").asText()));
         assertEquals(List.of("transcription", "confidence", "accepted", "candidate"), outputs);
+        // The protocol's model readiness and versioned paths: the one version is the model id.
+        HttpResponse<String> modelReady = service.get("/v2/models/" + MODEL + "/ready");
+        assertEquals(200, modelReady.statusCode(), modelReady.body());
+        assertEquals(MODEL, json(modelReady).get("name").asText());
+        assertTrue(json(modelReady).get("ready").asBoolean());
+        assertEquals(MODEL, m.get("versions").get(0).asText());
+        assertEquals(metadata.body(), service.get("/v2/models/" + MODEL + "/versions/" + MODEL).body());
+        assertEquals(200, service.get("/v2/models/" + MODEL + "/versions/" + MODEL + "/ready").statusCode());
+        HttpResponse<String> otherVersion = service.get("/v2/models/" + MODEL + "/versions/7");
+        assertEquals(404, otherVersion.statusCode());
+        assertEquals("model '" + MODEL + "' has no version '7'; its one version is '" + MODEL + "'",
+                json(otherVersion).get("error").asText());
 
         ObjectNode request = ServiceUnderTest.JSON.createObjectNode().put("id", "req-7");
         ObjectNode input = request.putArray("inputs").addObject().put("name", "image").put("datatype", "BYTES");
