@@ -99,16 +99,7 @@ public final class PartitionTranscriber implements MapPartitionsFunction<Row, Ro
                     String file = row.getAs("file");
                     try {
                         Box box = box(row);
-                        Mat image = ImageDecoder.decode(row.getAs("content"), file);
-                        try {
-                            if (box != null) {
-                                box.requireTouches(image.cols(), image.rows(), file);
-                            }
-                        } catch (DataException e) {
-                            image.close();
-                            throw e;
-                        }
-                        images.add(image);
+                        images.add(ImageDecoder.decode(row.getAs("content"), box, file));
                         boxes.add(box);
                         decoded.add(i);
                     } catch (DataException e) {

@@ -46,16 +46,7 @@ public record EncodedImage(byte[] bytes, Box region, String source) {
                 throw new TranscriptionFailure(TOO_LARGE, source + " is " + width + "x" + height + " = " + width * height
                         + " pixels, more than the limit of " + maxPixels);
             }
-            Mat photo = ImageDecoder.decode(bytes, source);
-            try {
-                if (region != null) {
-                    region.requireTouches(photo.cols(), photo.rows(), source);
-                }
-            } catch (DataException e) {
-                photo.close();
-                throw e;
-            }
-            return photo;
+            return ImageDecoder.decode(bytes, region, source);
         } catch (DataException e) {
             throw new TranscriptionFailure(BAD_IMAGE, e.getMessage());
         }

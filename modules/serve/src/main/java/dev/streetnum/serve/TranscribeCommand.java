@@ -76,11 +76,7 @@ public final class TranscribeCommand implements Callable<Integer> {
                 List<Mat> photos = new ArrayList<>(chunk.size());
                 try {
                     for (Path file : chunk) {
-                        photos.add(ImageDecoder.read(file));
-                        Mat photo = photos.get(photos.size() - 1);
-                        if (region != null) {
-                            region.requireTouches(photo.cols(), photo.rows(), file.toString());
-                        }
+                        photos.add(ImageDecoder.decode(ImageDecoder.readBytes(file), region, file.toString()));
                     }
                     answers = transcribe(transcriber, photos, region, chunk);
                 } finally {

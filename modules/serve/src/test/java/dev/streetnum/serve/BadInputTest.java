@@ -64,6 +64,11 @@ class BadInputTest {
                 + "]}, " + otherInput + "]}";
     }
 
+    /** A v2 {@code box} input tensor of this datatype, shape and data (each as JSON). */
+    static String boxTensor(String datatype, String shape, String data) {
+        return "{\"name\": \"box\", \"datatype\": \"" + datatype + "\", \"shape\": " + shape + ", \"data\": " + data + "}";
+    }
+
     static String b64(byte[] b) {
         return "\"" + TranscriptionAppTest.base64(b) + "\"";
     }
@@ -104,22 +109,22 @@ class BadInputTest {
                         utf8(v2(b64(png), "{\"name\": \"boxes\", \"datatype\": \"INT32\", \"shape\": [1, 4], \"data\": [1, 1, 5, 5]}")),
                         400, "unknown input 'boxes'"),
                 Arguments.of("v2 box as floats", "/v2/models/fake-1/infer", "application/json",
-                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"FP32\", \"shape\": [1, 4], \"data\": [1.0, 1.0, 5.0, 5.0]}")),
+                        utf8(v2(b64(png), boxTensor("FP32", "[1, 4]", "[1.0, 1.0, 5.0, 5.0]"))),
                         400, "datatype int32 or int64, got 'fp32'"),
                 Arguments.of("v2 box shape", "/v2/models/fake-1/infer", "application/json",
-                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"INT32\", \"shape\": [4], \"data\": [1, 1, 5, 5]}")),
+                        utf8(v2(b64(png), boxTensor("INT32", "[4]", "[1, 1, 5, 5]"))),
                         400, "it must be [1, 4]"),
                 Arguments.of("v2 box too few values", "/v2/models/fake-1/infer", "application/json",
-                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"INT32\", \"shape\": [1, 4], \"data\": [1, 1, 5]}")),
+                        utf8(v2(b64(png), boxTensor("INT32", "[1, 4]", "[1, 1, 5]"))),
                         400, "holds 3 integers"),
                 Arguments.of("v2 box not integer", "/v2/models/fake-1/infer", "application/json",
-                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"INT64\", \"shape\": [1, 4], \"data\": [1, 1, 5.5, 5]}")),
+                        utf8(v2(b64(png), boxTensor("INT64", "[1, 4]", "[1, 1, 5.5, 5]"))),
                         400, "value 2 (row 0) is 5.5"),
                 Arguments.of("v2 box of zero width", "/v2/models/fake-1/infer", "application/json",
-                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"INT32\", \"shape\": [1, 4], \"data\": [[1, 1, 0, 5]]}")),
+                        utf8(v2(b64(png), boxTensor("INT32", "[1, 4]", "[[1, 1, 0, 5]]"))),
                         400, "row 0 (for image 0): box width and height must be positive"),
                 Arguments.of("v2 box outside image", "/v2/models/fake-1/infer", "application/json",
-                        utf8(v2(b64(png), "{\"name\": \"box\", \"datatype\": \"INT32\", \"shape\": [1, 4], \"data\": [100, 100, 5, 5]}")),
+                        utf8(v2(b64(png), boxTensor("INT32", "[1, 4]", "[100, 100, 5, 5]"))),
                         400, "outside the 60x30 image inputs.image.data[0]"),
                 Arguments.of("v2 image twice", "/v2/models/fake-1/infer", "application/json",
                         utf8(v2(b64(png), "{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1], \"data\": [" + b64(png) + "]}")),

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streetnum cut-numbers}: every number of a set cut short, each labelled with the whole number. */
@@ -20,15 +21,12 @@ import picocli.CommandLine.Option;
                 + "compares two models so (models/README.md, R47, R48).")
 public final class CutNumbersCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, description = "Folder with labels.csv (e.g. data/svhn-real/val).")
-    Path data;
-
-    @Option(names = "--out", required = true, description = "Output folder (not --data's).")
-    Path out;
+    @Mixin
+    DerivedSetOptions set;
 
     @Override
     public Integer call() {
-        LinkedSet linked = LinkedSet.open(data, out, "the cuts would join its labels");
+        LinkedSet linked = set.open("the cuts would join its labels");
         List<AnnotatedImage> cuts = new ArrayList<>();
         int cuttable = 0;
         for (AnnotatedImage image : linked.set().images()) {

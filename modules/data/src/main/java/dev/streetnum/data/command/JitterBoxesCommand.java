@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streetnum jitter-boxes}: a set's number boxes moved as another detector's might be. */
@@ -18,11 +19,8 @@ import picocli.CommandLine.Option;
                 + " the mean IoU printed says how far the boxes moved.")
 public final class JitterBoxesCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, description = "Folder with labels.csv (e.g. data/svhn-real/test).")
-    Path data;
-
-    @Option(names = "--out", required = true, description = "Output folder (not --data's).")
-    Path out;
+    @Mixin
+    DerivedSetOptions set;
 
     @Option(names = "--amount", required = true, paramLabel = "SHARE",
             description = "The most an edge moves, as a share of the box's side, in [0, 1) (e.g. 0.1).")
@@ -34,7 +32,7 @@ public final class JitterBoxesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BoxJitter jitter = new BoxJitter(amount, seed);
-        LinkedSet linked = LinkedSet.open(data, out, "its labels would be replaced");
+        LinkedSet linked = set.open("its labels would be replaced");
         List<AnnotatedImage> images = linked.set().images();
         List<AnnotatedImage> moved = new ArrayList<>(images.size());
         double iou = 0;

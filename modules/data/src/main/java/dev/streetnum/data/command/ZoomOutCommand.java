@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streetnum zoom-out}: a set's photos framed wider, as a user's photo taken from further away. */
@@ -22,11 +23,8 @@ import picocli.CommandLine.Option;
                 + " it shows how the localizers take a number that is a smaller share of its photo than in SVHN.")
 public final class ZoomOutCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, description = "Folder with labels.csv (e.g. data/svhn-real/test).")
-    Path data;
-
-    @Option(names = "--out", required = true, description = "Output folder (not --data's).")
-    Path out;
+    @Mixin
+    DerivedSetOptions set;
 
     @Option(names = "--factor", required = true, paramLabel = "K",
             description = "The canvas side over the photo's, in [1, 8] (e.g. 2: the number half as wide a share).")
@@ -38,7 +36,7 @@ public final class ZoomOutCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ZoomOut zoom = new ZoomOut(factor, seed);
-        LinkedSet written = LinkedSet.open(data, out, "its photos and labels would be replaced");
+        LinkedSet written = set.open("its photos and labels would be replaced");
         List<AnnotatedImage> images = written.set().images();
         List<AnnotatedImage> placed = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
