@@ -137,6 +137,10 @@ class BatchJobTest {
             assertEquals(ok, row.<Boolean>getAs("accepted"), file);
             assertEquals(ok ? expected.candidate() : null, row.getAs("text"), file);
             assertEquals("tiny-test-1", row.getAs("model"));
+            assertEquals(List.of(expected.box().left(), expected.box().top(), expected.box().width(),
+                    expected.box().height()), List.of(row.<Integer>getAs("box_left"), row.<Integer>getAs("box_top"),
+                    row.<Integer>getAs("box_width"), row.<Integer>getAs("box_height")), file + ": the region read");
+            assertEquals(expected.boxSource().label(), row.getAs("box_source"), file);
             List<String> alternatives = new ArrayList<>();
             for (JsonNode a : json.readTree(row.<String>getAs("alternatives"))) {
                 alternatives.add(a.get("text").asText());
@@ -160,6 +164,8 @@ class BatchJobTest {
         assertTrue(notAnImage.<String>getAs("error").contains("not a decodable PNG or JPEG"), notAnImage.toString());
         assertTrue(truncated.<String>getAs("error").contains("truncated PNG"), truncated.toString());
         for (Row bad : List.of(notAnImage, truncated)) {
+            assertNull(bad.getAs("box_left"));
+            assertNull(bad.getAs("box_source"));
             assertFalse(bad.<Boolean>getAs("accepted"));
             assertNull(bad.getAs("text"));
             assertNull(bad.getAs("candidate"));
@@ -191,7 +197,7 @@ class BatchJobTest {
         String offImage = rows.get("labelled/" + third).getAs("error");
         assertTrue(offImage != null && offImage.contains("box 5000,5000,10,10 (left,top,width,height) lies outside the"),
                 "a box off its photo is an error row: " + offImage);
-        // Read by a plain RFC 4180 parser, not Spark: eight fields a row, the alternatives one JSON array.
+        // Read by a plain RFC 4180 parser, not Spark: every column a field, the alternatives one JSON array.
         int read = 0;
         try (var parts = Files.list(out)) {
             for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
