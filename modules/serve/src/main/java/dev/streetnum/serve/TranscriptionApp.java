@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,6 +66,14 @@ public final class TranscriptionApp {
     /** How long a browser may reuse a preflight's answer before asking again. */
     static final int CORS_MAX_AGE_SECONDS = 600;
     static final String NOSNIFF_HEADER = "X-Content-Type-Options";
+    /**
+     * The request's id, echoed on its answer and named in the log lines about it, so a calling system can
+     * match them; one is made when the request brings none (or one longer than {@link #MAX_REQUEST_ID}
+     * characters, or not printable ASCII).
+     */
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
+    static final int MAX_REQUEST_ID = 128;
+    private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1," + MAX_REQUEST_ID + "}");
     static final int FORBIDDEN = 403;
     static final int REQUEST_TIMEOUT = 408;
     static final int METHOD_NOT_ALLOWED = 405;
@@ -130,6 +139,7 @@ public final class TranscriptionApp {
                 rule.reflectClientOrigin = true;
                 rule.maxAge = CORS_MAX_AGE_SECONDS;
                 rule.exposeHeader("Retry-After");
+                rule.exposeHeader(REQUEST_ID_HEADER);
             }));
             cfg.events.serverStopping(this::drain);
             cfg.events.serverStopped(engine::close);
@@ -211,6 +221,8 @@ public final class TranscriptionApp {
      */
     private void guard(Context ctx) {
         ctx.header(NOSNIFF_HEADER, "nosniff");
+        String id = ctx.header(REQUEST_ID_HEADER);
+        ctx.header(REQUEST_ID_HEADER, id != null && REQUEST_ID.matcher(id).matches() ? id : UUID.randomUUID().toString());
         String host = ctx.header("Host");
         if (host != null && !config.allowsHost(hostName(host))) {
             throw new ServiceError(FORBIDDEN, "host '" + hostName(host) + "' is not served here (allowed: "
@@ -348,13 +360,18 @@ public final class TranscriptionApp {
             ServiceError body = bodyError(e);
             if (body != null) {
                 // The client's fault, but worth one line: a flood of these is an attack to notice.
-                LOG.warn("refused {} {}: {}", ctx.method(), ctx.path(), body.getMessage());
+                LOG.warn("refused {} {} (request {}): {}", ctx.method(), ctx.path(), requestId(ctx), body.getMessage());
                 reply(ctx, body.status(), error(body.getMessage()));
                 return;
             }
-            LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            LOG.error("unexpected failure on {} {} (request {})", ctx.method(), ctx.path(), requestId(ctx), e);
             reply(ctx, ServiceError.INTERNAL, error("internal error; the server log has the details"));
         }
+    }
+
+    /** The id {@link #guard} gave the request's answer (null before the guard ran). */
+    private static String requestId(Context ctx) {
+        return ctx.res().getHeader(REQUEST_ID_HEADER);
     }
 
     /** The HTTP status of each way the transcription path can fail. */

@@ -342,6 +342,31 @@ class ReliabilityTest {
         assertEquals(null, plain.header("Access-Control-Allow-Origin"), "no Origin, no CORS answer");
     }
 
+    /** A calling system's request id comes back on the answer, refusals too; one is made for a request without one. */
+    @Test
+    void theRequestIdIsEchoedOrMade() {
+        RawHttp.Answer named = post(TranscriptionApp.TRANSCRIBE + boxQuery(boxes.get(0)), RequestReader.PNG, pngs.get(0),
+                TranscriptionApp.REQUEST_ID_HEADER + ": job-17/photo-3");
+        assertEquals(200, named.status(), named.body());
+        assertEquals("job-17/photo-3", named.header(TranscriptionApp.REQUEST_ID_HEADER));
+        RawHttp.Answer refused = post(TranscriptionApp.TRANSCRIBE, RequestReader.PNG, utf8("not a png"),
+                TranscriptionApp.REQUEST_ID_HEADER + ": bad-upload-1");
+        assertEquals(400, refused.status(), refused.body());
+        assertEquals("bad-upload-1", refused.header(TranscriptionApp.REQUEST_ID_HEADER));
+        java.util.regex.Pattern uuid = java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        RawHttp.Answer unnamed = RawHttp.exchange(service.app.port(), head("GET", OpenInferenceProtocol.LIVE), new byte[0]);
+        assertTrue(uuid.matcher(unnamed.header(TranscriptionApp.REQUEST_ID_HEADER)).matches(), unnamed.headers().toString());
+        for (String unfit : List.of("has space", "x".repeat(TranscriptionApp.MAX_REQUEST_ID + 1))) {
+            RawHttp.Answer replaced = RawHttp.exchange(service.app.port(), head("GET", OpenInferenceProtocol.LIVE,
+                    TranscriptionApp.REQUEST_ID_HEADER + ": " + unfit), new byte[0]);
+            assertTrue(uuid.matcher(replaced.header(TranscriptionApp.REQUEST_ID_HEADER)).matches(),
+                    unfit + " -> " + replaced.headers());
+        }
+        String longest = "y".repeat(TranscriptionApp.MAX_REQUEST_ID);
+        assertEquals(longest, RawHttp.exchange(service.app.port(), head("GET", OpenInferenceProtocol.LIVE,
+                TranscriptionApp.REQUEST_ID_HEADER + ": " + longest), new byte[0]).header(TranscriptionApp.REQUEST_ID_HEADER));
+    }
+
     // ---- micro-batch isolation ------------------------------------------------------------------
 
     /** The real model behind a gate: the first batch waits until the test opens it. */
