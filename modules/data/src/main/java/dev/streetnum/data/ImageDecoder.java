@@ -111,6 +111,9 @@ public final class ImageDecoder {
 
     /** The file's bytes, or a {@link DataException} naming it. */
     public static byte[] readBytes(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new DataException(file + " is a folder, not an image: name its images (" + file.resolve("*.png") + ")");
+        }
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

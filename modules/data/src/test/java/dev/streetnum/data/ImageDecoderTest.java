@@ -167,4 +167,10 @@ class ImageDecoderTest {
                 () -> ImageDecoder.read(java.nio.file.Path.of("no-such-image.png")));
         assertTrue(missing.getMessage().contains("no-such-image.png"));
     }
+
+    @Test
+    void aFolderIsNamedAsOneNotReadAsAnImage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        DataException e = assertThrows(DataException.class, () -> ImageDecoder.read(dir));
+        assertEquals(dir + " is a folder, not an image: name its images (" + dir.resolve("*.png") + ")", e.getMessage());
+    }
 }
