@@ -32,12 +32,7 @@ public final class StopSignals implements AutoCloseable {
      *                 shell gives a process ended by it (128 + its number: 143 for SIGTERM, 130 for SIGINT)
      */
     public static StopSignals handle(IntConsumer onSignal) {
-        StopSignals signals = new StopSignals();
-        for (String name : NAMES) {
-            Signal signal = new Signal(name);
-            signals.previous.put(signal, Signal.handle(signal, s -> onSignal.accept(128 + s.getNumber())));
-        }
-        return signals;
+        return new StopSignals().install(onSignal);
     }
 
     /**
@@ -46,15 +41,22 @@ public final class StopSignals implements AutoCloseable {
      * signal's status.
      */
     public static StopSignals askingToStop(PrintWriter err, String whatHappens) {
-        StopSignals[] self = new StopSignals[1];
-        self[0] = handle(status -> {
-            if (!self[0].status.compareAndSet(0, status)) {
+        StopSignals signals = new StopSignals();
+        return signals.install(status -> {
+            if (!signals.status.compareAndSet(0, status)) {
                 System.exit(status);
             }
             err.println(whatHappens + " (again to quit at once)");
             err.flush();
         });
-        return self[0];
+    }
+
+    private StopSignals install(IntConsumer onSignal) {
+        for (String name : NAMES) {
+            Signal signal = new Signal(name);
+            previous.put(signal, Signal.handle(signal, s -> onSignal.accept(128 + s.getNumber())));
+        }
+        return this;
     }
 
     /** Whether a signal has asked an {@link #askingToStop} job to stop. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.commons.io.input.BOMInputStream;
@@ -32,11 +33,8 @@ public final class Utf8Text {
     /** The bytes' text, without a leading byte-order mark. */
     public static String of(byte[] content) {
         try (Reader in = reader(new ByteArrayInputStream(content))) {
-            StringBuilder text = new StringBuilder(content.length);
-            char[] buffer = new char[8192];
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                text.append(buffer, 0, n);
-            }
+            StringWriter text = new StringWriter(content.length);
+            in.transferTo(text);
             return text.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array cannot fail to read

@@ -186,15 +186,18 @@ final class RequestReader {
                     + datatype + "'");
         }
         JsonNode shape = input.get("shape");
-        if (shape == null || !shape.isArray() || shape.size() != 2 || shape.get(0).asInt(-1) != images
-                || !shape.get(0).isIntegralNumber() || !shape.get(1).isIntegralNumber()
+        if (shape == null || !shape.isArray() || shape.size() != 2 || !shape.get(0).isIntegralNumber()
+                || !shape.get(1).isIntegralNumber() || shape.get(0).asInt() != images
                 || shape.get(1).asInt() != BOX_SIDES) {
             throw ServiceError.badRequest(where + " has shape " + shape + ": it must be [" + images + ", " + BOX_SIDES
                     + "], one row of left, top, width, height for each of the " + images + " images");
         }
         JsonNode data = input.get("data");
-        if (data == null || !data.isArray()) {
-            throw ServiceError.badRequest(where + " needs a 'data' array of " + images * BOX_SIDES + " integers");
+        // Flat, 4 x images values; or images rows of four. Anything else is refused before it is walked.
+        if (data == null || !data.isArray() || (data.size() != images * BOX_SIDES && data.size() != images)) {
+            throw ServiceError.badRequest(where + " needs a 'data' array of " + images * BOX_SIDES + " integers (or"
+                    + " a row of " + BOX_SIDES + " per image), got " + (data == null || !data.isArray() ? "none"
+                    : data.size() + " elements"));
         }
         List<Integer> values = new ArrayList<>(images * BOX_SIDES);
         for (JsonNode element : data) {

@@ -116,7 +116,7 @@ class BadInputTest {
                         400, "it must be [1, 4]"),
                 Arguments.of("v2 box too few values", "/v2/models/fake-1/infer", "application/json",
                         utf8(v2(b64(png), boxTensor("INT32", "[1, 4]", "[1, 1, 5]"))),
-                        400, "holds 3 integers"),
+                        400, "needs a 'data' array of 4 integers (or a row of 4 per image), got 3 elements"),
                 Arguments.of("v2 box not integer", "/v2/models/fake-1/infer", "application/json",
                         utf8(v2(b64(png), boxTensor("INT64", "[1, 4]", "[1, 1, 5.5, 5]"))),
                         400, "value 2 (row 0) is 5.5"),
