@@ -64,20 +64,17 @@ final class OpenInferenceProtocol {
         return body;
     }
 
-    /** @throws ServiceError 404 when {@code name} is not the served model */
-    void requireModel(String name) {
-        if (!config.modelId().equals(name)) {
-            throw new ServiceError(ServiceError.NOT_FOUND, "no model named '" + name + "'; this server serves '"
-                    + config.modelId() + "'");
-        }
-    }
-
     /**
+     * Every model path's check, before its answer is made.
+     *
      * @param version a versioned path's version, or null for an unversioned path
      * @throws ServiceError 404 when {@code name} is not the served model or {@code version} not its version
      */
     void requireModel(String name, String version) {
-        requireModel(name);
+        if (!config.modelId().equals(name)) {
+            throw new ServiceError(ServiceError.NOT_FOUND, "no model named '" + name + "'; this server serves '"
+                    + config.modelId() + "'");
+        }
         if (version != null && !config.modelId().equals(version)) {
             throw new ServiceError(ServiceError.NOT_FOUND, "model '" + name + "' has no version '" + version
                     + "'; its one version is '" + config.modelId() + "'");
@@ -92,8 +89,8 @@ final class OpenInferenceProtocol {
         return body;
     }
 
-    Map<String, Object> modelMetadata(String name) {
-        requireModel(name);
+    /** The served model's metadata ({@link #requireModel} checked the path). */
+    Map<String, Object> modelMetadata() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", config.modelId());
         body.put("versions", List.of(config.modelId()));

@@ -281,7 +281,7 @@ public final class TranscriptionApp {
 
     private void modelMetadata(Context ctx) {
         requireModel(ctx);
-        reply(ctx, 200, v2.modelMetadata(ctx.pathParam("name")));
+        reply(ctx, 200, v2.modelMetadata());
     }
 
     private void infer(Context ctx) {
