@@ -35,6 +35,8 @@ import java.util.Map;
  *                        reads the localizer's boxes surely and a caller's tight box less well). Null: every one.
  *                        Both are checked where the networks are counted ({@link ModelBundle}, by
  *                        {@link ReadingPaths}): the metadata alone cannot tell whether 3 is too many
+ * @param boxScore        how the answer to a caller's box is scored by the networks that read it ({@link EnsembleScore};
+ *                        issue 25, R51). Null: by their averaged heads, as every bundle before it
  */
 public record BundleMetadata(
         int formatVersion,
@@ -47,7 +49,8 @@ public record BundleMetadata(
         Map<String, Double> metrics,
         String softwareVersion,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer noBoxMembers,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer boxMembers) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer boxMembers,
+        @JsonInclude(JsonInclude.Include.NON_NULL) EnsembleScore boxScore) {
 
     /** The bundle format this code writes and reads. Bump it when the layout or a field's meaning changes. */
     public static final int FORMAT_VERSION = 1;
@@ -93,7 +96,7 @@ public record BundleMetadata(
     public static BundleMetadata create(String modelId, Preset preset, PreprocessConfig preprocess,
                                         Map<String, Object> provenance) {
         return new BundleMetadata(FORMAT_VERSION, modelId, preset.name().toLowerCase(java.util.Locale.ROOT),
-                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null, null);
+                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null, null, null);
     }
 
     /** The preset this bundle's network was built from. */
@@ -111,7 +114,7 @@ public record BundleMetadata(
         newThresholds.calibratedOn().ifPresent(where -> p.put(THRESHOLDS_CALIBRATED_ON, where));
         newThresholds.noBoxCalibratedOn().ifPresent(where -> p.put(NO_BOX_THRESHOLDS_CALIBRATED_ON, where));
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, newThresholds, p,
-                metrics, softwareVersion, noBoxMembers, boxMembers);
+                metrics, softwareVersion, noBoxMembers, boxMembers, boxScore);
     }
 
     /**
@@ -123,7 +126,7 @@ public record BundleMetadata(
         p.remove(THRESHOLDS_CALIBRATED_ON);
         p.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, Thresholds.NONE, p,
-                metrics, softwareVersion, noBoxMembers, boxMembers);
+                metrics, softwareVersion, noBoxMembers, boxMembers, boxScore);
     }
 
     /** With metrics added or replaced (existing names not given are kept). */
@@ -131,7 +134,7 @@ public record BundleMetadata(
         Map<String, Double> m = new LinkedHashMap<>(metrics);
         m.putAll(more);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds,
-                provenance, m, softwareVersion, noBoxMembers, boxMembers);
+                provenance, m, softwareVersion, noBoxMembers, boxMembers, boxScore);
     }
 
     /** With provenance entries added or replaced. */
@@ -139,7 +142,7 @@ public record BundleMetadata(
         Map<String, Object> p = new LinkedHashMap<>(provenance);
         p.putAll(more);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds, p,
-                metrics, softwareVersion, noBoxMembers, boxMembers);
+                metrics, softwareVersion, noBoxMembers, boxMembers, boxScore);
     }
 
     /** The map as JSON will give it back (a long 2 reads as an int 2), so a reloaded bundle equals the saved one. */

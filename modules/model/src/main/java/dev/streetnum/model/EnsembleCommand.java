@@ -42,6 +42,13 @@ public final class EnsembleCommand implements Callable<Integer> {
                     + " With --no-box-members every network must read on one path or both. Default: every network."})
     Integer boxMembers;
 
+    @Option(names = "--box-score", paramLabel = "SCORE", converter = EnsembleScore.Converter.class,
+            description = {"How the answer to a caller's box is scored, the number its threshold judges: mean-heads,"
+                    + " P(S|x) of the heads averaged over the networks; agreement, the geometric mean of each"
+                    + " network's own P(S|x) of that answer (an answer one network doubts scores low). The answer"
+                    + " itself is the same. Default: mean-heads."})
+    EnsembleScore boxScore;
+
     @Option(names = "--id", paramLabel = "ID",
             description = "The ensemble's model id (default: the first model's id + \"-ens\" + the count).")
     String id;
@@ -50,7 +57,7 @@ public final class EnsembleCommand implements Callable<Integer> {
     public Integer call() {
         List<ModelBundle> bundles = ModelBundle.loadAll(models);
         String modelId = id != null ? id : bundles.get(0).metadata().modelId() + "-ens" + bundles.size();
-        ModelBundle joined = Ensemble.join(bundles, modelId, noBoxMembers, boxMembers);
+        ModelBundle joined = Ensemble.join(bundles, modelId, noBoxMembers, boxMembers, boxScore);
         joined.save(out);
         spec.commandLine().getOut().println(bundles.size() + " networks joined into " + out + " (model id " + modelId
                 + ": " + String.join(Ensemble.ID_SEPARATOR, Ensemble.memberIds(joined)) + "); "

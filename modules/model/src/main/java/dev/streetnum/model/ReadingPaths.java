@@ -14,27 +14,39 @@ import java.util.List;
  * @param noBoxMembers how many, the first, read a photo sent without a box: 1 to {@code networks}
  * @param boxMembers   how many, the last, read a box the caller gives: 1 to {@code networks}, and with
  *                     {@code noBoxMembers} at least {@code networks} (every network reads on some path)
+ * @param boxScore     how the box readers' answer to a caller's box is scored (a photo sent without a box is
+ *                     always scored by its readers' averaged heads: R51 measured the caller's box alone)
  */
-public record ReadingPaths(int networks, int noBoxMembers, int boxMembers) {
+public record ReadingPaths(int networks, int noBoxMembers, int boxMembers, EnsembleScore boxScore) {
 
     public ReadingPaths {
         check("a reader", networks, noBoxMembers, boxMembers);
+        if (boxScore == null) {
+            throw new IllegalArgumentException("reading paths need the caller's box's score, e.g. "
+                    + EnsembleScore.MEAN_HEADS);
+        }
+    }
+
+    /** The counts, a caller's box scored by its readers' averaged heads. */
+    public ReadingPaths(int networks, int noBoxMembers, int boxMembers) {
+        this(networks, noBoxMembers, boxMembers, EnsembleScore.MEAN_HEADS);
     }
 
     /** Every one of {@code networks} reads both paths. */
     public static ReadingPaths everyNetwork(int networks) {
-        return of("a reader", networks, null, null);
+        return of("a reader", networks, null, null, null);
     }
 
     /**
-     * The paths of {@code networks} networks, a null count meaning all of them, refused in words that name
-     * {@code reader} ({@link #check}).
+     * The paths of {@code networks} networks, a null count meaning all of them and a null score the averaged
+     * heads, refused in words that name {@code reader} ({@link #check}).
      */
-    static ReadingPaths of(String reader, int networks, Integer noBoxMembers, Integer boxMembers) {
+    static ReadingPaths of(String reader, int networks, Integer noBoxMembers, Integer boxMembers,
+                           EnsembleScore boxScore) {
         int noBox = noBoxMembers == null ? networks : noBoxMembers;
         int box = boxMembers == null ? networks : boxMembers;
         check(reader, networks, noBox, box);
-        return new ReadingPaths(networks, noBox, box);
+        return new ReadingPaths(networks, noBox, box, boxScore == null ? EnsembleScore.MEAN_HEADS : boxScore);
     }
 
     /**
@@ -82,9 +94,10 @@ public record ReadingPaths(int networks, int noBoxMembers, int boxMembers) {
         return requireOnePerNetwork(members).subList(networks - boxMembers, networks);
     }
 
-    /** Whether every network reads on both paths (then one batch serves both). */
+    /** Whether every network reads on both paths and scores alike there (then one batch serves both). */
     public boolean alike() {
-        return noBoxMembers == networks && boxMembers == networks;
+        return noBoxMembers == networks && boxMembers == networks
+                && (networks == 1 || boxScore == EnsembleScore.MEAN_HEADS);
     }
 
     /**
@@ -107,13 +120,25 @@ public record ReadingPaths(int networks, int noBoxMembers, int boxMembers) {
      * find, or whole when the bundle has none).
      */
     public String describe() {
-        if (alike()) {
-            return networks == 1 ? "one network reads a caller's box and a photo sent without one"
-                    : "every network reads a caller's box and a photo sent without one";
+        if (networks == 1) {
+            return "one network reads a caller's box and a photo sent without one";
+        }
+        String scored = boxScore == EnsembleScore.AGREEMENT ? " (the answer to a caller's box scored by the"
+                + " networks' agreement)" : "";
+        if (noBoxMembers == networks && boxMembers == networks) {
+            return "every network reads a caller's box and a photo sent without one" + scored;
         }
         return (boxMembers == networks ? "every network reads" : "the last " + count(boxMembers) + " read")
                 + " a caller's box and " + (noBoxMembers == networks ? "every one" : "the first " + noBoxMembers)
-                + " a photo sent without one";
+                + " a photo sent without one" + scored;
+    }
+
+    /**
+     * How an answer on a path is scored: a caller's box's by {@link #boxScore}, a photo sent without one's
+     * always by its readers' averaged heads.
+     */
+    EnsembleScore score(boolean callersBox) {
+        return callersBox ? boxScore : EnsembleScore.MEAN_HEADS;
     }
 
     private boolean inRange(int member) {

@@ -56,6 +56,67 @@ public final class SequenceDecoder {
      *                 rows, in every model, are averaged into one answer
      */
     public static List<Transcription> decodeMean(List<INDArray[]> perModel, int groups) {
+        return decodeMean(perModel, groups, EnsembleScore.MEAN_HEADS);
+    }
+
+    /**
+     * As {@link #decodeMean(List, int)}, each answer scored by {@code score}: with
+     * {@link EnsembleScore#AGREEMENT} and several models, log P(S*|x) becomes the mean over the models of
+     * log P_m(S*|x), each model's heads averaged over the group's rows (its own views); the answer, the
+     * averaged heads it carries, the alternatives (scored by the averaged heads) and ">5" are as before.
+     * One model scores the same either way.
+     */
+    public static List<Transcription> decodeMean(List<INDArray[]> perModel, int groups, EnsembleScore score) {
+        List<Transcription> answers = decodeMeanHeads(perModel, groups);
+        if (score == EnsembleScore.MEAN_HEADS || perModel.size() == 1) {
+            return answers;
+        }
+        int perGroup = (int) (perModel.get(0)[0].size(0) / groups);
+        List<List<double[][]>> ownHeads = new ArrayList<>(groups);
+        for (int g = 0; g < groups; g++) {
+            ownHeads.add(new ArrayList<>(perModel.size()));
+        }
+        for (INDArray[] outputs : perModel) {
+            double[][][] p = new double[SequenceLabels.HEADS][][];
+            for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                p[h] = outputs[h].toDoubleMatrix();
+            }
+            for (int g = 0; g < groups; g++) {
+                List<double[][]> rows = new ArrayList<>(perGroup);
+                for (int r = g * perGroup; r < (g + 1) * perGroup; r++) {
+                    double[][] heads = new double[SequenceLabels.HEADS][];
+                    for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                        heads[h] = p[h][r];
+                    }
+                    rows.add(heads);
+                }
+                ownHeads.get(g).add(meanHeads(rows));
+            }
+        }
+        List<Transcription> scored = new ArrayList<>(groups);
+        for (int g = 0; g < groups; g++) {
+            Transcription answer = answers.get(g);
+            scored.add(answer.scored(agreement(ownHeads.get(g), answer.candidate())));
+        }
+        return scored;
+    }
+
+    /**
+     * log of the geometric mean of the models' own P_m(S|x) of {@code text}: the mean of their
+     * log P_m(L = n) + sum_{i<=n} log P_m(s_i), each kept above the log of the smallest normal double so a
+     * probability that underflowed to 0 scores very low, not -infinity (as {@link #decode(double[][])}).
+     *
+     * @param perModelHeads each model's six heads, as {@link #decode(double[][])} takes them
+     */
+    static double agreement(List<double[][]> perModelHeads, String text) {
+        double sum = 0;
+        for (double[][] heads : perModelHeads) {
+            sum += Math.max(SequenceLikelihood.logProbability(heads, text), log(0));
+        }
+        return sum / perModelHeads.size();
+    }
+
+    private static List<Transcription> decodeMeanHeads(List<INDArray[]> perModel, int groups) {
         INDArray[] first = perModel.get(0);
         long rows = first[0].size(0);
         if (groups < 1 || rows % groups != 0) {

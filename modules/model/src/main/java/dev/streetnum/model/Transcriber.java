@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * one exact decoding. With an {@link Ensemble} every model reads the same input and the heads are
  * averaged over the models too; the first model's localizers find the boxes, a photo sent without a
  * box is read by the ensemble's no-box members ({@link Ensemble#noBoxReaders}) and a caller's box by its
- * box members ({@link Ensemble#boxReaders}). Not thread-safe (DL4J
+ * box members ({@link Ensemble#boxReaders}), that answer scored as the bundle says ({@link ReadingPaths#boxScore}:
+ * the averaged heads' P(S|x), or the networks' agreement). Not thread-safe (DL4J
  * networks are not): the service serialises calls through its micro-batcher.
  */
 public final class Transcriber {
@@ -181,20 +182,23 @@ public final class Transcriber {
     }
 
     /**
-     * Each read by the networks of its path: a caller's box by the box members, a photo sent without one by
-     * the no-box members; in one batch when they are the same networks.
+     * Each read by the networks of its path and scored as its path says ({@link ReadingPaths#boxScore}): a
+     * caller's box by the box members, a photo sent without one by the no-box members; in one batch when they
+     * are the same networks, scored alike.
      */
     private List<Transcription> readOnTheirPaths(List<Read> reads) {
         if (models.paths().alike()) {
-            return read(reads, models.members());
+            return read(reads, models.members(), models.paths().score(false));
         }
         List<Read> given = new ArrayList<>();
         List<Read> sentWithout = new ArrayList<>();
         for (Read r : reads) {
             (r.source() == BoxSource.CALLER ? given : sentWithout).add(r);
         }
-        java.util.Iterator<Transcription> givenAnswers = read(given, models.boxReaders()).iterator();
-        java.util.Iterator<Transcription> otherAnswers = read(sentWithout, models.noBoxReaders()).iterator();
+        java.util.Iterator<Transcription> givenAnswers = read(given, models.boxReaders(), models.paths().score(true))
+                .iterator();
+        java.util.Iterator<Transcription> otherAnswers = read(sentWithout, models.noBoxReaders(),
+                models.paths().score(false)).iterator();
         List<Transcription> answers = new ArrayList<>(reads.size());
         for (Read r : reads) {
             answers.add((r.source() == BoxSource.CALLER ? givenAnswers : otherAnswers).next());
@@ -202,9 +206,10 @@ public final class Transcriber {
         return answers;
     }
 
-    private List<Transcription> read(List<Read> reads, List<Ensemble.Member> readers) {
+    private List<Transcription> read(List<Read> reads, List<Ensemble.Member> readers, EnsembleScore score) {
         return read(reads.stream().map(Read::image).toList(),
-                reads.stream().map(r -> r.source() == BoxSource.WHOLE_IMAGE ? null : r.region()).toList(), readers);
+                reads.stream().map(r -> r.source() == BoxSource.WHOLE_IMAGE ? null : r.region()).toList(), readers,
+                score);
     }
 
     /** One region of an image to read, and where it came from (a whole image is read unexpanded). */
@@ -226,7 +231,7 @@ public final class Transcriber {
             return List.of();
         }
         List<Transcription> answers = read(expandedCrops, java.util.Collections.nCopies(expandedCrops.size(), null),
-                models.boxReaders());
+                models.boxReaders(), models.paths().score(true));
         List<Transcription> withBoxes = new ArrayList<>(answers.size());
         for (int i = 0; i < answers.size(); i++) {
             withBoxes.add(answers.get(i).withBox(callerBoxes.get(i), BoxSource.CALLER));
@@ -237,8 +242,10 @@ public final class Transcriber {
     /**
      * Each image's region (null: the whole image) through the one preprocessing path, once per view,
      * then the readers' networks; with several views each head's probabilities are averaged per image.
+     * Scored by {@code score} (a mixture of views by its own P(S|x), {@link SequenceDecoder#decodeMixture}).
      */
-    private List<Transcription> read(List<Mat> images, List<Box> regions, List<Ensemble.Member> readers) {
+    private List<Transcription> read(List<Mat> images, List<Box> regions, List<Ensemble.Member> readers,
+                                     EnsembleScore score) {
         if (images.isEmpty()) {
             return List.of();
         }
@@ -263,27 +270,32 @@ public final class Transcriber {
                 new long[] {(long) images.size() * perImage, config.channels(), config.crop(), config.crop()})) {
             // MOST_CONFIDENT and MIXTURE decode each view (averaged over the models), then combine answers.
             return switch (views.combine()) {
-                case MEAN -> transcribe(features, images.size(), readers);
-                case MOST_CONFIDENT -> mostConfident(transcribe(features, images.size() * perImage, readers), perImage);
-                case MIXTURE -> mixture(transcribe(features, images.size() * perImage, readers), perImage);
+                case MEAN -> transcribe(features, images.size(), readers, score);
+                case MOST_CONFIDENT -> mostConfident(transcribe(features, images.size() * perImage, readers, score),
+                        perImage);
+                case MIXTURE -> mixture(transcribe(features, images.size() * perImage, readers, score), perImage);
             };
         }
     }
 
     /** Transcribes already-preprocessed input [mb,3,54,54] of caller's boxes: the box members read it. */
     public List<Transcription> transcribe(INDArray features) {
-        return transcribe(features, (int) features.size(0), models.boxReaders());
+        return transcribe(features, (int) features.size(0), models.boxReaders(), models.paths().score(true));
     }
 
-    /** The readers' heads for the features, averaged over each group of consecutive rows, decoded once. */
-    private List<Transcription> transcribe(INDArray features, int groups, List<Ensemble.Member> readers) {
+    /**
+     * The readers' heads for the features, averaged over each group of consecutive rows, decoded once, scored
+     * by {@code score} ({@link SequenceDecoder#decodeMean(List, int, EnsembleScore)}).
+     */
+    private List<Transcription> transcribe(INDArray features, int groups, List<Ensemble.Member> readers,
+                                           EnsembleScore score) {
         checkShape(features);
         List<INDArray[]> outputs = new ArrayList<>(readers.size());
         try {
             for (Ensemble.Member member : readers) {
                 outputs.add(member.engine().output(features));
             }
-            return SequenceDecoder.decodeMean(outputs, groups);
+            return SequenceDecoder.decodeMean(outputs, groups, score);
         } finally {
             outputs.forEach(Transcriber::release);
         }

@@ -10,8 +10,10 @@ import java.util.List;
  * @param candidate            the most probable digit string (may be "" for length 0; meaningful even
  *                             when refused, for review queues)
  * @param transcribable        false when the ">5" length class wins: the model says it cannot transcribe
- * @param confidence           P(S|x) of the candidate, exp(logProbability)
- * @param logProbability       log P(S|x) = log P(L=n|x) + sum_{i<=n} log P(s_i|x)
+ * @param confidence           P(S|x) of the candidate, exp(logProbability): the number thresholds judge
+ * @param logProbability       log P(S|x) = log P(L=n|x) + sum_{i<=n} log P(s_i|x); for an ensemble that scores
+ *                             by its networks' agreement ({@link EnsembleScore#AGREEMENT}) the mean over the
+ *                             networks of their own log P_m(S|x), not one distribution's
  * @param adHocConfidence      baseline only: the product of all six heads' maximum probabilities
  * @param lengthProbabilities  the length softmax, 7 values (0..5, ">5")
  * @param digitProbabilities   the five digit softmaxes, 5 x 10
@@ -67,6 +69,12 @@ public record Transcription(
         public double confidence() {
             return Math.exp(logProbability);
         }
+    }
+
+    /** The same answer scored otherwise ({@link EnsembleScore}): log P(S|x) and P(S|x) replaced, all else kept. */
+    public Transcription scored(double newLogProbability) {
+        return new Transcription(candidate, transcribable, Math.exp(newLogProbability), newLogProbability,
+                adHocConfidence, lengthProbabilities, digitProbabilities, alternatives, box, boxSource, boxReadings);
     }
 
     /** The same answer, saying which region it was read from. */

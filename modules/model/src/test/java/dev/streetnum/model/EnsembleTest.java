@@ -118,7 +118,7 @@ class EnsembleTest {
         BundleMetadata m = standard.metadata();
         ModelBundle otherNormalisation = new ModelBundle(standard.network(), new BundleMetadata(m.formatVersion(),
                 "scaled", m.preset(), m.preprocess(), "global-mean", m.thresholds(), m.provenance(), m.metrics(),
-                m.softwareVersion(), null, null));
+                m.softwareVersion(), null, null, null));
         e = assertThrows(IllegalArgumentException.class, () -> ensemble(List.of(standard, otherNormalisation)));
         assertTrue(e.getMessage().contains("global-mean"), e.getMessage());
     }
@@ -377,6 +377,19 @@ class EnsembleTest {
         assertEquals(2, ModelBundle.load(abc).readingPaths().boxMembers());
         assertTrue(stdout.toString().contains("; the last 2 networks read a caller's box and the first 2 a photo"
                 + " sent without one."), stdout.toString());
+        assertEquals(null, ModelBundle.load(abc).metadata().boxScore(), "joined without --box-score, none stored");
+
+        stdout.getBuffer().setLength(0);
+        assertEquals(0, cli.execute("--model", a.toString(), "--model", b.toString(), "--box-score", "agreement",
+                "--out", abc.toString()));
+        assertEquals(EnsembleScore.AGREEMENT, ModelBundle.load(abc).readingPaths().boxScore());
+        assertTrue(stdout.toString().contains("scored by the networks' agreement"), stdout.toString());
+        java.io.StringWriter stderr = new java.io.StringWriter();
+        cli.setErr(new java.io.PrintWriter(stderr));
+        assertEquals(2, cli.execute("--model", a.toString(), "--model", b.toString(), "--box-score", "product",
+                "--out", abc.toString()));
+        assertTrue(stderr.toString().contains("unknown ensemble score 'product': one of [mean-heads, agreement]"),
+                stderr.toString());
     }
 
     @Test
@@ -443,6 +456,82 @@ class EnsembleTest {
                 + out.resolve("tiny-test-5-2.bundle") + System.lineSeparator()
                 + "none has thresholds yet: streetnum evaluate --model BUNDLE --data TEST --val VAL --write-threshold"
                 + " --out REPORT, and again with --no-box" + System.lineSeparator(), stdout.toString());
+    }
+
+    /**
+     * R51: a bundle joined with {@code --box-score agreement} answers a caller's box as the averaged heads do and
+     * scores it by the geometric mean of each network's own P(S|x), worked here from each network read alone;
+     * a photo sent without a box reads exactly as with the averaged heads; the service's crops score alike.
+     */
+    @Test
+    void aCallersBoxScoredByAgreementIsTheGeometricMeanOfEachNetworksOwnProbability(@TempDir Path dir) {
+        List<ModelBundle> bundles = List.of(TestBundles.tiny(5).withLocalizer(localizer(3)), TestBundles.tiny(6),
+                TestBundles.tiny(7));
+        Path file = dir.resolve("agreement.bundle");
+        Ensemble.join(bundles, "agreement", 2, 2, EnsembleScore.AGREEMENT).save(file);
+        ModelBundle agreeing = ModelBundle.load(file);
+        assertEquals(EnsembleScore.AGREEMENT, agreeing.metadata().boxScore());
+        assertEquals(EnsembleScore.AGREEMENT, agreeing.readingPaths().boxScore());
+        // The same networks as loaded (loading zeroes subnormal weights), joined to average.
+        List<ModelBundle> networks = Ensemble.split(agreeing);
+        ModelBundle averaging = Ensemble.join(networks, "averaging", 2, 2);
+        Transcriber agreement = new Transcriber(agreeing);
+        Transcriber mean = new Transcriber(averaging);
+
+        int boxed = photos.size() - 1;  // TestPhotos: every photo but the last has its box
+        List<org.bytedeco.opencv.opencv_core.Mat> withBoxes = photos.photos().subList(0, boxed);
+        List<Box> boxes = photos.boxes().subList(0, boxed);
+        List<Transcription> agreed = agreement.transcribe(withBoxes, boxes);
+        List<Transcription> averaged = mean.transcribe(withBoxes, boxes);
+        List<ModelBundle> boxReaders = agreeing.members().subList(1, 3);
+        List<List<Transcription>> alone = boxReaders.stream()
+                .map(b -> new Transcriber(ensemble(List.of(b)), ReadViews.CENTRE).transcribe(withBoxes, boxes)).toList();
+        boolean differs = false;
+        for (int i = 0; i < boxed; i++) {
+            String where = "photo " + i;
+            Transcription t = agreed.get(i);
+            assertEquals(averaged.get(i).candidate(), t.candidate(), where);
+            assertEquals(averaged.get(i).box(), t.box(), where);
+            assertArrayEquals(averaged.get(i).lengthProbabilities(), t.lengthProbabilities(), 0.0, where);
+            double product = 1;
+            for (List<Transcription> own : alone) {
+                double[][] heads = own.get(i).heads();
+                double p = heads[0][t.candidate().length()];
+                for (int d = 0; d < t.candidate().length(); d++) {
+                    p *= heads[1 + d][t.candidate().charAt(d) - '0'];
+                }
+                product *= p;
+            }
+            assertEquals(Math.sqrt(product), t.confidence(), 1e-6 * t.confidence(), where);
+            differs |= Math.abs(t.confidence() - averaged.get(i).confidence()) > 1e-6;
+        }
+        assertTrue(differs, "the score differs from the averaged heads' somewhere");
+
+        // The service cuts the crops itself: they score as transcribe's boxes do.
+        List<org.bytedeco.opencv.opencv_core.Mat> crops = new java.util.ArrayList<>();
+        for (int i = 0; i < boxed; i++) {
+            crops.add(new dev.streetnum.data.CropExpander(agreeing.metadata().preprocess())
+                    .expandedCrop(withBoxes.get(i), boxes.get(i)));
+        }
+        ReadChecks.assertSameAnswers(agreed, agreement.transcribeCrops(crops, boxes));
+        crops.forEach(org.bytedeco.opencv.opencv_core.Mat::close);
+
+        // Without a box, the averaged heads of the no-box networks, as before; in one batch each on its path.
+        List<Box> none = Collections.nCopies(photos.size(), null);
+        ReadChecks.assertSameAnswers(mean.transcribe(photos.photos(), none), agreement.transcribe(photos.photos(), none));
+        List<Transcription> together = photos.readBy(agreement);
+        List<Transcription> apart = new java.util.ArrayList<>(agreed);
+        apart.add(mean.transcribe(photos.photos().subList(boxed, photos.size()), Collections.nCopies(1, null)).get(0));
+        ReadChecks.assertSameAnswers(apart, together);
+
+        // Every network on both paths: the paths still score apart.
+        ModelBundle both = Ensemble.join(networks, "both", null, null, EnsembleScore.AGREEMENT);
+        List<Transcription> bothRead = photos.readBy(new Transcriber(both));
+        List<Transcription> bothAveraged = photos.readBy(new Transcriber(Ensemble.join(networks, "b")));
+        // (The averaging bundle reads all three in one batch, this one the box-less photo alone: floats round apart.)
+        assertEquals(bothAveraged.get(boxed).logProbability(), bothRead.get(boxed).logProbability(), 1e-6);
+        assertTrue(bothAveraged.get(0).logProbability() != bothRead.get(0).logProbability()
+                || bothAveraged.get(1).logProbability() != bothRead.get(1).logProbability());
     }
 
     private static Ensemble ensemble(List<ModelBundle> bundles) {

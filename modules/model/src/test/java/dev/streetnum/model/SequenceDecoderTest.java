@@ -195,4 +195,135 @@ class SequenceDecoderTest {
         p[sure] = 0.99;
         return p;
     }
+
+    /** The heads of several examples as one batch of network outputs, rows in the given order. */
+    private static INDArray[] batchOf(double[][]... examples) {
+        INDArray[] batch = new INDArray[SequenceLabels.HEADS];
+        for (int h = 0; h < batch.length; h++) {
+            double[][] rows = new double[examples.length][];
+            for (int e = 0; e < examples.length; e++) {
+                rows[e] = examples[e][h];
+            }
+            batch[h] = Nd4j.create(rows);
+        }
+        return batch;
+    }
+
+    /** A model's own P(S|x) of {@code text}, multiplied out entry by entry. */
+    private static double probabilityByHand(double[][] heads, String text) {
+        double p = heads[0][text.length()];
+        for (int i = 0; i < text.length(); i++) {
+            p *= heads[1 + i][text.charAt(i) - '0'];
+        }
+        return p;
+    }
+
+    /** Two networks, worked by hand: the answer is the averaged heads', its score their geometric mean. */
+    @Test
+    void agreementScoresTheAveragedAnswerByTheGeometricMeanOfEachModelsOwnProbability() {
+        // Network a is sure of "17"; network b reads "17" a little less surely and doubts the 7.
+        double[][] a = new double[SequenceLabels.HEADS][];
+        double[][] b = new double[SequenceLabels.HEADS][];
+        a[0] = new double[] {0.01, 0.02, 0.9, 0.03, 0.02, 0.01, 0.01};
+        b[0] = new double[] {0.05, 0.05, 0.7, 0.1, 0.05, 0.03, 0.02};
+        for (int i = 1; i <= SequenceLabels.MAX_DIGITS; i++) {
+            a[i] = new double[SequenceLabels.DIGIT_CLASSES];
+            b[i] = new double[SequenceLabels.DIGIT_CLASSES];
+            java.util.Arrays.fill(a[i], 0.1);
+            java.util.Arrays.fill(b[i], 0.1);
+        }
+        a[1] = new double[] {0.01, 0.91, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01};
+        b[1] = new double[] {0.02, 0.82, 0.02, 0.02, 0.02, 0.02, 0.02, 0.02, 0.02, 0.02};
+        a[2] = new double[] {0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.91, 0.01, 0.01};
+        b[2] = new double[] {0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.4, 0.05, 0.2};
+
+        List<INDArray[]> pair = List.of(batchOf(a), batchOf(b));
+        Transcription averaged = SequenceDecoder.decodeMean(pair, 1, EnsembleScore.MEAN_HEADS).get(0);
+        Transcription agreed = SequenceDecoder.decodeMean(pair, 1, EnsembleScore.AGREEMENT).get(0);
+        assertEquals("17", averaged.candidate());
+        assertEquals(averaged.candidate(), agreed.candidate());
+        // P_a("17") = 0.9 * 0.91 * 0.91 = 0.74529, P_b("17") = 0.7 * 0.82 * 0.4 = 0.2296.
+        assertEquals(0.74529, probabilityByHand(a, "17"), 1e-12);
+        assertEquals(0.2296, probabilityByHand(b, "17"), 1e-12);
+        double geometricMean = Math.sqrt(0.74529 * 0.2296);
+        assertEquals(geometricMean, agreed.confidence(), 1e-9);
+        assertEquals(Math.log(geometricMean), agreed.logProbability(), 1e-9);
+        // The averaged heads: 0.8 * 0.865 * 0.655, surer than the doubting network allows.
+        assertEquals(0.8 * 0.865 * 0.655, averaged.confidence(), 1e-9);
+        // Everything but the score is the averaged heads' answer.
+        assertEquals(averaged.transcribable(), agreed.transcribable());
+        assertEquals(averaged.alternatives(), agreed.alternatives());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(averaged.lengthProbabilities(), agreed.lengthProbabilities());
+    }
+
+    @Test
+    void agreementOfOneModelIsItsOwnProbabilityAndViewsAverageWithinEachModel() {
+        Random random = new Random(21);
+        double[][] a1 = randomHeads(random, 2);
+        double[][] a2 = randomHeads(random, 2);
+        double[][] b1 = randomHeads(random, 3);
+        double[][] b2 = randomHeads(random, 1);
+        double[][] c = randomHeads(random, 2);
+        // One model, groups of two views and of one row: the same answers, bit for bit, either way.
+        for (int groups : new int[] {1, 2}) {
+            List<INDArray[]> one = List.<INDArray[]>of(batchOf(a1, a2));
+            ReadChecks.assertSameAnswers(SequenceDecoder.decodeMean(one, groups, EnsembleScore.MEAN_HEADS),
+                    SequenceDecoder.decodeMean(one, groups, EnsembleScore.AGREEMENT));
+        }
+        // Two models, two views each (one photo): each model's heads are its two views' mean first.
+        List<INDArray[]> pair = List.of(batchOf(a1, a2), batchOf(b1, b2));
+        Transcription agreed = SequenceDecoder.decodeMean(pair, 1, EnsembleScore.AGREEMENT).get(0);
+        double[][] ownA = new double[SequenceLabels.HEADS][];
+        double[][] ownB = new double[SequenceLabels.HEADS][];
+        double[][] all = new double[SequenceLabels.HEADS][];
+        for (int h = 0; h < SequenceLabels.HEADS; h++) {
+            ownA[h] = new double[a1[h].length];
+            ownB[h] = new double[a1[h].length];
+            all[h] = new double[a1[h].length];
+            for (int k = 0; k < a1[h].length; k++) {
+                ownA[h][k] = (a1[h][k] + a2[h][k]) / 2;
+                ownB[h][k] = (b1[h][k] + b2[h][k]) / 2;
+                all[h][k] = (a1[h][k] + a2[h][k] + b1[h][k] + b2[h][k]) / 4;
+            }
+        }
+        String answer = SequenceDecoder.decode(all).candidate();
+        assertEquals(answer, agreed.candidate());
+        assertEquals(Math.sqrt(probabilityByHand(ownA, answer) * probabilityByHand(ownB, answer)), agreed.confidence(),
+                1e-9);
+        // Three models, two photos of one row each: each photo scored by its own rows.
+        List<INDArray[]> three = List.of(batchOf(a1, a2), batchOf(b1, b2), batchOf(c, c));
+        List<Transcription> two = SequenceDecoder.decodeMean(three, 2, EnsembleScore.AGREEMENT);
+        double[][][] second = {a2, b2, c};
+        double product = 1;
+        for (double[][] heads : second) {
+            product *= probabilityByHand(heads, two.get(1).candidate());
+        }
+        assertEquals(Math.cbrt(product), two.get(1).confidence(), 1e-9);
+    }
+
+    @Test
+    void aModelSureTheAnswerIsImpossibleScoresItVeryLowNotMinusInfinity() {
+        double[][] sure = oneHotHeads("5");
+        double[][] never = oneHotHeads("5");
+        never[1] = new double[SequenceLabels.DIGIT_CLASSES];
+        never[1][3] = 1;  // P("5") = 0 exactly: this network reads a 3
+        Transcription agreed = SequenceDecoder.decodeMean(List.of(batchOf(sure), batchOf(sure), batchOf(never)), 1,
+                EnsembleScore.AGREEMENT).get(0);
+        assertEquals("5", agreed.candidate());
+        assertTrue(Double.isFinite(agreed.logProbability()) && agreed.logProbability() < -200,
+                "log " + agreed.logProbability());
+        assertEquals(0.0, agreed.confidence(), 1e-90);
+    }
+
+    /** Heads certain of {@code text}: its length and each of its digits with probability 1. */
+    private static double[][] oneHotHeads(String text) {
+        double[][] heads = new double[SequenceLabels.HEADS][];
+        heads[0] = new double[SequenceLabels.MAX_DIGITS + 2];
+        heads[0][text.length()] = 1;
+        for (int i = 1; i <= SequenceLabels.MAX_DIGITS; i++) {
+            heads[i] = new double[SequenceLabels.DIGIT_CLASSES];
+            heads[i][i <= text.length() ? text.charAt(i - 1) - '0' : 0] = 1;
+        }
+        return heads;
+    }
 }

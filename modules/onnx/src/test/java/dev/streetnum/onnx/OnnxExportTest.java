@@ -190,12 +190,14 @@ class OnnxExportTest {
     @Test
     void aBundleKeepsItsPathReadersOnEveryEngineAndReadsAlone() {
         ModelBundle three = dev.streetnum.model.Ensemble.join(
-                List.of(TestBundles.tiny(1), TestBundles.tiny(2), TestBundles.tiny(3)), "three", 2, 2);
+                List.of(TestBundles.tiny(1), TestBundles.tiny(2), TestBundles.tiny(3)), "three", 2, 2,
+                dev.streetnum.model.EnsembleScore.AGREEMENT);
         for (Engine engine : List.of(Engine.DL4J, Engine.ONNX)) {
             try (dev.streetnum.model.Ensemble opened = engine.open(List.of(three))) {
                 assertEquals(3, opened.size(), engine.name());
                 assertEquals(2, opened.paths().noBoxMembers(), engine.name());
                 assertEquals(2, opened.paths().boxMembers(), engine.name());
+                assertEquals(dev.streetnum.model.EnsembleScore.AGREEMENT, opened.paths().boxScore(), engine.name());
             }
         }
         try (dev.streetnum.model.Ensemble pair = Engine.DL4J.open(List.of(TestBundles.tiny(1), TestBundles.tiny(2)))) {
@@ -205,7 +207,8 @@ class OnnxExportTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Engine.DL4J.open(List.of(three, TestBundles.tiny(4))));
         assertTrue(e.getMessage().startsWith("model three reads with 3 networks: the last 2 networks read a caller's"
-                + " box and the first 2 a photo sent without one, which an ensemble of several bundles cannot"
+                + " box and the first 2 a photo sent without one (the answer to a caller's box scored by the networks'"
+                + " agreement), which an ensemble of several bundles cannot"
                 + " keep"), e.getMessage());
     }
 }
