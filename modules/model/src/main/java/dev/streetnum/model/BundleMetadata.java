@@ -37,6 +37,8 @@ import java.util.Map;
  *                        {@link ReadingPaths}): the metadata alone cannot tell whether 3 is too many
  * @param boxScore        how the answer to a caller's box is scored by the networks that read it ({@link EnsembleScore};
  *                        issue 25, R51). Null: by their averaged heads, as every bundle before it
+ * @param noBoxScore      how the answer to a photo sent without a box is scored, in each candidate box, by the
+ *                        networks that read it (issue 25, R52). Null: by their averaged heads
  */
 public record BundleMetadata(
         int formatVersion,
@@ -50,7 +52,8 @@ public record BundleMetadata(
         String softwareVersion,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer noBoxMembers,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer boxMembers,
-        @JsonInclude(JsonInclude.Include.NON_NULL) EnsembleScore boxScore) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) EnsembleScore boxScore,
+        @JsonInclude(JsonInclude.Include.NON_NULL) EnsembleScore noBoxScore) {
 
     /** The bundle format this code writes and reads. Bump it when the layout or a field's meaning changes. */
     public static final int FORMAT_VERSION = 1;
@@ -96,7 +99,7 @@ public record BundleMetadata(
     public static BundleMetadata create(String modelId, Preset preset, PreprocessConfig preprocess,
                                         Map<String, Object> provenance) {
         return new BundleMetadata(FORMAT_VERSION, modelId, preset.name().toLowerCase(java.util.Locale.ROOT),
-                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null, null, null);
+                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null, null, null, null);
     }
 
     /** The preset this bundle's network was built from. */
@@ -114,7 +117,7 @@ public record BundleMetadata(
         newThresholds.calibratedOn().ifPresent(where -> p.put(THRESHOLDS_CALIBRATED_ON, where));
         newThresholds.noBoxCalibratedOn().ifPresent(where -> p.put(NO_BOX_THRESHOLDS_CALIBRATED_ON, where));
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, newThresholds, p,
-                metrics, softwareVersion, noBoxMembers, boxMembers, boxScore);
+                metrics, softwareVersion, noBoxMembers, boxMembers, boxScore, noBoxScore);
     }
 
     /**
@@ -126,7 +129,7 @@ public record BundleMetadata(
         p.remove(THRESHOLDS_CALIBRATED_ON);
         p.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, Thresholds.NONE, p,
-                metrics, softwareVersion, noBoxMembers, boxMembers, boxScore);
+                metrics, softwareVersion, noBoxMembers, boxMembers, boxScore, noBoxScore);
     }
 
     /** With metrics added or replaced (existing names not given are kept). */
@@ -134,7 +137,7 @@ public record BundleMetadata(
         Map<String, Double> m = new LinkedHashMap<>(metrics);
         m.putAll(more);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds,
-                provenance, m, softwareVersion, noBoxMembers, boxMembers, boxScore);
+                provenance, m, softwareVersion, noBoxMembers, boxMembers, boxScore, noBoxScore);
     }
 
     /** With provenance entries added or replaced. */
@@ -142,7 +145,7 @@ public record BundleMetadata(
         Map<String, Object> p = new LinkedHashMap<>(provenance);
         p.putAll(more);
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, thresholds, p,
-                metrics, softwareVersion, noBoxMembers, boxMembers, boxScore);
+                metrics, softwareVersion, noBoxMembers, boxMembers, boxScore, noBoxScore);
     }
 
     /** The map as JSON will give it back (a long 2 reads as an int 2), so a reloaded bundle equals the saved one. */

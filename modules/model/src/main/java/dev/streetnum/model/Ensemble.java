@@ -72,7 +72,7 @@ public record Ensemble(List<Member> members, ReadingPaths paths) implements Auto
      */
     public Ensemble(List<Member> members, Integer noBoxMembers, Integer boxMembers) {
         this(members, members == null || members.isEmpty() ? null
-                : ReadingPaths.of("an ensemble", members.size(), noBoxMembers, boxMembers, null));
+                : ReadingPaths.of("an ensemble", members.size(), noBoxMembers, boxMembers, null, null));
     }
 
     /**
@@ -107,20 +107,23 @@ public record Ensemble(List<Member> members, ReadingPaths paths) implements Auto
         return join(bundles, modelId, null, null);
     }
 
-    /** As {@link #join(List, String, Integer, Integer, EnsembleScore)}, a caller's box scored by the averaged heads. */
+    /**
+     * As {@link #join(List, String, Integer, Integer, EnsembleScore, EnsembleScore)}, each path scored by the
+     * averaged heads.
+     */
     public static ModelBundle join(List<ModelBundle> bundles, String modelId, Integer noBoxMembers,
                                    Integer boxMembers) {
-        return join(bundles, modelId, noBoxMembers, boxMembers, null);
+        return join(bundles, modelId, noBoxMembers, boxMembers, null, null);
     }
 
     /**
      * As {@link #join(List, String)}, a photo sent without a box read by the first {@code noBoxMembers}
      * bundles only and a caller's box by the last {@code boxMembers} only (null: by every one;
-     * {@link ModelBundle#readingPaths}), the answer to a caller's box scored by {@code boxScore} (null: the
-     * averaged heads).
+     * {@link ModelBundle#readingPaths}), the answer to a caller's box scored by {@code boxScore} and to a photo
+     * sent without one by {@code noBoxScore} (null: the averaged heads).
      */
     public static ModelBundle join(List<ModelBundle> bundles, String modelId, Integer noBoxMembers,
-                                   Integer boxMembers, EnsembleScore boxScore) {
+                                   Integer boxMembers, EnsembleScore boxScore, EnsembleScore noBoxScore) {
         if (bundles == null || bundles.size() < 2) {
             throw new IllegalArgumentException("an ensemble joins at least two bundles, got "
                     + (bundles == null ? 0 : bundles.size()));
@@ -139,7 +142,7 @@ public record Ensemble(List<Member> members, ReadingPaths paths) implements Auto
         provenance.put(ENSEMBLE_OF, ids);
         BundleMetadata metadata = new BundleMetadata(BundleMetadata.FORMAT_VERSION, modelId, l.preset(),
                 l.preprocess(), l.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION,
-                noBoxMembers, boxMembers, boxScore);
+                noBoxMembers, boxMembers, boxScore, noBoxScore);
         List<ModelBundle> partners = bundles.subList(1, bundles.size()).stream().map(ModelBundle::networkOnly).toList();
         return lead.joined(partners, metadata);
     }
@@ -165,7 +168,7 @@ public record Ensemble(List<Member> members, ReadingPaths paths) implements Auto
         List<ModelBundle> networks = new ArrayList<>();
         networks.add(joined.withoutPartners(new BundleMetadata(BundleMetadata.FORMAT_VERSION, leadId, e.preset(),
                 e.preprocess(), e.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null,
-                null, null)));
+                null, null, null)));
         for (ModelBundle partner : joined.partners()) {
             networks.add(partner.withMetadata(partner.metadata().withoutThresholds()
                     .withProvenance(Map.of(SPLIT_FROM, from))));

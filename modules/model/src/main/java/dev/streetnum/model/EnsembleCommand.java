@@ -49,6 +49,11 @@ public final class EnsembleCommand implements Callable<Integer> {
                     + " itself is the same. Default: mean-heads."})
     EnsembleScore boxScore;
 
+    @Option(names = "--no-box-score", paramLabel = "SCORE", converter = EnsembleScore.Converter.class,
+            description = {"The same for a photo sent without a box, in each box the localizers find (the box whose"
+                    + " answer scores highest is kept): mean-heads or agreement. Default: mean-heads."})
+    EnsembleScore noBoxScore;
+
     @Option(names = "--id", paramLabel = "ID",
             description = "The ensemble's model id (default: the first model's id + \"-ens\" + the count).")
     String id;
@@ -57,7 +62,7 @@ public final class EnsembleCommand implements Callable<Integer> {
     public Integer call() {
         List<ModelBundle> bundles = ModelBundle.loadAll(models);
         String modelId = id != null ? id : bundles.get(0).metadata().modelId() + "-ens" + bundles.size();
-        ModelBundle joined = Ensemble.join(bundles, modelId, noBoxMembers, boxMembers, boxScore);
+        ModelBundle joined = Ensemble.join(bundles, modelId, noBoxMembers, boxMembers, boxScore, noBoxScore);
         joined.save(out);
         spec.commandLine().getOut().println(bundles.size() + " networks joined into " + out + " (model id " + modelId
                 + ": " + String.join(Ensemble.ID_SEPARATOR, Ensemble.memberIds(joined)) + "); "

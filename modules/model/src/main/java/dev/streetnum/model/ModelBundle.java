@@ -114,7 +114,7 @@ public final class ModelBundle {
                     + " networks, its own included; got " + networks);
         }
         ReadingPaths paths = ReadingPaths.of("model " + metadata.modelId(), networks, metadata.noBoxMembers(),
-                metadata.boxMembers(), metadata.boxScore());
+                metadata.boxMembers(), metadata.boxScore(), metadata.noBoxScore());
         if (paths.noBoxMembers() > MAX_NO_BOX_MEMBERS) {
             throw new IllegalArgumentException("at most " + MAX_NO_BOX_MEMBERS + " networks read a photo sent"
                     + " without a box (each reads every box the localizers find), but model " + metadata.modelId()

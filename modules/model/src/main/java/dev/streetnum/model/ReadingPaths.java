@@ -14,27 +14,28 @@ import java.util.List;
  * @param noBoxMembers how many, the first, read a photo sent without a box: 1 to {@code networks}
  * @param boxMembers   how many, the last, read a box the caller gives: 1 to {@code networks}, and with
  *                     {@code noBoxMembers} at least {@code networks} (every network reads on some path)
- * @param boxScore     how the box readers' answer to a caller's box is scored (a photo sent without a box is
- *                     always scored by its readers' averaged heads: R51 measured the caller's box alone)
+ * @param boxScore     how the box readers' answer to a caller's box is scored
+ * @param noBoxScore   how the no-box readers' answer in each box of a photo sent without one is scored (and so
+ *                     which box's answer is kept)
  */
-public record ReadingPaths(int networks, int noBoxMembers, int boxMembers, EnsembleScore boxScore) {
+public record ReadingPaths(int networks, int noBoxMembers, int boxMembers, EnsembleScore boxScore,
+                           EnsembleScore noBoxScore) {
 
     public ReadingPaths {
         check("a reader", networks, noBoxMembers, boxMembers);
-        if (boxScore == null) {
-            throw new IllegalArgumentException("reading paths need the caller's box's score, e.g. "
-                    + EnsembleScore.MEAN_HEADS);
+        if (boxScore == null || noBoxScore == null) {
+            throw new IllegalArgumentException("reading paths need each path's score, e.g. " + EnsembleScore.MEAN_HEADS);
         }
     }
 
-    /** The counts, a caller's box scored by its readers' averaged heads. */
+    /** The counts, each path scored by its readers' averaged heads. */
     public ReadingPaths(int networks, int noBoxMembers, int boxMembers) {
-        this(networks, noBoxMembers, boxMembers, EnsembleScore.MEAN_HEADS);
+        this(networks, noBoxMembers, boxMembers, EnsembleScore.MEAN_HEADS, EnsembleScore.MEAN_HEADS);
     }
 
     /** Every one of {@code networks} reads both paths. */
     public static ReadingPaths everyNetwork(int networks) {
-        return of("a reader", networks, null, null, null);
+        return of("a reader", networks, null, null, null, null);
     }
 
     /**
@@ -42,11 +43,12 @@ public record ReadingPaths(int networks, int noBoxMembers, int boxMembers, Ensem
      * heads, refused in words that name {@code reader} ({@link #check}).
      */
     static ReadingPaths of(String reader, int networks, Integer noBoxMembers, Integer boxMembers,
-                           EnsembleScore boxScore) {
+                           EnsembleScore boxScore, EnsembleScore noBoxScore) {
         int noBox = noBoxMembers == null ? networks : noBoxMembers;
         int box = boxMembers == null ? networks : boxMembers;
         check(reader, networks, noBox, box);
-        return new ReadingPaths(networks, noBox, box, boxScore == null ? EnsembleScore.MEAN_HEADS : boxScore);
+        return new ReadingPaths(networks, noBox, box, boxScore == null ? EnsembleScore.MEAN_HEADS : boxScore,
+                noBoxScore == null ? EnsembleScore.MEAN_HEADS : noBoxScore);
     }
 
     /**
@@ -97,7 +99,7 @@ public record ReadingPaths(int networks, int noBoxMembers, int boxMembers, Ensem
     /** Whether every network reads on both paths and scores alike there (then one batch serves both). */
     public boolean alike() {
         return noBoxMembers == networks && boxMembers == networks
-                && (networks == 1 || boxScore == EnsembleScore.MEAN_HEADS);
+                && (networks == 1 || boxScore == noBoxScore);
     }
 
     /**
@@ -123,8 +125,11 @@ public record ReadingPaths(int networks, int noBoxMembers, int boxMembers, Ensem
         if (networks == 1) {
             return "one network reads a caller's box and a photo sent without one";
         }
-        String scored = boxScore == EnsembleScore.AGREEMENT ? " (the answer to a caller's box scored by the"
-                + " networks' agreement)" : "";
+        String scored = boxScore == EnsembleScore.AGREEMENT && noBoxScore == EnsembleScore.AGREEMENT
+                ? " (the answers on both paths scored by the networks' agreement)"
+                : boxScore == EnsembleScore.AGREEMENT ? " (the answer to a caller's box scored by the networks' agreement)"
+                : noBoxScore == EnsembleScore.AGREEMENT
+                ? " (the answer to a photo sent without a box scored by the networks' agreement)" : "";
         if (noBoxMembers == networks && boxMembers == networks) {
             return "every network reads a caller's box and a photo sent without one" + scored;
         }
@@ -134,11 +139,11 @@ public record ReadingPaths(int networks, int noBoxMembers, int boxMembers, Ensem
     }
 
     /**
-     * How an answer on a path is scored: a caller's box's by {@link #boxScore}, a photo sent without one's
-     * always by its readers' averaged heads.
+     * How an answer on a path is scored: a caller's box's by {@link #boxScore}, a photo sent without one's by
+     * {@link #noBoxScore}.
      */
     EnsembleScore score(boolean callersBox) {
-        return callersBox ? boxScore : EnsembleScore.MEAN_HEADS;
+        return callersBox ? boxScore : noBoxScore;
     }
 
     private boolean inRange(int member) {

@@ -65,7 +65,7 @@ public final class WeightAverage {
         BundleMetadata leadMetadata = lead.metadata();
         BundleMetadata metadata = new BundleMetadata(BundleMetadata.FORMAT_VERSION, modelId, leadMetadata.preset(),
                 leadMetadata.preprocess(), leadMetadata.normalisation(), Thresholds.NONE, provenance, Map.of(),
-                StreetnumVersion.VERSION, null, null, null);
+                StreetnumVersion.VERSION, null, null, null, null);
         return new ModelBundle(network, metadata, null).withLocalizers(lead.localizers());
     }
 

@@ -118,7 +118,7 @@ class EnsembleTest {
         BundleMetadata m = standard.metadata();
         ModelBundle otherNormalisation = new ModelBundle(standard.network(), new BundleMetadata(m.formatVersion(),
                 "scaled", m.preset(), m.preprocess(), "global-mean", m.thresholds(), m.provenance(), m.metrics(),
-                m.softwareVersion(), null, null, null));
+                m.softwareVersion(), null, null, null, null));
         e = assertThrows(IllegalArgumentException.class, () -> ensemble(List.of(standard, otherNormalisation)));
         assertTrue(e.getMessage().contains("global-mean"), e.getMessage());
     }
@@ -468,7 +468,7 @@ class EnsembleTest {
         List<ModelBundle> bundles = List.of(TestBundles.tiny(5).withLocalizer(localizer(3)), TestBundles.tiny(6),
                 TestBundles.tiny(7));
         Path file = dir.resolve("agreement.bundle");
-        Ensemble.join(bundles, "agreement", 2, 2, EnsembleScore.AGREEMENT).save(file);
+        Ensemble.join(bundles, "agreement", 2, 2, EnsembleScore.AGREEMENT, null).save(file);
         ModelBundle agreeing = ModelBundle.load(file);
         assertEquals(EnsembleScore.AGREEMENT, agreeing.metadata().boxScore());
         assertEquals(EnsembleScore.AGREEMENT, agreeing.readingPaths().boxScore());
@@ -495,12 +495,7 @@ class EnsembleTest {
             assertArrayEquals(averaged.get(i).lengthProbabilities(), t.lengthProbabilities(), 0.0, where);
             double product = 1;
             for (List<Transcription> own : alone) {
-                double[][] heads = own.get(i).heads();
-                double p = heads[0][t.candidate().length()];
-                for (int d = 0; d < t.candidate().length(); d++) {
-                    p *= heads[1 + d][t.candidate().charAt(d) - '0'];
-                }
-                product *= p;
+                product *= probabilityOf(own.get(i).heads(), t.candidate());
             }
             assertEquals(Math.sqrt(product), t.confidence(), 1e-6 * t.confidence(), where);
             differs |= Math.abs(t.confidence() - averaged.get(i).confidence()) > 1e-6;
@@ -525,13 +520,72 @@ class EnsembleTest {
         ReadChecks.assertSameAnswers(apart, together);
 
         // Every network on both paths: the paths still score apart.
-        ModelBundle both = Ensemble.join(networks, "both", null, null, EnsembleScore.AGREEMENT);
+        ModelBundle both = Ensemble.join(networks, "both", null, null, EnsembleScore.AGREEMENT, null);
         List<Transcription> bothRead = photos.readBy(new Transcriber(both));
         List<Transcription> bothAveraged = photos.readBy(new Transcriber(Ensemble.join(networks, "b")));
         // (The averaging bundle reads all three in one batch, this one the box-less photo alone: floats round apart.)
         assertEquals(bothAveraged.get(boxed).logProbability(), bothRead.get(boxed).logProbability(), 1e-6);
         assertTrue(bothAveraged.get(0).logProbability() != bothRead.get(0).logProbability()
                 || bothAveraged.get(1).logProbability() != bothRead.get(1).logProbability());
+    }
+
+    /**
+     * R52: a photo sent without a box, its no-box networks scoring each localizer box's answer by their
+     * agreement: the answer kept is the box's whose agreement is highest, worked here from each network
+     * reading each box alone.
+     */
+    @Test
+    void aPhotoWithoutABoxScoredByAgreementKeepsTheBoxTheNetworksAgreeOnMost() {
+        ModelBundle lead = TestBundles.tiny(5).withLocalizers(List.of(localizer(3), localizer(4)));
+        List<ModelBundle> bundles = List.of(lead, TestBundles.tiny(6), TestBundles.tiny(7));
+        ModelBundle agreeing = Ensemble.join(bundles, "no-box-agreement", 2, 2, null, EnsembleScore.AGREEMENT);
+        assertEquals(EnsembleScore.AGREEMENT, agreeing.readingPaths().score(false));
+        assertEquals(EnsembleScore.MEAN_HEADS, agreeing.readingPaths().score(true));
+        List<Box> none = Collections.nCopies(photos.size(), null);
+        List<Transcription> answers = new Transcriber(agreeing).transcribe(photos.photos(), none);
+
+        List<List<Box>> found = lead.localizers().stream().map(l -> l.localize(photos.photos())).toList();
+        // Each no-box network (the first two) reading each localizer's boxes alone.
+        List<List<List<Transcription>>> alone = bundles.subList(0, 2).stream()
+                .map(b -> found.stream().map(boxes -> new Transcriber(ensemble(List.of(b)), ReadViews.CENTRE)
+                        .transcribe(photos.photos(), boxes)).toList()).toList();
+        for (int i = 0; i < photos.size(); i++) {
+            String where = "photo " + i;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            String bestAnswer = null;
+            Box bestBox = null;
+            for (int l = 0; l < found.size(); l++) {
+                double[][] a = alone.get(0).get(l).get(i).heads();
+                double[][] b = alone.get(1).get(l).get(i).heads();
+                double[][] mean = new double[a.length][];
+                for (int h = 0; h < a.length; h++) {
+                    mean[h] = new double[a[h].length];
+                    for (int k = 0; k < a[h].length; k++) {
+                        mean[h][k] = (a[h][k] + b[h][k]) / 2;
+                    }
+                }
+                String answer = SequenceDecoder.decode(mean).candidate();
+                double score = Math.sqrt(probabilityOf(a, answer) * probabilityOf(b, answer));
+                if (score > bestScore) {
+                    bestScore = score;
+                    bestAnswer = answer;
+                    bestBox = found.get(l).get(i);
+                }
+            }
+            assertEquals(bestAnswer, answers.get(i).candidate(), where);
+            assertEquals(bestBox, answers.get(i).box(), where);
+            assertEquals(BoxSource.LOCALIZED, answers.get(i).boxSource(), where);
+            assertEquals(bestScore, answers.get(i).confidence(), 1e-6 * bestScore, where);
+        }
+    }
+
+    /** P(S|x) of {@code text} under one network's heads, multiplied out entry by entry. */
+    private static double probabilityOf(double[][] heads, String text) {
+        double p = heads[0][text.length()];
+        for (int d = 0; d < text.length(); d++) {
+            p *= heads[1 + d][text.charAt(d) - '0'];
+        }
+        return p;
     }
 
     private static Ensemble ensemble(List<ModelBundle> bundles) {

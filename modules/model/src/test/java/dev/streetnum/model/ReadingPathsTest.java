@@ -93,7 +93,7 @@ class ReadingPathsTest {
         assertEquals(List.of("r33"), apart.callersBoxReaders(names));
         assertEquals("; it reads only a photo sent without a box", apart.onlyClause(3));
         // A null count is every network.
-        ReadingPaths firstTwo = ReadingPaths.of("model m", 3, 2, null, null);
+        ReadingPaths firstTwo = ReadingPaths.of("model m", 3, 2, null, null, null);
         assertEquals(new ReadingPaths(3, 2, 3), firstTwo);
         assertEquals("every network reads a caller's box and the first 2 a photo sent without one",
                 firstTwo.describe());
@@ -119,27 +119,36 @@ class ReadingPathsTest {
                 + " its last 1, so 1 of its 4 networks would read nothing",
                 assertThrows(IllegalArgumentException.class, () -> new ReadingPaths(4, 2, 1)).getMessage());
         assertEquals("model m reads a caller's box with 0 networks, but at least 1 of its 3 networks must read there",
-                assertThrows(IllegalArgumentException.class, () -> ReadingPaths.of("model m", 3, null, 0, null)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> ReadingPaths.of("model m", 3, null, 0, null, null)).getMessage());
     }
 
     @Test
     void aCallersBoxScoredByAgreementIsNamedAndKeptOffTheOtherPathsBatch() {
-        ReadingPaths shipped = ReadingPaths.of("model m", 5, 4, 4, EnsembleScore.AGREEMENT);
+        ReadingPaths shipped = ReadingPaths.of("model m", 5, 4, 4, EnsembleScore.AGREEMENT, null);
         assertEquals("the last 4 networks read a caller's box and the first 4 a photo sent without one (the answer"
                 + " to a caller's box scored by the networks' agreement)", shipped.describe());
         assertEquals(EnsembleScore.AGREEMENT, shipped.score(true));
         assertEquals(EnsembleScore.MEAN_HEADS, shipped.score(false));
         // Every network on both paths, but the paths score apart: two batches, not one.
-        ReadingPaths both = ReadingPaths.of("model m", 3, null, null, EnsembleScore.AGREEMENT);
+        ReadingPaths both = ReadingPaths.of("model m", 3, null, null, EnsembleScore.AGREEMENT, null);
         assertFalse(both.alike());
         assertTrue(both.describe().startsWith("every network reads a caller's box and a photo sent without one (the"),
                 both.describe());
+        ReadingPaths noBox = ReadingPaths.of("model m", 5, 4, 4, null, EnsembleScore.AGREEMENT);
+        assertEquals(EnsembleScore.AGREEMENT, noBox.score(false));
+        assertTrue(noBox.describe().endsWith("(the answer to a photo sent without a box scored by the networks'"
+                + " agreement)"), noBox.describe());
+        ReadingPaths bothScored = ReadingPaths.of("model m", 3, null, null, EnsembleScore.AGREEMENT,
+                EnsembleScore.AGREEMENT);
+        assertTrue(bothScored.alike(), "every network on both paths, scored alike: one batch");
+        assertEquals("every network reads a caller's box and a photo sent without one (the answers on both paths"
+                + " scored by the networks' agreement)", bothScored.describe());
         // One network scores the same either way.
-        assertTrue(ReadingPaths.of("model m", 1, null, null, EnsembleScore.AGREEMENT).alike());
+        assertTrue(ReadingPaths.of("model m", 1, null, null, EnsembleScore.AGREEMENT, null).alike());
         // The counts alone: the averaged heads, as every bundle before the setting.
         assertEquals(EnsembleScore.MEAN_HEADS, new ReadingPaths(3, 3, 3).boxScore());
-        assertEquals(EnsembleScore.MEAN_HEADS, ReadingPaths.of("model m", 3, null, null, null).boxScore());
-        assertThrows(IllegalArgumentException.class, () -> new ReadingPaths(3, 3, 3, null));
+        assertEquals(EnsembleScore.MEAN_HEADS, ReadingPaths.of("model m", 3, null, null, null, null).boxScore());
+        assertThrows(IllegalArgumentException.class, () -> new ReadingPaths(3, 3, 3, null, EnsembleScore.MEAN_HEADS));
     }
 
     @Test

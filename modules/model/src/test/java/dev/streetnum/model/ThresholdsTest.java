@@ -18,7 +18,7 @@ class ThresholdsTest {
 
     private static BundleMetadata with(Thresholds thresholds, Map<String, Object> provenance) {
         return new BundleMetadata(1, "m", "tiny", PreprocessConfig.DEFAULT, BundleMetadata.PER_IMAGE_MEAN,
-                thresholds, provenance, Map.of(), "test", null, null, null);
+                thresholds, provenance, Map.of(), "test", null, null, null, null);
     }
 
     @Test

@@ -191,7 +191,7 @@ class OnnxExportTest {
     void aBundleKeepsItsPathReadersOnEveryEngineAndReadsAlone() {
         ModelBundle three = dev.streetnum.model.Ensemble.join(
                 List.of(TestBundles.tiny(1), TestBundles.tiny(2), TestBundles.tiny(3)), "three", 2, 2,
-                dev.streetnum.model.EnsembleScore.AGREEMENT);
+                dev.streetnum.model.EnsembleScore.AGREEMENT, null);
         for (Engine engine : List.of(Engine.DL4J, Engine.ONNX)) {
             try (dev.streetnum.model.Ensemble opened = engine.open(List.of(three))) {
                 assertEquals(3, opened.size(), engine.name());

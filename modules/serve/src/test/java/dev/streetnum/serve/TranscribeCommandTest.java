@@ -67,7 +67,7 @@ class TranscribeCommandTest {
         // Crops of another size than the network was built for fail inside DL4J: the model's failure, not the input's.
         BundleMetadata wrongSize = new BundleMetadata(m.formatVersion(), m.modelId(), m.preset(),
                 new PreprocessConfig(0.30, 64, 40), m.normalisation(), m.thresholds(), m.provenance(), m.metrics(),
-                m.softwareVersion(), null, null, null);
+                m.softwareVersion(), null, null, null, null);
         Path bundle = dir.resolve("broken.bundle");
         tiny.withMetadata(wrongSize).save(bundle);
         Path image = image();
