@@ -237,6 +237,19 @@ class ServicePageBrowserTest {
         assertEquals(api.get("explanation").get("crop").asText(),
                 browser.findElement(By.id("crop")).getDomAttribute("src"), "the crop shown is the API's");
 
+        // The verdict names the score the threshold judges; the alternatives' first row is the candidate's
+        // P(S|x) from the heads the answer carries: P(L = n|x) times each of its digits' probabilities.
+        assertTrue(browser.findElement(By.id("verdict")).getText().startsWith("confidence "),
+                browser.findElement(By.id("verdict")).getText());
+        double p = api.get("lengthProbabilities").get(api.get("candidate").asText().length()).asDouble();
+        for (JsonNode position : api.get("positions")) {
+            p *= position.get("probability").asDouble();
+        }
+        String firstRow = browser.findElement(By.cssSelector("#alternatives tbody tr td:nth-child(2)")).getText();
+        // The page writes one decimal from 0.1% up, two significant digits below.
+        double shownPercent = Double.parseDouble(firstRow.replace("%", ""));
+        assertEquals(100 * p, shownPercent, p >= 0.001 ? 0.051 : 0.006 * 100 * p, "the candidate's P(S|x) row: " + firstRow);
+
         JsonNode shown = ServiceUnderTest.JSON.readTree(
                 (String) ((ChromeDriver) browser).executeScript("return document.getElementById('raw-json').textContent"));
         ObjectNode expected = api.deepCopy();

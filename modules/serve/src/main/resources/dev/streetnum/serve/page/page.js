@@ -297,7 +297,9 @@
 
     const verdict = $('verdict');
     verdict.replaceChildren();
-    const sure = element('div', null, 'P(S|x) = ' + percent(answer.confidence) + (answer.confidence >= answer.threshold
+    // The score the threshold judges: P(S|x), or for an ensemble that scores by agreement the geometric mean
+    // of its networks' own P(S|x); the alternatives' table shows P(S|x) of the averaged heads for every row.
+    const sure = element('div', null, 'confidence ' + percent(answer.confidence) + (answer.confidence >= answer.threshold
         ? ' ≥ ' : ' < ') + 'threshold ' + percent(answer.threshold));
     verdict.appendChild(sure);
     if (!answer.accepted) {
@@ -381,10 +383,16 @@
         + ' digits') + ': P(L=' + LENGTH_LABELS[best] + '|x) = ' + percent(lengths[best]);
   }
 
+  /** P(S|x) of the candidate from the heads the answer carries: P(L = n|x) times each digit's probability. */
+  function sequenceProbability(answer) {
+    return (answer.positions || []).reduce((p, position) => p * position.probability,
+        answer.lengthProbabilities[answer.candidate.length]);
+  }
+
   function renderAlternatives(answer) {
     const body = $('alternatives').tBodies[0];
     body.replaceChildren();
-    const rows = [{text: answer.candidate, confidence: answer.confidence, best: true}]
+    const rows = [{text: answer.candidate, confidence: sequenceProbability(answer), best: true}]
         .concat(answer.alternatives || []);
     for (const alternative of rows) {
       const row = element('tr', alternative.best ? 'best' : '');
