@@ -67,38 +67,68 @@ public final class SequenceDecoder {
      * One model scores the same either way.
      */
     public static List<Transcription> decodeMean(List<INDArray[]> perModel, int groups, EnsembleScore score) {
-        List<Transcription> answers = decodeMeanHeads(perModel, groups);
-        if (score == EnsembleScore.MEAN_HEADS || perModel.size() == 1) {
-            return answers;
+        INDArray[] first = perModel.get(0);
+        long rows = first[0].size(0);
+        if (groups < 1 || rows % groups != 0) {
+            throw new IllegalArgumentException(rows + " rows do not fall into " + groups + " groups of equal size");
         }
-        int perGroup = (int) (perModel.get(0)[0].size(0) / groups);
-        List<List<double[][]>> ownHeads = new ArrayList<>(groups);
-        for (int g = 0; g < groups; g++) {
-            ownHeads.add(new ArrayList<>(perModel.size()));
+        int perGroup = (int) (rows / groups);
+        if (perModel.size() == 1 && perGroup == 1) {
+            return decode(first);
         }
-        for (INDArray[] outputs : perModel) {
+        // Each model's outputs as [head][row][class], read off the arrays once.
+        List<double[][][]> outputs = new ArrayList<>(perModel.size());
+        for (INDArray[] heads : perModel) {
+            if (heads.length != SequenceLabels.HEADS || heads[0].size(0) != rows) {
+                throw new IllegalArgumentException("the models' outputs must be " + SequenceLabels.HEADS
+                        + " heads of " + rows + " rows each, like the first model's");
+            }
             double[][][] p = new double[SequenceLabels.HEADS][][];
             for (int h = 0; h < SequenceLabels.HEADS; h++) {
-                p[h] = outputs[h].toDoubleMatrix();
+                p[h] = heads[h].toDoubleMatrix();
             }
-            for (int g = 0; g < groups; g++) {
-                List<double[][]> rows = new ArrayList<>(perGroup);
-                for (int r = g * perGroup; r < (g + 1) * perGroup; r++) {
-                    double[][] heads = new double[SequenceLabels.HEADS][];
-                    for (int h = 0; h < SequenceLabels.HEADS; h++) {
-                        heads[h] = p[h][r];
+            outputs.add(p);
+        }
+        double[][][] mean = new double[groups][SequenceLabels.HEADS][];
+        double share = 1.0 / (perGroup * perModel.size());
+        for (double[][][] p : outputs) {
+            for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                for (int r = 0; r < rows; r++) {
+                    double[] sum = mean[r / perGroup][h];
+                    if (sum == null) {
+                        sum = new double[p[h][r].length];
+                        mean[r / perGroup][h] = sum;
                     }
-                    rows.add(heads);
+                    for (int k = 0; k < sum.length; k++) {
+                        sum[k] += p[h][r][k] * share;
+                    }
                 }
-                ownHeads.get(g).add(meanHeads(rows));
             }
         }
-        List<Transcription> scored = new ArrayList<>(groups);
+        boolean agreement = score == EnsembleScore.AGREEMENT && perModel.size() > 1;
+        List<Transcription> out = new ArrayList<>(groups);
         for (int g = 0; g < groups; g++) {
-            Transcription answer = answers.get(g);
-            scored.add(answer.scored(agreement(ownHeads.get(g), answer.candidate())));
+            Transcription answer = decode(mean[g]);
+            out.add(agreement ? answer.scored(agreement(ownHeads(outputs, g, perGroup), answer.candidate())) : answer);
         }
-        return scored;
+        return out;
+    }
+
+    /** Each model's heads for group {@code g}, averaged over the group's rows (its own views). */
+    private static List<double[][]> ownHeads(List<double[][][]> outputs, int g, int perGroup) {
+        List<double[][]> own = new ArrayList<>(outputs.size());
+        for (double[][][] p : outputs) {
+            List<double[][]> rows = new ArrayList<>(perGroup);
+            for (int r = g * perGroup; r < (g + 1) * perGroup; r++) {
+                double[][] heads = new double[SequenceLabels.HEADS][];
+                for (int h = 0; h < SequenceLabels.HEADS; h++) {
+                    heads[h] = p[h][r];
+                }
+                rows.add(heads);
+            }
+            own.add(meanHeads(rows));
+        }
+        return own;
     }
 
     /**
@@ -114,44 +144,6 @@ public final class SequenceDecoder {
             sum += Math.max(SequenceLikelihood.logProbability(heads, text), log(0));
         }
         return sum / perModelHeads.size();
-    }
-
-    private static List<Transcription> decodeMeanHeads(List<INDArray[]> perModel, int groups) {
-        INDArray[] first = perModel.get(0);
-        long rows = first[0].size(0);
-        if (groups < 1 || rows % groups != 0) {
-            throw new IllegalArgumentException(rows + " rows do not fall into " + groups + " groups of equal size");
-        }
-        int perGroup = (int) (rows / groups);
-        if (perModel.size() == 1 && perGroup == 1) {
-            return decode(first);
-        }
-        double[][][] mean = new double[groups][SequenceLabels.HEADS][];
-        double share = 1.0 / (perGroup * perModel.size());
-        for (INDArray[] outputs : perModel) {
-            if (outputs.length != SequenceLabels.HEADS || outputs[0].size(0) != rows) {
-                throw new IllegalArgumentException("the models' outputs must be " + SequenceLabels.HEADS
-                        + " heads of " + rows + " rows each, like the first model's");
-            }
-            for (int h = 0; h < SequenceLabels.HEADS; h++) {
-                double[][] p = outputs[h].toDoubleMatrix();
-                for (int r = 0; r < rows; r++) {
-                    double[] sum = mean[r / perGroup][h];
-                    if (sum == null) {
-                        sum = new double[p[r].length];
-                        mean[r / perGroup][h] = sum;
-                    }
-                    for (int k = 0; k < sum.length; k++) {
-                        sum[k] += p[r][k] * share;
-                    }
-                }
-            }
-        }
-        List<Transcription> out = new ArrayList<>(groups);
-        for (double[][] heads : mean) {
-            out.add(decode(heads));
-        }
-        return out;
     }
 
     /** Each head's probabilities averaged over the views (as {@link #decode(double[][])} takes heads). */
