@@ -326,4 +326,31 @@ class SequenceDecoderTest {
         }
         return heads;
     }
+
+    /** A head read off its buffer equals ND4J's own reading, for a plain array, a view and Fortran order. */
+    @Test
+    void aHeadsRowsAreReadAsNd4jReadsThem() {
+        Random random = new Random(3);
+        double[][] values = new double[5][10];
+        for (double[] row : values) {
+            for (int k = 0; k < row.length; k++) {
+                row[k] = random.nextDouble();
+            }
+        }
+        INDArray plain = Nd4j.create(values).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        INDArray view = plain.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 4),
+                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        INDArray columns = plain.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 9));
+        INDArray fortran = plain.dup('f');
+        for (INDArray head : List.of(plain, view, columns, fortran)) {
+            double[][] expected = head.toDoubleMatrix();
+            double[][] actual = SequenceDecoder.rows(head);
+            assertEquals(expected.length, actual.length);
+            for (int r = 0; r < expected.length; r++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected[r], actual[r], 0.0, "row " + r);
+            }
+        }
+        assertTrue(view.isView() && fortran.ordering() == 'f', "the cases are what they say");
+    }
 }
