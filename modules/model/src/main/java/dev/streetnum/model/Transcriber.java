@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * one exact decoding. With an {@link Ensemble} every model reads the same input and the heads are
  * averaged over the models too; the first model's localizers find the boxes, a photo sent without a
  * box is read by the ensemble's no-box members ({@link Ensemble#noBoxReaders}) and a caller's box by its
- * box members ({@link Ensemble#boxReaders}), that answer scored as the bundle says ({@link ReadingPaths#boxScore}:
+ * box members ({@link Ensemble#boxReaders}), each path's answers scored as the bundle says ({@link ReadingPaths#score}:
  * the averaged heads' P(S|x), or the networks' agreement). Not thread-safe (DL4J
  * networks are not): the service serialises calls through its micro-batcher.
  */
@@ -182,7 +182,7 @@ public final class Transcriber {
     }
 
     /**
-     * Each read by the networks of its path and scored as its path says ({@link ReadingPaths#boxScore}): a
+     * Each read by the networks of its path and scored as its path says ({@link ReadingPaths#score}): a
      * caller's box by the box members, a photo sent without one by the no-box members; in one batch when they
      * are the same networks, scored alike.
      */
