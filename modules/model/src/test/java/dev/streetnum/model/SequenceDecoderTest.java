@@ -84,15 +84,7 @@ class SequenceDecoderTest {
     void batchDecodingMatchesPerExampleDecoding() {
         Random random = new Random(8);
         double[][][] examples = {randomHeads(random, 2), randomHeads(random, 3), randomHeads(random, 1)};
-        INDArray[] batch = new INDArray[SequenceLabels.HEADS];
-        for (int h = 0; h < batch.length; h++) {
-            double[][] rows = new double[examples.length][];
-            for (int e = 0; e < examples.length; e++) {
-                rows[e] = examples[e][h];
-            }
-            batch[h] = Nd4j.create(rows);
-        }
-        List<Transcription> decoded = SequenceDecoder.decode(batch);
+        List<Transcription> decoded = SequenceDecoder.decode(batchOf(examples));
         assertEquals(examples.length, decoded.size());
         for (int e = 0; e < examples.length; e++) {
             Transcription single = SequenceDecoder.decode(examples[e]);
