@@ -31,7 +31,7 @@ class TrainStopTest {
         // A plan far longer than the test: only the signal ends it.
         String[] args = {"--data", dir.resolve("data").toString(), "--out", run.toString(), "--preset", "tiny",
             "--batch", "8", "--max-iterations", "1000000", "--epochs", "100000", "--validate-every", "5",
-            "--validation-sample", "8", "--workers", "1", "--monitor-every", "0"};
+            "--validation-sample", "8", "--patience", "0", "--workers", "1", "--monitor-every", "0"};
         StringWriter err = new StringWriter();
         CommandLine command = new CommandLine(new TrainCommand()).setErr(new PrintWriter(err, true));
         // Had the command's handler been restored before the signal came, this one takes it, not the JVM.
