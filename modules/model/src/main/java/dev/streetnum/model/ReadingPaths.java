@@ -142,7 +142,7 @@ public record ReadingPaths(int networks, int noBoxMembers, int boxMembers, Ensem
      * How an answer on a path is scored: a caller's box's by {@link #boxScore}, a photo sent without one's by
      * {@link #noBoxScore}.
      */
-    EnsembleScore score(boolean callersBox) {
+    public EnsembleScore score(boolean callersBox) {
         return callersBox ? boxScore : noBoxScore;
     }
 

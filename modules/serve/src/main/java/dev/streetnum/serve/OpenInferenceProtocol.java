@@ -99,13 +99,22 @@ final class OpenInferenceProtocol {
         body.put("inputs", List.of(new TensorMetadata(RequestReader.V2_INPUT, RequestReader.V2_BYTES, ANY_BATCH),
                 new TensorMetadata(RequestReader.V2_BOX, RequestReader.V2_BOX_TYPE, List.of(-1, 4))));
         body.put("outputs", OUTPUTS.stream().map(Output::metadata).toList());
-        body.put("parameters", thresholdParameters());
+        body.put("parameters", parameters());
         return body;
     }
 
-    /** The thresholds answers are judged by: "threshold" for a caller's box, "threshold_no_box" without one. */
-    private Map<String, Object> thresholdParameters() {
-        return Map.of("threshold", config.threshold().callerBox(), "threshold_no_box", config.threshold().noBox());
+    /**
+     * What answers are judged by: "threshold" for a caller's box, "threshold_no_box" without one, and what the
+     * confidence they judge is on each path, "score" and "score_no_box" ({@code mean-heads}: the model's
+     * P(S|x); {@code agreement}: the geometric mean of its networks' own).
+     */
+    private Map<String, Object> parameters() {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("threshold", config.threshold().callerBox());
+        parameters.put("threshold_no_box", config.threshold().noBox());
+        parameters.put("score", config.boxScore().label());
+        parameters.put("score_no_box", config.noBoxScore().label());
+        return parameters;
     }
 
     Map<String, Object> inferResponse(String id, List<TranscriptionAnswer> answers) {
@@ -121,7 +130,7 @@ final class OpenInferenceProtocol {
         if (id != null) {
             body.put("id", id);
         }
-        body.put("parameters", thresholdParameters());
+        body.put("parameters", parameters());
         body.put("outputs", outputs);
         return body;
     }

@@ -74,7 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
         ServeConfig config = ServeConfig.defaults(models.modelId(), bundle.threshold(models))
                 .withBatching(maxBatch, maxDelayMs)
                 .withLimits(queue, timeoutMs, ServeConfig.DEFAULT_MAX_BODY_BYTES, ServeConfig.DEFAULT_MAX_PIXELS)
-                .withAllowedHosts(allowedHosts != null ? allowedHosts : defaultAllowedHosts(host));
+                .withAllowedHosts(allowedHosts != null ? allowedHosts : defaultAllowedHosts(host))
+                .withScores(models.paths());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         bindMemoryMetrics(registry);
         Transcriber transcriber = new Transcriber(models, ReadViews.CENTRE);

@@ -1,6 +1,8 @@
 package dev.streetnum.serve;
 
 import dev.streetnum.model.AcceptanceThreshold;
+import dev.streetnum.model.EnsembleScore;
+import dev.streetnum.model.ReadingPaths;
 import java.util.List;
 import java.util.Locale;
 
@@ -25,6 +27,9 @@ import java.util.Locale;
  *                          lower case, without port; {@link #ANY_HOST} allows any. A browser page from
  *                          another site (a cross-site form post, DNS rebinding) then cannot use a service
  *                          that listens on loopback.
+ * @param boxScore          what an answer's confidence is for a caller's box ({@link EnsembleScore}: the
+ *                          model's P(S|x), or its networks' agreement), reported beside the thresholds
+ * @param noBoxScore        the same for a photo sent without a box
  */
 public record ServeConfig(
         String modelId,
@@ -37,7 +42,9 @@ public record ServeConfig(
         long maxPixels,
         int maxImagesPerCall,
         int shutdownGraceMs,
-        List<String> allowedHosts) {
+        List<String> allowedHosts,
+        EnsembleScore boxScore,
+        EnsembleScore noBoxScore) {
 
     public static final int DEFAULT_MAX_BATCH = 32;
     public static final int DEFAULT_MAX_DELAY_MS = 5;
@@ -77,6 +84,9 @@ public record ServeConfig(
             throw new IllegalArgumentException("allowedHosts needs at least one host name (or " + ANY_HOST + ")");
         }
         allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).distinct().toList();
+        if (boxScore == null || noBoxScore == null) {
+            throw new IllegalArgumentException("the service needs to know how each path's answers are scored");
+        }
     }
 
     /** The defaults above for a model and one threshold for every answer. */
@@ -88,22 +98,30 @@ public record ServeConfig(
     public static ServeConfig defaults(String modelId, AcceptanceThreshold threshold) {
         return new ServeConfig(modelId, threshold, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS,
                 DEFAULT_QUEUE_CAPACITY, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS,
-                DEFAULT_MAX_IMAGES_PER_CALL, DEFAULT_SHUTDOWN_GRACE_MS, LOOPBACK_HOSTS);
+                DEFAULT_MAX_IMAGES_PER_CALL, DEFAULT_SHUTDOWN_GRACE_MS, LOOPBACK_HOSTS, EnsembleScore.MEAN_HEADS,
+                EnsembleScore.MEAN_HEADS);
     }
 
     public ServeConfig withBatching(int maxBatch, int maxDelayMs) {
         return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
-                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts);
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, boxScore, noBoxScore);
     }
 
     public ServeConfig withLimits(int queueCapacity, int requestTimeoutMs, long maxBodyBytes, long maxPixels) {
         return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
-                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts);
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, boxScore, noBoxScore);
     }
 
     public ServeConfig withAllowedHosts(List<String> allowedHosts) {
         return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
-                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts);
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, boxScore, noBoxScore);
+    }
+
+    /** How the model scores each path's answers ({@link ReadingPaths#score}), as its reading paths say. */
+    public ServeConfig withScores(ReadingPaths paths) {
+        return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, paths.score(true),
+                paths.score(false));
     }
 
     /** Whether a request may name {@code host} (lower case, no port) in its Host or Origin header. */

@@ -39,7 +39,10 @@ class ServeCommandTest {
 
     @Test
     void sigtermStopsTheServiceWithExitCodeZero() throws Exception {
-        Path bundle = TestBundles.tinyBundleFile(dir);
+        // A joined bundle that scores a caller's box by its networks' agreement: the service says so.
+        Path bundle = dir.resolve("pair.bundle");
+        dev.streetnum.model.Ensemble.join(java.util.List.of(TestBundles.tiny(5), TestBundles.tiny(6)), "pair", null,
+                null, dev.streetnum.model.EnsembleScore.AGREEMENT, null).save(bundle);
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Logger log = (Logger) LoggerFactory.getLogger(ServeCommand.class);
         AppenderBase<ILoggingEvent> watch = new AppenderBase<>() {
@@ -65,6 +68,11 @@ class ServeCommandTest {
             URI live = URI.create("http://127.0.0.1:" + p + OpenInferenceProtocol.LIVE);
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
+            HttpResponse<String> metadata = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + p + "/v2/models/pair")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metadata.statusCode(), metadata.body());
+            org.junit.jupiter.api.Assertions.assertTrue(metadata.body().contains("\"score\":\"agreement\"")
+                    && metadata.body().contains("\"score_no_box\":\"mean-heads\""), metadata.body());
 
             Signal.raise(new Signal("TERM"));
             assertEquals(0, exit.get(60, TimeUnit.SECONDS), "exit code after SIGTERM");

@@ -153,6 +153,10 @@ class TranscriptionAppTest {
         List<String> outputs = new ArrayList<>();
         m.get("outputs").forEach(o -> outputs.add(o.get("name").asText()));
         assertEquals(List.of("transcription", "confidence", "accepted", "candidate"), outputs);
+        // What answers are judged by, and what their confidence is on each path (one model: its P(S|x)).
+        assertEquals(THRESHOLD, m.get("parameters").get("threshold").asDouble(), 1e-12);
+        assertEquals("mean-heads", m.get("parameters").get("score").asText());
+        assertEquals("mean-heads", m.get("parameters").get("score_no_box").asText());
         // The protocol's model readiness and versioned paths: the one version is the model id.
         HttpResponse<String> modelReady = service.get("/v2/models/" + MODEL + "/ready");
         assertEquals(200, modelReady.statusCode(), modelReady.body());
