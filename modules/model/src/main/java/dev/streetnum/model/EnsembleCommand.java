@@ -50,8 +50,8 @@ public final class EnsembleCommand implements Callable<Integer> {
     EnsembleScore boxScore;
 
     @Option(names = "--no-box-score", paramLabel = "SCORE", converter = EnsembleScore.Converter.class,
-            description = {"The same for a photo sent without a box, in each box the localizers find (the box whose"
-                    + " answer scores highest is kept): mean-heads or agreement. Default: mean-heads."})
+            description = {"The same for a photo sent without a box: mean-heads or agreement (the box kept is the one"
+                    + " the averaged heads read most surely either way). Default: mean-heads."})
     EnsembleScore noBoxScore;
 
     @Option(names = "--id", paramLabel = "ID",

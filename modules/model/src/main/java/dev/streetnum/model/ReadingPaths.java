@@ -15,8 +15,8 @@ import java.util.List;
  * @param boxMembers   how many, the last, read a box the caller gives: 1 to {@code networks}, and with
  *                     {@code noBoxMembers} at least {@code networks} (every network reads on some path)
  * @param boxScore     how the box readers' answer to a caller's box is scored
- * @param noBoxScore   how the no-box readers' answer in each box of a photo sent without one is scored (and so
- *                     which box's answer is kept)
+ * @param noBoxScore   how the no-box readers' answer to a photo sent without a box is scored (the box kept is
+ *                     the averaged heads' most probable reading either way)
  */
 public record ReadingPaths(int networks, int noBoxMembers, int boxMembers, EnsembleScore boxScore,
                            EnsembleScore noBoxScore) {

@@ -155,7 +155,7 @@ public final class Transcriber {
      * several candidates, every box's own reading travels with the answer.
      */
     private Transcription combineBoxes(List<Transcription> answers, List<Read> reads, int from, int to) {
-        int best = mostProbable(answers, from, to);
+        int best = keptBox(answers, from, to);
         if (to - from == 1) {
             return answers.get(best).withBox(reads.get(best).region(), reads.get(best).source());
         }
@@ -179,6 +179,29 @@ public final class Transcriber {
         }
         box = box < 0 ? best : box;
         return combined.withBox(reads.get(box).region(), reads.get(box).source()).withBoxReadings(readings);
+    }
+
+    /**
+     * Of a photo's candidate boxes' readings [from, to), the one {@link ReadViews.Combine#MOST_CONFIDENT} keeps:
+     * the most probable by the no-box networks' averaged heads, whatever the path's score, so a score only
+     * ranks the answer and never picks another box (R52 let the networks' agreement pick the box, and lost on
+     * val; R54 keeps the box). With the averaged heads' score that is the answers' own log P(S|x).
+     */
+    private int keptBox(List<Transcription> answers, int from, int to) {
+        if (models.paths().score(false) == EnsembleScore.MEAN_HEADS) {
+            return mostProbable(answers, from, to);
+        }
+        int top = from;
+        double topLog = Double.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+            Transcription a = answers.get(i);
+            double log = SequenceLikelihood.logProbability(a.heads(), a.candidate());
+            if (i == from || log > topLog) {
+                top = i;
+                topLog = log;
+            }
+        }
+        return top;
     }
 
     /**
