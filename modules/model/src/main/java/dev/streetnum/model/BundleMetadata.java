@@ -37,8 +37,9 @@ import java.util.Map;
  *                        {@link ReadingPaths}): the metadata alone cannot tell whether 3 is too many
  * @param boxScore        how the answer to a caller's box is scored by the networks that read it ({@link EnsembleScore};
  *                        issue 25, R51). Null: by their averaged heads, as every bundle before it
- * @param noBoxScore      how the answer to a photo sent without a box is scored, in each candidate box, by the
- *                        networks that read it (issue 25, R52). Null: by their averaged heads
+ * @param noBoxScore      how the answer to a photo sent without a box is scored by the networks that read it
+ *                        (issue 25, R52, R54; the box kept is the averaged heads' choice either way). Null: by
+ *                        their averaged heads
  */
 public record BundleMetadata(
         int formatVersion,
@@ -99,7 +100,8 @@ public record BundleMetadata(
     public static BundleMetadata create(String modelId, Preset preset, PreprocessConfig preprocess,
                                         Map<String, Object> provenance) {
         return new BundleMetadata(FORMAT_VERSION, modelId, preset.name().toLowerCase(java.util.Locale.ROOT),
-                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null, null, null, null);
+                preprocess, PER_IMAGE_MEAN, Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null, null,
+                null, null);
     }
 
     /** The preset this bundle's network was built from. */
