@@ -4,8 +4,8 @@
 #   1. `streetnum bench --preset probe` and scripts/bench-pytorch-probe.py (Debian python3-torch),
 #      back to back, RUNS times each (default 3), then the medians and the three ratios;
 #   2. `streetnum bench --preset cpu` once;
-#   3. `streetnum bench-serve` for each engine (dl4j, onnx, onnx-int8; no int8 for an ensemble bundle,
-#      which the shipped one is since 2026-12-05): the network alone at batch 1
+#   3. `streetnum bench-serve` for each engine (dl4j, onnx, and onnx-int8 when the bundle has its int8
+#      models, as the shipped one has): the network alone at batch 1
 #      and 64, the model with preprocessing, and the service over HTTP at concurrency 1, 8, 32.
 #   scripts/bench-quiet.sh [OUT=bench-quiet] [BUNDLE=models/streetnum-cpu.bundle]
 # Build first (./mvnw -B package -DskipTests). Writes OUT/*.json|txt and prints a summary.
@@ -43,9 +43,9 @@ done
 wait_quiet "streetnum bench --preset cpu"
 "$here/scripts/streetnum" bench --preset cpu | tail -1 > "$out/streetnum-cpu.json"
 engines=(dl4j onnx onnx-int8)
-if unzip -l "$bundle" | grep -q ' member-2\.json$'; then
-  # An ensemble bundle (streetnum ensemble) has no int8 model: int8 covers one network.
-  echo "bench-quiet: $bundle reads with several networks (an ensemble): no onnx-int8 run" >&2
+if ! unzip -l "$bundle" | grep -q ' int8\.onnx$'; then
+  # int8 needs the bundle's int8 models (streetnum quantize; for an ensemble, one per network).
+  echo "bench-quiet: $bundle has no int8 model (streetnum quantize makes it): no onnx-int8 run" >&2
   engines=(dl4j onnx)
 fi
 for engine in "${engines[@]}"; do
