@@ -173,7 +173,7 @@ public final class Transcriber {
         int box = -1;
         for (int r = from; r < to; r++) {
             if (answers.get(r).candidate().equals(combined.candidate())
-                    && (box < 0 || answers.get(r).logProbability() > answers.get(box).logProbability())) {
+                    && (box < 0 || headsLog(answers.get(r)) > headsLog(answers.get(box)))) {
                 box = r;
             }
         }
@@ -183,25 +183,27 @@ public final class Transcriber {
 
     /**
      * Of a photo's candidate boxes' readings [from, to), the one {@link ReadViews.Combine#MOST_CONFIDENT} keeps:
-     * the most probable by the no-box networks' averaged heads, whatever the path's score, so a score only
-     * ranks the answer and never picks another box (R52 let the networks' agreement pick the box, and lost on
-     * val; R54 keeps the box). With the averaged heads' score that is the answers' own log P(S|x).
+     * the most probable by the averaged heads ({@link #headsLog}); the first of equals.
      */
     private int keptBox(List<Transcription> answers, int from, int to) {
-        if (models.paths().score(false) == EnsembleScore.MEAN_HEADS) {
-            return mostProbable(answers, from, to);
-        }
         int top = from;
-        double topLog = Double.NEGATIVE_INFINITY;
-        for (int i = from; i < to; i++) {
-            Transcription a = answers.get(i);
-            double log = SequenceLikelihood.logProbability(a.heads(), a.candidate());
-            if (i == from || log > topLog) {
+        for (int i = from + 1; i < to; i++) {
+            if (headsLog(answers.get(i)) > headsLog(answers.get(top))) {
                 top = i;
-                topLog = log;
             }
         }
         return top;
+    }
+
+    /**
+     * How surely the no-box networks' averaged heads read a candidate box's answer, log P(S|x): what picks a
+     * box, whatever the path's score, so a score only ranks the answer and never picks another box (R52 let
+     * the networks' agreement pick the box, and lost on val; R54 keeps the box). With the averaged heads'
+     * score it is the answer's own log P(S|x).
+     */
+    private double headsLog(Transcription answer) {
+        return models.paths().score(false) == EnsembleScore.MEAN_HEADS ? answer.logProbability()
+                : SequenceLikelihood.logProbability(answer.heads(), answer.candidate());
     }
 
     /**

@@ -495,7 +495,7 @@ class EnsembleTest {
             assertArrayEquals(averaged.get(i).lengthProbabilities(), t.lengthProbabilities(), 0.0, where);
             double product = 1;
             for (List<Transcription> own : alone) {
-                product *= probabilityOf(own.get(i).heads(), t.candidate());
+                product *= ReadChecks.probabilityOf(own.get(i).heads(), t.candidate());
             }
             assertEquals(Math.sqrt(product), t.confidence(), 1e-6 * t.confidence(), where);
             differs |= Math.abs(t.confidence() - averaged.get(i).confidence()) > 1e-6;
@@ -572,14 +572,16 @@ class EnsembleTest {
                         }
                     }
                     String answer = SequenceDecoder.decode(mean).candidate();
-                    double agreement = Math.sqrt(probabilityOf(a, answer) * probabilityOf(b, answer));
+                    double agreement = Math.sqrt(ReadChecks.probabilityOf(a, answer)
+                            * ReadChecks.probabilityOf(b, answer));
                     if (agreement > mostAgreed) {
                         mostAgreed = agreement;
                         agreedBox = found.get(l).get(i);
                     }
-                    if (probabilityOf(mean, answer) > bestMean) {
-                        bestMean = probabilityOf(mean, answer);
-                        bestScore = Math.sqrt(probabilityOf(a, answer) * probabilityOf(b, answer));
+                    if (ReadChecks.probabilityOf(mean, answer) > bestMean) {
+                        bestMean = ReadChecks.probabilityOf(mean, answer);
+                        bestScore = Math.sqrt(ReadChecks.probabilityOf(a, answer)
+                                * ReadChecks.probabilityOf(b, answer));
                         bestAnswer = answer;
                         bestBox = found.get(l).get(i);
                     }
@@ -592,15 +594,6 @@ class EnsembleTest {
             }
             assertTrue(agreementWouldPickAnother, "the photos tell the two rules apart: on one, the agreement's box differs");
         }
-    }
-
-    /** P(S|x) of {@code text} under one network's heads, multiplied out entry by entry. */
-    private static double probabilityOf(double[][] heads, String text) {
-        double p = heads[0][text.length()];
-        for (int d = 0; d < text.length(); d++) {
-            p *= heads[1 + d][text.charAt(d) - '0'];
-        }
-        return p;
     }
 
     private static Ensemble ensemble(List<ModelBundle> bundles) {

@@ -19,6 +19,15 @@ final class ReadChecks {
     private ReadChecks() {
     }
 
+    /** One network's P(S|x) of {@code text}: P(L = n) times each of its digits' probabilities, entry by entry. */
+    static double probabilityOf(double[][] heads, String text) {
+        double p = heads[0][text.length()];
+        for (int i = 0; i < text.length(); i++) {
+            p *= heads[1 + i][text.charAt(i) - '0'];
+        }
+        return p;
+    }
+
     /**
      * Each head's probabilities averaged over every model and view of a region, from the networks' own
      * outputs one view at a time (the first bundle's preprocessing).

@@ -201,15 +201,6 @@ class SequenceDecoderTest {
         return batch;
     }
 
-    /** A model's own P(S|x) of {@code text}, multiplied out entry by entry. */
-    private static double probabilityByHand(double[][] heads, String text) {
-        double p = heads[0][text.length()];
-        for (int i = 0; i < text.length(); i++) {
-            p *= heads[1 + i][text.charAt(i) - '0'];
-        }
-        return p;
-    }
-
     /** Two networks, worked by hand: the answer is the averaged heads', its score their geometric mean. */
     @Test
     void agreementScoresTheAveragedAnswerByTheGeometricMeanOfEachModelsOwnProbability() {
@@ -235,8 +226,8 @@ class SequenceDecoderTest {
         assertEquals("17", averaged.candidate());
         assertEquals(averaged.candidate(), agreed.candidate());
         // P_a("17") = 0.9 * 0.91 * 0.91 = 0.74529, P_b("17") = 0.7 * 0.82 * 0.4 = 0.2296.
-        assertEquals(0.74529, probabilityByHand(a, "17"), 1e-12);
-        assertEquals(0.2296, probabilityByHand(b, "17"), 1e-12);
+        assertEquals(0.74529, ReadChecks.probabilityOf(a, "17"), 1e-12);
+        assertEquals(0.2296, ReadChecks.probabilityOf(b, "17"), 1e-12);
         double geometricMean = Math.sqrt(0.74529 * 0.2296);
         assertEquals(geometricMean, agreed.confidence(), 1e-9);
         assertEquals(Math.log(geometricMean), agreed.logProbability(), 1e-9);
@@ -280,15 +271,15 @@ class SequenceDecoderTest {
         }
         String answer = SequenceDecoder.decode(all).candidate();
         assertEquals(answer, agreed.candidate());
-        assertEquals(Math.sqrt(probabilityByHand(ownA, answer) * probabilityByHand(ownB, answer)), agreed.confidence(),
-                1e-9);
+        assertEquals(Math.sqrt(ReadChecks.probabilityOf(ownA, answer) * ReadChecks.probabilityOf(ownB, answer)),
+                agreed.confidence(), 1e-9);
         // Three models, two photos of one row each: each photo scored by its own rows.
         List<INDArray[]> three = List.of(batchOf(a1, a2), batchOf(b1, b2), batchOf(c, c));
         List<Transcription> two = SequenceDecoder.decodeMean(three, 2, EnsembleScore.AGREEMENT);
         double[][][] second = {a2, b2, c};
         double product = 1;
         for (double[][] heads : second) {
-            product *= probabilityByHand(heads, two.get(1).candidate());
+            product *= ReadChecks.probabilityOf(heads, two.get(1).candidate());
         }
         assertEquals(Math.cbrt(product), two.get(1).confidence(), 1e-9);
     }
