@@ -13,18 +13,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-bench-quiet}"
 bundle="${2:-$here/models/streetnum-cpu.bundle}"
-runs="${RUNS:-3}" quiet="${QUIET_LOAD:-0.3}"
+runs="${RUNS:-3}"
 mkdir -p "$out"
 
-wait_quiet() {
-  local load
-  while :; do
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    awk -v l="$load" -v q="$quiet" 'BEGIN { exit !(l < q) }' && break
-    sleep 10
-  done
-  echo "$(date -u +%FT%TZ) load $load: $1" | tee -a "$out/quiet.log"
-}
+# shellcheck source=quiet-machine.sh
+source "$here/scripts/quiet-machine.sh"
 
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "bench-quiet: PyTorch is missing (sudo apt-get install python3-torch); the peer runs are skipped" >&2
@@ -42,12 +35,7 @@ for i in $(seq 1 "$runs"); do
 done
 wait_quiet "streetnum bench --preset cpu"
 "$here/scripts/streetnum" bench --preset cpu | tail -1 > "$out/streetnum-cpu.json"
-engines=(dl4j onnx onnx-int8)
-if ! unzip -l "$bundle" | grep -q ' int8\.onnx$'; then
-  # int8 needs the bundle's int8 models (streetnum quantize; for an ensemble, one per network).
-  echo "bench-quiet: $bundle has no int8 model (streetnum quantize makes it): no onnx-int8 run" >&2
-  engines=(dl4j onnx)
-fi
+read -r -a engines <<< "$(bundle_engines "$bundle")"
 for engine in "${engines[@]}"; do
   wait_quiet "streetnum bench-serve --engine $engine"
   "$here/scripts/streetnum" bench-serve --model "$bundle" --engine "$engine" 2>/dev/null | tee "$out/bench-serve-$engine.txt"

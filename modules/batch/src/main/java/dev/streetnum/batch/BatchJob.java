@@ -98,7 +98,7 @@ public final class BatchJob {
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         return new ShippedModel(sc.broadcast(bytes), sha256(bytes), engine, modelId, t,
-                sc.sc().longAccumulator("model load ms"), sc.sc().longAccumulator("networks loaded"));
+                sc.sc().longAccumulator("model load ms"), sc.sc().longAccumulator("model copies loaded"));
     }
 
     /** The output table, one row per image (lazy: nothing runs until it is written). */
@@ -185,7 +185,7 @@ public final class BatchJob {
         long expected = table.requests().map(List::size).orElse(-1);
         return new BatchSummary(c.getLong(0), c.getLong(1), expected, c.isNullAt(2) ? 0 : c.getLong(2),
                 c.isNullAt(3) ? 0 : c.getLong(3), withTruth, correct, acceptedWithTruth, acceptedCorrect,
-                model.threshold(), model.modelId(), seconds, model.loadMillis().value(), model.networks().value(),
+                model.threshold(), model.modelId(), seconds, model.loadMillis().value(), model.copies().value(),
                 partitions);
     }
 

@@ -20,9 +20,9 @@ import java.util.Locale;
  * @param threshold       the P(S|x) threshold answers were judged at
  * @param modelId         the model's id
  * @param seconds         the transcription job's wall time (reading, decoding, network, writing)
- * @param modelLoadMillis milliseconds executors spent loading networks (inside {@code seconds}, in
+ * @param modelLoadMillis milliseconds executors spent loading the model (inside {@code seconds}, in
  *                        parallel across executors)
- * @param networks        networks loaded
+ * @param modelCopies     copies of the model loaded (one per task running at once on an executor JVM)
  * @param partitions      partitions transcribed
  */
 public record BatchSummary(
@@ -39,7 +39,7 @@ public record BatchSummary(
         String modelId,
         double seconds,
         long modelLoadMillis,
-        long networks,
+        long modelCopies,
         int partitions) {
 
     /** Whether every image asked for is in the output exactly once. */
@@ -50,9 +50,10 @@ public record BatchSummary(
     public void print(PrintWriter out) {
         out.printf(Locale.ROOT, "batch: %d rows (%d errors), %d accepted at P(S|x) >= %s, model %s%n",
                 rows, errors, accepted, threshold, modelId);
-        out.printf(Locale.ROOT, "batch: %d partitions in %.1f s: %.1f images/s; model loading %.1f s in %d network(s)"
+        out.printf(Locale.ROOT, "batch: %d partitions in %.1f s: %.1f images/s; model loading %.1f s for %d cop%s"
                         + " (within that time, in parallel across executors)%n",
-                partitions, seconds, seconds > 0 ? rows / seconds : 0, modelLoadMillis / 1000.0, networks);
+                partitions, seconds, seconds > 0 ? rows / seconds : 0, modelLoadMillis / 1000.0, modelCopies,
+                modelCopies == 1 ? "y" : "ies");
         out.printf(Locale.ROOT, "batch: each image exactly once: %s (%d rows, %d distinct files%s)%n",
                 eachImageOnce() ? "yes" : "NO", rows, distinctFiles, expected < 0 ? "" : ", " + expected + " asked for");
         if (withTruth > 0) {

@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The networks of this executor JVM, loaded lazily from the shipped bundle's bytes on the job's engine
- * and kept for every later task and job. DL4J networks are not thread-safe, so a task borrows one for
- * its partition and gives it back: with {@code spark.executor.cores=1} (the cluster setting) that is
- * exactly one network per executor JVM; in local mode, where the driver JVM runs N task threads, at
- * most N. Spark already gives each task its cores ({@code spark.task.cpus}, default 1), so an ONNX
+ * The copies of the model in this executor JVM, loaded lazily from the shipped bundle's bytes on the
+ * job's engine and kept for every later task and job. DL4J networks are not thread-safe, so a task
+ * borrows a copy (every network and localizer of the bundle) for its partition and gives it back: with
+ * {@code spark.executor.cores=1} (the cluster setting) that is exactly one copy per executor JVM; in
+ * local mode, where the driver JVM runs N task threads, at most N. Spark already gives each task its cores ({@code spark.task.cpus}, default 1), so an ONNX
  * Runtime network gets that many intra-op threads; DL4J's come from {@code OMP_NUM_THREADS}, set to 1
  * where the JVM starts (the launcher; {@code spark.executorEnv} for executors).
  */
@@ -35,7 +35,7 @@ final class ExecutorModels {
     private ExecutorModels() {
     }
 
-    /** An idle network for this model on its engine, loading a new one when every loaded one is in use. */
+    /** An idle copy of this model on its engine, loading a new one when every loaded one is in use. */
     static Transcriber borrow(ShippedModel model) {
         Transcriber idle = IDLE.computeIfAbsent(key(model), k -> new ConcurrentLinkedDeque<>()).poll();
         return idle != null ? idle : load(model);
@@ -46,7 +46,7 @@ final class ExecutorModels {
         IDLE.computeIfAbsent(key(model), k -> new ConcurrentLinkedDeque<>()).push(transcriber);
     }
 
-    /** The same bundle on another engine is another network. */
+    /** The same bundle on another engine is another model. */
     private static String key(ShippedModel model) {
         return model.sha256() + "/" + model.engine().label();
     }
@@ -60,7 +60,7 @@ final class ExecutorModels {
         Transcriber transcriber = new Transcriber(model.engine().open(List.of(bundle), taskCpus()), ReadViews.CENTRE);
         long millis = (System.nanoTime() - start) / 1_000_000;
         model.loadMillis().add(millis);
-        model.networks().add(1);
+        model.copies().add(1);
         LOG.info("loaded model {} on {} in {} ms", model.modelId(), model.engine(), millis);
         return transcriber;
     }

@@ -11,12 +11,13 @@ import org.apache.spark.util.LongAccumulator;
  * task), named by their sha256 so each executor JVM loads them once per engine, plus what every row needs.
  *
  * @param bundle       the bundle file's bytes
- * @param sha256       their hash: the key of the executor's loaded networks
+ * @param sha256       their hash: the key of the executor's loaded copies of the model
  * @param engine       what runs the networks on the executors
  * @param modelId      the engine's model id ({@code ...-int8} for int8), for the output's {@code model} column
  * @param threshold    answers with P(S|x) below it are refused (a caller's box and no box apart)
- * @param loadMillis   milliseconds the executors spent loading networks (the benchmark shows it apart)
- * @param networks     networks the executors loaded
+ * @param loadMillis   milliseconds the executors spent loading the model (the benchmark shows it apart)
+ * @param copies       copies of the model the executors loaded: one per task running at once on a JVM,
+ *                     each with all the bundle's networks and localizers
  */
 public record ShippedModel(
         Broadcast<byte[]> bundle,
@@ -25,5 +26,5 @@ public record ShippedModel(
         String modelId,
         AcceptanceThreshold threshold,
         LongAccumulator loadMillis,
-        LongAccumulator networks) implements Serializable {
+        LongAccumulator copies) implements Serializable {
 }

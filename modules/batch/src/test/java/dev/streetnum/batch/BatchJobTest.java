@@ -86,6 +86,8 @@ class BatchJobTest {
         assertTrue(summary.eachImageOnce());
         assertEquals(2, summary.errors());
         assertEquals(BatchFixtures.GOOD_IMAGES + 2, summary.withTruth(), "labels.csv gave every image's truth");
+        // Tasks borrow a loaded copy of the model and give it back: never more copies than task threads.
+        assertTrue(summary.modelCopies() <= 2, summary.modelCopies() + " copies of the model for local[2]'s two threads");
 
         assertRowsAreReferenceAnswers(out, summary, 1e-5);
     }

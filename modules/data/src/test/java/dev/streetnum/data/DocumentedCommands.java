@@ -31,7 +31,8 @@ public final class DocumentedCommands {
     public static final String LAUNCHER = "scripts/streetnum";
 
     /** The documents with commands in them, from the repository root. */
-    public static final List<String> DOCUMENTS = List.of("README.md", "models/README.md", "docs/DESIGN.md");
+    public static final List<String> DOCUMENTS = List.of("README.md", "models/README.md", "docs/DESIGN.md",
+            "docs/speed-history.md");
 
     private static final Pattern INLINE = Pattern.compile("`(" + Pattern.quote(LAUNCHER) + "(?:\\s[^`]*)?)`");
 

@@ -69,11 +69,12 @@ class DocumentedCommandsTest {
         Files.writeString(root.resolve("README.md"), "```\nscripts/streetnum greet --name a --times 2\n```\n");
         Files.writeString(root.resolve("models/README.md"), "Then `scripts/streetnum greet --times x`.\n");
         Files.writeString(root.resolve("docs/DESIGN.md"), "`scripts/streetnum greet --nme a`\n");
+        Files.writeString(root.resolve("docs/speed-history.md"), "`scripts/streetnum greet --name b`\n");
 
         ParseCheck check = DocumentedCommands.parseEach(root, invocation -> true, Invocation::args,
                 () -> new CommandLine(new Launcher()));
 
-        assertEquals(1, check.parsed());
+        assertEquals(2, check.parsed(), "README.md's and docs/speed-history.md's commands parse");
         assertEquals(2, check.failures().size(), String.join("\n", check.failures()));
         assertTrue(check.failures().get(0).startsWith("models/README.md:1: greet --times x"), check.failures().get(0));
         assertTrue(check.failures().get(1).startsWith("docs/DESIGN.md:1: greet --nme a"), check.failures().get(1));
