@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * job's engine and kept for every later task and job. DL4J networks are not thread-safe, so a task
  * borrows a copy (every network and localizer of the bundle) for its partition and gives it back: with
  * {@code spark.executor.cores=1} (the cluster setting) that is exactly one copy per executor JVM; in
- * local mode, where the driver JVM runs N task threads, at most N. Spark already gives each task its cores ({@code spark.task.cpus}, default 1), so an ONNX
- * Runtime network gets that many intra-op threads; DL4J's come from {@code OMP_NUM_THREADS}, set to 1
- * where the JVM starts (the launcher; {@code spark.executorEnv} for executors).
+ * local mode, where the driver JVM runs N task threads, at most N. Spark already gives each task its
+ * cores ({@code spark.task.cpus}, default 1), so an ONNX Runtime network gets that many intra-op
+ * threads; DL4J's come from {@code OMP_NUM_THREADS}, set to 1 where the JVM starts (the launcher;
+ * {@code spark.executorEnv} for executors).
  */
 final class ExecutorModels {
 
