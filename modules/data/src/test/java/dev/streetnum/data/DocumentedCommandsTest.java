@@ -70,11 +70,12 @@ class DocumentedCommandsTest {
         Files.writeString(root.resolve("models/README.md"), "Then `scripts/streetnum greet --times x`.\n");
         Files.writeString(root.resolve("docs/DESIGN.md"), "`scripts/streetnum greet --nme a`\n");
         Files.writeString(root.resolve("docs/speed-history.md"), "`scripts/streetnum greet --name b`\n");
+        Files.writeString(root.resolve("docs/no-box-history.md"), "```\nscripts/streetnum greet --name c --times 3\n```\n");
 
         ParseCheck check = DocumentedCommands.parseEach(root, invocation -> true, Invocation::args,
                 () -> new CommandLine(new Launcher()));
 
-        assertEquals(2, check.parsed(), "README.md's and docs/speed-history.md's commands parse");
+        assertEquals(3, check.parsed(), "README.md's and the two histories' commands parse");
         assertEquals(2, check.failures().size(), String.join("\n", check.failures()));
         assertTrue(check.failures().get(0).startsWith("models/README.md:1: greet --times x"), check.failures().get(0));
         assertTrue(check.failures().get(1).startsWith("docs/DESIGN.md:1: greet --nme a"), check.failures().get(1));
