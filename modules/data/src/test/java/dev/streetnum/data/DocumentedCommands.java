@@ -32,7 +32,7 @@ public final class DocumentedCommands {
 
     /** The documents with commands in them, from the repository root. */
     public static final List<String> DOCUMENTS = List.of("README.md", "models/README.md", "docs/DESIGN.md",
-            "docs/speed-history.md", "docs/no-box-history.md");
+            "docs/speed-history.md", "docs/accuracy-history.md");
 
     private static final Pattern INLINE = Pattern.compile("`(" + Pattern.quote(LAUNCHER) + "(?:\\s[^`]*)?)`");
 

@@ -70,7 +70,7 @@ class DocumentedCommandsTest {
         Files.writeString(root.resolve("models/README.md"), "Then `scripts/streetnum greet --times x`.\n");
         Files.writeString(root.resolve("docs/DESIGN.md"), "`scripts/streetnum greet --nme a`\n");
         Files.writeString(root.resolve("docs/speed-history.md"), "`scripts/streetnum greet --name b`\n");
-        Files.writeString(root.resolve("docs/no-box-history.md"), "```\nscripts/streetnum greet --name c --times 3\n```\n");
+        Files.writeString(root.resolve("docs/accuracy-history.md"), "```\nscripts/streetnum greet --name c --times 3\n```\n");
 
         ParseCheck check = DocumentedCommands.parseEach(root, invocation -> true, Invocation::args,
                 () -> new CommandLine(new Launcher()));
