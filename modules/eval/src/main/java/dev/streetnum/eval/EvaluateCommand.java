@@ -239,9 +239,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         BoxSource source = read.get(0).boxSource();
         double t = stored.acceptance(target, report.modelId()).forSource(source);
         OperatingPoint p = new EvaluatedSet("test", read).principledCurve().atThreshold(t);
+        boolean callersBox = AcceptanceThreshold.isCallersBox(source);
+        // A bundle calibrated before the no-box thresholds judges answers read without a box by its with-box one.
+        String path = callersBox ? "a caller's box" : stored.atNoBox(target).isPresent() ? "photos without a box"
+                : "photos without a box (the caller's-box one: the bundle has no no-box threshold)";
         stdout.printf("at the bundle's stored %s threshold for %s (%s): %s of test answered (%d of %d), accuracy"
-                        + " there %s%n", percent(targetAccuracy),
-                AcceptanceThreshold.isCallersBox(source) ? "a caller's box" : "photos without a box",
+                        + " there %s%n", percent(targetAccuracy), path,
                 ReportWriter.formatThreshold(t), percent(p.coverage()), p.accepted(), p.total(), percent(p.accuracy()));
     }
 

@@ -48,10 +48,12 @@ public record SetAsidePhotos(Path list, Map<String, Long> lines) {
     /** {@code set}'s predictions without the photos named here; every name must be among them. */
     public List<Prediction> from(List<Prediction> set, Path report) {
         Set<String> photos = set.stream().map(Prediction::file).collect(Collectors.toSet());
-        lines.entrySet().stream().filter(e -> !photos.contains(e.getKey())).findFirst().ifPresent(e -> {
-            throw new DataException(list + " line " + e.getValue() + ": " + e.getKey() + " is not among the "
-                    + set.size() + " photos of " + report);
-        });
+        // The first missing name by line: the map keeps no order.
+        lines.entrySet().stream().filter(e -> !photos.contains(e.getKey())).min(Map.Entry.comparingByValue())
+                .ifPresent(e -> {
+                    throw new DataException(list + " line " + e.getValue() + ": " + e.getKey() + " is not among the "
+                            + set.size() + " photos of " + report);
+                });
         return set.stream().filter(p -> !lines.containsKey(p.file())).toList();
     }
 

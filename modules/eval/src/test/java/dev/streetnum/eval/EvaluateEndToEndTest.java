@@ -257,6 +257,16 @@ class EvaluateEndToEndTest {
                     ReportWriter.jsonMapper().readTree(out.resolve(ReportWriter.REPORT_JSON).toFile())
                             .get("boxes").asText());
         }
+        // A bundle with no no-box threshold answers photos without a box at its with-box one, and says so.
+        Path withBoxOnly = dir.resolve("with-box-only.bundle");
+        trained.withMetadata(trained.metadata().withThresholds(Thresholds.fromKeys(Map.of("0.98", withBox), "val")))
+                .save(withBoxOnly);
+        StringWriter stdout = new StringWriter();
+        assertEquals(0, evaluate(stdout, "--model", withBoxOnly.toString(), "--data", test.toString(), "--out",
+                dir.resolve("found-with-box-only").toString(), "--batch-size", "8", "--boxes-as-found"), stdout.toString());
+        String expected = "at the bundle's stored 98% threshold for photos without a box (the caller's-box one: the"
+                + " bundle has no no-box threshold) (" + ReportWriter.formatThreshold(withBox) + ")";
+        assertTrue(stdout.toString().contains(expected), expected + " in " + stdout);
     }
 
     /** Each way of using the CSV's boxes excludes the others, said as a sentence before any model is read. */

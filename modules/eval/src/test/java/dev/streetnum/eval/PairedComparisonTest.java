@@ -210,6 +210,14 @@ class PairedComparisonTest {
                 () -> SetAsidePhotos.read(list).from(a, dir.resolve("a.csv")));
         assertEquals(list + " line 3: not-a-photo.png is not among the 60 photos of " + dir.resolve("a.csv"),
                 e.getMessage());
+        // Of several missing names, the first by line, however many follow it.
+        StringBuilder many = new StringBuilder("file\nfirst-missing.png\n");
+        for (int i = 0; i < 40; i++) {
+            many.append("missing-").append(i).append(".png\n");
+        }
+        java.nio.file.Files.writeString(list, many);
+        e = assertThrows(DataException.class, () -> SetAsidePhotos.read(list).from(a, dir.resolve("a.csv")));
+        assertTrue(e.getMessage().startsWith(list + " line 2: first-missing.png is not among"), e.getMessage());
         java.nio.file.Files.writeString(list, "file\n" + aside.get(0) + "\n" + aside.get(0) + "\n");
         e = assertThrows(DataException.class, () -> SetAsidePhotos.read(list));
         assertEquals(list + " line 3: " + aside.get(0) + " is named again (first on line 2)", e.getMessage());

@@ -114,6 +114,19 @@ final class OnnxMetadata {
         thresholds.noBoxCalibratedOn().ifPresent(where -> properties.put(NO_BOX_THRESHOLDS_CALIBRATED_ON, where));
     }
 
+    /**
+     * The same model as one network taken out of a joined bundle: {@code modelId} for the bundle's, and no
+     * thresholds, since a joined bundle's are calibrated on its networks' readings together.
+     */
+    static Onnx.ModelProto asNetwork(Onnx.ModelProto model, String modelId) {
+        Map<String, String> updated = properties(model);
+        updated.put(MODEL_ID, modelId);
+        updated.remove(THRESHOLDS);
+        updated.remove(THRESHOLDS_CALIBRATED_ON);
+        updated.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
+        return withProperties(model, updated);
+    }
+
     /** The same model with its metadata properties replaced by {@code properties}. */
     static Onnx.ModelProto withProperties(Onnx.ModelProto model, Map<String, String> properties) {
         Onnx.ModelProto.Builder b = model.toBuilder().clearMetadataProps();

@@ -1,0 +1,103 @@
+package dev.streetnum.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.PreprocessConfig;
+import dev.streetnum.data.TestData;
+import dev.streetnum.model.Dl4jEngine;
+import dev.streetnum.model.Ensemble;
+import dev.streetnum.model.ModelBundle;
+import dev.streetnum.model.TestBundles;
+import dev.streetnum.model.Thresholds;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import onnx.Onnx;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine;
+
+/** export-onnx on a joined bundle: one network at a time, under its own id, without the bundle's thresholds. */
+class ExportOnnxCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aJoinedBundlesNetworkIsWrittenAloneFloatAndInt8() throws Exception {
+        ModelBundle first = TestBundles.tiny(1);
+        ModelBundle second = TestBundles.tiny(2);
+        INDArray crops = CentreCrops.of(AnnotatedDataset.load(TestData.generatedSet(dir.resolve("generated"), 8, 5),
+                false).images(), PreprocessConfig.DEFAULT);
+        ModelBundle joined = Ensemble.join(List.of(first, second), "pair");
+        joined = joined.withMetadata(joined.metadata().withThresholds(Thresholds.fromKeys(Map.of("0.98", 0.9), "val")));
+        for (int member = 0; member < 2; member++) {
+            ModelBundle network = member == 0 ? first : second;
+            Onnx.ModelProto int8 = new Int8Quantizer(99.9).quantize(network, List.of(crops).iterator(), 8, "generated",
+                    n -> { });
+            joined = Int8Quantizer.attach(joined, member, OnnxMetadata.withThresholds(int8,
+                    Thresholds.fromKeys(Map.of("0.98", 0.8), "val")));
+        }
+        Path bundle = dir.resolve("pair.bundle");
+        joined.save(bundle);
+        String secondId = Ensemble.split(joined).get(1).metadata().modelId();
+
+        Path floatOut = dir.resolve("second.onnx");
+        assertEquals(0, run("--model", bundle.toString(), "--network", "2", "--out", floatOut.toString()));
+        Onnx.ModelProto exported = Onnx.ModelProto.parseFrom(Files.readAllBytes(floatOut));
+        assertEquals(secondId, OnnxMetadata.modelId(exported));
+        assertEquals(Thresholds.NONE.byKey(), OnnxMetadata.thresholds(OnnxMetadata.properties(exported)).byKey(),
+                "the pair's thresholds are not the second network's");
+        // The second network's float export answers as the second network does alone, not as the pair's lead.
+        INDArray[] alone = new Dl4jEngine(second).output(crops);
+        try (OnnxEngine engine = new OnnxEngine(exported)) {
+            INDArray[] read = engine.output(crops);
+            assertTrue(alone[0].equalsWithEps(read[0], 1e-4), "length head of network 2");
+        }
+
+        Path int8Out = dir.resolve("second-int8.onnx");
+        assertEquals(0, run("--model", bundle.toString(), "--network", "2", "--int8", "--out", int8Out.toString()));
+        Onnx.ModelProto int8 = Onnx.ModelProto.parseFrom(Files.readAllBytes(int8Out));
+        assertEquals(secondId + Int8Quantizer.MODEL_ID_SUFFIX, OnnxMetadata.modelId(int8));
+        assertFalse(OnnxMetadata.properties(int8).containsKey(OnnxMetadata.THRESHOLDS));
+        assertEquals(Onnx.ModelProto.parseFrom(joined.attachment(Int8Quantizer.entry(1)).orElseThrow()).getGraph(),
+                int8.getGraph(), "network 2's own int8 graph");
+    }
+
+    @Test
+    void aJoinedBundleWithoutANetworkOrWithOneOutOfRangeIsRefusedByName() {
+        ModelBundle joined = Ensemble.join(List.of(TestBundles.tiny(1), TestBundles.tiny(2)), "pair");
+        Path bundle = dir.resolve("pair.bundle");
+        joined.save(bundle);
+        StringWriter err = new StringWriter();
+        assertNotEquals(0, run(err, "--model", bundle.toString(), "--out", dir.resolve("x.onnx").toString()));
+        assertTrue(err.toString().contains("--network N (1 to 2"), err.toString());
+        err = new StringWriter();
+        assertNotEquals(0, run(err, "--model", bundle.toString(), "--network", "3", "--out", dir.resolve("x.onnx").toString()));
+        assertTrue(err.toString().contains("--network 3: model pair has networks 1 to 2"), err.toString());
+        assertFalse(Files.exists(dir.resolve("x.onnx")));
+    }
+
+    private static int run(String... args) {
+        return run(new StringWriter(), args);
+    }
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cli = new CommandLine(new ExportOnnxCommand());
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println(e.getMessage());
+            return 2;
+        });
+        return cli.execute(args);
+    }
+}
