@@ -2,12 +2,12 @@ package dev.streetnum.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.TestData;
+import dev.streetnum.data.command.CommandErrors;
 import dev.streetnum.model.Dl4jEngine;
 import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
@@ -23,6 +23,7 @@ import onnx.Onnx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** export-onnx on a joined bundle: one network at a time, under its own id, without the bundle's thresholds. */
@@ -78,10 +79,10 @@ class ExportOnnxCommandTest {
         Path bundle = dir.resolve("pair.bundle");
         joined.save(bundle);
         StringWriter err = new StringWriter();
-        assertNotEquals(0, run(err, "--model", bundle.toString(), "--out", dir.resolve("x.onnx").toString()));
+        assertEquals(2, run(err, "--model", bundle.toString(), "--out", dir.resolve("x.onnx").toString()));
         assertTrue(err.toString().contains("--network N (1 to 2"), err.toString());
         err = new StringWriter();
-        assertNotEquals(0, run(err, "--model", bundle.toString(), "--network", "3", "--out", dir.resolve("x.onnx").toString()));
+        assertEquals(2, run(err, "--model", bundle.toString(), "--network", "3", "--out", dir.resolve("x.onnx").toString()));
         assertTrue(err.toString().contains("--network 3: model pair has networks 1 to 2"), err.toString());
         assertFalse(Files.exists(dir.resolve("x.onnx")));
     }
@@ -94,10 +95,9 @@ class ExportOnnxCommandTest {
         CommandLine cli = new CommandLine(new ExportOnnxCommand());
         cli.setErr(new PrintWriter(err, true));
         cli.setOut(new PrintWriter(new StringWriter(), true));
-        cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println(e.getMessage());
-            return 2;
-        });
+        // The launcher's rule for a command's errors: bad input is one line and exit 2.
+        cli.setExecutionExceptionHandler((e, line, parsed) -> CommandErrors.report(e, line, "export-onnx",
+                LoggerFactory.getLogger(ExportOnnxCommandTest.class)));
         return cli.execute(args);
     }
 }

@@ -113,6 +113,9 @@ class OnnxLocalizerTest {
         assertTrue(printed.toString().contains("float32 localizer"), printed.toString());
         StringWriter errors = new StringWriter();
         CommandLine refused = new CommandLine(new ExportOnnxCommand()).setErr(new PrintWriter(errors));
+        // The launcher's rule for a command's errors: bad input is one line and exit 2.
+        refused.setExecutionExceptionHandler((e, cli, parsed) -> dev.streetnum.data.command.CommandErrors.report(e, cli,
+                "export-onnx", org.slf4j.LoggerFactory.getLogger(OnnxLocalizerTest.class)));
         assertEquals(2, refused.execute("--model", bundle.toString(), "--localizer", "3", "--out", out.toString()));
         assertTrue(errors.toString().contains("has localizers 1 to 2"), errors.toString());
     }
