@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# GPU training: builds with the CUDA backend (-Pcuda puts nd4j-cuda-11.6 on the classpath instead of
-# nd4j-native; ND4J picks its backend from the classpath), checks that a CUDA device is there, then runs
+# GPU training: builds with the CUDA backend (-Pcuda puts nd4j-cuda-11.6 on the classpath beside the CPU
+# backend; ND4J loads CUDA when a GPU and its runtime are there), checks that a CUDA device is there, then runs
 #   streetnum train  with the arguments given, e.g.
 #   scripts/train-gpu.sh --data data --preset PAPER --out runs/gpu1 --batch 128
 # Needs an NVIDIA driver and the CUDA 11.6 runtime on the host.

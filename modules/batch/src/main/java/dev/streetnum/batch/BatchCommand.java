@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "streetnum batch", mixinStandardHelpOptions = true, versionProvider = BatchCommand.Version.class,
         description = {"Transcribes a folder or manifest of images into a Parquet or CSV table with Apache Spark:"
                 + " local mode on this machine by default, or any Spark master.",
-                "Columns: file, text, accepted, candidate, confidence, alternatives (JSON), model, error."})
+                "Columns: file, text, accepted, candidate, confidence, box_left, box_top, box_width, box_height,"
+                        + " box_source, alternatives (JSON), model, error."})
 public final class BatchCommand implements Callable<Integer> {
 
     @Spec

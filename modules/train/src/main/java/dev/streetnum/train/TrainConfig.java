@@ -95,7 +95,7 @@ public record TrainConfig(
         require(jitter != null, "a training run needs an augmentation (Augmentation.NONE for none)");
         require(preprocess != null, "a training run needs a preprocessing config");
         require(cache == null || !jitter.jittersBox(), "a crop cache holds fixed crops: it cannot serve box jitter;"
-                + " leave out --cache or use --no-box-jitter");
+                + " leave out --cache or use --no-jitter");
         require(preset != null, "a training run needs a preset");
         require(epochs >= 1, "epochs must be at least 1, got " + epochs);
         require(timeBudgetMinutes >= 0 && Double.isFinite(timeBudgetMinutes),
