@@ -47,6 +47,8 @@ public final class SequenceLabels {
     public static final class Rows {
         private final int size;
         private final float[] length;
+        /** 1 for a row given a label; a row never given one is masked out of every head (it teaches nothing). */
+        private final float[] labelled;
         private final float[][] digits = new float[MAX_DIGITS][];
         private final float[][] masks = new float[MAX_DIGITS][];
 
@@ -56,6 +58,7 @@ public final class SequenceLabels {
             }
             this.size = size;
             this.length = new float[size * LENGTH_CLASSES];
+            this.labelled = new float[size];
             for (int i = 0; i < MAX_DIGITS; i++) {
                 digits[i] = new float[size * DIGIT_CLASSES];
                 masks[i] = new float[size];
@@ -68,6 +71,7 @@ public final class SequenceLabels {
                 throw new IndexOutOfBoundsException("row " + row + " of a " + size + "-row minibatch");
             }
             length[row * LENGTH_CLASSES + lengthClass(number.length)] = 1f;
+            labelled[row] = 1f;
             for (int i = 0; i < Math.min(number.length, MAX_DIGITS); i++) {
                 if (number[i] < 0 || number[i] >= DIGIT_CLASSES) {
                     throw new IllegalArgumentException("a digit is 0-9, got " + number[i]);
@@ -86,10 +90,20 @@ public final class SequenceLabels {
                 throw new IndexOutOfBoundsException("row " + row + " of a " + size + "-row minibatch");
             }
             System.arraycopy(targets.head(0), 0, length, row * LENGTH_CLASSES, LENGTH_CLASSES);
+            labelled[row] = 1f;
             for (int i = 0; i < MAX_DIGITS; i++) {
                 System.arraycopy(targets.head(1 + i), 0, digits[i], row * DIGIT_CLASSES, DIGIT_CLASSES);
                 masks[i][row] = targets.hasDigit(i) ? 1f : 0f;
             }
+        }
+
+        /** How many rows were given a label. */
+        public int labelledRows() {
+            int n = 0;
+            for (float l : labelled) {
+                n += (int) l;
+            }
+            return n;
         }
 
         /** The six label arrays in head order. */
@@ -105,7 +119,7 @@ public final class SequenceLabels {
         /** The six label-mask arrays in head order. */
         public INDArray[] masks(DataType type) {
             INDArray[] out = new INDArray[HEADS];
-            out[0] = Nd4j.ones(type, size, 1);
+            out[0] = Nd4j.create(labelled, new long[] {size, 1}, 'c').castTo(type);
             for (int i = 0; i < MAX_DIGITS; i++) {
                 out[1 + i] = Nd4j.create(masks[i], new long[] {size, 1}, 'c').castTo(type);
             }

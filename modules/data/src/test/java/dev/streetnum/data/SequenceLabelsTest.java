@@ -36,6 +36,19 @@ class SequenceLabelsTest {
     }
 
     @Test
+    void aRowNeverGivenALabelIsMaskedOutOfEveryHead() {
+        SequenceLabels.Rows rows = new SequenceLabels.Rows(2);
+        rows.put(1, new int[] {4, 2});
+        INDArray[] masks = rows.masks(DataType.FLOAT);
+        for (int head = 0; head < 6; head++) {
+            assertEquals(0f, masks[head].getFloat(0, 0), "row 0 was given no label: head " + head + " masked");
+        }
+        assertEquals(1f, masks[0].getFloat(1, 0), "row 1's length head is trained");
+        assertEquals(1f, masks[2].getFloat(1, 0), "and its second digit");
+        assertEquals(0f, masks[3].getFloat(1, 0), "but not a third");
+    }
+
+    @Test
     void badDigitsAndRowsAreRefused() {
         SequenceLabels.Rows rows = new SequenceLabels.Rows(1);
         assertThrows(IllegalArgumentException.class, () -> rows.put(0, new int[] {10}));

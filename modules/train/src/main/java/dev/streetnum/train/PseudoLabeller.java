@@ -95,12 +95,20 @@ public final class PseudoLabeller {
         }
     }
 
+    /**
+     * Whether an answer becomes a training label: one the threshold accepts, and a number (a reading of no
+     * digits names nothing to learn). Written pseudo-labels and consistency training's targets both follow it.
+     */
+    static boolean becomesLabel(Transcription answer, boolean accepted) {
+        return accepted && !answer.candidate().isEmpty();
+    }
+
     /** The photos whose no-box answer is accepted at the threshold, labelled with it. */
     public Result pseudoLabel(List<Path> photos) {
         List<AnnotatedImage> labelled = new ArrayList<>();
         int[] refused = {0};
         List<String> unreadable = readWithoutBox(transcriber, photos, "pseudo-label", log, (file, t) -> {
-            if (threshold.accepts(t) && !t.candidate().isEmpty()) {
+            if (becomesLabel(t, threshold.accepts(t))) {
                 labelled.add(boxed(file, t.candidate(), t.box()));
             } else {
                 refused[0]++;

@@ -12,6 +12,9 @@ import dev.streetnum.data.SeedStreams;
  */
 public record SeedSplit(long init, long data, long dropout) {
 
+    /** A stream of its own, derived from the data seed, so the labelled data's shuffle and crops do not change. */
+    private static final int CONSISTENCY_STREAM = 3;
+
     private static final int INIT_STREAM = 0;
     private static final int DATA_STREAM = 1;
     private static final int DROPOUT_STREAM = 2;
@@ -19,6 +22,11 @@ public record SeedSplit(long init, long data, long dropout) {
     public static SeedSplit of(long runSeed) {
         return new SeedSplit(SeedStreams.derive(runSeed, INIT_STREAM), SeedStreams.derive(runSeed, DATA_STREAM),
                 SeedStreams.derive(runSeed, DROPOUT_STREAM));
+    }
+
+    /** The shuffle and views of consistency training's photos without labels ({@link ConsistencyRows}). */
+    public long consistency() {
+        return SeedStreams.derive(data, CONSISTENCY_STREAM);
     }
 
     /**

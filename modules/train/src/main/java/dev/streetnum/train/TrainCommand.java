@@ -110,6 +110,20 @@ public final class TrainCommand implements Callable<Integer> {
             + " 0 for plain steps (default: ${DEFAULT-VALUE}).")
     double sharpnessRadius = TrainConfig.DEFAULT_SHARPNESS_RADIUS;
 
+    @Option(names = "--consistency", paramLabel = "DIR", description = "Consistency training (FixMatch) on photos"
+            + " without labels: a folder with labels.csv naming each photo and its box (the labels are not used;"
+            + " pseudo-label's output serves). Each step the network reads a batch of them in a weak view; readings"
+            + " accepted at --consistency-threshold become the labels of strong views trained beside the labelled rows.")
+    Path consistency;
+
+    @Option(names = "--consistency-threshold", paramLabel = "T", description = "P(S|x) a weak view's reading must"
+            + " reach to teach its strong view (default: ${DEFAULT-VALUE}).")
+    double consistencyThreshold = Consistency.DEFAULT_THRESHOLD;
+
+    @Option(names = "--consistency-batch", paramLabel = "N", description = "Photos without labels per minibatch"
+            + " (default: the --batch-size).")
+    Integer consistencyBatch;
+
     @Option(names = "--seed", description = "The run's seed (default: ${DEFAULT-VALUE}).")
     long seed = TrainConfig.DEFAULT_SEED;
 
@@ -163,13 +177,17 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The run's configuration as the options give it. */
     TrainConfig config() {
+        if (consistency == null && (consistencyBatch != null || consistencyThreshold != Consistency.DEFAULT_THRESHOLD)) {
+            throw new IllegalArgumentException("--consistency-threshold and --consistency-batch need --consistency DIR");
+        }
         dev.streetnum.data.PreprocessConfig defaults = dev.streetnum.data.PreprocessConfig.DEFAULT;
         return new TrainConfig(preset, epochs, minutes, maxIterations, batch, learningRate, schedule,
                 weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers, cache,
                 (noJitter ? dev.streetnum.data.Augmentation.NONE : dev.streetnum.data.Augmentation.DEFAULT).withCutout(cutout)
                         .withLowResolution(lowResolution).withPartialNumber(partialNumber),
                 new dev.streetnum.data.PreprocessConfig(expansion, defaults.resize(), defaults.crop()), initFrom,
-                weightAverageDecay, sharpnessRadius);
+                weightAverageDecay, sharpnessRadius, consistency == null ? null : new Consistency(consistency,
+                        consistencyThreshold, consistencyBatch == null ? batch : consistencyBatch, Consistency.STRONG));
     }
 
     /**

@@ -36,6 +36,7 @@ import java.nio.file.Path;
  *                           ({@link ExponentialWeightAverage}); 0 for none, the raw weights
  * @param sharpnessRadius    take sharpness-aware steps with this radius rho ({@link SharpnessAwareStep}); 0 for
  *                           plain steps
+ * @param consistency        consistency training on photos without labels ({@link Consistency}); null for none
  */
 public record TrainConfig(
         Preset preset,
@@ -58,7 +59,8 @@ public record TrainConfig(
         PreprocessConfig preprocess,
         Path initFrom,
         double weightAverageDecay,
-        double sharpnessRadius) {
+        double sharpnessRadius,
+        Consistency consistency) {
 
     public static final Preset DEFAULT_PRESET = Preset.CPU;
     public static final int DEFAULT_EPOCHS = 30;
@@ -79,6 +81,17 @@ public record TrainConfig(
     public static final double DEFAULT_WEIGHT_AVERAGE_DECAY = 0;
     /** Plain steps, as in every run before the option existed. */
     public static final double DEFAULT_SHARPNESS_RADIUS = 0;
+
+    /** Without consistency training. */
+    public TrainConfig(Preset preset, int epochs, double timeBudgetMinutes, int maxIterations, int batchSize,
+                       double learningRate, LearningRateSchedule schedule, double weightDecay, double dropout, long seed,
+                       int validationInterval, int validationSample, int patience, int monitorInterval, int workers,
+                       Path cache, Augmentation jitter, PreprocessConfig preprocess, Path initFrom,
+                       double weightAverageDecay, double sharpnessRadius) {
+        this(preset, epochs, timeBudgetMinutes, maxIterations, batchSize, learningRate, schedule, weightDecay, dropout,
+                seed, validationInterval, validationSample, patience, monitorInterval, workers, cache, jitter, preprocess,
+                initFrom, weightAverageDecay, sharpnessRadius, null);
+    }
 
     /** No jitter, the standard preprocessing, random initial weights. */
     public TrainConfig(Preset preset, int epochs, double timeBudgetMinutes, int maxIterations, int batchSize,
@@ -121,7 +134,14 @@ public record TrainConfig(
     public TrainConfig withSharpnessRadius(double radius) {
         return new TrainConfig(preset, epochs, timeBudgetMinutes, maxIterations, batchSize, learningRate, schedule,
                 weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers,
-                cache, jitter, preprocess, initFrom, weightAverageDecay, radius);
+                cache, jitter, preprocess, initFrom, weightAverageDecay, radius, consistency);
+    }
+
+    /** This configuration with consistency training as {@code c} says (null: none). */
+    public TrainConfig withConsistency(Consistency c) {
+        return new TrainConfig(preset, epochs, timeBudgetMinutes, maxIterations, batchSize, learningRate, schedule,
+                weightDecay, dropout, seed, validationInterval, validationSample, patience, monitorInterval, workers,
+                cache, jitter, preprocess, initFrom, weightAverageDecay, sharpnessRadius, c);
     }
 
     /** The defaults for a preset. */
@@ -152,12 +172,15 @@ public record TrainConfig(
     /** A text that must match between a checkpoint and the run resuming it. */
     String runIdentity() {
         String identity = "preset=" + preset + " seed=" + seed + " batch=" + batchSize;
-        // Unchanged without an average or sharpness-aware steps, so checkpoints written before the options
+        // Unchanged without an average, sharpness-aware steps or consistency training, so checkpoints written before the options
         // existed still resume.
         if (weightAverageDecay > 0) {
             identity += " weight-average=" + weightAverageDecay;
         }
-        return sharpnessRadius > 0 ? identity + " sharpness-radius=" + sharpnessRadius : identity;
+        if (sharpnessRadius > 0) {
+            identity += " sharpness-radius=" + sharpnessRadius;
+        }
+        return consistency == null ? identity : identity + " " + consistency.identity();
     }
 
     /** The run's sharpness-aware step, or null for plain steps. */

@@ -2,6 +2,7 @@ package dev.streetnum.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.PreprocessConfig;
@@ -109,13 +110,17 @@ public final class Trainer {
         if (monitor != null) {
             monitor.truncateFrom(state.iteration());
         }
-        Map<String, Object> provenance = provenance(data, backend);
+        Consistency consistency = config.consistency();
+        AnnotatedDataset unlabelled = consistency == null ? null : ConsistencyRows.photos(consistency, data.val());
+        Map<String, Object> provenance = provenance(data, unlabelled, backend);
         int sample = Math.min(config.validationSample(), Math.min(data.train().size(), data.val().size()));
         try (StreetNumberIterator training = new StreetNumberIterator(data.train(), expander,
                 new StreetNumberIterator.Options(config.batchSize(), true, true, seeds.data(), config.workers(),
                         config.cache(), config.jitter()));
              StreetNumberIterator trainSample = new StreetNumberIterator(data.train(), expander, centreCrops(seeds));
-             StreetNumberIterator valSample = new StreetNumberIterator(data.val(), expander, centreCrops(seeds))) {
+             StreetNumberIterator valSample = new StreetNumberIterator(data.val(), expander, centreCrops(seeds));
+             ConsistencyRows consistencyRows = consistency == null ? null : new ConsistencyRows(consistency,
+                     unlabelled, expander, seeds.consistency(), config.workers())) {
             TrainingBatches batches = new TrainingBatches() {
                 @Override
                 public MultiDataSetIterator epoch(int epoch) {
@@ -150,15 +155,19 @@ public final class Trainer {
                     String raw = last.rawVal() == null ? "" : String.format(Locale.ROOT,
                             " (raw weights: coverage %.3f, accuracy %.3f)", last.rawVal().coverage(),
                             last.rawVal().accuracy());
-                    LOG.info(String.format(Locale.ROOT, "iteration %d: loss %.4f, val coverage at 98%% %.3f%s, %s",
-                            last.iteration(), last.trainLoss(), last.val().coverage(), raw, diagnosisLine(last)));
+                    String labelled = consistencyRows == null ? "" : String.format(Locale.ROOT,
+                            ", %.0f%% of the photos without labels read surely enough to teach",
+                            100 * consistencyRows.acceptedShareSinceAsked());
+                    LOG.info(String.format(Locale.ROOT, "iteration %d: loss %.4f, val coverage at 98%% %.3f%s, %s%s",
+                            last.iteration(), last.trainLoss(), last.val().coverage(), raw, diagnosisLine(last),
+                            labelled));
                 }
             };
             TrainingLoop<MetricsRow> loop = new TrainingLoop<>("train", config.loopPlan(batches.batchesPerEpoch()),
                     batches, validation, events)
                     .checkpointingTo(checkpoint, identity).monitoredBy(monitor, config.monitorInterval())
                     .averagingWeights(average, MetricsRow::withRawWeights).steppingBy(config.sharpnessAwareStep())
-                    .stoppingWhen(stopRequested);
+                    .stoppingWhen(stopRequested).addingRows(consistencyRows);
             state = loop.run(net, state);
             if (loop.stoppedOnRequest()) {
                 throw new TrainingStopped(state.iteration(), ", saved in " + checkpoint
@@ -244,10 +253,15 @@ public final class Trainer {
         return new ModelBundle(net, metadata);
     }
 
-    private Map<String, Object> provenance(TrainingData data, Backend backend) {
+    /** @param unlabelled consistency training's photos; null without it */
+    private Map<String, Object> provenance(TrainingData data, AnnotatedDataset unlabelled, Backend backend) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("train_data", data.train().identity());
         p.put("train_images", data.train().size());
+        if (unlabelled != null) {
+            p.put("consistency_data", unlabelled.identity());
+            p.put("consistency_images", unlabelled.size());
+        }
         p.put("val_data", data.val().identity());
         p.put("val_images", data.val().size());
         p.put("seed", config.seed());

@@ -78,6 +78,12 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
                     double elapsedSeconds) {
     }
 
+    /** Rows a run adds to each training minibatch, drawn with the network as it stands ({@link ConsistencyRows}). */
+    interface BatchRows {
+        /** {@code batch} with the rows for iteration {@code iteration} below its own. */
+        MultiDataSet appendTo(MultiDataSet batch, ComputationGraph net, long iteration);
+    }
+
     /** How the loop scores the network at a validation point. */
     interface Validation<R> {
         R score(ComputationGraph net, Interval since);
@@ -105,6 +111,7 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
     private ExponentialWeightAverage average;
     private BinaryOperator<R> withRawScore;
     private SharpnessAwareStep sharpnessAware;
+    private BatchRows extraRows;
     private BooleanSupplier stopRequested = () -> false;
     private boolean stoppedOnRequest;
 
@@ -169,6 +176,12 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
         return this;
     }
 
+    /** Adds {@code rows} to every training minibatch before its step; null for none. */
+    TrainingLoop<R> addingRows(BatchRows rows) {
+        this.extraRows = rows;
+        return this;
+    }
+
     /** Trains from {@code state} until the plan, the budget or patience ends the run; returns the final state. */
     TrainerState<R> run(ComputationGraph net, TrainerState<R> state) {
         long planned = plan.plannedIterations();
@@ -212,6 +225,10 @@ final class TrainingLoop<R extends ValidationPoint<R>> {
                     }
                 }
                 MultiDataSet batch = data.next();
+                if (extraRows != null) {
+                    // Before the dropout seed is set: reading the weak views draws no dropout, and the step's masks stay the iteration's.
+                    batch = extraRows.appendTo(batch, net, iteration);
+                }
                 rate = plan.schedule().rateAt(plan.learningRate(), LearningRateSchedule.progress(iteration,
                         planned, trainingMillis, plan.budgetMillis()));
                 setLearningRate(net, rate);

@@ -2,6 +2,7 @@ package dev.streetnum.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.streetnum.data.Augmentation;
 import dev.streetnum.model.Preset;
@@ -46,5 +47,19 @@ class TrainCommandTest {
         TrainConfig d = parse("--data", "d", "--out", "o");
         assertEquals(0.30, d.preprocess().expansion());
         assertNull(d.initFrom());
+    }
+
+    @Test
+    void consistencyTrainingIsOffUnlessAskedAndItsOptionsReachTheConfig() {
+        assertNull(parse("--data", "d", "--out", "o").consistency());
+        Consistency c = parse("--data", "d", "--out", "o", "--batch-size", "48", "--consistency", "u").consistency();
+        assertEquals(new Consistency(Path.of("u"), Consistency.DEFAULT_THRESHOLD, 48, Consistency.STRONG), c);
+        Consistency d = parse("--data", "d", "--out", "o", "--consistency", "u", "--consistency-threshold", "0.9",
+                "--consistency-batch", "16").consistency();
+        assertEquals(0.9, d.threshold());
+        assertEquals(16, d.batchSize());
+        IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+                () -> parse("--data", "d", "--out", "o", "--consistency-threshold", "0.9"));
+        assertEquals("--consistency-threshold and --consistency-batch need --consistency DIR", alone.getMessage());
     }
 }

@@ -1,0 +1,158 @@
+package dev.streetnum.train;
+
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.DataException;
+import dev.streetnum.data.Augmentation;
+import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.SequenceLabels;
+import dev.streetnum.data.StreetNumberIterator;
+import dev.streetnum.model.SequenceDecoder;
+import dev.streetnum.model.SequenceLikelihood;
+import dev.streetnum.model.Transcription;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The rows {@link Consistency} adds to each labelled minibatch: the strong views of a batch of photos without
+ * labels, each labelled with the network's own accepted reading of the weak view of the same photo, or masked
+ * out of every head when that reading is not accepted. The photos' order and views are those of
+ * {@link StreetNumberIterator} with their own seed, and the batch an iteration draws is a function of the
+ * iteration alone, so a resumed run draws what an uninterrupted one would have.
+ */
+final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
+
+    private final Consistency config;
+    private final StreetNumberIterator weak;
+    private final StreetNumberIterator strong;
+    private final long batchesPerEpoch;
+    private int epoch = -1;
+    private long nextBatch;
+    private long offered;
+    private long accepted;
+
+    /**
+     * @param photos the photos {@code config} names, loaded
+     * @param seed   the data seed of these photos' shuffle and views (not the labelled data's)
+     */
+    ConsistencyRows(Consistency config, AnnotatedDataset photos, CropExpander expander, long seed, int workers) {
+        this.config = config;
+        // The same seed gives both iterators the same order and the same crop offsets; the strong view adds its jitter.
+        this.weak = new StreetNumberIterator(photos, expander, new StreetNumberIterator.Options(config.batchSize(),
+                true, true, seed, workers, null, Augmentation.NONE));
+        this.strong = new StreetNumberIterator(photos, expander, new StreetNumberIterator.Options(config.batchSize(),
+                true, true, seed, workers, null, config.strong()));
+        this.batchesPerEpoch = weak.batchesPerEpoch();
+    }
+
+    /**
+     * The photos {@code config} names, refused when any is a validation photo: a network selected on photos it
+     * trained on, even without their labels, would be scored on what it had seen.
+     */
+    static AnnotatedDataset photos(Consistency config, AnnotatedDataset val) {
+        AnnotatedDataset photos = AnnotatedDataset.load(config.photos(), false);
+        Set<Path> validation = new HashSet<>();
+        for (AnnotatedImage image : val.images()) {
+            validation.add(where(image.file()));
+        }
+        for (AnnotatedImage image : photos.images()) {
+            if (validation.contains(where(image.file()))) {
+                throw new DataException("the consistency photos (" + config.photos() + ") include the validation photo "
+                        + image.file() + ": a run is selected on its validation photos, so it must not train on them,"
+                        + " labels or none");
+            }
+        }
+        return photos;
+    }
+
+    /** The file a path names, through links where it exists, so a linked copy of a photo is the photo. */
+    private static Path where(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (java.io.IOException e) {
+            return file.toAbsolutePath().normalize();
+        }
+    }
+
+    @Override
+    public MultiDataSet appendTo(MultiDataSet labelled, ComputationGraph net, long iteration) {
+        int wantedEpoch = Math.toIntExact(iteration / batchesPerEpoch);
+        long wantedBatch = iteration % batchesPerEpoch;
+        if (wantedEpoch != epoch || wantedBatch != nextBatch) {
+            moveTo(wantedEpoch, wantedBatch);
+        }
+        MultiDataSet weakViews = weak.next();
+        MultiDataSet strongViews = strong.next();
+        nextBatch++;
+        INDArray[] heads = net.output(false, weakViews.getFeatures(0));
+        SequenceLabels.Rows targets = targets(SequenceDecoder.decode(heads), config.threshold());
+        int rows = (int) weakViews.getFeatures(0).size(0);
+        offered += rows;
+        accepted += targets.labelledRows();
+        return join(labelled, strongViews.getFeatures(0), targets);
+    }
+
+    /**
+     * Each reading's row: the number it reads where it {@linkplain PseudoLabeller#becomesLabel becomes a label}
+     * at {@code threshold}, else a row that teaches nothing.
+     */
+    static SequenceLabels.Rows targets(List<Transcription> readings, double threshold) {
+        SequenceLabels.Rows rows = new SequenceLabels.Rows(readings.size());
+        for (int i = 0; i < readings.size(); i++) {
+            Transcription reading = readings.get(i);
+            if (PseudoLabeller.becomesLabel(reading, reading.acceptedAt(threshold))) {
+                rows.put(i, SequenceLikelihood.digits(reading.candidate()));
+            }
+        }
+        return rows;
+    }
+
+    /** The labelled batch with the strong views and their targets below its rows. */
+    static MultiDataSet join(MultiDataSet labelled, INDArray strongFeatures, SequenceLabels.Rows targets) {
+        DataType type = labelled.getLabels(0).dataType();
+        INDArray[] labels = targets.labels(type);
+        INDArray[] masks = targets.masks(type);
+        INDArray[] joinedLabels = new INDArray[labels.length];
+        INDArray[] joinedMasks = new INDArray[labels.length];
+        for (int h = 0; h < labels.length; h++) {
+            joinedLabels[h] = Nd4j.concat(0, labelled.getLabels(h), labels[h]);
+            INDArray mask = labelled.getLabelsMaskArray(h);
+            joinedMasks[h] = Nd4j.concat(0, mask != null ? mask
+                    : Nd4j.ones(type, labelled.getLabels(h).size(0), 1), masks[h]);
+        }
+        INDArray features = Nd4j.concat(0, labelled.getFeatures(0), strongFeatures.castTo(labelled.getFeatures(0).dataType()));
+        return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features}, joinedLabels, null, joinedMasks);
+    }
+
+    /** The share of photos whose weak reading became a label since the last call (NaN when none were read). */
+    double acceptedShareSinceAsked() {
+        double share = offered == 0 ? Double.NaN : (double) accepted / offered;
+        offered = 0;
+        accepted = 0;
+        return share;
+    }
+
+    private void moveTo(int wantedEpoch, long wantedBatch) {
+        weak.setEpoch(wantedEpoch);
+        strong.setEpoch(wantedEpoch);
+        for (long b = 0; b < wantedBatch; b++) {
+            weak.next();
+            strong.next();
+        }
+        epoch = wantedEpoch;
+        nextBatch = wantedBatch;
+    }
+
+    @Override
+    public void close() {
+        weak.close();
+        strong.close();
+    }
+}
