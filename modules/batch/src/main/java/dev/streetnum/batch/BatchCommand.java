@@ -3,8 +3,11 @@ package dev.streetnum.batch;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.onnx.Engine;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,10 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * Spark, in this JVM (local mode) unless given a cluster's master.
  */
 @Command(name = "streetnum batch", mixinStandardHelpOptions = true, versionProvider = BatchCommand.Version.class,
-        description = {"Transcribes a folder or manifest of images into a Parquet or CSV table with Apache Spark:"
-                + " local mode on this machine by default, or any Spark master.",
-                "Columns: file, text, accepted, candidate, confidence, box_left, box_top, box_width, box_height,"
-                        + " box_source, alternatives (JSON), model, error."})
+        modelTransformer = BatchCommand.Columns.class,
+        description = "Transcribes a folder or manifest of images into a Parquet or CSV table with Apache Spark:"
+                + " local mode on this machine by default, or any Spark master.")
 public final class BatchCommand implements Callable<Integer> {
 
     @Spec
@@ -67,6 +69,17 @@ public final class BatchCommand implements Callable<Integer> {
     @Option(names = "--ui-port", paramLabel = "PORT", defaultValue = "" + BatchConfig.DEFAULT_UI_PORT,
             description = "the Spark UI's port while the job runs, 0 for none (default: ${DEFAULT-VALUE})")
     int uiPort;
+
+    /** The help's list of the output's columns, read off {@link TranscriptionRows#SCHEMA}: one list to keep. */
+    static final class Columns implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            List<String> description = new ArrayList<>(List.of(command.usageMessage().description()));
+            description.add("Columns: " + String.join(", ", TranscriptionRows.SCHEMA.fieldNames()) + ".");
+            command.usageMessage().description(description.toArray(String[]::new));
+            return command;
+        }
+    }
 
     /** The same version line as the launcher's other commands. */
     static final class Version implements picocli.CommandLine.IVersionProvider {

@@ -58,6 +58,18 @@ class BatchCommandTest {
         assertTrue(badMode.err().contains("--mode is overwrite or error-if-exists, got 'append'"), badMode.err());
     }
 
+    /** The help lists the output's columns as the table has them: the schema's names, in its order. */
+    @Test
+    void helpListsTheSchemasColumnsInOrder() {
+        Run help = run("--help");
+        assertEquals(0, help.exitCode(), help.err());
+        String text = help.out();
+        int from = text.indexOf("Columns:");
+        assertTrue(from >= 0, text);
+        String columns = text.substring(from + "Columns:".length(), text.indexOf('.', from)).strip();
+        assertEquals(List.of(TranscriptionRows.SCHEMA.fieldNames()), List.of(columns.split("[,\\s]+")), text);
+    }
+
     /** README's {@code scripts/streetnum batch ...} commands parse as the launcher hands them over (without "batch"). */
     @Test
     void everyDocumentedBatchCommandParses() {
