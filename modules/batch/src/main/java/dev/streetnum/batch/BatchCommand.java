@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -70,6 +71,9 @@ public final class BatchCommand implements Callable<Integer> {
             description = "the Spark UI's port while the job runs, 0 for none (default: ${DEFAULT-VALUE})")
     int uiPort;
 
+    /** Starts the job's Spark session from its master and UI port; a test's may refuse to. */
+    BiFunction<String, Integer, SparkSession> sessions = BatchSessions::create;
+
     /** The help's list of the output's columns, read off {@link TranscriptionRows#SCHEMA}: one list to keep. */
     static final class Columns implements CommandLine.IModelTransformer {
         @Override
@@ -95,12 +99,15 @@ public final class BatchCommand implements Callable<Integer> {
         BatchConfig config = new BatchConfig(input, output, model, engine, chosenMaster, BatchConfig.WriteMode.parse(mode),
                 BatchConfig.OutputFormat.parse(format), threshold, microBatch, uiPort);
         PrintWriter out = spec.commandLine().getOut();
-        SparkSession spark = BatchSessions.create(config.master(), config.uiPort());
+        // Bad input that needs no session is refused before Spark's seconds of start-up.
+        BatchJob.DriverModel model = BatchJob.check(config,
+                BatchSessions.hadoopConfiguration(config.master(), config.uiPort()));
+        SparkSession spark = sessions.apply(config.master(), config.uiPort());
         try {
             out.println("batch: Spark " + spark.version() + ", master " + spark.sparkContext().master()
                     + (spark.sparkContext().uiWebUrl().isDefined() ? ", UI " + spark.sparkContext().uiWebUrl().get() : ""));
             out.flush();
-            BatchSummary summary = new BatchJob(spark).run(config);
+            BatchSummary summary = new BatchJob(spark).run(config, model);
             summary.print(out);
             out.println("batch: wrote " + config.output());
             out.flush();
