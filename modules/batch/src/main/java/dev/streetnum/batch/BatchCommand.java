@@ -3,8 +3,12 @@ package dev.streetnum.batch;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.onnx.Engine;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,10 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * Spark, in this JVM (local mode) unless given a cluster's master.
  */
 @Command(name = "streetnum batch", mixinStandardHelpOptions = true, versionProvider = BatchCommand.Version.class,
-        description = {"Transcribes a folder or manifest of images into a Parquet or CSV table with Apache Spark:"
-                + " local mode on this machine by default, or any Spark master.",
-                "Columns: file, text, accepted, candidate, confidence, box_left, box_top, box_width, box_height,"
-                        + " box_source, alternatives (JSON), model, error."})
+        modelTransformer = BatchCommand.Columns.class,
+        description = "Transcribes a folder or manifest of images into a Parquet or CSV table with Apache Spark:"
+                + " local mode on this machine by default, or any Spark master.")
 public final class BatchCommand implements Callable<Integer> {
 
     @Spec
@@ -68,6 +71,20 @@ public final class BatchCommand implements Callable<Integer> {
             description = "the Spark UI's port while the job runs, 0 for none (default: ${DEFAULT-VALUE})")
     int uiPort;
 
+    /** Starts the job's Spark session from its master and UI port; a test's may refuse to. */
+    BiFunction<String, Integer, SparkSession> sessions = BatchSessions::create;
+
+    /** The help's list of the output's columns, read off {@link TranscriptionRows#SCHEMA}: one list to keep. */
+    static final class Columns implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            List<String> description = new ArrayList<>(List.of(command.usageMessage().description()));
+            description.add("Columns: " + String.join(", ", TranscriptionRows.SCHEMA.fieldNames()) + ".");
+            command.usageMessage().description(description.toArray(String[]::new));
+            return command;
+        }
+    }
+
     /** The same version line as the launcher's other commands. */
     static final class Version implements picocli.CommandLine.IVersionProvider {
         @Override
@@ -82,12 +99,15 @@ public final class BatchCommand implements Callable<Integer> {
         BatchConfig config = new BatchConfig(input, output, model, engine, chosenMaster, BatchConfig.WriteMode.parse(mode),
                 BatchConfig.OutputFormat.parse(format), threshold, microBatch, uiPort);
         PrintWriter out = spec.commandLine().getOut();
-        SparkSession spark = BatchSessions.create(config.master(), config.uiPort());
+        // Bad input that needs no session is refused before Spark's seconds of start-up.
+        BatchJob.DriverModel model = BatchJob.check(config,
+                BatchSessions.hadoopConfiguration(config.master(), config.uiPort()));
+        SparkSession spark = sessions.apply(config.master(), config.uiPort());
         try {
             out.println("batch: Spark " + spark.version() + ", master " + spark.sparkContext().master()
                     + (spark.sparkContext().uiWebUrl().isDefined() ? ", UI " + spark.sparkContext().uiWebUrl().get() : ""));
             out.flush();
-            BatchSummary summary = new BatchJob(spark).run(config);
+            BatchSummary summary = new BatchJob(spark).run(config, model);
             summary.print(out);
             out.println("batch: wrote " + config.output());
             out.flush();

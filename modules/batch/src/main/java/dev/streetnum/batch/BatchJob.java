@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -73,13 +74,34 @@ public final class BatchJob {
     }
 
     /**
+     * The bundle as the driver reads it for one engine, before any Spark session: its file's bytes (to
+     * broadcast), the engine's model id and the threshold applied.
+     */
+    public record DriverModel(byte[] bytes, Engine engine, String modelId, AcceptanceThreshold threshold) {
+    }
+
+    /**
+     * What a job refuses before its Spark session starts (Spark's start-up takes seconds; a refusal is one
+     * line): the bundle read for its engine ({@link #read}) and an output folder that exists under
+     * {@code error-if-exists} ({@link #requireWritable}).
+     *
+     * @param hadoop the file systems' configuration: the session's, or {@link BatchSessions#hadoopConfiguration}
+     *               before it starts
+     */
+    public static DriverModel check(BatchConfig config, Configuration hadoop) {
+        DriverModel model = read(Path.of(config.model()), config.engine(), config.threshold());
+        requireWritable(config.output(), config.mode(), hadoop);
+        return model;
+    }
+
+    /**
      * Reads the bundle on the driver (a bad file, or an int8 engine for a bundle without its int8
-     * model, fails here, before any task) and broadcasts its bytes.
+     * model, fails here, before any session or task).
      *
      * @param engine    what runs the networks on the executors; its thresholds are the ones applied
      * @param threshold the P(S|x) threshold, or null for the engine's one calibrated for 98% accuracy
      */
-    public ShippedModel ship(Path bundleFile, Engine engine, Double threshold) {
+    public static DriverModel read(Path bundleFile, Engine engine, Double threshold) {
         ModelBundle bundle = ModelBundle.load(bundleFile);
         String modelId;
         AcceptanceThreshold t;
@@ -90,15 +112,24 @@ public final class BatchJob {
         } catch (IllegalArgumentException e) {
             throw new DataException(e.getMessage(), e);
         }
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(bundleFile);
+            return new DriverModel(Files.readAllBytes(bundleFile), engine, modelId, t);
         } catch (IOException e) {
             throw new DataException("cannot read model bundle " + bundleFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Reads the bundle on the driver ({@link #read}) and broadcasts its bytes. */
+    public ShippedModel ship(Path bundleFile, Engine engine, Double threshold) {
+        return ship(read(bundleFile, engine, threshold));
+    }
+
+    /** Broadcasts the bundle's bytes, once to each executor. */
+    public ShippedModel ship(DriverModel model) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return new ShippedModel(sc.broadcast(bytes), sha256(bytes), engine, modelId, t,
-                sc.sc().longAccumulator("model load ms"), sc.sc().longAccumulator("model copies loaded"));
+        return new ShippedModel(sc.broadcast(model.bytes()), sha256(model.bytes()), model.engine(), model.modelId(),
+                model.threshold(), sc.sc().longAccumulator("model load ms"),
+                sc.sc().longAccumulator("model copies loaded"));
     }
 
     /** The output table, one row per image (lazy: nothing runs until it is written). */
@@ -144,13 +175,18 @@ public final class BatchJob {
 
     /** Writes through Spark's commit protocol: task output stays in {@code _temporary} until the job commits. */
     public void write(Dataset<Row> rows, String output, BatchConfig.WriteMode mode, BatchConfig.OutputFormat format) {
-        if (mode == BatchConfig.WriteMode.ERROR_IF_EXISTS && exists(output)) {
-            throw new DataException("output " + output + " exists: give --mode overwrite to replace it, or another --output");
-        }
+        requireWritable(output, mode, spark.sparkContext().hadoopConfiguration());
         DataFrameWriter<Row> writer = rows.write()
                 .mode(mode == BatchConfig.WriteMode.OVERWRITE ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
                 .format(format.source()).options(format.options());
         writer.save(output);
+    }
+
+    /** Refuses an output folder that exists, unless {@code mode} replaces it. */
+    static void requireWritable(String output, BatchConfig.WriteMode mode, Configuration hadoop) {
+        if (mode == BatchConfig.WriteMode.ERROR_IF_EXISTS && exists(output, hadoop)) {
+            throw new DataException("output " + output + " exists: give --mode overwrite to replace it, or another --output");
+        }
     }
 
     /** Reads the written table back: counts, the exactly-once check and, with truth, accuracy and coverage. */
@@ -191,9 +227,14 @@ public final class BatchJob {
 
     /** The whole job: input, model, transcription with progress on the console, the summary. */
     public BatchSummary run(BatchConfig config) {
+        return run(config, check(config, spark.sparkContext().hadoopConfiguration()));
+    }
+
+    /** The whole job, its {@link #check} made (before the session started). */
+    public BatchSummary run(BatchConfig config, DriverModel checked) {
         ImageTable table = ImageTable.read(config.input(), spark);
         long expected = table.requests().map(r -> (long) r.size()).orElseGet(() -> imagesIn(table));
-        ShippedModel model = ship(Path.of(config.model()), config.engine(), config.threshold());
+        ShippedModel model = ship(checked);
         Dataset<Row> rows = transcriptions(table, model, config.microBatch());
         BatchProgress progress = new BatchProgress(JOB_GROUP, expected);
         spark.sparkContext().addSparkListener(progress);
@@ -249,17 +290,17 @@ public final class BatchJob {
         }
         List<String> existing = new ArrayList<>();
         for (String folder : folders) {
-            if (exists(folder)) {
+            if (exists(folder, spark.sparkContext().hadoopConfiguration())) {
                 existing.add(folder);
             }
         }
         return existing;
     }
 
-    private boolean exists(String path) {
+    private static boolean exists(String path, Configuration hadoop) {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
         try {
-            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            FileSystem fs = p.getFileSystem(hadoop);
             return fs.exists(p);
         } catch (IOException e) {
             throw new DataException("cannot check " + path + ": " + e.getMessage(), e);

@@ -22,7 +22,12 @@ public final class BatchMain {
 
     /** The configured command line: exit 0 done, 1 an unexpected failure (logged), 2 bad input or usage. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new BatchCommand());
+        return commandLine(new BatchCommand());
+    }
+
+    /** As {@link #commandLine()}, around {@code command}. */
+    static CommandLine commandLine(BatchCommand command) {
+        CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler(BatchMain::reportError);
         return cli;
     }

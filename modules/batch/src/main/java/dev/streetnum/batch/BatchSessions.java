@@ -1,8 +1,10 @@
 package dev.streetnum.batch;
 
 import java.net.URI;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /**
  * The Spark session of a batch job. Settings given by {@code spark-submit} (system properties) win
@@ -19,6 +21,18 @@ public final class BatchSessions {
     /** A session for {@code master}; {@code uiPort} 0 turns Spark's UI off. */
     public static SparkSession create(String master, int uiPort) {
         return SparkSession.builder().config(conf(master, uiPort)).getOrCreate();
+    }
+
+    /**
+     * The Hadoop configuration for checks made before the session starts ({@link BatchJob#check}): Hadoop's
+     * defaults and site files, as the session's, with the {@code spark.hadoop.*} settings it would add.
+     */
+    public static Configuration hadoopConfiguration(String master, int uiPort) {
+        Configuration hadoop = new Configuration();
+        for (Tuple2<String, String> setting : conf(master, uiPort).getAllWithPrefix("spark.hadoop.")) {
+            hadoop.set(setting._1(), setting._2());
+        }
+        return hadoop;
     }
 
     /** The configuration {@link #create} uses, for tests and spark-submit users to read. */

@@ -62,8 +62,10 @@ class EvaluateEndToEndTest {
 
     @Test
     void evaluateWritesAConsistentReportAndStoresThresholds(@TempDir Path dir) throws Exception {
-        Path bundleFile = dir.resolve("tiny.bundle");
-        trained.save(bundleFile);
+        // The bundle is a symbolic link to one kept elsewhere: --write-threshold writes through it.
+        Path kept = Files.createDirectories(dir.resolve("kept")).resolve("tiny.bundle");
+        trained.save(kept);
+        Path bundleFile = Files.createSymbolicLink(dir.resolve("tiny.bundle"), kept);
         Path out = dir.resolve("report");
 
         StringWriter stdout = new StringWriter();
@@ -101,8 +103,9 @@ class EvaluateEndToEndTest {
                 json.get("test").get("riskCoverageArea").asDouble())), summary);
         assertTrue(summary.contains("report: " + out.resolve(ReportWriter.INDEX_HTML)), summary);
 
-        // --write-threshold: every reachable threshold chosen on validation is now in the bundle.
-        ModelBundle reloaded = ModelBundle.load(bundleFile);
+        // --write-threshold: every reachable threshold chosen on validation is now in the bundle, the link's target.
+        assertTrue(Files.isSymbolicLink(bundleFile), "the bundle's link is still a link");
+        ModelBundle reloaded = ModelBundle.load(kept);
         Map<String, Double> stored = reloaded.metadata().thresholds().byKey();
         json.get("calibration").get("thresholds").fields().forEachRemaining(e -> {
             if (!e.getValue().isNull()) {

@@ -273,14 +273,16 @@ public final class ModelBundle {
 
     /**
      * Writes atomically (temporary file in the same folder, then rename), so a reader never sees a
-     * half-written bundle.
+     * half-written bundle. A file that exists is written where it really is ({@link Path#toRealPath}): a
+     * symbolic link (a bundle kept elsewhere, linked into place) stays a link, its target holding the
+     * new bundle, and the temporary file sits beside the target, on its file system.
      *
      * @param withUpdater also store the optimiser state, for training checkpoints that must resume
      */
     public void save(Path file, boolean withUpdater) {
-        Path absolute = file.toAbsolutePath();
         Path tmp = null;
         try {
+            Path absolute = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
             Files.createDirectories(absolute.getParent());
             // Not Files.createTempFile: its owner-only permissions would stick to the bundle.
             tmp = absolute.resolveSibling(absolute.getFileName() + "." + ProcessHandle.current().pid()

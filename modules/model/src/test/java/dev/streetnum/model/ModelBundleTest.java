@@ -56,6 +56,28 @@ class ModelBundleTest {
         }
     }
 
+    /** Saving to a symbolic link (evaluate --write-threshold on a linked bundle) writes its target. */
+    @Test
+    void savingThroughASymbolicLinkWritesItsTargetAndKeepsTheLink() throws IOException {
+        ModelBundle bundle = TestBundles.tiny(2);
+        Path real = Files.createDirectories(dir.resolve("kept")).resolve("real.bundle");
+        bundle.save(real);
+        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("linked")).resolve("model.bundle"),
+                Path.of("..", "kept", "real.bundle"));
+
+        bundle.withMetadata(bundle.metadata().withThresholds(Thresholds.NONE.with(TargetAccuracy.PAPER, 0.7))).save(link);
+
+        assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+        assertEquals(Path.of("..", "kept", "real.bundle"), Files.readSymbolicLink(link));
+        assertEquals(0.7, ModelBundle.load(real).metadata().thresholds().at(TargetAccuracy.PAPER).getAsDouble());
+        try (var left = Files.list(dir.resolve("linked"))) {
+            assertEquals(java.util.List.of(link), left.toList(), "no temporary file beside the link");
+        }
+        try (var left = Files.list(real.getParent())) {
+            assertEquals(java.util.List.of(real), left.toList(), "no temporary file left beside the target");
+        }
+    }
+
     @Test
     void attachmentsSurviveSavingAndNewMetadata() {
         byte[] int8 = {1, 2, 3, -4};

@@ -116,14 +116,15 @@ final class OnnxMetadata {
 
     /**
      * The same model as one network taken out of a joined bundle: {@code modelId} for the bundle's, and no
-     * thresholds, since a joined bundle's are calibrated on its networks' readings together.
+     * thresholds ({@link Thresholds#NONE}, written as a float export of an uncalibrated network writes them),
+     * since a joined bundle's are calibrated on its networks' readings together.
      */
     static Onnx.ModelProto asNetwork(Onnx.ModelProto model, String modelId) {
         Map<String, String> updated = properties(model);
         updated.put(MODEL_ID, modelId);
-        updated.remove(THRESHOLDS);
         updated.remove(THRESHOLDS_CALIBRATED_ON);
         updated.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
+        putThresholds(updated, Thresholds.NONE);
         return withProperties(model, updated);
     }
 

@@ -68,7 +68,12 @@ class ExportOnnxCommandTest {
         assertEquals(0, run("--model", bundle.toString(), "--network", "2", "--int8", "--out", int8Out.toString()));
         Onnx.ModelProto int8 = Onnx.ModelProto.parseFrom(Files.readAllBytes(int8Out));
         assertEquals(secondId + Int8Quantizer.MODEL_ID_SUFFIX, OnnxMetadata.modelId(int8));
-        assertFalse(OnnxMetadata.properties(int8).containsKey(OnnxMetadata.THRESHOLDS));
+        // "No thresholds" has one form in our ONNX files: the float export's, an empty map.
+        Map<String, String> int8Properties = OnnxMetadata.properties(int8);
+        assertEquals("{}", int8Properties.get(OnnxMetadata.THRESHOLDS), "the pair's int8 thresholds are not network 2's");
+        assertEquals(OnnxMetadata.properties(exported).get(OnnxMetadata.THRESHOLDS),
+                int8Properties.get(OnnxMetadata.THRESHOLDS));
+        assertFalse(int8Properties.containsKey(OnnxMetadata.THRESHOLDS_CALIBRATED_ON), int8Properties.toString());
         assertEquals(Onnx.ModelProto.parseFrom(joined.attachment(Int8Quantizer.entry(1)).orElseThrow()).getGraph(),
                 int8.getGraph(), "network 2's own int8 graph");
     }

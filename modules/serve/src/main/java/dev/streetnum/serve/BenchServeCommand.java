@@ -59,7 +59,8 @@ public final class BenchServeCommand implements Callable<Integer> {
         Ensemble models = bundle.open(model);
         AcceptanceThreshold threshold = bundle.threshold.value == null && bundle.threshold.targetAccuracy == null
                 ? AcceptanceThreshold.of(0) : bundle.threshold(models); // the threshold does not change the work done
-        ServeConfig config = ServeConfig.defaults(models.modelId(), threshold).withBatching(maxBatch, maxDelayMs);
+        ServeConfig config = ServeConfig.defaults(models.modelId(), threshold).withBatching(maxBatch, maxDelayMs)
+                .withEngine(bundle.engine);
         ServiceBenchmark benchmark = new ServiceBenchmark(new Transcriber(models, ReadViews.CENTRE), config, body, requests);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("model %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",

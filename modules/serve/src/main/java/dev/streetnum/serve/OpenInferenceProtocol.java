@@ -26,7 +26,6 @@ final class OpenInferenceProtocol {
     static final String VERSION_READY = "/v2/models/{name}/versions/{version}/ready";
     static final String VERSION_INFER = "/v2/models/{name}/versions/{version}/infer";
 
-    static final String PLATFORM = "deeplearning4j";
     /** One dimension of any size: a batch of images, or of answers. */
     private static final List<Integer> ANY_BATCH = List.of(-1);
 
@@ -94,7 +93,8 @@ final class OpenInferenceProtocol {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", config.modelId());
         body.put("versions", List.of(config.modelId()));
-        body.put("platform", PLATFORM);
+        // The engine serving, by its --engine name: dl4j, onnx or onnx-int8.
+        body.put("platform", config.engine().label());
         // The protocol's metadata has no "optional": the README and /openapi.json say that box is.
         body.put("inputs", List.of(new TensorMetadata(RequestReader.V2_INPUT, RequestReader.V2_BYTES, ANY_BATCH),
                 new TensorMetadata(RequestReader.V2_BOX, RequestReader.V2_BOX_TYPE, List.of(-1, 4))));

@@ -75,7 +75,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .withBatching(maxBatch, maxDelayMs)
                 .withLimits(queue, timeoutMs, ServeConfig.DEFAULT_MAX_BODY_BYTES, ServeConfig.DEFAULT_MAX_PIXELS)
                 .withAllowedHosts(allowedHosts != null ? allowedHosts : defaultAllowedHosts(host))
-                .withScores(models.paths());
+                .withScores(models.paths())
+                .withEngine(bundle.engine);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         bindMemoryMetrics(registry);
         Transcriber transcriber = new Transcriber(models, ReadViews.CENTRE);

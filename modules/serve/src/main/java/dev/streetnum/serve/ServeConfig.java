@@ -3,6 +3,7 @@ package dev.streetnum.serve;
 import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.EnsembleScore;
 import dev.streetnum.model.ReadingPaths;
+import dev.streetnum.onnx.Engine;
 import java.util.List;
 import java.util.Locale;
 
@@ -30,6 +31,8 @@ import java.util.Locale;
  * @param boxScore          what an answer's confidence is for a caller's box ({@link EnsembleScore}: the
  *                          model's P(S|x), or its networks' agreement), reported beside the thresholds
  * @param noBoxScore        the same for a photo sent without a box
+ * @param engine            what the model runs on, as {@code --engine} names it; the v2 model metadata's
+ *                          platform
  */
 public record ServeConfig(
         String modelId,
@@ -44,7 +47,8 @@ public record ServeConfig(
         int shutdownGraceMs,
         List<String> allowedHosts,
         EnsembleScore boxScore,
-        EnsembleScore noBoxScore) {
+        EnsembleScore noBoxScore,
+        Engine engine) {
 
     public static final int DEFAULT_MAX_BATCH = 32;
     public static final int DEFAULT_MAX_DELAY_MS = 5;
@@ -87,6 +91,9 @@ public record ServeConfig(
         if (boxScore == null || noBoxScore == null) {
             throw new IllegalArgumentException("the service needs to know how each path's answers are scored");
         }
+        if (engine == null) {
+            throw new IllegalArgumentException("the service needs to know which engine runs its model");
+        }
     }
 
     /** The defaults above for a model and one threshold for every answer. */
@@ -94,34 +101,40 @@ public record ServeConfig(
         return defaults(modelId, AcceptanceThreshold.of(threshold));
     }
 
-    /** The defaults above for a model and its thresholds. */
+    /** The defaults above for a model and its thresholds, on {@code --engine}'s default engine. */
     public static ServeConfig defaults(String modelId, AcceptanceThreshold threshold) {
         return new ServeConfig(modelId, threshold, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS,
                 DEFAULT_QUEUE_CAPACITY, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS,
                 DEFAULT_MAX_IMAGES_PER_CALL, DEFAULT_SHUTDOWN_GRACE_MS, LOOPBACK_HOSTS, EnsembleScore.MEAN_HEADS,
-                EnsembleScore.MEAN_HEADS);
+                EnsembleScore.MEAN_HEADS, Engine.parse(Engine.DEFAULT));
     }
 
     public ServeConfig withBatching(int maxBatch, int maxDelayMs) {
         return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
-                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, boxScore, noBoxScore);
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, boxScore, noBoxScore, engine);
     }
 
     public ServeConfig withLimits(int queueCapacity, int requestTimeoutMs, long maxBodyBytes, long maxPixels) {
         return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
-                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, boxScore, noBoxScore);
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, boxScore, noBoxScore, engine);
     }
 
     public ServeConfig withAllowedHosts(List<String> allowedHosts) {
         return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
-                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, boxScore, noBoxScore);
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, boxScore, noBoxScore, engine);
     }
 
     /** How the model scores each path's answers ({@link ReadingPaths#score}), as its reading paths say. */
     public ServeConfig withScores(ReadingPaths paths) {
         return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
                 maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, paths.score(true),
-                paths.score(false));
+                paths.score(false), engine);
+    }
+
+    /** The engine the model runs on ({@code --engine}). */
+    public ServeConfig withEngine(Engine engine) {
+        return new ServeConfig(modelId, threshold, maxBatch, maxDelayMs, queueCapacity, requestTimeoutMs,
+                maxBodyBytes, maxPixels, maxImagesPerCall, shutdownGraceMs, allowedHosts, boxScore, noBoxScore, engine);
     }
 
     /** Whether a request may name {@code host} (lower case, no port) in its Host or Origin header. */

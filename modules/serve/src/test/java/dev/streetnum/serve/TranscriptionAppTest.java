@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streetnum.data.Box;
+import dev.streetnum.onnx.Engine;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every endpoint over real HTTP on loopback, with a fake model whose answers are predictable. */
 class TranscriptionAppTest {
@@ -216,6 +219,17 @@ class TranscriptionAppTest {
             assertEquals("222", out.get(0).get("data").get(0).asText());
             assertEquals("333", out.get(3).get("data").get(1).asText());
         }
+    }
+
+    /** The v2 model metadata's platform is the engine serving, by its --engine name, whichever it is. */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void v2PlatformNamesTheEngineServing(Engine engine) {
+        service.close();
+        service = new ServiceUnderTest(model, ServeConfig.defaults(MODEL, THRESHOLD).withEngine(engine));
+        HttpResponse<String> metadata = service.get("/v2/models/" + MODEL);
+        assertEquals(200, metadata.statusCode(), metadata.body());
+        assertEquals(engine.label(), json(metadata).get("platform").asText());
     }
 
     /**
