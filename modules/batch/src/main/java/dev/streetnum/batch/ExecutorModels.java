@@ -1,5 +1,6 @@
 package dev.streetnum.batch;
 
+import dev.streetnum.data.AtomicFile;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.Transcriber;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,10 +77,9 @@ final class ExecutorModels {
         return FILES.computeIfAbsent(model.sha256(), sha -> {
             try {
                 Path dir = Files.createTempDirectory("streetnum-batch-model-");
-                Path tmp = dir.resolve("bundle.tmp");
-                Files.write(tmp, model.bundle().value());
                 Path file = dir.resolve(sha + ModelBundle.EXTENSION);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                // A new folder per bundle and JVM: nothing is there to replace.
+                AtomicFile.write(file, tmp -> Files.write(tmp, model.bundle().value()));
                 file.toFile().deleteOnExit();
                 dir.toFile().deleteOnExit();
                 return file;

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -103,30 +102,27 @@ public final class CropCache implements AutoCloseable {
 
     private static void build(Path file, Header header, AnnotatedDataset data, CropExpander expander, int workers)
             throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path partial = Files.createTempFile(parent, file.getFileName().toString(), ".partial");
         List<AnnotatedImage> images = data.images();
         int inFlight = Math.max(1, workers) * 8;
         ExecutorService pool = OrderedPrefetch.daemonPool("crop-cache", Math.max(1, workers));
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(partial), 1 << 20);
-             ProgressBar progress = ProgressDisplay.start("crop cache", images.size(), " img")) {
-            DataOutputStream headerOut = new DataOutputStream(out);
-            header.write(headerOut);
-            headerOut.flush();
-            OrderedPrefetch<byte[]> crops = new OrderedPrefetch<>(pool, images.size(), inFlight,
-                    i -> () -> decodeCrop(images.get(i), expander));
-            while (crops.hasNext()) {
-                out.write(crops.next());
-                progress.step();
-            }
-        } catch (RuntimeException | IOException e) {
-            Files.deleteIfExists(partial);
-            throw e;
+        try {
+            AtomicFile.write(file, partial -> {
+                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(partial), 1 << 20);
+                     ProgressBar progress = ProgressDisplay.start("crop cache", images.size(), " img")) {
+                    DataOutputStream headerOut = new DataOutputStream(out);
+                    header.write(headerOut);
+                    headerOut.flush();
+                    OrderedPrefetch<byte[]> crops = new OrderedPrefetch<>(pool, images.size(), inFlight,
+                            i -> () -> decodeCrop(images.get(i), expander));
+                    while (crops.hasNext()) {
+                        out.write(crops.next());
+                        progress.step();
+                    }
+                }
+            });
         } finally {
             pool.shutdownNow();
         }
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static Header readHeader(Path file) throws IOException {

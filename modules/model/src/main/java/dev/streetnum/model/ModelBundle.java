@@ -3,6 +3,7 @@ package dev.streetnum.model;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.data.AtomicFile;
 import dev.streetnum.data.DataException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,8 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -272,72 +271,56 @@ public final class ModelBundle {
     }
 
     /**
-     * Writes atomically (temporary file in the same folder, then rename), so a reader never sees a
-     * half-written bundle. A file that exists is written where it really is ({@link Path#toRealPath}): a
-     * symbolic link (a bundle kept elsewhere, linked into place) stays a link, its target holding the
-     * new bundle, and the temporary file sits beside the target, on its file system.
+     * Writes atomically ({@link AtomicFile}), so a reader never sees a half-written bundle; a symbolic
+     * link (a bundle kept elsewhere, linked into place) stays a link, its target holding the new bundle.
      *
      * @param withUpdater also store the optimiser state, for training checkpoints that must resume
      */
     public void save(Path file, boolean withUpdater) {
-        Path tmp = null;
         try {
-            Path absolute = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
-            Files.createDirectories(absolute.getParent());
-            // Not Files.createTempFile: its owner-only permissions would stick to the bundle.
-            tmp = absolute.resolveSibling(absolute.getFileName() + "." + ProcessHandle.current().pid()
-                    + "-" + System.nanoTime() + ".tmp");
             ByteArrayOutputStream weights = new ByteArrayOutputStream();
             ModelSerializer.writeModel(network, weights, withUpdater);
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW); ZipOutputStream zip = new ZipOutputStream(out)) {
-                zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
-                zip.write(JSON.writeValueAsBytes(metadata));
-                zip.closeEntry();
-                zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
-                weights.writeTo(zip);
-                zip.closeEntry();
-                for (int i = 0; i < localizers.size(); i++) {
-                    Localizer localizer = localizers.get(i);
-                    zip.putNextEntry(new ZipEntry(localizerEntry(i, "json")));
-                    zip.write(JSON.writeValueAsBytes(localizer.metadata()));
+            AtomicFile.write(file, tmp -> {
+                try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+                    zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
+                    zip.write(JSON.writeValueAsBytes(metadata));
                     zip.closeEntry();
-                    zip.putNextEntry(new ZipEntry(localizerEntry(i, "zip")));
-                    // A localizer in a bundle is for use, never resumed: no optimiser state.
-                    ByteArrayOutputStream localizerWeights = new ByteArrayOutputStream();
-                    ModelSerializer.writeModel(localizer.network(), localizerWeights, false);
-                    localizerWeights.writeTo(zip);
+                    zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
+                    weights.writeTo(zip);
                     zip.closeEntry();
+                    for (int i = 0; i < localizers.size(); i++) {
+                        Localizer localizer = localizers.get(i);
+                        zip.putNextEntry(new ZipEntry(localizerEntry(i, "json")));
+                        zip.write(JSON.writeValueAsBytes(localizer.metadata()));
+                        zip.closeEntry();
+                        zip.putNextEntry(new ZipEntry(localizerEntry(i, "zip")));
+                        // A localizer in a bundle is for use, never resumed: no optimiser state.
+                        ByteArrayOutputStream localizerWeights = new ByteArrayOutputStream();
+                        ModelSerializer.writeModel(localizer.network(), localizerWeights, false);
+                        localizerWeights.writeTo(zip);
+                        zip.closeEntry();
+                    }
+                    for (int i = 0; i < partners.size(); i++) {
+                        ModelBundle partner = partners.get(i);
+                        zip.putNextEntry(new ZipEntry(memberEntry(i + 1, "json")));
+                        zip.write(JSON.writeValueAsBytes(partner.metadata));
+                        zip.closeEntry();
+                        zip.putNextEntry(new ZipEntry(memberEntry(i + 1, "zip")));
+                        // A partner is for use, never resumed: no optimiser state.
+                        ByteArrayOutputStream partnerWeights = new ByteArrayOutputStream();
+                        ModelSerializer.writeModel(partner.network, partnerWeights, false);
+                        partnerWeights.writeTo(zip);
+                        zip.closeEntry();
+                    }
+                    for (Map.Entry<String, byte[]> a : attachments.entrySet()) {
+                        zip.putNextEntry(new ZipEntry(a.getKey()));
+                        zip.write(a.getValue());
+                        zip.closeEntry();
+                    }
                 }
-                for (int i = 0; i < partners.size(); i++) {
-                    ModelBundle partner = partners.get(i);
-                    zip.putNextEntry(new ZipEntry(memberEntry(i + 1, "json")));
-                    zip.write(JSON.writeValueAsBytes(partner.metadata));
-                    zip.closeEntry();
-                    zip.putNextEntry(new ZipEntry(memberEntry(i + 1, "zip")));
-                    // A partner is for use, never resumed: no optimiser state.
-                    ByteArrayOutputStream partnerWeights = new ByteArrayOutputStream();
-                    ModelSerializer.writeModel(partner.network, partnerWeights, false);
-                    partnerWeights.writeTo(zip);
-                    zip.closeEntry();
-                }
-                for (Map.Entry<String, byte[]> a : attachments.entrySet()) {
-                    zip.putNextEntry(new ZipEntry(a.getKey()));
-                    zip.write(a.getValue());
-                    zip.closeEntry();
-                }
-            }
-            Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("could not write model bundle " + file, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write already failed; that is the error worth reporting
-                }
-            }
         }
     }
 

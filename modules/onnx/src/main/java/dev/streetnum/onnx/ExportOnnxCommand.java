@@ -1,10 +1,10 @@
 package dev.streetnum.onnx;
 
+import dev.streetnum.data.AtomicFile;
 import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import onnx.Onnx;
 import picocli.CommandLine;
@@ -87,13 +87,10 @@ public final class ExportOnnxCommand implements Callable<Integer> {
         } else {
             onnx = int8 ? Engine.int8Model(bundle) : OnnxExporter.export(bundle);
         }
-        Path target = out.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(tmp, onnx.toByteArray());
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        byte[] bytes = onnx.toByteArray();
+        AtomicFile.write(out, tmp -> Files.write(tmp, bytes));
         spec.commandLine().getOut().printf("wrote %s (%s, %d bytes, model %s)%n", out, precision,
-                Files.size(target), OnnxMetadata.properties(onnx).get(OnnxMetadata.MODEL_ID));
+                bytes.length, OnnxMetadata.properties(onnx).get(OnnxMetadata.MODEL_ID));
         return 0;
     }
 }

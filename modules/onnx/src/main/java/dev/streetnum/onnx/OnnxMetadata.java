@@ -108,7 +108,10 @@ final class OnnxMetadata {
         return withProperties(model, updated);
     }
 
+    /** Thresholds and only their own provenance: an old calibration's place must not outlive its thresholds. */
     private static void putThresholds(Map<String, String> properties, Thresholds thresholds) {
+        properties.remove(THRESHOLDS_CALIBRATED_ON);
+        properties.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
         properties.put(THRESHOLDS, json(thresholds.byKey()));
         thresholds.calibratedOn().ifPresent(where -> properties.put(THRESHOLDS_CALIBRATED_ON, where));
         thresholds.noBoxCalibratedOn().ifPresent(where -> properties.put(NO_BOX_THRESHOLDS_CALIBRATED_ON, where));
@@ -122,8 +125,6 @@ final class OnnxMetadata {
     static Onnx.ModelProto asNetwork(Onnx.ModelProto model, String modelId) {
         Map<String, String> updated = properties(model);
         updated.put(MODEL_ID, modelId);
-        updated.remove(THRESHOLDS_CALIBRATED_ON);
-        updated.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
         putThresholds(updated, Thresholds.NONE);
         return withProperties(model, updated);
     }

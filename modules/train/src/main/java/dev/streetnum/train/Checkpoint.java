@@ -3,6 +3,7 @@ package dev.streetnum.train;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streetnum.data.AtomicFile;
 import dev.streetnum.data.DataException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,19 +53,19 @@ public final class Checkpoint {
      */
     static void save(Path file, ComputationGraph network, TrainerState<?> state, String runIdentity,
                      ExponentialWeightAverage average) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            ModelSerializer.writeModel(network, tmp.toFile(), true);
-            ModelSerializer.addObjectToFile(tmp.toFile(), STATE_ENTRY, JSON.writeValueAsString(state));
-            ModelSerializer.addObjectToFile(tmp.toFile(), RUN_ENTRY, runIdentity);
-            if (average != null) {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                try (DataOutputStream out = new DataOutputStream(bytes)) {
-                    Nd4j.write(average.weights(), out);
+            AtomicFile.write(file, tmp -> {
+                ModelSerializer.writeModel(network, tmp.toFile(), true);
+                ModelSerializer.addObjectToFile(tmp.toFile(), STATE_ENTRY, JSON.writeValueAsString(state));
+                ModelSerializer.addObjectToFile(tmp.toFile(), RUN_ENTRY, runIdentity);
+                if (average != null) {
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    try (DataOutputStream out = new DataOutputStream(bytes)) {
+                        Nd4j.write(average.weights(), out);
+                    }
+                    ModelSerializer.addObjectToFile(tmp.toFile(), AVERAGE_ENTRY, bytes.toByteArray());
                 }
-                ModelSerializer.addObjectToFile(tmp.toFile(), AVERAGE_ENTRY, bytes.toByteArray());
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("could not write checkpoint " + file, e);
         }

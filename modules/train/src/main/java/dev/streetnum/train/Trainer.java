@@ -3,6 +3,7 @@ package dev.streetnum.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AtomicFile;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.PreprocessConfig;
@@ -300,10 +301,7 @@ public final class Trainer {
         run.put("final", state.history().get(state.history().size() - 1));
         run.put("diagnosis", diagnosis);
         try {
-            Path tmp = runDir.resolve(RUN_JSON + ".tmp");
-            JSON.writeValue(tmp.toFile(), run);
-            Files.move(tmp, runDir.resolve(RUN_JSON), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(runDir.resolve(RUN_JSON), tmp -> JSON.writeValue(tmp.toFile(), run));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + runDir.resolve(RUN_JSON), e);
         }
