@@ -116,6 +116,9 @@ public record BundleMetadata(
      */
     public BundleMetadata withThresholds(Thresholds newThresholds) {
         Map<String, Object> p = new LinkedHashMap<>(provenance);
+        // Only what the new thresholds say: an old calibration's place must not outlive its thresholds.
+        p.remove(THRESHOLDS_CALIBRATED_ON);
+        p.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
         newThresholds.calibratedOn().ifPresent(where -> p.put(THRESHOLDS_CALIBRATED_ON, where));
         newThresholds.noBoxCalibratedOn().ifPresent(where -> p.put(NO_BOX_THRESHOLDS_CALIBRATED_ON, where));
         return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, newThresholds, p,
@@ -127,11 +130,7 @@ public record BundleMetadata(
      * networks than those its thresholds were calibrated on ({@link Ensemble#join}, {@link Ensemble#split}).
      */
     public BundleMetadata withoutThresholds() {
-        Map<String, Object> p = new LinkedHashMap<>(provenance);
-        p.remove(THRESHOLDS_CALIBRATED_ON);
-        p.remove(NO_BOX_THRESHOLDS_CALIBRATED_ON);
-        return new BundleMetadata(formatVersion, modelId, preset, preprocess, normalisation, Thresholds.NONE, p,
-                metrics, softwareVersion, noBoxMembers, boxMembers, boxScore, noBoxScore);
+        return withThresholds(Thresholds.NONE);
     }
 
     /** With metrics added or replaced (existing names not given are kept). */

@@ -118,6 +118,17 @@ class ThresholdsTest {
         assertEquals(m, back);
         assertEquals("data/val (40 images)", back.thresholds().calibratedOn().orElseThrow());
 
+        // New thresholds say where they were calibrated, or nothing: the old calibration's place goes with them.
+        BundleMetadata both = m.withThresholds(Thresholds.fromKeys(Map.of("0.98", 0.8, "no-box 0.98", 0.9), "val",
+                "val without boxes"));
+        BundleMetadata uncalibrated = both.withThresholds(Thresholds.fromKeys(Map.of("0.98", 0.7)));
+        assertFalse(uncalibrated.provenance().containsKey(BundleMetadata.THRESHOLDS_CALIBRATED_ON));
+        assertFalse(uncalibrated.provenance().containsKey(BundleMetadata.NO_BOX_THRESHOLDS_CALIBRATED_ON));
+        assertTrue(uncalibrated.thresholds().calibratedOn().isEmpty());
+        BundleMetadata boxOnly = both.withThresholds(Thresholds.fromKeys(Map.of("0.98", 0.7), "test"));
+        assertEquals("test", boxOnly.provenance().get(BundleMetadata.THRESHOLDS_CALIBRATED_ON));
+        assertFalse(boxOnly.provenance().containsKey(BundleMetadata.NO_BOX_THRESHOLDS_CALIBRATED_ON));
+
         // A bundle from before thresholds existed reads as none calibrated.
         ((com.fasterxml.jackson.databind.node.ObjectNode) tree).remove("thresholds");
         assertTrue(json.treeToValue(tree, BundleMetadata.class).thresholds().isEmpty());
