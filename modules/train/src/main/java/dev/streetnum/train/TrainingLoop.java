@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one minibatch loop, the transcriber's and the localizer's: learning-rate schedule, per-iteration dropout
  * seeding, validation, best-model selection, early stopping, time budget, progress bar and, where asked,
- * checkpoints, the per-layer monitor, a running average of the weights and sharpness-aware steps. Everything
- * that decides what happens next is a function of {@link TrainerState}, which is why a resumed run matches an
- * uninterrupted one.
+ * checkpoints, the per-layer monitor, a running average of the weights, sharpness-aware steps and rows added
+ * to each minibatch (consistency training's). Everything that decides what happens next is a function of
+ * {@link TrainerState}, which is why a resumed run matches an uninterrupted one.
  *
  * @param <R> what a validation point records and the best model is selected by
  */
