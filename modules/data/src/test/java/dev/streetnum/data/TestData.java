@@ -52,6 +52,22 @@ public final class TestData {
         return heads;
     }
 
+    /**
+     * Several examples' six head distributions as one batch of network outputs in head order, rows in the
+     * order given: what a network's {@code output} would hand the decoder.
+     */
+    public static org.nd4j.linalg.api.ndarray.INDArray[] headsBatch(double[][]... examples) {
+        org.nd4j.linalg.api.ndarray.INDArray[] batch = new org.nd4j.linalg.api.ndarray.INDArray[SequenceLabels.HEADS];
+        for (int h = 0; h < batch.length; h++) {
+            double[][] rows = new double[examples.length][];
+            for (int e = 0; e < examples.length; e++) {
+                rows[e] = examples[e][h];
+            }
+            batch[h] = org.nd4j.linalg.factory.Nd4j.create(rows);
+        }
+        return batch;
+    }
+
     /** {@code ../shared/svhn-real/...} found from the working directory upwards, if present. */
     public static Optional<Path> shared(String relative) {
         Path here = Path.of("").toAbsolutePath();

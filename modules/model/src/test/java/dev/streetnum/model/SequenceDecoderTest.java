@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streetnum.data.SequenceLabels;
+import dev.streetnum.data.TestData;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -84,7 +85,7 @@ class SequenceDecoderTest {
     void batchDecodingMatchesPerExampleDecoding() {
         Random random = new Random(8);
         double[][][] examples = {randomHeads(random, 2), randomHeads(random, 3), randomHeads(random, 1)};
-        List<Transcription> decoded = SequenceDecoder.decode(batchOf(examples));
+        List<Transcription> decoded = SequenceDecoder.decode(TestData.headsBatch(examples));
         assertEquals(examples.length, decoded.size());
         for (int e = 0; e < examples.length; e++) {
             Transcription single = SequenceDecoder.decode(examples[e]);
@@ -188,19 +189,6 @@ class SequenceDecoderTest {
         return p;
     }
 
-    /** The heads of several examples as one batch of network outputs, rows in the given order. */
-    private static INDArray[] batchOf(double[][]... examples) {
-        INDArray[] batch = new INDArray[SequenceLabels.HEADS];
-        for (int h = 0; h < batch.length; h++) {
-            double[][] rows = new double[examples.length][];
-            for (int e = 0; e < examples.length; e++) {
-                rows[e] = examples[e][h];
-            }
-            batch[h] = Nd4j.create(rows);
-        }
-        return batch;
-    }
-
     /** Two networks, worked by hand: the answer is the averaged heads', its score their geometric mean. */
     @Test
     void agreementScoresTheAveragedAnswerByTheGeometricMeanOfEachModelsOwnProbability() {
@@ -220,7 +208,7 @@ class SequenceDecoderTest {
         a[2] = new double[] {0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.91, 0.01, 0.01};
         b[2] = new double[] {0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.4, 0.05, 0.2};
 
-        List<INDArray[]> pair = List.of(batchOf(a), batchOf(b));
+        List<INDArray[]> pair = List.of(TestData.headsBatch(a), TestData.headsBatch(b));
         Transcription averaged = SequenceDecoder.decodeMean(pair, 1, EnsembleScore.MEAN_HEADS).get(0);
         Transcription agreed = SequenceDecoder.decodeMean(pair, 1, EnsembleScore.AGREEMENT).get(0);
         assertEquals("17", averaged.candidate());
@@ -249,12 +237,12 @@ class SequenceDecoderTest {
         double[][] c = randomHeads(random, 2);
         // One model, groups of two views and of one row: the same answers, bit for bit, either way.
         for (int groups : new int[] {1, 2}) {
-            List<INDArray[]> one = List.<INDArray[]>of(batchOf(a1, a2));
+            List<INDArray[]> one = List.<INDArray[]>of(TestData.headsBatch(a1, a2));
             ReadChecks.assertSameAnswers(SequenceDecoder.decodeMean(one, groups, EnsembleScore.MEAN_HEADS),
                     SequenceDecoder.decodeMean(one, groups, EnsembleScore.AGREEMENT));
         }
         // Two models, two views each (one photo): each model's heads are its two views' mean first.
-        List<INDArray[]> pair = List.of(batchOf(a1, a2), batchOf(b1, b2));
+        List<INDArray[]> pair = List.of(TestData.headsBatch(a1, a2), TestData.headsBatch(b1, b2));
         Transcription agreed = SequenceDecoder.decodeMean(pair, 1, EnsembleScore.AGREEMENT).get(0);
         double[][] ownA = new double[SequenceLabels.HEADS][];
         double[][] ownB = new double[SequenceLabels.HEADS][];
@@ -274,7 +262,7 @@ class SequenceDecoderTest {
         assertEquals(Math.sqrt(ReadChecks.probabilityOf(ownA, answer) * ReadChecks.probabilityOf(ownB, answer)),
                 agreed.confidence(), 1e-9);
         // Three models, two photos of one row each: each photo scored by its own rows.
-        List<INDArray[]> three = List.of(batchOf(a1, a2), batchOf(b1, b2), batchOf(c, c));
+        List<INDArray[]> three = List.of(TestData.headsBatch(a1, a2), TestData.headsBatch(b1, b2), TestData.headsBatch(c, c));
         List<Transcription> two = SequenceDecoder.decodeMean(three, 2, EnsembleScore.AGREEMENT);
         double[][][] second = {a2, b2, c};
         double product = 1;
@@ -290,7 +278,7 @@ class SequenceDecoderTest {
         double[][] never = oneHotHeads("5");
         never[1] = new double[SequenceLabels.DIGIT_CLASSES];
         never[1][3] = 1;  // P("5") = 0 exactly: this network reads a 3
-        Transcription agreed = SequenceDecoder.decodeMean(List.of(batchOf(sure), batchOf(sure), batchOf(never)), 1,
+        Transcription agreed = SequenceDecoder.decodeMean(List.of(TestData.headsBatch(sure), TestData.headsBatch(sure), TestData.headsBatch(never)), 1,
                 EnsembleScore.AGREEMENT).get(0);
         assertEquals("5", agreed.candidate());
         assertTrue(Double.isFinite(agreed.logProbability()) && agreed.logProbability() < -200,

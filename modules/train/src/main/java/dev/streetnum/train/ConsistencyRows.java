@@ -123,9 +123,8 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
         INDArray[] joinedMasks = new INDArray[labels.length];
         for (int h = 0; h < labels.length; h++) {
             joinedLabels[h] = Nd4j.concat(0, labelled.getLabels(h), labels[h]);
-            INDArray mask = labelled.getLabelsMaskArray(h);
-            joinedMasks[h] = Nd4j.concat(0, mask != null ? mask
-                    : Nd4j.ones(type, labelled.getLabels(h).size(0), 1), masks[h]);
+            // StreetNumberIterator gives every head a mask.
+            joinedMasks[h] = Nd4j.concat(0, labelled.getLabelsMaskArray(h), masks[h]);
         }
         INDArray features = Nd4j.concat(0, labelled.getFeatures(0), strongFeatures.castTo(labelled.getFeatures(0).dataType()));
         return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features}, joinedLabels, null, joinedMasks);

@@ -45,19 +45,6 @@ class ConsistencyRowsTest {
         TestData.generatedSet(dir.resolve("unlabelled"), 10, 33);
     }
 
-    /** Heads in network order, one row per example: each head's probability vector as given. */
-    private static INDArray[] heads(double[][]... rows) {
-        INDArray[] out = new INDArray[SequenceLabels.HEADS];
-        for (int h = 0; h < out.length; h++) {
-            double[][] perRow = new double[rows.length][];
-            for (int r = 0; r < rows.length; r++) {
-                perRow[r] = rows[r][h];
-            }
-            out[h] = Nd4j.create(perRow);
-        }
-        return out;
-    }
-
     /** A head sure of {@code cls} with probability {@code p}, the rest spread evenly. */
     private static double[] sure(int classes, int cls, double p) {
         double[] v = new double[classes];
@@ -79,7 +66,7 @@ class ConsistencyRowsTest {
     void aReadingTeachesItsNumberOnlyWhereItIsAcceptedAndNotEmpty() {
         // P(S|x) by hand: 0.99^3 = 0.970 for "42" read surely; 0.99 * 0.96^2 = 0.912 read less surely; the
         // third's most probable reading is no digits at all (length class 0 at 0.99).
-        INDArray[] heads = heads(reading(2, 0.99, new int[] {4, 2}, 0.99), reading(2, 0.99, new int[] {4, 2}, 0.96),
+        INDArray[] heads = TestData.headsBatch(reading(2, 0.99, new int[] {4, 2}, 0.99), reading(2, 0.99, new int[] {4, 2}, 0.96),
                 reading(0, 0.99, new int[] {7}, 0.99));
         SequenceLabels.Rows rows = ConsistencyRows.targets(SequenceDecoder.decode(heads), 0.95);
         assertEquals(1, rows.labelledRows());
