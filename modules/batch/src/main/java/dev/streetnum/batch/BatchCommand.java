@@ -100,14 +100,14 @@ public final class BatchCommand implements Callable<Integer> {
                 BatchConfig.OutputFormat.parse(format), threshold, microBatch, uiPort);
         PrintWriter out = spec.commandLine().getOut();
         // Bad input that needs no session is refused before Spark's seconds of start-up.
-        BatchJob.DriverModel model = BatchJob.check(config,
+        BatchJob.DriverInputs checked = BatchJob.check(config,
                 BatchSessions.hadoopConfiguration(config.master(), config.uiPort()));
         SparkSession spark = sessions.apply(config.master(), config.uiPort());
         try {
             out.println("batch: Spark " + spark.version() + ", master " + spark.sparkContext().master()
                     + (spark.sparkContext().uiWebUrl().isDefined() ? ", UI " + spark.sparkContext().uiWebUrl().get() : ""));
             out.flush();
-            BatchSummary summary = new BatchJob(spark).run(config, model);
+            BatchSummary summary = new BatchJob(spark).run(config, checked);
             summary.print(out);
             out.println("batch: wrote " + config.output());
             out.flush();

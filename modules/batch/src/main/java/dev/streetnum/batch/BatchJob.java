@@ -81,17 +81,26 @@ public final class BatchJob {
     }
 
     /**
+     * What the driver reads before any Spark session: the model, and the images' table (a Parquet
+     * manifest's rows still to read through the session: {@link ImageTable#complete}).
+     */
+    public record DriverInputs(DriverModel model, ImageTable images) {
+    }
+
+    /**
      * What a job refuses before its Spark session starts (Spark's start-up takes seconds; a refusal is one
-     * line): the bundle read for its engine ({@link #read}) and an output folder that exists under
-     * {@code error-if-exists} ({@link #requireWritable}).
+     * line): the bundle read for its engine ({@link #read}), an output folder that exists under
+     * {@code error-if-exists} ({@link #requireWritable}) and the input, read as far as it can be without
+     * Spark ({@link ImageTable#read(String, Configuration)}: all but a Parquet manifest's rows). What it read
+     * is what {@link #run(BatchConfig, DriverInputs)} uses: nothing is read twice.
      *
      * @param hadoop the file systems' configuration: the session's, or {@link BatchSessions#hadoopConfiguration}
      *               before it starts
      */
-    public static DriverModel check(BatchConfig config, Configuration hadoop) {
+    public static DriverInputs check(BatchConfig config, Configuration hadoop) {
         DriverModel model = read(Path.of(config.model()), config.engine(), config.threshold());
         requireWritable(config.output(), config.mode(), hadoop);
-        return model;
+        return new DriverInputs(model, ImageTable.read(config.input(), hadoop));
     }
 
     /**
@@ -231,12 +240,11 @@ public final class BatchJob {
     }
 
     /** The whole job, its {@link #check} made (before the session started). */
-    public BatchSummary run(BatchConfig config, DriverModel checked) {
-        ImageTable table = ImageTable.read(config.input(), spark);
-        long expected = table.requests().map(r -> (long) r.size()).orElseGet(() -> imagesIn(table));
-        ShippedModel model = ship(checked);
+    public BatchSummary run(BatchConfig config, DriverInputs checked) {
+        ImageTable table = checked.images().complete(spark);
+        ShippedModel model = ship(checked.model());
         Dataset<Row> rows = transcriptions(table, model, config.microBatch());
-        BatchProgress progress = new BatchProgress(JOB_GROUP, expected);
+        BatchProgress progress = new BatchProgress(JOB_GROUP, table.images());
         spark.sparkContext().addSparkListener(progress);
         long start = System.nanoTime();
         try {
@@ -249,22 +257,6 @@ public final class BatchJob {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return summarize(config.output(), config.format(), table, model, seconds, progress.partitionsDone());
-    }
-
-    /** Images in an unlabelled folder (a listing; no content is read). */
-    private long imagesIn(ImageTable table) {
-        String glob = new org.apache.hadoop.fs.Path(table.unlabelledFolder().orElseThrow(), ImageTable.IMAGE_GLOB).toString();
-        try {
-            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(glob);
-            org.apache.hadoop.fs.FileStatus[] found = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(p);
-            if (found == null || found.length == 0) {
-                throw new DataException("input folder " + table.unlabelledFolder().get()
-                        + " has no labels.csv and no PNG or JPEG images");
-            }
-            return found.length;
-        } catch (IOException e) {
-            throw new DataException("cannot list " + glob + ": " + e.getMessage(), e);
-        }
     }
 
     /** Reading globs its path: an output folder named {@code out-local[2]} must be read as itself. */

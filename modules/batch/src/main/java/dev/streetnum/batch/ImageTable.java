@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -43,22 +44,38 @@ public final class ImageTable {
     static final String IMAGE_GLOB = "*.{png,PNG,jpg,JPG,jpeg,JPEG}";
 
     private final String folder;
+    private final long folderImages;
     private final List<ImageRequest> requests;
+    /** A Parquet manifest's rows, read through the session by {@link #complete}; null for every other input. */
+    private final Function<SparkSession, List<ImageRequest>> parquetRows;
 
-    private ImageTable(String folder, List<ImageRequest> requests) {
+    private ImageTable(String folder, long folderImages, List<ImageRequest> requests,
+                       Function<SparkSession, List<ImageRequest>> parquetRows) {
         this.folder = folder;
+        this.folderImages = folderImages;
         this.requests = requests;
+        this.parquetRows = parquetRows;
     }
 
     /**
-     * Reads {@code input}: bad input (not found, malformed manifest row) is a {@link DataException}
-     * naming the file and line (CSV) or row (Parquet).
-     *
-     * @param spark the driver's session: its Hadoop configuration finds the files, and a Parquet
-     *              manifest is read through it
+     * Reads {@code input} whole through the session: {@link #read(String, Configuration)} with its Hadoop
+     * configuration, then {@link #complete}.
      */
     public static ImageTable read(String input, SparkSession spark) {
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        return read(input, spark.sparkContext().hadoopConfiguration()).complete(spark);
+    }
+
+    /**
+     * Reads {@code input} as far as it can be read without Spark, so bad input is refused before a session's
+     * seconds of start-up: a folder (its {@code labels.csv}, or its images listed) or a CSV manifest is read
+     * whole; a Parquet manifest is only found, its rows waiting for {@link #complete} (Spark reads Parquet).
+     * Bad input (not found, a folder without labels or images, a malformed manifest or {@code labels.csv}
+     * row) is a {@link DataException} naming the file and line (CSV) or row (Parquet).
+     *
+     * @param hadoop the file systems' configuration: the session's, or {@link BatchSessions#hadoopConfiguration}
+     *               before it starts
+     */
+    public static ImageTable read(String input, Configuration hadoop) {
         Path path = new Path(input);
         FileSystem fs;
         FileStatus status;
@@ -72,15 +89,15 @@ public final class ImageTable {
         }
         Path qualified = status.getPath();
         if (qualified.getName().toLowerCase(java.util.Locale.ROOT).endsWith(PARQUET)) {
-            return new ImageTable(null, readParquetManifest(spark, fs, qualified, input));
+            return new ImageTable(null, 0, null, spark -> readParquetManifest(spark, fs, qualified, input));
         }
         if (!status.isDirectory()) {
-            return new ImageTable(null, readManifest(fs, qualified, input));
+            return new ImageTable(null, 0, readManifest(fs, qualified, input), null);
         }
         Path labels = new Path(qualified, AnnotatedDataset.LABELS_FILE);
         try {
             if (!fs.exists(labels)) {
-                return new ImageTable(qualified.toString(), null);
+                return new ImageTable(qualified.toString(), imagesIn(fs, qualified, input), null, null);
             }
         } catch (IOException e) {
             throw new DataException("cannot read input folder " + input + ": " + e.getMessage(), e);
@@ -89,7 +106,24 @@ public final class ImageTable {
             throw new DataException(labels + ": labels.csv is read from local folders only; for "
                     + fs.getUri().getScheme() + " give a manifest, CSV or Parquet (" + String.join(",", MANIFEST_COLUMNS) + ")");
         }
-        return new ImageTable(null, readLabels(fs, java.nio.file.Path.of(qualified.toUri())));
+        return new ImageTable(null, 0, readLabels(fs, java.nio.file.Path.of(qualified.toUri())), null);
+    }
+
+    /**
+     * This table with every row read: a Parquet manifest's rows read through {@code spark} and checked as a
+     * CSV manifest's are; any other input's table is already whole and comes back as it is.
+     */
+    public ImageTable complete(SparkSession spark) {
+        return parquetRows == null ? this : new ImageTable(null, 0, parquetRows.apply(spark), null);
+    }
+
+    /** The images of a folder without labels (a listing; no content is read): refuses a folder with none. */
+    private static long imagesIn(FileSystem fs, Path folder, String shownAs) throws IOException {
+        FileStatus[] found = fs.globStatus(new Path(folder, IMAGE_GLOB));
+        if (found == null || found.length == 0) {
+            throw new DataException("input folder " + shownAs + " has no labels.csv and no PNG or JPEG images");
+        }
+        return found.length;
     }
 
     private static List<ImageRequest> readLabels(FileSystem fs, java.nio.file.Path folder) {
@@ -271,16 +305,32 @@ public final class ImageTable {
 
     /** The qualified folder whose every image is read without a box, when the input is such a folder. */
     public Optional<String> unlabelledFolder() {
+        requireComplete();
         return Optional.ofNullable(folder);
     }
 
     /** The listed images (a labelled folder or a manifest), or empty for an unlabelled folder. */
     public Optional<List<ImageRequest>> requests() {
+        requireComplete();
         return Optional.ofNullable(requests);
+    }
+
+    /** How many images the input names: the listed ones, or the PNGs and JPEGs an unlabelled folder held when read. */
+    public long images() {
+        requireComplete();
+        return requests != null ? requests.size() : folderImages;
     }
 
     /** Whether any request carries the truth, so the job can score itself. */
     public boolean hasTruth() {
+        requireComplete();
         return requests != null && requests.stream().anyMatch(r -> r.truth() != null);
+    }
+
+    /** A Parquet manifest's table has no rows until {@link #complete}: reading it before would find none. */
+    private void requireComplete() {
+        if (parquetRows != null) {
+            throw new IllegalStateException("the Parquet manifest's rows are read by complete(spark) first");
+        }
     }
 }

@@ -3,11 +3,14 @@ package dev.streetnum.batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.DocumentedCommands;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,6 +81,46 @@ class BatchCommandTest {
         assertEquals(2, exists.exitCode(), exists.err());
         assertTrue(exists.err().contains("output " + existing + " exists: give --mode overwrite to replace it,"
                 + " or another --output"), exists.err());
+    }
+
+    /**
+     * Input that needs no Spark to read is refused by name before a session is asked for: a missing input (a
+     * folder, or a Parquet manifest, whose rows Spark reads but whose absence needs no session), a CSV
+     * manifest's bad row, a bad {@code labels.csv} row and a folder with neither labels nor images.
+     */
+    @Test
+    void badInputFilesAreRefusedBeforeSparkStarts() throws Exception {
+        Path bundle = BatchFixtures.bundle(dir);
+        for (String name : List.of("no-such-folder", "no-such-manifest.parquet")) {
+            Path missing = dir.resolve(name);
+            Run notFound = runWithoutSpark("--input", missing.toString(), "--output", dir.resolve("o").toString(),
+                    "--model", bundle.toString(), "--master", "local[1]", "--ui-port", "0");
+            assertEquals(2, notFound.exitCode(), notFound.err());
+            assertTrue(notFound.err().contains("input not found: " + missing), notFound.err());
+        }
+
+        Path manifest = dir.resolve("bad-manifest.csv");
+        Files.writeString(manifest, "path,left,top,width,height\na.png,1,2,3,4\nb.png,1,x,3,4\n", StandardCharsets.UTF_8);
+        Run badRow = runWithoutSpark("--input", manifest.toString(), "--output", dir.resolve("o").toString(),
+                "--model", bundle.toString(), "--master", "local[1]", "--ui-port", "0");
+        assertEquals(2, badRow.exitCode(), badRow.err());
+        assertTrue(badRow.err().contains(manifest + " line 3: field 'top' is not an integer: 'x'"), badRow.err());
+
+        Path labelled = BatchFixtures.labelledSet(dir.resolve("labelled"));
+        Path labels = labelled.resolve(AnnotatedDataset.LABELS_FILE);
+        Files.writeString(labels, "extra.png,x,0,0,10,10\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        long badLine = Files.readAllLines(labels).size();
+        Run badLabels = runWithoutSpark("--input", labelled.toString(), "--output", dir.resolve("o").toString(),
+                "--model", bundle.toString(), "--master", "local[1]", "--ui-port", "0");
+        assertEquals(2, badLabels.exitCode(), badLabels.err());
+        assertTrue(badLabels.err().contains(labels + " line " + badLine + ": field 'label'"), badLabels.err());
+
+        Path empty = Files.createDirectories(dir.resolve("no-images"));
+        Run noImages = runWithoutSpark("--input", empty.toString(), "--output", dir.resolve("o").toString(),
+                "--model", bundle.toString(), "--master", "local[1]", "--ui-port", "0");
+        assertEquals(2, noImages.exitCode(), noImages.err());
+        assertTrue(noImages.err().contains("input folder " + empty + " has no labels.csv and no PNG or JPEG images"),
+                noImages.err());
     }
 
     /** {@link #run}, with a session factory that fails the test if the command asks it for a session. */
