@@ -20,17 +20,21 @@ public final class AtomicFile {
         void writeTo(Path temporary) throws IOException;
     }
 
+    /** Linux's own bound (MAXSYMLINKS) on links followed in a row before it calls them a loop. */
+    private static final int MAX_LINK_HOPS = 40;
+
     private AtomicFile() {
     }
 
     /**
-     * Writes {@code target} with what {@code content} writes. An existing target is resolved through
-     * its symbolic links first, so a link stays a link and the file it points to gets the content.
+     * Writes {@code target} with what {@code content} writes. A target that is a symbolic link is
+     * resolved through its links first, whether or not the file at the end exists yet, so a link stays
+     * a link and the file it points to gets the content (a loop of links is an {@link IOException}).
      * Missing parent folders are created. On any failure the temporary file is deleted, the old
      * target is left as it was, and the failure is rethrown as it came.
      */
     public static void write(Path target, Content content) throws IOException {
-        Path real = Files.exists(target) ? target.toRealPath() : target.toAbsolutePath();
+        Path real = Files.exists(target) ? target.toRealPath() : endOfLinks(target);
         Files.createDirectories(real.getParent());
         // Not Files.createTempFile: its owner-only permissions would stick to the file once moved.
         Path temporary = real.resolveSibling(real.getFileName() + "." + ProcessHandle.current().pid()
@@ -51,5 +55,22 @@ public final class AtomicFile {
                 }
             }
         }
+    }
+
+    /**
+     * Where {@code path} leads when the file at the end of its links does not exist (yet): each link
+     * read relative to its own folder, as the operating system reads it; a path that is no link is its
+     * own end.
+     */
+    private static Path endOfLinks(Path path) throws IOException {
+        Path end = path.toAbsolutePath();
+        for (int hops = 0; Files.isSymbolicLink(end); hops++) {
+            if (hops == MAX_LINK_HOPS) {
+                throw new IOException(path + " is a loop of symbolic links (or more than " + MAX_LINK_HOPS
+                        + " in a row)");
+            }
+            end = end.resolveSibling(Files.readSymbolicLink(end));
+        }
+        return end;
     }
 }

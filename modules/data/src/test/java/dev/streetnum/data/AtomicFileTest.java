@@ -46,6 +46,47 @@ class AtomicFileTest {
     }
 
     @Test
+    void aDanglingLinkStaysALinkAndTheFileItNamesIsCreated(@TempDir Path dir) throws IOException {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        Path current = Files.createSymbolicLink(models.resolve("current.bundle"), Path.of("v2.bundle"));
+        Path v2 = models.resolve("v2.bundle");
+
+        AtomicFile.write(current, tmp -> Files.write(tmp, NEW));
+
+        assertTrue(Files.isSymbolicLink(current), "the link is still a link");
+        assertEquals(Path.of("v2.bundle"), Files.readSymbolicLink(current));
+        assertArrayEquals(NEW, Files.readAllBytes(v2));
+        assertEquals(List.of(v2), files(models), "the temporary file is gone");
+    }
+
+    @Test
+    void aChainOfLinksEndingNowhereIsFollowedToItsEnd(@TempDir Path dir) throws IOException {
+        Path store = Files.createDirectories(dir.resolve("store"));
+        Path last = Files.createSymbolicLink(store.resolve("last.bin"), Path.of("../data/real.bin"));
+        Path first = Files.createSymbolicLink(dir.resolve("first.bin"), last);
+
+        AtomicFile.write(first, tmp -> Files.write(tmp, NEW));
+
+        assertTrue(Files.isSymbolicLink(first) && Files.isSymbolicLink(last), "both links are still links");
+        assertArrayEquals(NEW, Files.readAllBytes(dir.resolve("data/real.bin")),
+                "the relative link is read from its own folder, and the missing folder is created");
+    }
+
+    @Test
+    void aLoopOfLinksIsAnErrorNamingThePath(@TempDir Path dir) throws IOException {
+        Path a = dir.resolve("a.bin");
+        Path b = dir.resolve("b.bin");
+        Files.createSymbolicLink(a, b.getFileName());
+        Files.createSymbolicLink(b, a.getFileName());
+
+        IOException thrown = assertThrows(IOException.class, () -> AtomicFile.write(a, tmp -> Files.write(tmp, NEW)));
+
+        assertTrue(thrown.getMessage().contains(a.toString()), thrown.getMessage());
+        assertTrue(Files.isSymbolicLink(a) && Files.isSymbolicLink(b), "neither link was replaced");
+        assertEquals(List.of(), files(dir), "no temporary file is left");
+    }
+
+    @Test
     void aFailingWriteLeavesTheOldFileAndNoTemporaryFile(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("a.bin");
         Files.write(file, OLD);

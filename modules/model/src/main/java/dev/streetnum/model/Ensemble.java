@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -149,15 +150,32 @@ public record Ensemble(List<Member> members, ReadingPaths paths) implements Auto
 
     /**
      * The networks a joined bundle reads with, each a bundle of its own, in its order (the inverse of
-     * {@link #join}): the lead under its own id ({@link #memberIds}) with the bundle's localizers, then each
-     * partner as it was joined. None keeps thresholds: the joined bundle's were the networks' together, and a
-     * partner's own were calibrated before joining, with localizers it no longer has. Attachments (int8
-     * models) go, as in {@link #join}: quantize after. Each records the joined bundle's id ({@value #SPLIT_FROM}).
+     * {@link #join}): each as {@link #network} gives it.
      */
     public static List<ModelBundle> split(ModelBundle joined) {
+        List<ModelBundle> networks = new ArrayList<>(joined.members().size());
+        for (int n = 0; n < joined.members().size(); n++) {
+            networks.add(network(joined, n));
+        }
+        return networks;
+    }
+
+    /**
+     * Network {@code n} (from 0, the lead) of a joined bundle as a bundle of its own, made without the
+     * others: the lead under its own id ({@link #memberIds}) with the bundle's localizers, a partner as it
+     * was joined. None keeps thresholds: the joined bundle's were the networks' together, and a partner's
+     * own were calibrated before joining, with localizers it no longer has. Attachments (int8 models) go,
+     * as in {@link #join}: quantize after. Each records the joined bundle's id ({@value #SPLIT_FROM}).
+     */
+    public static ModelBundle network(ModelBundle joined, int n) {
         String from = joined.metadata().modelId();
         if (joined.partners().isEmpty()) {
             throw new IllegalArgumentException("model " + from + " reads with one network: there is nothing to split");
+        }
+        Objects.checkIndex(n, joined.members().size());
+        if (n > 0) {
+            ModelBundle partner = joined.partners().get(n - 1);
+            return partner.withMetadata(partner.metadata().withoutThresholds().withProvenance(Map.of(SPLIT_FROM, from)));
         }
         List<String> ids = memberIds(joined);
         BundleMetadata e = joined.metadata().withoutThresholds();
@@ -165,15 +183,9 @@ public record Ensemble(List<Member> members, ReadingPaths paths) implements Auto
         provenance.remove(ENSEMBLE_OF);
         provenance.put(SPLIT_FROM, from);
         String leadId = ids.size() == joined.members().size() ? ids.get(0) : from;
-        List<ModelBundle> networks = new ArrayList<>();
-        networks.add(joined.withoutPartners(new BundleMetadata(BundleMetadata.FORMAT_VERSION, leadId, e.preset(),
+        return joined.withoutPartners(new BundleMetadata(BundleMetadata.FORMAT_VERSION, leadId, e.preset(),
                 e.preprocess(), e.normalisation(), Thresholds.NONE, provenance, Map.of(), StreetnumVersion.VERSION, null,
-                null, null, null)));
-        for (ModelBundle partner : joined.partners()) {
-            networks.add(partner.withMetadata(partner.metadata().withoutThresholds()
-                    .withProvenance(Map.of(SPLIT_FROM, from))));
-        }
-        return networks;
+                null, null, null));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.streetnum.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -434,6 +435,32 @@ class EnsembleTest {
         ReadChecks.assertSameAnswers(before.transcribe(photos.photos(), none), after.transcribe(photos.photos(), none));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ensemble.split(lead));
+        assertEquals("model tiny-test-5 reads with one network: there is nothing to split", e.getMessage());
+    }
+
+    /** One network taken alone (export-onnx --network) is the bundle split gives for it, the others not made. */
+    @Test
+    void aNetworkTakenAloneIsTheOneTheSplitGives() {
+        ModelBundle second = TestBundles.tiny(6);
+        second = second.withMetadata(second.metadata().withThresholds(Thresholds.fromKeys(Map.of("0.98", 0.6), "val", null)));
+        ModelBundle joined = Ensemble.join(List.of(TestBundles.tiny(5).withLocalizer(localizer(3)), second,
+                TestBundles.tiny(7)), "three");
+        joined = joined.withMetadata(joined.metadata().withThresholds(Thresholds.NONE.with(TargetAccuracy.PAPER, 0.8)))
+                .withAttachment("int8.onnx", new byte[] {1});
+
+        List<ModelBundle> networks = Ensemble.split(joined);
+        for (int n = 0; n < networks.size(); n++) {
+            ModelBundle alone = Ensemble.network(joined, n);
+            assertEquals(networks.get(n).metadata(), alone.metadata(), "network " + n);
+            assertSame(networks.get(n).network(), alone.network(), "network " + n);
+            assertEquals(networks.get(n).localizers(), alone.localizers(), "network " + n);
+            assertEquals(networks.get(n).attachmentNames(), alone.attachmentNames(), "network " + n);
+            assertEquals(networks.get(n).partners(), alone.partners(), "network " + n);
+        }
+        ModelBundle three = joined;
+        assertThrows(IndexOutOfBoundsException.class, () -> Ensemble.network(three, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Ensemble.network(TestBundles.tiny(5), 0));
         assertEquals("model tiny-test-5 reads with one network: there is nothing to split", e.getMessage());
     }
 

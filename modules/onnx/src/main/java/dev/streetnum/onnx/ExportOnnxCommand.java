@@ -74,7 +74,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--network " + network + ": model " + bundle.metadata().modelId()
                         + (held == 1 ? " is one network: leave --network out" : " has networks 1 to " + held));
             }
-            ModelBundle alone = Ensemble.split(bundle).get(network - 1);
+            ModelBundle alone = Ensemble.network(bundle, network - 1);
             onnx = int8 ? OnnxMetadata.asNetwork(Engine.int8Model(bundle, network - 1),
                     alone.metadata().modelId() + Int8Quantizer.MODEL_ID_SUFFIX) : OnnxExporter.export(alone);
             precision += ", network " + network + " of " + held;

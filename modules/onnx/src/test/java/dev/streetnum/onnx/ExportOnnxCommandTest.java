@@ -1,5 +1,6 @@
 package dev.streetnum.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,13 @@ class ExportOnnxCommandTest {
         assertFalse(int8Properties.containsKey(OnnxMetadata.THRESHOLDS_CALIBRATED_ON), int8Properties.toString());
         assertEquals(Onnx.ModelProto.parseFrom(joined.attachment(Int8Quantizer.entry(1)).orElseThrow()).getGraph(),
                 int8.getGraph(), "network 2's own int8 graph");
+
+        // Byte for byte what the export of network 2 taken from the whole split of the bundle is.
+        ModelBundle loaded = ModelBundle.load(bundle);
+        ModelBundle fromSplit = Ensemble.split(loaded).get(1);
+        assertArrayEquals(OnnxExporter.export(fromSplit).toByteArray(), Files.readAllBytes(floatOut));
+        assertArrayEquals(OnnxMetadata.asNetwork(Engine.int8Model(loaded, 1), fromSplit.metadata().modelId()
+                + Int8Quantizer.MODEL_ID_SUFFIX).toByteArray(), Files.readAllBytes(int8Out));
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code streetnum cut-numbers}: every number of a set cut short, each labelled with the whole number. */
 @Command(name = "cut-numbers", mixinStandardHelpOptions = true,
@@ -20,6 +22,9 @@ import picocli.CommandLine.Option;
                 + "would answer a box that cuts the number, right only when it reads the whole number; compare-cuts "
                 + "compares two models so (models/README.md, R47, R48).")
 public final class CutNumbersCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DerivedSetOptions set;
@@ -40,12 +45,12 @@ public final class CutNumbersCommand implements Callable<Integer> {
             }
         }
         if (cuts.isEmpty()) {
-            throw new DataException(linked.source() + " has no number of two or more digits annotated digit by digit"
+            throw new DataException(linked.data() + " has no number of two or more digits annotated digit by digit"
                     + " to cut");
         }
         Path labels = linked.write(cuts);
-        System.err.printf("%d cuts of %d numbers (of %d in %s) -> %s%n", cuts.size(), cuttable, linked.set().size(),
-                linked.source(), labels);
+        spec.commandLine().getErr().printf("%d cuts of %d numbers (of %d in %s) -> %s%n", cuts.size(), cuttable,
+                linked.set().size(), linked.data(), labels);
         return 0;
     }
 }

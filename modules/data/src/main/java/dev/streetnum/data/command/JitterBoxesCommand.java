@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code streetnum jitter-boxes}: a set's number boxes moved as another detector's might be. */
 @Command(name = "jitter-boxes", mixinStandardHelpOptions = true,
@@ -18,6 +20,9 @@ import picocli.CommandLine.Option;
                 + " evaluate, it shows how the with-box path takes a detector's box that is not SVHN's annotation;"
                 + " the mean IoU printed says how far the boxes moved.")
 public final class JitterBoxesCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DerivedSetOptions set;
@@ -44,8 +49,9 @@ public final class JitterBoxesCommand implements Callable<Integer> {
             moved.add(jittered);
         }
         Path labels = linked.write(moved);
-        System.err.printf("%d boxes of %s moved by up to %s of their sides (seed %d), mean IoU with the CSV's %.3f"
-                + " -> %s%n", moved.size(), linked.source(), amount, seed, iou / Math.max(1, moved.size()), labels);
+        spec.commandLine().getErr().printf("%d boxes of %s moved by up to %s of their sides (seed %d), mean IoU with"
+                + " the CSV's %.3f -> %s%n", moved.size(), linked.data(), amount, seed, iou / Math.max(1, moved.size()),
+                labels);
         return 0;
     }
 }

@@ -14,11 +14,11 @@ import java.util.List;
  * {@code jitter-boxes} and {@code zoom-out} write. The one place that refuses to write over the
  * source's folder and that makes the links.
  *
- * @param source the source set's folder
- * @param target the folder written
- * @param set    the source set, loaded
+ * @param data the source set's {@code --data} as given (its folder or its labels.csv), for what is printed
+ * @param out  the folder written, {@code --out} as given, for what is printed
+ * @param set  the source set, loaded
  */
-record LinkedSet(Path source, Path target, AnnotatedDataset set) {
+record LinkedSet(Path data, Path out, AnnotatedDataset set) {
 
     /**
      * The source of {@code --data} (a folder, or its labels.csv) loaded, and {@code --out} made.
@@ -27,11 +27,11 @@ record LinkedSet(Path source, Path target, AnnotatedDataset set) {
      * @throws DataException when {@code out} is the source's folder, or cannot be made
      */
     static LinkedSet open(Path data, Path out, String replaced) {
-        Path source = data.toAbsolutePath().normalize();
-        Path target = out.toAbsolutePath().normalize();
+        Path source = absolute(data);
         if (Files.isRegularFile(source)) {
             source = source.getParent();
         }
+        Path target = absolute(out);
         if (target.equals(source)) {
             throw new DataException("--out must not be --data's folder (" + source + "): " + replaced);
         }
@@ -41,12 +41,24 @@ record LinkedSet(Path source, Path target, AnnotatedDataset set) {
         } catch (IOException e) {
             throw new DataException("cannot make " + target + ": " + e.getMessage(), e);
         }
-        return new LinkedSet(source, target, set);
+        return new LinkedSet(data, out, set);
+    }
+
+    /**
+     * The folder written, absolute: the files written in it are named so in its labels.csv, and a relative
+     * path there would be read from the CSV's folder, not from where the command ran.
+     */
+    Path target() {
+        return absolute(out);
+    }
+
+    private static Path absolute(Path folder) {
+        return folder.toAbsolutePath().normalize();
     }
 
     /** A link named {@code name} in the target folder to {@code photo}, replacing one there before. */
     Path link(Path photo, String name) {
-        Path link = target.resolve(name);
+        Path link = target().resolve(name);
         try {
             Files.deleteIfExists(link);
             Files.createSymbolicLink(link, photo.toAbsolutePath());
@@ -56,10 +68,9 @@ record LinkedSet(Path source, Path target, AnnotatedDataset set) {
         return link;
     }
 
-    /** Writes the target's labels.csv and returns its path. */
+    /** Writes the target's labels.csv and returns its path as {@code --out} was given, for the summary. */
     Path write(List<AnnotatedImage> images) {
-        Path labels = target.resolve("labels.csv");
-        AnnotatedDataset.write(labels, images);
-        return labels;
+        AnnotatedDataset.write(target().resolve(AnnotatedDataset.LABELS_FILE), images);
+        return out.resolve(AnnotatedDataset.LABELS_FILE);
     }
 }

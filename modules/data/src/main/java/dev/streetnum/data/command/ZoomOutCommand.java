@@ -13,7 +13,9 @@ import java.util.concurrent.Callable;
 import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code streetnum zoom-out}: a set's photos framed wider, as a user's photo taken from further away. */
 @Command(name = "zoom-out", mixinStandardHelpOptions = true,
@@ -22,6 +24,9 @@ import picocli.CommandLine.Option;
                 + " outward, as PNG, and OUT/labels.csv with the boxes moved with it. Read with evaluate --no-box,"
                 + " it shows how the localizers take a number that is a smaller share of its photo than in SVHN.")
 public final class ZoomOutCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DerivedSetOptions set;
@@ -55,8 +60,8 @@ public final class ZoomOutCommand implements Callable<Integer> {
             }
         }
         Path labels = written.write(placed);
-        System.err.printf("%d photos of %s framed %s times wider (seed %d) -> %s%n", placed.size(), written.source(),
-                factor, seed, labels);
+        spec.commandLine().getErr().printf("%d photos of %s framed %s times wider (seed %d) -> %s%n", placed.size(),
+                written.data(), factor, seed, labels);
         return 0;
     }
 }

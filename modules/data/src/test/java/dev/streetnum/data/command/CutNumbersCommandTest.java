@@ -74,6 +74,34 @@ class CutNumbersCommandTest {
         assertEquals(before, Files.readString(set.resolve("labels.csv")));
     }
 
+    /** The summary names --data and --out as they were typed, as every command names its paths. */
+    @Test
+    void theSummaryNamesThePathsAsGiven(@TempDir Path dir) throws Exception {
+        Path set = Files.createDirectories(dir.resolve("set"));
+        AnnotatedDataset.write(set.resolve("labels.csv"), List.of(new AnnotatedImage(CheckLabelsCommandTest.photo(set, "a.png"),
+                List.of(new DigitBox(1, new Box(5, 5, 10, 20)), new DigitBox(2, new Box(16, 5, 10, 20))))));
+        Path data = relativeToWorkingFolder(set);
+        Path out = relativeToWorkingFolder(dir).resolve("cuts");
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new CutNumbersCommand());
+        cli.setErr(new PrintWriter(err, true));
+
+        assertEquals(0, cli.execute("--data", data.toString(), "--out", out.toString()));
+
+        assertEquals("2 cuts of 1 numbers (of 1 in " + data + ") -> " + out.resolve("labels.csv")
+                + System.lineSeparator(), err.toString());
+    }
+
+    /**
+     * {@code folder} as a relative path from the working folder, as a user types it (from the real paths of
+     * both, so that the operating system reads its ".." as Path does).
+     */
+    static Path relativeToWorkingFolder(Path folder) throws java.io.IOException {
+        Path relative = Path.of("").toRealPath().relativize(folder.toRealPath());
+        assertTrue(!relative.isAbsolute() && Files.isSameFile(relative, folder), relative.toString());
+        return relative;
+    }
+
     /** The smallest box holding the digits' boxes, from their corners. */
     private static Box bounds(List<DigitBox> digits) {
         int left = digits.stream().mapToInt(d -> d.box().left()).min().orElseThrow();

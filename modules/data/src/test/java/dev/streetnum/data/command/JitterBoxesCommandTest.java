@@ -60,6 +60,25 @@ class JitterBoxesCommandTest {
         assertTrue(err.toString().contains("in [0, 1), got 1.5"), err.toString());
     }
 
+    /** The summary names --data and --out as they were typed, as every command names its paths. */
+    @Test
+    void theSummaryNamesThePathsAsGiven(@TempDir Path dir) throws Exception {
+        Path set = Files.createDirectories(dir.resolve("set"));
+        AnnotatedDataset.write(set.resolve("labels.csv"), List.of(new AnnotatedImage(CheckLabelsCommandTest.photo(set, "a.png"),
+                List.of(new DigitBox(4, new Box(30, 5, 10, 20))))));
+        Path data = CutNumbersCommandTest.relativeToWorkingFolder(set);
+        Path out = CutNumbersCommandTest.relativeToWorkingFolder(dir).resolve("moved");
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new JitterBoxesCommand());
+        cli.setErr(new PrintWriter(err, true));
+
+        assertEquals(0, cli.execute("--data", data.toString(), "--out", out.toString(), "--amount", "0.1"));
+
+        String line = err.toString();
+        assertTrue(line.startsWith("1 boxes of " + data + " moved by up to 0.1 of their sides (seed 1)"), line);
+        assertTrue(line.endsWith(" -> " + out.resolve("labels.csv") + System.lineSeparator()), line);
+    }
+
     private static int refused(StringWriter err, String... args) {
         CommandLine cli = new CommandLine(new JitterBoxesCommand());
         cli.setErr(new PrintWriter(err));

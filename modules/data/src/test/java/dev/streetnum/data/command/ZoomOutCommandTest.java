@@ -56,8 +56,14 @@ class ZoomOutCommandTest {
                         new DigitBox(7, new Box(14, 3, 9, 13)))),
                 new AnnotatedImage(noise(set, "b.png", 25, 15, 2), List.of(new DigitBox(4, new Box(-2, 1, 10, 20))))));
         Path out = dir.resolve("zoomed");
-        assertEquals(0, new CommandLine(new ZoomOutCommand()).execute("--data", set.toString(), "--out", out.toString(),
+        Path given = CutNumbersCommandTest.relativeToWorkingFolder(dir);
+        StringWriter printed = new StringWriter();
+        assertEquals(0, new CommandLine(new ZoomOutCommand()).setErr(new PrintWriter(printed, true)).execute(
+                "--data", given.resolve("set").toString(), "--out", given.resolve("zoomed").toString(),
                 "--factor", "2.5", "--seed", "3"));
+        assertEquals("2 photos of " + given.resolve("set") + " framed 2.5 times wider (seed 3) -> "
+                + given.resolve("zoomed/labels.csv") + System.lineSeparator(), printed.toString(),
+                "the paths as given");
 
         AnnotatedDataset zoomed = AnnotatedDataset.load(out, false);
         AnnotatedDataset original = AnnotatedDataset.load(set, false);
