@@ -70,7 +70,8 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             precision = "float32 localizer";
         } else if (network != null) {
             int held = bundle.members().size();
-            if (network < 1 || network > held) {
+            // A one-network bundle has no network to choose, --network 1 included: its export is the whole bundle.
+            if (held == 1 || network < 1 || network > held) {
                 throw new IllegalArgumentException("--network " + network + ": model " + bundle.metadata().modelId()
                         + (held == 1 ? " is one network: leave --network out" : " has networks 1 to " + held));
             }

@@ -100,6 +100,20 @@ class ExportOnnxCommandTest {
         assertFalse(Files.exists(dir.resolve("x.onnx")));
     }
 
+    /** --network names one of a joined bundle's networks; a one-network bundle has none to choose. */
+    @Test
+    void aOneNetworkBundleRefusesNetworkAndSaysToLeaveItOut() {
+        Path bundle = dir.resolve("one.bundle");
+        TestBundles.tiny(1).save(bundle);
+        for (String n : List.of("1", "2")) {
+            StringWriter err = new StringWriter();
+            assertEquals(2, run(err, "--model", bundle.toString(), "--network", n, "--out", dir.resolve("x.onnx").toString()));
+            assertTrue(err.toString().contains("--network " + n + ": model ") && err.toString().contains(
+                    " is one network: leave --network out"), err.toString());
+        }
+        assertFalse(Files.exists(dir.resolve("x.onnx")));
+    }
+
     private static int run(String... args) {
         return run(new StringWriter(), args);
     }
