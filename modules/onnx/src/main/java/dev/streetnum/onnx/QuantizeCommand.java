@@ -2,6 +2,7 @@ package dev.streetnum.onnx;
 
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,9 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import onnx.Onnx;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
@@ -70,8 +69,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             ModelBundle network = members.get(m);
             Onnx.ModelProto int8;
             String task = members.size() == 1 ? "calibrate" : "calibrate " + (m + 1) + "/" + members.size();
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(images.size())
-                    .setUnit(" img", 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+            try (ProgressBar bar = ProgressDisplay.start(task, images.size(), " img")) {
                 int8 = quantizer.quantize(network, batches(images, bundle), images.size(),
                         data.identity() + " (first " + images.size() + " images)", bar::stepBy);
             }
