@@ -120,13 +120,16 @@ final class OnnxMetadata {
     /**
      * The same model as one network taken out of a joined bundle: {@code modelId} for the bundle's, and no
      * thresholds ({@link Thresholds#NONE}, written as a float export of an uncalibrated network writes them),
-     * since a joined bundle's are calibrated on its networks' readings together.
+     * since a joined bundle's are calibrated on its networks' readings together. The graph takes the id
+     * too: the lead's int8 model was named for the ensemble when quantize made it.
      */
     static Onnx.ModelProto asNetwork(Onnx.ModelProto model, String modelId) {
         Map<String, String> updated = properties(model);
         updated.put(MODEL_ID, modelId);
         putThresholds(updated, Thresholds.NONE);
-        return withProperties(model, updated);
+        Onnx.ModelProto.Builder renamed = model.toBuilder();
+        renamed.getGraphBuilder().setName(modelId);
+        return withProperties(renamed.build(), updated);
     }
 
     /** The same model with its metadata properties replaced by {@code properties}. */

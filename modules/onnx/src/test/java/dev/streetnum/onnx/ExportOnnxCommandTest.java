@@ -100,6 +100,29 @@ class ExportOnnxCommandTest {
         assertFalse(Files.exists(dir.resolve("x.onnx")));
     }
 
+    /**
+     * quantize gives a joined bundle's lead the ensemble's int8 id (DESIGN section 8); exported alone, the
+     * lead's int8 network is named as itself throughout, its graph as its id, as every other export is.
+     */
+    @Test
+    void theLeadsInt8NetworkExportedAloneNamesItsGraphByItsOwnId() throws Exception {
+        Path bundle = dir.resolve("pair.bundle");
+        Ensemble.join(List.of(TestBundles.tiny(1), TestBundles.tiny(2)), "pair").save(bundle);
+        Path calibration = TestData.generatedSet(dir.resolve("generated"), 8, 5);
+        CommandLine quantize = new CommandLine(new QuantizeCommand());
+        quantize.setOut(new PrintWriter(new StringWriter(), true));
+        assertEquals(0, quantize.execute("--model", bundle.toString(), "--calibration", calibration.toString(),
+                "--limit", "8"));
+        for (int n = 1; n <= 2; n++) {
+            Path out = dir.resolve("network-" + n + "-int8.onnx");
+            assertEquals(0, run("--model", bundle.toString(), "--network", Integer.toString(n), "--int8", "--out",
+                    out.toString()));
+            Onnx.ModelProto exported = Onnx.ModelProto.parseFrom(Files.readAllBytes(out));
+            assertEquals(OnnxMetadata.modelId(exported), exported.getGraph().getName(), "network " + n);
+            assertFalse(exported.getGraph().getName().startsWith("pair"), exported.getGraph().getName());
+        }
+    }
+
     /** --network names one of a joined bundle's networks; a one-network bundle has none to choose. */
     @Test
     void aOneNetworkBundleRefusesNetworkAndSaysToLeaveItOut() {
