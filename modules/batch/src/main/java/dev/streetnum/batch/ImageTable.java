@@ -106,7 +106,10 @@ public final class ImageTable {
             throw new DataException(labels + ": labels.csv is read from local folders only; for "
                     + fs.getUri().getScheme() + " give a manifest, CSV or Parquet (" + String.join(",", MANIFEST_COLUMNS) + ")");
         }
-        return new ImageTable(null, 0, readLabels(fs, java.nio.file.Path.of(qualified.toUri())), null);
+        // A local path stays as given, so a bad labels.csv row is named as the user wrote the folder.
+        java.nio.file.Path folder = path.toUri().getScheme() == null ? java.nio.file.Path.of(input)
+                : java.nio.file.Path.of(qualified.toUri());
+        return new ImageTable(null, 0, readLabels(fs, folder), null);
     }
 
     /**

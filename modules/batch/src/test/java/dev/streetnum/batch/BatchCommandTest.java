@@ -123,6 +123,20 @@ class BatchCommandTest {
                 noImages.err());
     }
 
+    /** A bad {@code labels.csv} row is named under the folder as given, as a CSV manifest's is. */
+    @Test
+    void aBadLabelsRowNamesTheFolderAsGiven() throws Exception {
+        Path labelled = BatchFixtures.labelledSet(dir.resolve("labelled"));
+        Path labels = labelled.resolve(AnnotatedDataset.LABELS_FILE);
+        Files.writeString(labels, "extra.png,x,0,0,10,10\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Path relative = Path.of("").toAbsolutePath().relativize(labelled);
+        Run badLabels = runWithoutSpark("--input", relative.toString(), "--output", dir.resolve("o").toString(),
+                "--model", BatchFixtures.bundle(dir).toString(), "--master", "local[1]", "--ui-port", "0");
+        assertEquals(2, badLabels.exitCode(), badLabels.err());
+        assertTrue(badLabels.err().startsWith("error: " + relative.resolve(AnnotatedDataset.LABELS_FILE) + " line "),
+                badLabels.err());
+    }
+
     /** {@link #run}, with a session factory that fails the test if the command asks it for a session. */
     private static Run runWithoutSpark(String... args) {
         StringWriter out = new StringWriter();
