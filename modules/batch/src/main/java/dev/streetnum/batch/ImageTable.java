@@ -40,7 +40,7 @@ public final class ImageTable {
     public static final List<String> MANIFEST_COLUMNS = List.of("path", "left", "top", "width", "height");
     /** A manifest file or folder (as Spark writes a table) with this name ending is read as Parquet. */
     static final String PARQUET = ".parquet";
-    /** A folder without labels: what {@code binaryFile} lists (Hadoop glob syntax). */
+    /** A folder without labels: what {@code binaryFile} lists (Hadoop glob syntax); a file so named is an image. */
     static final String IMAGE_GLOB = "*.{png,PNG,jpg,JPG,jpeg,JPEG}";
 
     private final String folder;
@@ -69,8 +69,8 @@ public final class ImageTable {
      * Reads {@code input} as far as it can be read without Spark, so bad input is refused before a session's
      * seconds of start-up: a folder (its {@code labels.csv}, or its images listed) or a CSV manifest is read
      * whole; a Parquet manifest is only found, its rows waiting for {@link #complete} (Spark reads Parquet).
-     * Bad input (not found, a folder without labels or images, a malformed manifest or {@code labels.csv}
-     * row) is a {@link DataException} naming the file and line (CSV) or row (Parquet).
+     * Bad input (not found, an image file, a folder without labels or images, a malformed manifest or
+     * {@code labels.csv} row) is a {@link DataException} naming the file and line (CSV) or row (Parquet).
      *
      * @param hadoop the file systems' configuration: the session's, or {@link BatchSessions#hadoopConfiguration}
      *               before it starts
@@ -92,6 +92,10 @@ public final class ImageTable {
             return new ImageTable(null, 0, null, spark -> readParquetManifest(spark, fs, qualified, input));
         }
         if (!status.isDirectory()) {
+            if (new org.apache.hadoop.fs.GlobPattern(IMAGE_GLOB).matches(qualified.getName())) {
+                throw new DataException("input " + input + " is an image, not a folder or manifest: give its folder,"
+                        + " or a manifest naming it");
+            }
             return new ImageTable(null, 0, readManifest(fs, qualified, input), null);
         }
         Path labels = new Path(qualified, AnnotatedDataset.LABELS_FILE);
@@ -106,7 +110,10 @@ public final class ImageTable {
             throw new DataException(labels + ": labels.csv is read from local folders only; for "
                     + fs.getUri().getScheme() + " give a manifest, CSV or Parquet (" + String.join(",", MANIFEST_COLUMNS) + ")");
         }
-        return new ImageTable(null, 0, readLabels(fs, java.nio.file.Path.of(qualified.toUri())), null);
+        // A local path stays as given, so a bad labels.csv row is named as the user wrote the folder.
+        java.nio.file.Path folder = path.toUri().getScheme() == null ? java.nio.file.Path.of(input)
+                : java.nio.file.Path.of(qualified.toUri());
+        return new ImageTable(null, 0, readLabels(fs, folder), null);
     }
 
     /**

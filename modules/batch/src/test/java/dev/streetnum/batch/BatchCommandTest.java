@@ -123,6 +123,32 @@ class BatchCommandTest {
                 noImages.err());
     }
 
+    /** A bad {@code labels.csv} row is named under the folder as given, as a CSV manifest's is. */
+    @Test
+    void aBadLabelsRowNamesTheFolderAsGiven() throws Exception {
+        Path labelled = BatchFixtures.labelledSet(dir.resolve("labelled"));
+        Path labels = labelled.resolve(AnnotatedDataset.LABELS_FILE);
+        Files.writeString(labels, "extra.png,x,0,0,10,10\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Path relative = Path.of("").toAbsolutePath().relativize(labelled);
+        Run badLabels = runWithoutSpark("--input", relative.toString(), "--output", dir.resolve("o").toString(),
+                "--model", BatchFixtures.bundle(dir).toString(), "--master", "local[1]", "--ui-port", "0");
+        assertEquals(2, badLabels.exitCode(), badLabels.err());
+        assertTrue(badLabels.err().startsWith("error: " + relative.resolve(AnnotatedDataset.LABELS_FILE) + " line "),
+                badLabels.err());
+    }
+
+    /** An image given as the input is refused as one, not read as a manifest whose header is the PNG's bytes. */
+    @Test
+    void anImageAsTheInputIsRefusedAsOne() throws Exception {
+        Path labelled = BatchFixtures.labelledSet(dir.resolve("labelled"));
+        Path image = labelled.resolve(BatchFixtures.firstImage(labelled));
+        Run r = runWithoutSpark("--input", image.toString(), "--output", dir.resolve("o").toString(),
+                "--model", BatchFixtures.bundle(dir).toString(), "--master", "local[1]", "--ui-port", "0");
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("error: input " + image + " is an image, not a folder or manifest: give its folder, or a manifest"
+                + " naming it", r.err().strip());
+    }
+
     /** {@link #run}, with a session factory that fails the test if the command asks it for a session. */
     private static Run runWithoutSpark(String... args) {
         StringWriter out = new StringWriter();

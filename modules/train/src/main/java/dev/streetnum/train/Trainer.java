@@ -152,16 +152,8 @@ public final class Trainer {
                 @Override
                 public void validated(List<MetricsRow> history, MetricsRow best) {
                     MetricsLog.write(runDir, history);
-                    MetricsRow last = history.get(history.size() - 1);
-                    String raw = last.rawVal() == null ? "" : String.format(Locale.ROOT,
-                            " (raw weights: coverage %.3f, accuracy %.3f)", last.rawVal().coverage(),
-                            last.rawVal().accuracy());
-                    String labelled = consistencyRows == null ? "" : String.format(Locale.ROOT,
-                            ", %.0f%% of the photos without labels read surely enough to teach",
-                            100 * consistencyRows.acceptedShareSinceAsked());
-                    LOG.info(String.format(Locale.ROOT, "iteration %d: loss %.4f, val coverage at 98%% %.3f%s, %s%s",
-                            last.iteration(), last.trainLoss(), last.val().coverage(), raw, diagnosisLine(last),
-                            labelled));
+                    LOG.info(validationLine(history.get(history.size() - 1),
+                            consistencyRows == null ? null : consistencyRows.acceptedShareSinceAsked()));
                 }
             };
             TrainingLoop<MetricsRow> loop = new TrainingLoop<>("train", config.loopPlan(batches.batchesPerEpoch()),
@@ -228,6 +220,20 @@ public final class Trainer {
 
     private StreetNumberIterator.Options centreCrops(SeedSplit seeds) {
         return new StreetNumberIterator.Options(config.batchSize(), false, false, seeds.data(), config.workers(), null);
+    }
+
+    /**
+     * The log's line for a validation: loss, coverage, with {@code --consistency} the share of the photos without
+     * labels that taught since the last one (null without it; NaN when none was read), then the diagnosis, whose
+     * sentence ends the line.
+     */
+    static String validationLine(MetricsRow last, Double consistencyShare) {
+        String raw = last.rawVal() == null ? "" : String.format(Locale.ROOT,
+                " (raw weights: coverage %.3f, accuracy %.3f)", last.rawVal().coverage(), last.rawVal().accuracy());
+        String taught = consistencyShare == null || consistencyShare.isNaN() ? "" : String.format(Locale.ROOT,
+                ", %.0f%% of the photos without labels read surely enough to teach", 100 * consistencyShare);
+        return String.format(Locale.ROOT, "iteration %d: loss %.4f, val coverage at 98%% %.3f%s%s; %s",
+                last.iteration(), last.trainLoss(), last.val().coverage(), raw, taught, diagnosisLine(last));
     }
 
     private static String diagnosisLine(MetricsRow row) {
