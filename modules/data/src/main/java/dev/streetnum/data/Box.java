@@ -58,13 +58,14 @@ public record Box(int left, int top, int width, int height) {
      * Refuses a caller's box that misses the {@code width x height} image it is for: read, it would be
      * the image's replicated border, an answer about nothing in the photo.
      *
-     * @param source names the image in the error (a file name, "request body")
+     * @param source names the image at the head of the error (a file name, "request body"), as a
+     *     decoding error does
      * @throws DataException naming the box, the image's size and its source
      */
     public void requireTouches(int width, int height, String source) {
         if (visibleIn(width, height) == null) {
-            throw new DataException("box " + this + " (left,top,width,height) lies outside the "
-                    + width + "x" + height + " image " + source);
+            throw new DataException(source + ": box " + this + " (left,top,width,height) lies outside the "
+                    + width + "x" + height + " image");
         }
     }
 

@@ -55,7 +55,7 @@ class BoxTest {
         for (Box outside : new Box[] {new Box(40, 0, 5, 5), new Box(0, 30, 5, 5),
             new Box(-5, 0, 5, 5), new Box(0, -5, 5, 5), new Box(100, 100, 1, 1)}) {
             DataException e = assertThrows(DataException.class, () -> outside.requireTouches(40, 30, "a.png"));
-            assertTrue(e.getMessage().contains("box " + outside + " (left,top,width,height) lies outside the 40x30 image a.png"),
+            assertTrue(e.getMessage().startsWith("a.png: box " + outside + " (left,top,width,height) lies outside the 40x30 image"),
                     e.getMessage());
         }
     }

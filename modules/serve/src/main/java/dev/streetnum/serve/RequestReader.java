@@ -47,6 +47,11 @@ final class RequestReader {
     /** How Jackson's FAIL_ON_TRAILING_TOKENS message starts (the rest names Jackson's classes). */
     private static final String TRAILING_TOKEN = "Trailing token";
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    /**
+     * Jackson names where an unclosed object or array began as "(start marker at [Source: REDACTED
+     * (`StreamReadFeature...` disabled); line: 1, column: 1])": parser internals, not the client's problem.
+     */
+    private static final Pattern START_MARKER = Pattern.compile(" \\(start marker at \\[Source: .*\\]\\)");
 
     /** Strict: a body with anything after its JSON value is refused, not half-read. */
     private final ObjectReader json;
@@ -362,7 +367,8 @@ final class RequestReader {
                 throw ServiceError.badRequest("the request body has trailing data after its JSON object at "
                         + e.getLocation().offsetDescription() + "; send exactly one JSON object");
             }
-            throw ServiceError.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
+            throw ServiceError.badRequest("the request body is not valid JSON: "
+                    + START_MARKER.matcher(e.getOriginalMessage()).replaceAll(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

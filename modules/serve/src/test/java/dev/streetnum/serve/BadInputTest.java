@@ -125,7 +125,7 @@ class BadInputTest {
                         400, "row 0 (for image 0): box width and height must be positive"),
                 Arguments.of("v2 box outside image", "/v2/models/fake-1/infer", "application/json",
                         utf8(v2(b64(png), boxTensor("INT32", "[1, 4]", "[100, 100, 5, 5]"))),
-                        400, "outside the 60x30 image inputs.image.data[0]"),
+                        400, "inputs.image.data[0]: box 100,100,5,5 (left,top,width,height) lies outside the 60x30 image"),
                 Arguments.of("v2 image twice", "/v2/models/fake-1/infer", "application/json",
                         utf8(v2(b64(png), "{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1], \"data\": [" + b64(png) + "]}")),
                         400, "input 'image' is given twice"),
@@ -142,6 +142,18 @@ class BadInputTest {
         assertTrue(error.toLowerCase(Locale.ROOT).contains(phrase.toLowerCase(Locale.ROOT)),
                 what + ": error '" + error + "' should mention '" + phrase + "'");
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    }
+
+    /** Jackson's message for an unclosed object names its parser's source settings; the client sees none. */
+    @Test
+    void unclosedJsonIsNamedWithoutParserInternals() {
+        for (String path : new String[] {"/v1/transcribe", "/v1/transcribe:batch", "/v2/models/fake-1/infer"}) {
+            HttpResponse<String> r = service.postBytes(path, "application/json", utf8("{\"image\": \"x\""));
+            assertEquals(400, r.statusCode(), path + ": " + r.body());
+            String error = json(r).get("error").asText();
+            assertEquals("the request body is not valid JSON: Unexpected end-of-input: expected close marker for Object",
+                    error, path);
+        }
     }
 
     /**

@@ -27,7 +27,7 @@ class EncodedImageTest {
         TranscriptionFailure outside = assertThrows(TranscriptionFailure.class,
                 () -> new EncodedImage(PORTRAIT, new Box(30, 2, 10, 10), "portrait.jpg").decode(1_000_000));
         assertEquals(TranscriptionFailure.Kind.BAD_IMAGE, outside.kind());
-        assertTrue(outside.getMessage().contains("lies outside the 20x60 image portrait.jpg"), outside.getMessage());
+        assertTrue(outside.getMessage().contains("portrait.jpg: box 30,2,10,10 (left,top,width,height) lies outside the 20x60 image"), outside.getMessage());
     }
 
     @Test
