@@ -2,7 +2,7 @@
 # GPU training: builds with the CUDA backend (-Pcuda puts nd4j-cuda-11.6 on the classpath beside the CPU
 # backend; ND4J loads CUDA when a GPU and its runtime are there), checks that a CUDA device is there, then runs
 #   streetnum train  with the arguments given, e.g.
-#   scripts/train-gpu.sh --data data --preset PAPER --out runs/gpu1 --batch 128
+#   scripts/train-gpu.sh --data data --preset paper --out runs/paper1 --batch-size 128 --epochs 30
 # Needs an NVIDIA driver and the CUDA 11.6 runtime on the host.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -113,6 +113,25 @@ public final class Thresholds {
     }
 
     /**
+     * The threshold for {@code target} that judges answers read without a box: the no-box one, else the
+     * caller's-box one (as {@link #acceptance} falls back). A reader of whole photos only (pseudo-label)
+     * needs no caller's-box threshold, so a bundle calibrated with {@code evaluate --no-box} alone suffices.
+     *
+     * @param modelId names the model in the error
+     * @throws IllegalArgumentException saying what there is and how to calibrate, when there is neither
+     */
+    public double requireNoBox(TargetAccuracy target, String modelId) {
+        OptionalDouble noBox = atNoBox(target);
+        if (noBox.isPresent()) {
+            return noBox.getAsDouble();
+        }
+        return at(target).orElseThrow(() -> new IllegalArgumentException("model " + modelId
+                + " has no threshold calibrated for " + target + " accuracy without a box (it has "
+                + (isEmpty() ? "none" : byKey().toString()) + "): run the evaluator to calibrate one"
+                + " (evaluate --no-box --write-threshold), or give --threshold"));
+    }
+
+    /**
      * The threshold calibrated for {@code target}.
      *
      * @param modelId names the model in the error

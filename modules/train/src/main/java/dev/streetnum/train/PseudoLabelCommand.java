@@ -110,8 +110,8 @@ public final class PseudoLabelCommand implements Callable<Integer> {
         ModelBundle bundle = ModelBundle.load(model);
         TargetAccuracy target = new TargetAccuracy(targetAccuracy);
         // Photos without a box are judged as the service judges them: by the no-box threshold (none for --soft).
-        AcceptanceThreshold acceptance = soft ? null : AcceptanceThreshold.givenOr(threshold, engine.thresholds(bundle),
-                target, bundle.metadata().modelId());
+        AcceptanceThreshold acceptance = soft ? null : AcceptanceThreshold.of(threshold != null ? threshold
+                : engine.thresholds(bundle).requireNoBox(target, bundle.metadata().modelId()));
         double t = soft ? Double.NaN : acceptance.noBox();
         List<Path> photos = photos(images, limit);
         PrintWriter err = spec.commandLine().getErr();

@@ -75,9 +75,21 @@ public record TrainingData(AnnotatedDataset train, AnnotatedDataset val) {
         return AnnotatedDataset.load(folder, false);
     }
 
+    /** The folder above {@code dir}, relative as the user gave it where it can be ("val" has none written). */
+    private static Path parentAsGiven(Path dir) {
+        Path parent = dir.normalize().getParent();
+        return parent != null ? parent : dir.toAbsolutePath().normalize().getParent();
+    }
+
     private static Path split(Path dataDir, String name) {
         Path folder = dataDir.resolve(name);
         if (!Files.isRegularFile(folder.resolve(AnnotatedDataset.LABELS_FILE))) {
+            // A split folder itself (data/svhn-real/val) is the likely slip: say so, with the folder meant.
+            if (Files.isRegularFile(dataDir.resolve(AnnotatedDataset.LABELS_FILE))) {
+                throw new DataException("data folder " + dataDir + " is one split (it has " + AnnotatedDataset.LABELS_FILE
+                        + "), not a folder holding " + TRAIN + "/ and " + VAL + "/: give the folder above it, e.g. --data "
+                        + parentAsGiven(dataDir));
+            }
             throw new DataException("data folder " + dataDir + " has no " + name + "/" + AnnotatedDataset.LABELS_FILE
                     + ": it must hold " + TRAIN + "/ and " + VAL + "/, each with " + AnnotatedDataset.LABELS_FILE);
         }

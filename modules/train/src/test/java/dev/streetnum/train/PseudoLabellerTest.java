@@ -20,6 +20,7 @@ import dev.streetnum.model.Localizer;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.ReadViews;
 import dev.streetnum.model.TestBundles;
+import dev.streetnum.model.Thresholds;
 import dev.streetnum.model.Transcriber;
 import dev.streetnum.model.Transcription;
 import java.io.PrintWriter;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.BeforeAll;
@@ -262,6 +264,36 @@ class PseudoLabellerTest {
         assertTrue(written.size() >= 1 && written.size() <= photos.size(), "labelled " + written.size());
         String manifest = Files.readString(out.resolve(PseudoLabelCommand.MANIFEST));
         assertTrue(manifest.contains("\"read\" : " + photos.size()) && manifest.contains("zz-broken.png"), manifest);
+    }
+
+    /**
+     * Whole photos are judged by the no-box threshold alone, so a bundle calibrated only with
+     * {@code evaluate --no-box --write-threshold} (what scripts/self-training-data.sh does to a newly trained
+     * or split teacher) is enough; one with no threshold at all is refused naming the --no-box calibration.
+     */
+    @Test
+    void theCommandNeedsOnlyTheNoBoxThreshold() throws Exception {
+        Path images = unlabelledCopy("unlabelled-no-box-only");
+        Path noBoxOnly = dir.resolve("no-box-only.bundle");
+        bundle.withMetadata(bundle.metadata().withThresholds(Thresholds.fromKeys(Map.of("no-box 0.98", 0.0))))
+                .save(noBoxOnly);
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new PseudoLabelCommand());
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        int exit = cli.execute("--model", noBoxOnly.toString(), "--images", images.toString(), "--out",
+                dir.resolve("no-box-only").toString(), "--engine", "dl4j");
+        assertEquals(0, exit, err.toString());
+        assertTrue(Files.readString(dir.resolve("no-box-only").resolve(PseudoLabelCommand.MANIFEST))
+                .contains("\"threshold\" : 0.0"), "judged at the no-box threshold");
+
+        Path none = dir.resolve("no-threshold.bundle");
+        bundle.withMetadata(bundle.metadata().withoutThresholds()).save(none);
+        PseudoLabelCommand refused = new PseudoLabelCommand();
+        new CommandLine(refused).parseArgs("--model", none.toString(), "--images", images.toString(), "--out",
+                dir.resolve("no-threshold").toString(), "--engine", "dl4j");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, refused::call);
+        assertTrue(e.getMessage().contains("evaluate --no-box --write-threshold"), e.getMessage());
     }
 
     @Test

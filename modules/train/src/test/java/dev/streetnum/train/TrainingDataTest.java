@@ -23,6 +23,15 @@ class TrainingDataTest {
         assertTrue(noTrain.getMessage().contains("train/labels.csv"), noTrain.getMessage());
     }
 
+    /** A new user passes one split (data/svhn-real/val) where the folder holding the splits belongs. */
+    @Test
+    void aSplitFolderGivenAsTheDataFolderIsNamedAsOneWithItsParent(@TempDir Path dir) throws Exception {
+        TestData.generatedSet(dir.resolve("d/val"), 4, 2);
+        DataException split = assertThrows(DataException.class, () -> TrainingData.load(dir.resolve("d/val"), List.of()));
+        assertTrue(split.getMessage().contains("is one split") && split.getMessage().contains("--data " + dir.resolve("d")),
+                split.getMessage());
+    }
+
     @Test
     void malformedRowIsNamedAndExtraFoldersAreMixedIn(@TempDir Path dir) throws Exception {
         TestData.generatedSet(dir.resolve("d/train"), 6, 1);
