@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -281,7 +282,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         ModelBundle updated = engine.withThresholds(bundle, report.calibratedThresholds());
         updated.save(model);
+        Map<String, Double> held = engine.thresholds(updated).byKey();
+        // The merge keeps what this run did not calibrate (the other path's, an unreachable target's): say
+        // so, or a threshold kept from an earlier run reads as one this validation set just chose.
+        List<String> kept = held.keySet().stream()
+                .filter(key -> !report.calibratedThresholds().byKey().containsKey(key)).toList();
         stdout.println("thresholds stored in " + model + (engine == Engine.DL4J ? "" : " for the " + engine + " engine")
-                + ": " + engine.thresholds(updated).byKey());
+                + ": " + held + (kept.isEmpty() ? "" : "; kept from before, not calibrated by this run: "
+                + String.join(", ", kept)));
     }
 }
