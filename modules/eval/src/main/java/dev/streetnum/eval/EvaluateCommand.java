@@ -280,13 +280,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
                     target, report.calibration().chosenOn());
         }
-        ModelBundle updated = engine.withThresholds(bundle, report.calibratedThresholds());
+        Thresholds calibrated = report.calibratedThresholds();
+        ModelBundle updated = engine.withThresholds(bundle, calibrated);
         updated.save(model);
         Map<String, Double> held = engine.thresholds(updated).byKey();
         // The merge keeps what this run did not calibrate (the other path's, an unreachable target's): say
         // so, or a threshold kept from an earlier run reads as one this validation set just chose.
-        List<String> kept = held.keySet().stream()
-                .filter(key -> !report.calibratedThresholds().byKey().containsKey(key)).toList();
+        List<String> kept = held.keySet().stream().filter(key -> !calibrated.byKey().containsKey(key)).toList();
         stdout.println("thresholds stored in " + model + (engine == Engine.DL4J ? "" : " for the " + engine + " engine")
                 + ": " + held + (kept.isEmpty() ? "" : "; kept from before, not calibrated by this run: "
                 + String.join(", ", kept)));

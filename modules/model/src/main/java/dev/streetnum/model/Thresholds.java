@@ -109,7 +109,7 @@ public final class Thresholds {
      */
     public AcceptanceThreshold acceptance(TargetAccuracy target, String modelId) {
         double withBox = require(target, modelId);
-        return new AcceptanceThreshold(withBox, atNoBox(target).orElse(withBox));
+        return new AcceptanceThreshold(withBox, noBoxOrCallers(target).orElse(withBox));
     }
 
     /**
@@ -121,14 +121,13 @@ public final class Thresholds {
      * @throws IllegalArgumentException saying what there is and how to calibrate, when there is neither
      */
     public double requireNoBox(TargetAccuracy target, String modelId) {
+        return noBoxOrCallers(target).orElseThrow(() -> missing(target, modelId, " without a box", "--no-box "));
+    }
+
+    /** The one fallback: answers read without a box are judged by the no-box threshold, else the caller's-box one. */
+    private OptionalDouble noBoxOrCallers(TargetAccuracy target) {
         OptionalDouble noBox = atNoBox(target);
-        if (noBox.isPresent()) {
-            return noBox.getAsDouble();
-        }
-        return at(target).orElseThrow(() -> new IllegalArgumentException("model " + modelId
-                + " has no threshold calibrated for " + target + " accuracy without a box (it has "
-                + (isEmpty() ? "none" : byKey().toString()) + "): run the evaluator to calibrate one"
-                + " (evaluate --no-box --write-threshold), or give --threshold"));
+        return noBox.isPresent() ? noBox : at(target);
     }
 
     /**
@@ -138,10 +137,14 @@ public final class Thresholds {
      * @throws IllegalArgumentException saying what there is and how to calibrate, when there is none
      */
     public double require(TargetAccuracy target, String modelId) {
-        return at(target).orElseThrow(() -> new IllegalArgumentException("model " + modelId
-                + " has no threshold calibrated for " + target + " accuracy (it has "
-                + (isEmpty() ? "none" : byKey().toString()) + "): run the evaluator to calibrate one"
-                + " (evaluate --write-threshold), or give --threshold"));
+        return at(target).orElseThrow(() -> missing(target, modelId, "", ""));
+    }
+
+    /** What is missing, what there is, and the evaluate options that calibrate it. */
+    private IllegalArgumentException missing(TargetAccuracy target, String modelId, String path, String options) {
+        return new IllegalArgumentException("model " + modelId + " has no threshold calibrated for " + target
+                + " accuracy" + path + " (it has " + (isEmpty() ? "none" : byKey().toString())
+                + "): run the evaluator to calibrate one (evaluate " + options + "--write-threshold), or give --threshold");
     }
 
     /** With the threshold for {@code target} added or replaced, e.g. {@code with(TargetAccuracy.PAPER, 0.73)}. */
