@@ -1,19 +1,15 @@
 package dev.streetnum.train;
 
 import dev.streetnum.data.AnnotatedDataset;
-import dev.streetnum.data.AnnotatedImage;
-import dev.streetnum.data.DataException;
 import dev.streetnum.data.Augmentation;
 import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.HeldOutPhotos;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetNumberIterator;
 import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.SequenceLikelihood;
 import dev.streetnum.model.Transcription;
-import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,32 +49,13 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
     }
 
     /**
-     * The photos {@code config} names, refused when any is a validation photo: a network selected on photos it
-     * trained on, even without their labels, would be scored on what it had seen.
+     * The photos {@code config} names, refused when any is a validation photo (by content: a copy is the photo): a
+     * network selected on photos it trained on, even without their labels, would be scored on what it had seen.
      */
     static AnnotatedDataset photos(Consistency config, AnnotatedDataset val) {
         AnnotatedDataset photos = AnnotatedDataset.load(config.photos(), false);
-        Set<Path> validation = new HashSet<>();
-        for (AnnotatedImage image : val.images()) {
-            validation.add(where(image.file()));
-        }
-        for (AnnotatedImage image : photos.images()) {
-            if (validation.contains(where(image.file()))) {
-                throw new DataException("the consistency photos (" + config.photos() + ") include the validation photo "
-                        + image.file() + ": a run is selected on its validation photos, so it must not train on them,"
-                        + " labels or none");
-            }
-        }
+        HeldOutPhotos.of(val, "validation").requireNoneIn(photos, config.photos(), "the consistency photos");
         return photos;
-    }
-
-    /** The file a path names, through links where it exists, so a linked copy of a photo is the photo. */
-    private static Path where(Path file) {
-        try {
-            return file.toRealPath();
-        } catch (java.io.IOException e) {
-            return file.toAbsolutePath().normalize();
-        }
     }
 
     @Override
