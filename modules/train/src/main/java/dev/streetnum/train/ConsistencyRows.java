@@ -26,8 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
 
     private final Consistency config;
-    private final StreetNumberIterator weak;
-    private final StreetNumberIterator strong;
+    /** Each batch's weak views as its first input, the strong views of the same photos as its second. */
+    private final StreetNumberIterator views;
     private final long batchesPerEpoch;
     private int epoch = -1;
     private long nextBatch;
@@ -40,12 +40,10 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
      */
     ConsistencyRows(Consistency config, AnnotatedDataset photos, CropExpander expander, long seed, int workers) {
         this.config = config;
-        // The same seed gives both iterators the same order and the same crop offsets; the strong view adds its jitter.
-        this.weak = new StreetNumberIterator(photos, expander, new StreetNumberIterator.Options(config.batchSize(),
-                true, true, seed, workers, null, Augmentation.NONE));
-        this.strong = new StreetNumberIterator(photos, expander, new StreetNumberIterator.Options(config.batchSize(),
-                true, true, seed, workers, null, config.strong()));
-        this.batchesPerEpoch = weak.batchesPerEpoch();
+        // Both views share the order and the crop offsets; the strong view adds its jitter. Each photo is decoded once.
+        this.views = new StreetNumberIterator(photos, expander, new StreetNumberIterator.Options(config.batchSize(),
+                true, true, seed, workers, null, Augmentation.NONE, config.strong()));
+        this.batchesPerEpoch = views.batchesPerEpoch();
     }
 
     /**
@@ -65,15 +63,14 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
         if (wantedEpoch != epoch || wantedBatch != nextBatch) {
             moveTo(wantedEpoch, wantedBatch);
         }
-        MultiDataSet weakViews = weak.next();
-        MultiDataSet strongViews = strong.next();
+        MultiDataSet drawn = views.next();
         nextBatch++;
-        INDArray[] heads = net.output(false, weakViews.getFeatures(0));
+        INDArray weakViews = drawn.getFeatures(0);
+        INDArray[] heads = net.output(false, weakViews);
         SequenceLabels.Rows targets = targets(SequenceDecoder.decode(heads), config.threshold());
-        int rows = (int) weakViews.getFeatures(0).size(0);
-        offered += rows;
+        offered += weakViews.size(0);
         accepted += targets.labelledRows();
-        return join(labelled, strongViews.getFeatures(0), targets);
+        return join(labelled, drawn.getFeatures(1), targets);
     }
 
     /**
@@ -116,11 +113,9 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
     }
 
     private void moveTo(int wantedEpoch, long wantedBatch) {
-        weak.setEpoch(wantedEpoch);
-        strong.setEpoch(wantedEpoch);
+        views.setEpoch(wantedEpoch);
         for (long b = 0; b < wantedBatch; b++) {
-            weak.next();
-            strong.next();
+            views.next();
         }
         epoch = wantedEpoch;
         nextBatch = wantedBatch;
@@ -128,7 +123,6 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
 
     @Override
     public void close() {
-        weak.close();
-        strong.close();
+        views.close();
     }
 }
