@@ -47,8 +47,9 @@ final class RequestReader {
      * The query parameters each route that reads images takes; any other is refused, not ignored, so a
      * misspelt or misplaced one is noticed rather than silently changing nothing. {@code explain} is
      * taken on one image only: an explanation keeps the decoded photo until the model has answered (the
-     * localizer may choose its region), and a batch of up to 256 photos of up to 40 megapixels would hold
-     * all of them at once, where the batch route's memory is bounded by holding crops, not photos.
+     * localizer may choose its region), and a batch ({@link ServeConfig#maxImagesPerCall} photos of up to
+     * {@link ServeConfig#maxPixels} each) would hold all of them at once, where the batch route's memory is
+     * bounded by holding crops, not photos.
      */
     static final Map<String, List<String>> QUERY_PARAMETERS = Map.of(
             TranscriptionApp.TRANSCRIBE, List.of(BOX_FIELD, EXPLAIN),
