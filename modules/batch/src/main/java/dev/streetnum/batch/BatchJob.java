@@ -173,7 +173,7 @@ public final class BatchJob {
             }
             for (ImageRequest r : requests) {
                 if (!listed.contains(r.path())) {
-                    notFound.add(TranscriptionRows.error(r.file(), "image file not found: " + r.path(), model.modelId()));
+                    notFound.add(TranscriptionRows.error(r.file(), "image file not found: " + r.file(), model.modelId()));
                 }
             }
         }

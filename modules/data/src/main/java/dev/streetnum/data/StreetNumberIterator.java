@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
@@ -15,7 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Minibatches for the six-head network.
  *
  * <ul>
- *   <li>features: one array [mb,3,54,54], RGB, normalised by {@link CropExpander};</li>
+ *   <li>features: one array [mb,3,54,54], RGB, normalised by {@link CropExpander} (two with
+ *   {@link Options#secondView}: the same photos in another view);</li>
  *   <li>labels and label masks as {@link SequenceLabels} encodes them: a photo's number, or a teacher's
  *   {@link SoftTargets} when the photo carries them.</li>
  * </ul>
@@ -42,20 +44,29 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
      * @param cache     optional file of preprocessed 64x64 uint8 crops, built on first use; null for none;
      *                  not usable with an augmentation that moves the box (the crops would be fixed)
      * @param jitter    what {@code augment} adds to the random crop ({@link Augmentation#NONE} for nothing)
+     * @param secondView null for one view; else every batch has a second input: the same images with the same
+     *                   crop offsets, with this jitter instead of {@code jitter} (consistency training's strong
+     *                   view beside its weak one), each photo decoded once for both
      */
     public record Options(int batchSize, boolean augment, boolean shuffle, long seed, int workers, Path cache,
-                          Augmentation jitter) {
+                          Augmentation jitter, Augmentation secondView) {
 
         /** Random crops only, no jitter: the first round's behaviour. */
         public Options(int batchSize, boolean augment, boolean shuffle, long seed, int workers, Path cache) {
             this(batchSize, augment, shuffle, seed, workers, cache, Augmentation.NONE);
         }
 
+        /** One view. */
+        public Options(int batchSize, boolean augment, boolean shuffle, long seed, int workers, Path cache,
+                       Augmentation jitter) {
+            this(batchSize, augment, shuffle, seed, workers, cache, jitter, null);
+        }
+
         public Options {
             if (jitter == null) {
                 throw new IllegalArgumentException("options need an augmentation (Augmentation.NONE for none)");
             }
-            if (cache != null && augment && jitter.movesRegion()) {
+            if (cache != null && augment && (jitter.movesRegion() || secondView != null && secondView.movesRegion())) {
                 throw new IllegalArgumentException("a crop cache holds fixed crops: it cannot serve an augmentation that"
                         + " moves the box; leave out the cache, or the box jitter and the partial number");
             }
@@ -158,49 +169,95 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         int mb = indices.length;
         int inputSize = expander.inputSize();
         float[] features = new float[mb * inputSize];
+        float[] second = options.secondView() == null ? null : new float[mb * inputSize];
         SequenceLabels.Rows labels = new SequenceLabels.Rows(mb);
         for (int row = 0; row < mb; row++) {
             int index = indices[row];
             AnnotatedImage image = images.get(index);
-            Random random = options.augment() ? new Random(SeedStreams.derive(SeedStreams.derive(options.seed(), batchEpoch), index)) : null;
-            byte[] crop = expandedCrop(image, index, batchEpoch);
-            expander.normalise(crop, random, features, row * inputSize);
+            try (Photo photo = new Photo(image, index)) {
+                view(photo, options.jitter(), batchEpoch, features, row * inputSize);
+                if (second != null) {
+                    view(photo, options.secondView(), batchEpoch, second, row * inputSize);
+                }
+            }
             if (image.targets() != null) {
                 labels.put(row, image.targets());
             } else {
                 labels.put(row, image.digits().stream().mapToInt(DigitBox::label).toArray());
             }
         }
-        return new Batch(mb, features, labels);
+        return new Batch(mb, features, second, labels);
     }
 
-    /** The image's expanded crop, with the box and pixel jitter of (seed, epoch, index) when augmenting. */
-    private byte[] expandedCrop(AnnotatedImage image, int index, int batchEpoch) {
-        Augmentation jitter = options.augment() ? options.jitter() : Augmentation.NONE;
+    /**
+     * Writes one view of the photo into {@code dst} at {@code offset}: its random crop offset is a function of
+     * (seed, epoch, index) whatever the jitter, so two views of a photo share it.
+     */
+    private void view(Photo photo, Augmentation jitter, int batchEpoch, float[] dst, int offset) {
+        Random random = options.augment()
+                ? new Random(SeedStreams.derive(SeedStreams.derive(options.seed(), batchEpoch), photo.index)) : null;
+        expander.normalise(expandedCrop(photo, options.augment() ? jitter : Augmentation.NONE, batchEpoch), random,
+                dst, offset);
+    }
+
+    /** The photo's expanded crop, with the box and pixel jitter of (seed, epoch, index). */
+    private byte[] expandedCrop(Photo photo, Augmentation jitter, int batchEpoch) {
         if (jitter.isNone()) {
-            return cache != null ? cache.crop(index) : CropCache.decodeCrop(image, expander);
+            return photo.annotatedCrop();
         }
-        Random random = new Random(SeedStreams.derive(SeedStreams.derive(options.seed() ^ JITTER_STREAM, batchEpoch), index));
+        Random random = new Random(SeedStreams.derive(SeedStreams.derive(options.seed() ^ JITTER_STREAM, batchEpoch),
+                photo.index));
         byte[] crop;
         if (jitter.movesRegion()) {
-            try (org.bytedeco.opencv.opencv_core.Mat decoded = ImageDecoder.read(image.file())) {
-                Box jittered = jitter.jitter(jitter.region(image, random), random);
-                // A loose box grown by the jitter can exceed the crop bound that the box itself meets
-                // (a generated 256-px box on a 160-px photo stopped the demo's training): train on the
-                // box as annotated then, rather than stop.
-                if (!expander.accepts(jittered, decoded.cols(), decoded.rows())) {
-                    jittered = image.region();
-                }
-                crop = expander.expandedCropBytes(decoded, jittered);
+            Mat decoded = photo.pixels();
+            Box jittered = jitter.jitter(jitter.region(photo.image, random), random);
+            // A loose box grown by the jitter can exceed the crop bound that the box itself meets
+            // (a generated 256-px box on a 160-px photo stopped the demo's training): train on the
+            // box as annotated then, rather than stop.
+            if (!expander.accepts(jittered, decoded.cols(), decoded.rows())) {
+                jittered = photo.image.region();
             }
+            crop = expander.expandedCropBytes(decoded, jittered);
         } else {
-            crop = cache != null ? cache.crop(index) : CropCache.decodeCrop(image, expander);
+            crop = photo.annotatedCrop();
         }
         jitter.apply(crop, expander.config().resize(), random);
         return crop;
     }
 
-    private record Batch(int size, float[] features, SequenceLabels.Rows labels) {
+    /** One image of a batch, decoded at most once for all the views drawn from it, and released after its row. */
+    private final class Photo implements AutoCloseable {
+        private final AnnotatedImage image;
+        private final int index;
+        private Mat decoded;
+
+        Photo(AnnotatedImage image, int index) {
+            this.image = image;
+            this.index = index;
+        }
+
+        Mat pixels() {
+            if (decoded == null) {
+                decoded = ImageDecoder.read(image.file());
+            }
+            return decoded;
+        }
+
+        /** The expanded crop of the annotated box, from the cache when there is one; a new array each call. */
+        byte[] annotatedCrop() {
+            return cache != null ? cache.crop(index) : expander.expandedCropBytes(pixels(), image.region());
+        }
+
+        @Override
+        public void close() {
+            if (decoded != null) {
+                decoded.close();
+            }
+        }
+    }
+
+    /** @param second the second view's features, null when there is none */
+    private record Batch(int size, float[] features, float[] second, SequenceLabels.Rows labels) {
     }
 
     @Override
@@ -214,9 +271,11 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
         int mb = b.size();
         INDArray[] labels = b.labels().labels(DataType.FLOAT);
         INDArray[] masks = b.labels().masks(DataType.FLOAT);
-        INDArray features = Nd4j.create(b.features(), new long[] {mb, expander.config().channels(), crop, crop}, 'c');
+        long[] shape = {mb, expander.config().channels(), crop, crop};
+        INDArray[] features = b.second() == null ? new INDArray[] {Nd4j.create(b.features(), shape, 'c')}
+                : new INDArray[] {Nd4j.create(b.features(), shape, 'c'), Nd4j.create(b.second(), shape, 'c')};
         org.nd4j.linalg.dataset.MultiDataSet batch =
-                new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {features}, labels, null, masks);
+                new org.nd4j.linalg.dataset.MultiDataSet(features, labels, null, masks);
         if (preProcessor != null) {
             preProcessor.preProcess(batch);
         }

@@ -137,6 +137,34 @@ class StreetNumberIteratorTest {
         }
     }
 
+    /**
+     * A second view, from the one decoded photo, is what an iterator of that jitter alone with the same seed
+     * draws, and the first view is unchanged by it: consistency training's weak and strong views.
+     */
+    @Test
+    void aSecondViewIsWhatItsJitterAloneDrawsAndLeavesTheFirstUnchanged() {
+        Augmentation strong = new Augmentation(0.15, 0.10, 0.08, 10, 0.5, 0.25, 0.3, 0.5);
+        try (StreetNumberIterator both = new StreetNumberIterator(generated, expander,
+                new StreetNumberIterator.Options(8, true, true, 3, 2, null, Augmentation.NONE, strong));
+             StreetNumberIterator weakAlone = new StreetNumberIterator(generated, expander,
+                     new StreetNumberIterator.Options(8, true, true, 3, 2, null, Augmentation.NONE));
+             StreetNumberIterator strongAlone = new StreetNumberIterator(generated, expander,
+                     new StreetNumberIterator.Options(8, true, true, 3, 2, null, strong))) {
+            for (int epoch : new int[] {0, 1}) {
+                both.setEpoch(epoch);
+                weakAlone.setEpoch(epoch);
+                strongAlone.setEpoch(epoch);
+                while (both.hasNext()) {
+                    MultiDataSet drawn = both.next();
+                    assertEquals(2, drawn.getFeatures().length);
+                    assertEquals(weakAlone.next().getFeatures(0), drawn.getFeatures(0), "epoch " + epoch);
+                    assertEquals(strongAlone.next().getFeatures(0), drawn.getFeatures(1), "epoch " + epoch);
+                }
+                assertFalse(weakAlone.hasNext());
+            }
+        }
+    }
+
     @Test
     void cacheGivesIdenticalFeaturesAndIsReused() throws Exception {
         Path cacheFile = dir.resolve("crops.bin");

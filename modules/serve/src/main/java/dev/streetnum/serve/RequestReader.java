@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +43,19 @@ final class RequestReader {
     /** A box tensor may also come as INT64 (what a detector written in Python often sends). */
     private static final List<String> V2_BOX_TYPES = List.of(V2_BOX_TYPE, "INT64");
     private static final int BOX_SIDES = 4;
+    /**
+     * The query parameters each route that reads images takes; any other is refused, not ignored, so a
+     * misspelt or misplaced one is noticed rather than silently changing nothing. {@code explain} is
+     * taken on one image only: an explanation keeps the decoded photo until the model has answered (the
+     * localizer may choose its region), and a batch ({@link ServeConfig#maxImagesPerCall} photos of up to
+     * {@link ServeConfig#maxPixels} each) would hold all of them at once, where the batch route's memory is
+     * bounded by holding crops, not photos.
+     */
+    static final Map<String, List<String>> QUERY_PARAMETERS = Map.of(
+            TranscriptionApp.TRANSCRIBE, List.of(BOX_FIELD, EXPLAIN),
+            TranscriptionApp.TRANSCRIBE_BATCH, List.of(BOX_FIELD),
+            OpenInferenceProtocol.INFER, List.of(),
+            OpenInferenceProtocol.VERSION_INFER, List.of());
 
     private static final String DATA_URL = "data:";
     /** How Jackson's FAIL_ON_TRAILING_TOKENS message starts (the rest names Jackson's classes). */
@@ -78,12 +92,24 @@ final class RequestReader {
                 return images.get(0);
             }
             case JSON -> {
-                EncodedImage image = jsonImage(parse(ctx), "request body");
-                Box query = queryBox(ctx);
-                return image.region() == null && query != null
-                        ? new EncodedImage(image.bytes(), query, image.source()) : image;
+                return orQueryBox(jsonImage(parse(ctx), "request body"), queryBox(ctx));
             }
             default -> throw unsupported(type, PNG + ", " + JPEG + ", " + MULTIPART + " or " + JSON);
+        }
+    }
+
+    /** Refuses a query parameter {@code route} does not take, naming the routes that take it, if any. */
+    static void requireKnownQuery(Context ctx, String route) {
+        List<String> taken = QUERY_PARAMETERS.get(route);
+        for (String name : ctx.queryParamMap().keySet()) {
+            if (!taken.contains(name)) {
+                List<String> elsewhere = QUERY_PARAMETERS.entrySet().stream()
+                        .filter(e -> e.getValue().contains(name)).map(Map.Entry::getKey).sorted().toList();
+                throw ServiceError.badRequest("query parameter '" + name + "' is not supported on " + route
+                        + (taken.isEmpty() ? ", which takes none" : " (it takes " + String.join(", ", taken) + ")")
+                        + (elsewhere.isEmpty() ? "" : "; '" + name + "' is supported only on "
+                                + String.join(", ", elsewhere)));
+            }
         }
     }
 
@@ -110,9 +136,10 @@ final class RequestReader {
                     throw ServiceError.badRequest("a batch is JSON {\"images\": [{\"image\": base64, \"box\": {...}}, ...]}:"
                             + " field 'images' is missing or not an array");
                 }
+                Box query = queryBox(ctx);
                 List<EncodedImage> read = new ArrayList<>(list.size());
                 for (int i = 0; i < list.size(); i++) {
-                    read.add(jsonImage(list.get(i), "images[" + i + "]"));
+                    read.add(orQueryBox(jsonImage(list.get(i), "images[" + i + "]"), query));
                 }
                 yield read;
             }
@@ -304,6 +331,11 @@ final class RequestReader {
         byte[] bytes = base64(node.get(IMAGE_FIELD), source + ".image");
         JsonNode box = node.get(BOX_FIELD);
         return new EncodedImage(bytes, box == null || box.isNull() ? null : jsonBox(box, source + ".box"), source);
+    }
+
+    /** The image with the query's box when it brings none of its own (a multipart file's box field wins the same way). */
+    private static EncodedImage orQueryBox(EncodedImage image, Box query) {
+        return image.region() == null && query != null ? new EncodedImage(image.bytes(), query, image.source()) : image;
     }
 
     private static Box jsonBox(JsonNode node, String where) {

@@ -152,8 +152,8 @@ public final class TranscriptionApp {
             cfg.routes.before(this::guard);
             cfg.routes.get(ServicePage.INDEX, page::index);
             cfg.routes.get(ServicePage.ASSET, page::asset);
-            cfg.routes.post(TRANSCRIBE, measured(TRANSCRIBE, this::transcribe));
-            cfg.routes.post(TRANSCRIBE_BATCH, measured(TRANSCRIBE_BATCH, this::transcribeBatch));
+            cfg.routes.post(TRANSCRIBE, readingImages(TRANSCRIBE, this::transcribe));
+            cfg.routes.post(TRANSCRIBE_BATCH, readingImages(TRANSCRIBE_BATCH, this::transcribeBatch));
             cfg.routes.get(METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape()));
             cfg.routes.get(OpenInferenceProtocol.SERVER, measured(OpenInferenceProtocol.SERVER,
                     ctx -> reply(ctx, 200, v2.serverMetadata())));
@@ -163,8 +163,8 @@ public final class TranscriptionApp {
             cfg.routes.get(OpenInferenceProtocol.VERSION, measured(OpenInferenceProtocol.VERSION, this::modelMetadata));
             cfg.routes.get(OpenInferenceProtocol.MODEL_READY, this::modelReady);
             cfg.routes.get(OpenInferenceProtocol.VERSION_READY, this::modelReady);
-            cfg.routes.post(OpenInferenceProtocol.INFER, measured(OpenInferenceProtocol.INFER, this::infer));
-            cfg.routes.post(OpenInferenceProtocol.VERSION_INFER, measured(OpenInferenceProtocol.VERSION_INFER,
+            cfg.routes.post(OpenInferenceProtocol.INFER, readingImages(OpenInferenceProtocol.INFER, this::infer));
+            cfg.routes.post(OpenInferenceProtocol.VERSION_INFER, readingImages(OpenInferenceProtocol.VERSION_INFER,
                     this::infer));
             cfg.routes.get(OpenApiDocument.PATH, measured(OpenApiDocument.PATH, ctx -> reply(ctx, 200, apiDocument)));
 
@@ -304,6 +304,14 @@ public final class TranscriptionApp {
 
     private boolean ready() {
         return engine.ready() && !draining.get();
+    }
+
+    /** A route that reads images: {@link #measured}, refusing a query parameter the route does not take. */
+    private Handler readingImages(String route, Handler handler) {
+        return measured(route, ctx -> {
+            RequestReader.requireKnownQuery(ctx, route);
+            handler.handle(ctx);
+        });
     }
 
     /**

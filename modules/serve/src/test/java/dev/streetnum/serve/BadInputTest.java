@@ -129,6 +129,15 @@ class BadInputTest {
                 Arguments.of("v2 image twice", "/v2/models/fake-1/infer", "application/json",
                         utf8(v2(b64(png), "{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1], \"data\": [" + b64(png) + "]}")),
                         400, "input 'image' is given twice"),
+                Arguments.of("explain on a batch", "/v1/transcribe:batch?explain=true", "application/json",
+                        utf8("{\"images\": [" + imageJson(b64(png), null) + "]}"), 400,
+                        "query parameter 'explain' is not supported on /v1/transcribe:batch (it takes box);"
+                                + " 'explain' is supported only on /v1/transcribe"),
+                Arguments.of("misspelt query parameter", "/v1/transcribe?explian=true", "image/png", png, 400,
+                        "query parameter 'explian' is not supported on /v1/transcribe (it takes box, explain)"),
+                Arguments.of("query parameter on v2 infer", "/v2/models/fake-1/infer?box=1,1,5,5", "application/json",
+                        utf8(v2(b64(png), boxTensor("INT32", "[1, 4]", "[1, 1, 5, 5]"))), 400,
+                        "which takes none; 'box' is supported only on /v1/transcribe, /v1/transcribe:batch"),
                 Arguments.of("unknown path", "/v1/nothing", "image/png", png, 404, "no endpoint post /v1/nothing"));
     }
 

@@ -137,6 +137,16 @@ class TranscriptionAppTest {
     }
 
     @Test
+    void aJsonBatchTakesTheQueryBoxForImagesWithoutTheirOwn() {
+        ObjectNode body = ServiceUnderTest.JSON.createObjectNode();
+        body.putArray("images").add(imageJson(TestImages.png(90, 40), null))
+                .add(imageJson(TestImages.png(92, 40), new Box(5, 6, 20, 10)));
+        HttpResponse<String> r = service.postBytes("/v1/transcribe:batch?box=3,4,50,20", "application/json", bytes(body));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(List.of(new Box(3, 4, 50, 20), new Box(5, 6, 20, 10)), model.regions);
+    }
+
+    @Test
     void openInferenceProtocolV2() {
         assertEquals(200, service.get("/v2/health/live").statusCode());
         HttpResponse<String> ready = service.get("/v2/health/ready");

@@ -1,19 +1,15 @@
 package dev.streetnum.train;
 
 import dev.streetnum.data.AnnotatedDataset;
-import dev.streetnum.data.AnnotatedImage;
-import dev.streetnum.data.DataException;
 import dev.streetnum.data.Augmentation;
 import dev.streetnum.data.CropExpander;
+import dev.streetnum.data.HeldOutPhotos;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetNumberIterator;
 import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.SequenceLikelihood;
 import dev.streetnum.model.Transcription;
-import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,8 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
 
     private final Consistency config;
-    private final StreetNumberIterator weak;
-    private final StreetNumberIterator strong;
+    /** Each batch's weak views as its first input, the strong views of the same photos as its second. */
+    private final StreetNumberIterator views;
     private final long batchesPerEpoch;
     private int epoch = -1;
     private long nextBatch;
@@ -44,41 +40,20 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
      */
     ConsistencyRows(Consistency config, AnnotatedDataset photos, CropExpander expander, long seed, int workers) {
         this.config = config;
-        // The same seed gives both iterators the same order and the same crop offsets; the strong view adds its jitter.
-        this.weak = new StreetNumberIterator(photos, expander, new StreetNumberIterator.Options(config.batchSize(),
-                true, true, seed, workers, null, Augmentation.NONE));
-        this.strong = new StreetNumberIterator(photos, expander, new StreetNumberIterator.Options(config.batchSize(),
-                true, true, seed, workers, null, config.strong()));
-        this.batchesPerEpoch = weak.batchesPerEpoch();
+        // Both views share the order and the crop offsets; the strong view adds its jitter. Each photo is decoded once.
+        this.views = new StreetNumberIterator(photos, expander, new StreetNumberIterator.Options(config.batchSize(),
+                true, true, seed, workers, null, Augmentation.NONE, config.strong()));
+        this.batchesPerEpoch = views.batchesPerEpoch();
     }
 
     /**
-     * The photos {@code config} names, refused when any is a validation photo: a network selected on photos it
-     * trained on, even without their labels, would be scored on what it had seen.
+     * The photos {@code config} names, refused when any is a validation photo (by content: a copy is the photo): a
+     * network selected on photos it trained on, even without their labels, would be scored on what it had seen.
      */
     static AnnotatedDataset photos(Consistency config, AnnotatedDataset val) {
         AnnotatedDataset photos = AnnotatedDataset.load(config.photos(), false);
-        Set<Path> validation = new HashSet<>();
-        for (AnnotatedImage image : val.images()) {
-            validation.add(where(image.file()));
-        }
-        for (AnnotatedImage image : photos.images()) {
-            if (validation.contains(where(image.file()))) {
-                throw new DataException("the consistency photos (" + config.photos() + ") include the validation photo "
-                        + image.file() + ": a run is selected on its validation photos, so it must not train on them,"
-                        + " labels or none");
-            }
-        }
+        HeldOutPhotos.of(val, "validation").requireNoneIn(photos, config.photos(), "the consistency photos");
         return photos;
-    }
-
-    /** The file a path names, through links where it exists, so a linked copy of a photo is the photo. */
-    private static Path where(Path file) {
-        try {
-            return file.toRealPath();
-        } catch (java.io.IOException e) {
-            return file.toAbsolutePath().normalize();
-        }
     }
 
     @Override
@@ -88,15 +63,14 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
         if (wantedEpoch != epoch || wantedBatch != nextBatch) {
             moveTo(wantedEpoch, wantedBatch);
         }
-        MultiDataSet weakViews = weak.next();
-        MultiDataSet strongViews = strong.next();
+        MultiDataSet drawn = views.next();
         nextBatch++;
-        INDArray[] heads = net.output(false, weakViews.getFeatures(0));
+        INDArray weakViews = drawn.getFeatures(0);
+        INDArray[] heads = net.output(false, weakViews);
         SequenceLabels.Rows targets = targets(SequenceDecoder.decode(heads), config.threshold());
-        int rows = (int) weakViews.getFeatures(0).size(0);
-        offered += rows;
+        offered += weakViews.size(0);
         accepted += targets.labelledRows();
-        return join(labelled, strongViews.getFeatures(0), targets);
+        return join(labelled, drawn.getFeatures(1), targets);
     }
 
     /**
@@ -139,11 +113,9 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
     }
 
     private void moveTo(int wantedEpoch, long wantedBatch) {
-        weak.setEpoch(wantedEpoch);
-        strong.setEpoch(wantedEpoch);
+        views.setEpoch(wantedEpoch);
         for (long b = 0; b < wantedBatch; b++) {
-            weak.next();
-            strong.next();
+            views.next();
         }
         epoch = wantedEpoch;
         nextBatch = wantedBatch;
@@ -151,7 +123,6 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
 
     @Override
     public void close() {
-        weak.close();
-        strong.close();
+        views.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.streetnum.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,9 @@ import dev.streetnum.model.Preset;
 import dev.streetnum.model.SequenceDecoder;
 import dev.streetnum.model.StreetNumberNetwork;
 import dev.streetnum.model.Transcription;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,13 +171,32 @@ class ConsistencyRowsTest {
         DataException refused = assertThrows(DataException.class, () -> new Trainer(config.withConsistency(
                 new Consistency(dir.resolve("data/val"), 0.95, 4, Consistency.STRONG)), dir.resolve("refused"), "test")
                 .train(data, false));
-        assertTrue(refused.getMessage().contains("include the validation photo"), refused.getMessage());
+        assertTrue(refused.getMessage().contains(", the validation photo "), refused.getMessage());
 
         ModelBundle bundle = new Trainer(config.withConsistency(new Consistency(dir.resolve("unlabelled"), 0.95, 4,
                 Consistency.STRONG)), dir.resolve("run"), "test").train(data, false);
         Object used = bundle.metadata().provenance().get("consistency_data");
         assertTrue(used != null && used.toString().contains("unlabelled"), "provenance: " + bundle.metadata().provenance());
         assertEquals(10, ((Number) bundle.metadata().provenance().get("consistency_images")).intValue());
+    }
+
+    /** A validation photo copied under another name is the photo; the message names it as the user gave its folder. */
+    @Test
+    void aCopyOfAValidationPhotoUnderAnotherNameIsRefusedNamedAsGiven() throws Exception {
+        AnnotatedDataset val = AnnotatedDataset.load(dir.resolve("data/val"), false);
+        Path folder = TestData.generatedSet(dir.resolve("copied"), 3, 34);
+        AnnotatedDataset copied = AnnotatedDataset.load(folder, false);
+        String renamed = copied.nameOf(copied.images().get(0));
+        String original = val.nameOf(val.images().get(1));
+        assertNotEquals(original, renamed);
+        Files.copy(val.images().get(1).file(), folder.resolve(renamed), StandardCopyOption.REPLACE_EXISTING);
+        Path given = Path.of("").toAbsolutePath().relativize(folder.toAbsolutePath());
+
+        DataException refused = assertThrows(DataException.class, () -> ConsistencyRows.photos(
+                new Consistency(given, 0.95, 4, Consistency.STRONG), val));
+        assertEquals("the consistency photos (" + given + ") include " + given.resolve(renamed) + ", the validation photo "
+                + original + ": a run is selected on its validation photos, so it must not train on them, labels or none",
+                refused.getMessage());
     }
 
     /**
