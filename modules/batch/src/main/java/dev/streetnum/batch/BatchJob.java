@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.Sha256;
 import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TargetAccuracy;
@@ -17,11 +18,8 @@ import dev.streetnum.onnx.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -136,7 +134,7 @@ public final class BatchJob {
     /** Broadcasts the bundle's bytes, once to each executor. */
     public ShippedModel ship(DriverModel model) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return new ShippedModel(sc.broadcast(model.bytes()), sha256(model.bytes()), model.engine(), model.modelId(),
+        return new ShippedModel(sc.broadcast(model.bytes()), Sha256.hex(model.bytes()), model.engine(), model.modelId(),
                 model.threshold(), sc.sc().longAccumulator("model load ms"),
                 sc.sc().longAccumulator("model copies loaded"));
     }
@@ -296,14 +294,6 @@ public final class BatchJob {
             return fs.exists(p);
         } catch (IOException e) {
             throw new DataException("cannot check " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
         }
     }
 }

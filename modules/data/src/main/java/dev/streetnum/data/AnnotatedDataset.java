@@ -7,10 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +63,7 @@ public final class AnnotatedDataset {
         }
         Path root = csv.toAbsolutePath().getParent();
         byte[] content = readAll(csv);
-        String identity = csv.normalize() + " sha256:" + sha256(content);
+        String identity = csv.normalize() + " sha256:" + Sha256.hex(content);
 
         Map<String, List<DigitBox>> digitsByFile = new LinkedHashMap<>();
         Map<String, Long> firstLine = new LinkedHashMap<>();
@@ -112,7 +109,7 @@ public final class AnnotatedDataset {
             java.util.Set<String> named = new java.util.HashSet<>(digitsByFile.keySet());
             named.addAll(badFiles.keySet()); // skipped photos may keep their rows
             targets = readTargets(targetsCsv, targetContent, named, digitsByFile.keySet());
-            identity += " + " + TARGETS_FILE + " sha256:" + sha256(targetContent);
+            identity += " + " + TARGETS_FILE + " sha256:" + Sha256.hex(targetContent);
         }
         List<AnnotatedImage> images = new ArrayList<>(digitsByFile.size());
         for (Map.Entry<String, List<DigitBox>> entry : digitsByFile.entrySet()) {
@@ -325,13 +322,5 @@ public final class AnnotatedDataset {
     /** Provenance: the CSV's path and content hash, e.g. {@code data/val/labels.csv sha256:1a2b...}. */
     public String identity() {
         return identity;
-    }
-
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
     }
 }

@@ -58,7 +58,7 @@ public final class HeldOutPhotos {
 
     private static String digest(Path photo) {
         try {
-            return AnnotatedDataset.sha256(Files.readAllBytes(photo));
+            return Sha256.hex(Files.readAllBytes(photo));
         } catch (IOException e) {
             throw new DataException("cannot read " + photo + ": " + e.getMessage(), e);
         }
