@@ -6,6 +6,7 @@ import dev.streetnum.data.NumberCut;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,7 +50,7 @@ public final class CutNumbersCommand implements Callable<Integer> {
                     + " to cut");
         }
         Path labels = linked.write(cuts);
-        spec.commandLine().getErr().printf("%d cuts of %d numbers (of %d in %s) -> %s%n", cuts.size(), cuttable,
+        spec.commandLine().getErr().printf(Locale.ROOT, "%d cuts of %d numbers (of %d in %s) -> %s%n", cuts.size(), cuttable,
                 linked.set().size(), linked.data(), labels);
         return 0;
     }

@@ -9,6 +9,7 @@ import dev.streetnum.data.ZoomOut;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
@@ -60,7 +61,7 @@ public final class ZoomOutCommand implements Callable<Integer> {
             }
         }
         Path labels = written.write(placed);
-        spec.commandLine().getErr().printf("%d photos of %s framed %s times wider (seed %d) -> %s%n", placed.size(),
+        spec.commandLine().getErr().printf(Locale.ROOT, "%d photos of %s framed %s times wider (seed %d) -> %s%n", placed.size(),
                 written.data(), factor, seed, labels);
         return 0;
     }
