@@ -1,6 +1,7 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.Noun;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TargetAccuracy;
@@ -59,7 +60,7 @@ public final class CompareCutsCommand implements Callable<Integer> {
                 List.of(fileA.toString(), fileB.toString()), thresholdA, thresholdB, draws.bootstrap());
         PrintWriter out = spec.commandLine().getOut();
         // Counts and thresholds as evaluate prints them, so the two commands' lines read (and grep) alike.
-        out.printf(Locale.ROOT, "%d cuts of %d numbers%n", c.cuts(), c.numbers());
+        out.printf(Locale.ROOT, "%s of %s%n", Noun.regular("cut").count(c.cuts()), Noun.regular("number").count(c.numbers()));
         out.printf(Locale.ROOT, "A answers %d (%.1f%%), %d of them wrong, at its no-box threshold %s (%s)%n", c.answeredA(),
                 100.0 * c.answeredA() / c.cuts(), c.wrongA(), ReportWriter.formatThreshold(c.thresholdA()), aModel);
         out.printf(Locale.ROOT, "B answers %d (%.1f%%), %d of them wrong, at its no-box threshold %s (%s)%n", c.answeredB(),

@@ -1,6 +1,7 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.Noun;
 import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Ensemble;
@@ -176,8 +177,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         SequenceMetrics m = report.test().metrics();
         TestIntervals sure = report.testIntervals();
-        stdout.printf(Locale.ROOT, "test: %d images, sequence accuracy %s%s, per-digit %s, length %s%n",
-                m.examples(), percent(m.sequenceAccuracy()), interval(sure == null ? null : sure.sequenceAccuracy(), true),
+        stdout.printf(Locale.ROOT, "test: %s, sequence accuracy %s%s, per-digit %s, length %s%n",
+                Noun.regular("image").count(m.examples()), percent(m.sequenceAccuracy()), interval(sure == null ? null : sure.sequenceAccuracy(), true),
                 percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
         stdout.printf(Locale.ROOT, "risk-coverage area (AURC) on test: %.4f%s%n", report.test().riskCoverageArea(),
                 interval(sure == null ? null : sure.riskCoverageArea(), false));

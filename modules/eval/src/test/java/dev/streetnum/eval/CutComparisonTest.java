@@ -168,6 +168,20 @@ class CutComparisonTest {
                 + " evaluate --model " + none + " --no-box --write-threshold"), e.getMessage());
     }
 
+    @Test
+    void aSingleNumberIsCountedInTheSingular(@TempDir Path dir) throws Exception {
+        PredictionsCsv.write(cutsRead(10, 1), p -> true, dir.resolve("a.csv"));
+        Path bundle = withThresholds(dir.resolve("a.bundle"), 0.3, 0.5);
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new CompareCutsCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        assertEquals(0, cli.execute("--a", dir.resolve("a.csv").toString(), "--a-model", bundle.toString(),
+                "--b", dir.resolve("a.csv").toString(), "--b-model", bundle.toString(), "--resamples", "20"),
+                out::toString);
+        assertTrue(out.toString().startsWith("2 cuts of 1 number" + System.lineSeparator()), out.toString());
+    }
+
     private static Path withThresholds(Path file, double box, double noBox) {
         ModelBundle bundle = TestBundles.tiny(2);
         bundle.withMetadata(bundle.metadata().withThresholds(Thresholds.fromKeys(

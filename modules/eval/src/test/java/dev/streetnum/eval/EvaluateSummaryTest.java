@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,11 +36,13 @@ class EvaluateSummaryTest {
         val = TestData.generatedSet(dir.resolve("val"), 6, 72);
     }
 
-    private static String summary() {
+    private static String summary(String... more) {
         StringWriter stdout = new StringWriter();
-        assertEquals(0, EvaluateEndToEndTest.evaluate(stdout, "--model", model.toString(), "--engine", "dl4j",
+        List<String> args = new ArrayList<>(List.of("--model", model.toString(), "--engine", "dl4j",
                 "--data", test.toString(), "--val", val.toString(), "--out", dir.resolve("out").toString(),
-                "--batch-size", "6"), stdout.toString());
+                "--batch-size", "6"));
+        args.addAll(List.of(more));
+        assertEquals(0, EvaluateEndToEndTest.evaluate(stdout, args.toArray(String[]::new)), stdout.toString());
         return stdout.toString();
     }
 
@@ -54,6 +58,12 @@ class EvaluateSummaryTest {
         assertTrue(line.endsWith("nothing answered in any draw"), line);
         String page = Files.readString(dir.resolve("out").resolve(ReportWriter.INDEX_HTML));
         assertTrue(page.contains("operating point answers nothing in any draw: how far"), page);
+    }
+
+    @Test
+    void oneImageIsCountedInTheSingular() {
+        String test = line(summary("--limit", "1"), "test: ");
+        assertTrue(test.startsWith("test: 1 image, sequence accuracy "), test);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.Noun;
 import dev.streetnum.data.ZoomOut;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,8 +62,8 @@ public final class ZoomOutCommand implements Callable<Integer> {
             }
         }
         Path labels = written.write(placed);
-        spec.commandLine().getErr().printf(Locale.ROOT, "%d photos of %s framed %s times wider (seed %d) -> %s%n", placed.size(),
-                written.data(), factor, seed, labels);
+        spec.commandLine().getErr().printf(Locale.ROOT, "%s of %s framed %s times wider (seed %d) -> %s%n",
+                Noun.regular("photo").count(placed.size()), written.data(), factor, seed, labels);
         return 0;
     }
 }
