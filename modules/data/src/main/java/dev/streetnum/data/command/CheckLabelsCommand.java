@@ -53,10 +53,11 @@ public final class CheckLabelsCommand implements Callable<Integer> {
     /** ...and at least this much wider than high, so a narrow number's caption fits under its tile. */
     private static final double VIEW_MIN_ASPECT = 1.6;
 
-    @Option(names = "--data", required = true, description = "A labelled set: a folder with labels.csv, or the CSV.")
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "A labelled set: a folder with labels.csv, or the CSV.")
     Path data;
 
-    @Option(names = "--out", required = true, description = "Folder for gaps.csv and gaps.png.")
+    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Folder for gaps.csv and gaps.png.")
     Path out;
 
     @Option(names = "--review-sheets", description = "Also draw every photo, its number's surroundings with its boxes"

@@ -63,6 +63,13 @@ class CheckLabelsCommandTest {
         assertEquals(before, Files.readString(labels), "the labels are untouched");
     }
 
+    /** The help names the folders as the other commands do (DIR), and --out as its description does (OUT). */
+    @Test
+    void theHelpNamesTheFolders() {
+        String usage = new CommandLine(new CheckLabelsCommand()).getUsageMessage();
+        assertTrue(usage.contains("--data=DIR --out=OUT"), usage);
+    }
+
     /** A set of one photo is counted as one, on one sheet. */
     @Test
     void oneOfEachIsCountedInTheSingular(@TempDir Path dir) throws Exception {
