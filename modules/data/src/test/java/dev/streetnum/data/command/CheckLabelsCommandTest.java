@@ -63,11 +63,17 @@ class CheckLabelsCommandTest {
         assertEquals(before, Files.readString(labels), "the labels are untouched");
     }
 
-    /** The help names the folders as the other commands do (DIR), and --out as its description does (OUT). */
+    /**
+     * The help names the folders as the other commands do (DIR), and --out as the descriptions do (OUT):
+     * check-labels, and the derived-set commands through their shared options.
+     */
     @Test
     void theHelpNamesTheFolders() {
-        String usage = new CommandLine(new CheckLabelsCommand()).getUsageMessage();
-        assertTrue(usage.contains("--data=DIR --out=OUT"), usage);
+        for (Object command : List.of(new CheckLabelsCommand(), new CutNumbersCommand(), new JitterBoxesCommand(),
+                new ZoomOutCommand())) {
+            String usage = new CommandLine(command).getUsageMessage();
+            assertTrue(usage.contains("--data=DIR ") && usage.contains("--out=OUT"), usage);
+        }
     }
 
     /** A set of one photo is counted as one, on one sheet. */

@@ -57,13 +57,6 @@ class CutNumbersCommandTest {
         }
     }
 
-    /** The options every derived set shares name their folders as check-labels does. */
-    @Test
-    void theHelpNamesTheFolders() {
-        String usage = new CommandLine(new CutNumbersCommand()).getUsageMessage();
-        assertTrue(usage.contains("--data=DIR --out=OUT"), usage);
-    }
-
     @Test
     void writingOverItsOwnDataIsRefusedWithASentence(@TempDir Path dir) throws Exception {
         Path set = Files.createDirectories(dir.resolve("set"));
