@@ -8,6 +8,16 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
+# Help needs no GPU: the header above, and where train's own options are described.
+for arg in "$@"; do
+  case "$arg" in
+    -h|--help)
+      sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+      echo "Options: those of streetnum train (scripts/streetnum train --help)."
+      exit 0 ;;
+  esac
+done
+
 if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; then
   echo "train-gpu: no NVIDIA GPU found (nvidia-smi is missing or lists no device); use scripts/train.sh for CPU." >&2
   exit 2

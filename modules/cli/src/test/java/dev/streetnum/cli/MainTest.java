@@ -105,6 +105,19 @@ class MainTest {
         assertFalse(r.err().contains("\tat "), "the stack trace goes to the log, not the user: " + r.err());
     }
 
+    /** batch, started by scripts/streetnum on its own class path, is listed and wrapped as the other commands are. */
+    @Test
+    void theBatchEntryIsLaidOutLikeTheOtherCommands() {
+        java.util.List<String> lines = run("--help").out().lines().toList();
+        int batch = lines.indexOf(lines.stream().filter(l -> l.startsWith("  batch ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no batch entry: " + lines)));
+        String quantize = lines.stream().filter(l -> l.startsWith("  quantize ")).findFirst().orElseThrow();
+        assertEquals(quantize.indexOf("Makes"), lines.get(batch).indexOf("Transcribes"), "the same column");
+        String wrapped = lines.get(batch + 1);
+        assertTrue(wrapped.startsWith(" ".repeat(quantize.indexOf("Makes") + 2)) && !wrapped.isBlank(),
+                "the wrapped line indented as the others': " + String.join("\n", lines.subList(batch - 1, lines.size())));
+    }
+
     @Test
     void everyCommandsHelpRendersWithoutAPicocliFormatWarning() {
         // picocli formats descriptions with String.format: a bare "%" falls back to the raw text with a

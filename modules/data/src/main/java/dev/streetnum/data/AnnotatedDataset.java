@@ -25,6 +25,8 @@ public final class AnnotatedDataset {
 
     /** The file name of the annotations inside a data set folder. */
     public static final String LABELS_FILE = "labels.csv";
+    /** A data set is given as its folder or its labels.csv. */
+    private static final FolderOrFile DATA_FOLDER = new FolderOrFile("data folder", LABELS_FILE);
     /** The CSV columns, in the order this project writes them. */
     public static final List<String> COLUMNS = List.of("file", "label", "left", "top", "width", "height");
     /** Beside {@link #LABELS_FILE} in a distillation set: "file" and {@link SoftTargets#columns()}. */
@@ -57,10 +59,7 @@ public final class AnnotatedDataset {
      *                    field; true: bad rows (and the images they belong to) are skipped and counted
      */
     public static AnnotatedDataset load(Path folderOrCsv, boolean skipBadRows) {
-        Path csv = Files.isDirectory(folderOrCsv) ? folderOrCsv.resolve(LABELS_FILE) : folderOrCsv;
-        if (!Files.isRegularFile(csv)) {
-            throw new DataException("annotation file not found: " + csv);
-        }
+        Path csv = DATA_FOLDER.file(folderOrCsv);
         Path root = csv.toAbsolutePath().getParent();
         byte[] content = readAll(csv);
         String identity = csv.normalize() + " sha256:" + Sha256.hex(content);

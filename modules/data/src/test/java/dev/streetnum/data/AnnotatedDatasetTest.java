@@ -88,6 +88,17 @@ class AnnotatedDatasetTest {
         assertEquals(2, data.skippedRows()); // the bad b.png row and the row of missing d.png
     }
 
+    /** A data folder that is not there is named as one, not as a missing file. */
+    @Test
+    void aMissingDataFolderIsNamedWithWhatWasExpected(@TempDir Path dir) throws IOException {
+        Path nope = dir.resolve("nope");
+        assertEquals(nope + " does not exist: expected a data folder (with labels.csv) or the labels.csv itself",
+                assertThrows(DataException.class, () -> AnnotatedDataset.load(nope, false)).getMessage());
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals("data folder " + empty + " has no labels.csv",
+                assertThrows(DataException.class, () -> AnnotatedDataset.load(empty, false)).getMessage());
+    }
+
     @Test
     void writeThenLoadRoundTrips() throws IOException {
         image("a.png");

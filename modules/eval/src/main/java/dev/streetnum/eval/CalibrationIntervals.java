@@ -19,6 +19,7 @@ import dev.streetnum.eval.Bootstrap.Interval;
  * @param coverage         the share of the test draw answered at that draw's threshold
  * @param accuracy         the answered test photos' accuracy (draws answering nothing left out)
  * @param shareBelowTarget the share of draws that answer something whose accuracy falls below the target
+ *                         (NaN when no draw answers anything)
  */
 public record CalibrationIntervals(int resamples, double level, double targetAccuracy, Interval threshold,
                                    Interval coverage, Interval accuracy, double shareBelowTarget) {
@@ -44,5 +45,10 @@ public record CalibrationIntervals(int resamples, double level, double targetAcc
         return new CalibrationIntervals(bootstrap.resamples(), Bootstrap.LEVEL, targetAccuracy,
                 Interval.percentile(values[0], Bootstrap.LEVEL), Interval.percentile(values[1], Bootstrap.LEVEL),
                 Interval.percentile(values[2], Bootstrap.LEVEL), answered == 0 ? Double.NaN : below / answered);
+    }
+
+    /** Whether no draw answered a single test photo: then there is no accuracy, nor a share below the target. */
+    public boolean answeredNothing() {
+        return Double.isNaN(shareBelowTarget);
     }
 }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
@@ -77,24 +78,24 @@ public final class CompareCommand implements Callable<Integer> {
             SetAsidePhotos aside = SetAsidePhotos.read(setAside);
             List<List<Prediction>> all = read;
             read = IntStream.range(0, files.size()).mapToObj(i -> aside.from(all.get(i), files.get(i))).toList();
-            out.printf("set aside: the %d photos named in %s%n", aside.size(), setAside);
+            out.printf(Locale.ROOT, "set aside: the %d photos named in %s%n", aside.size(), setAside);
         }
         PairedComparison c = PairedComparison.of(read.subList(0, a.size()), read.subList(a.size(), read.size()),
                 files.stream().map(Path::toString).toList(), margin, upToCoverage, draws.bootstrap());
         for (int s = 0; s < c.sets(); s++) {
-            out.printf("set %d: A %.5f (%s), B %.5f (%s)%n", s + 1, c.setAreasA().get(s), a.get(s), c.setAreasB().get(s),
+            out.printf(Locale.ROOT, "set %d: A %.5f (%s), B %.5f (%s)%n", s + 1, c.setAreasA().get(s), a.get(s), c.setAreasB().get(s),
                     b.get(s));
         }
-        String area = upToCoverage == 1 ? "AURC" : String.format("AURC up to coverage %s", upToCoverage);
-        out.printf("mean %s over %d set(s) of %d photos: A %.5f, B %.5f, gain of B %.5f%n", area, c.sets(),
+        String area = upToCoverage == 1 ? "AURC" : String.format(Locale.ROOT, "AURC up to coverage %s", upToCoverage);
+        out.printf(Locale.ROOT, "mean %s over %d set(s) of %d photos: A %.5f, B %.5f, gain of B %.5f%n", area, c.sets(),
                 c.photos(), c.areaA(), c.areaB(), c.gainOfB());
-        out.printf("%d paired resamples: B ahead in %.1f%%, by more than %s in %.1f%%; gain %.0f%% interval"
+        out.printf(Locale.ROOT, "%d paired resamples: B ahead in %.1f%%, by more than %s in %.1f%%; gain %.0f%% interval"
                         + " [%.4f, %.4f]%n", c.resamples(), 100 * c.ahead(), margin, 100 * c.clear(),
                 100 * Bootstrap.LEVEL, c.gain().low(), c.gain().high());
         if (target != null) {
             for (int s = 0; s < c.sets(); s++) {
                 int other = a.size() + s;
-                out.printf("set %d, best coverage at accuracy %s on the set itself: A %s, B %s%n", s + 1,
+                out.printf(Locale.ROOT, "set %d, best coverage at accuracy %s on the set itself: A %s, B %s%n", s + 1,
                         bestCoverageAt, best(read.get(s), files.get(s), target),
                         best(read.get(other), files.get(other), target));
             }
@@ -104,7 +105,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     private static String best(List<Prediction> predictions, Path file, TargetAccuracy target) {
         OperatingPoint p = new EvaluatedSet(file.toString(), predictions).principledCurve().atAccuracy(target.value());
-        return p.acceptsAnything() ? String.format("%.1f%% (t = %.4f)", 100 * p.coverage(), p.threshold())
+        return p.acceptsAnything() ? String.format(Locale.ROOT, "%.1f%% (t = %.4f)", 100 * p.coverage(), p.threshold())
                 : "none (no threshold is that accurate)";
     }
 }

@@ -1,12 +1,14 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.Noun;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
 import dev.streetnum.model.TargetAccuracy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,12 +59,13 @@ public final class CompareCutsCommand implements Callable<Integer> {
         CutComparison c = CutComparison.of(PredictionsCsv.read(fileA), PredictionsCsv.read(fileB),
                 List.of(fileA.toString(), fileB.toString()), thresholdA, thresholdB, draws.bootstrap());
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%,d cuts of %,d numbers%n", c.cuts(), c.numbers());
-        out.printf("A answers %,d (%.1f%%), %,d of them wrong, at its no-box threshold %s (%s)%n", c.answeredA(),
-                100.0 * c.answeredA() / c.cuts(), c.wrongA(), c.thresholdA(), aModel);
-        out.printf("B answers %,d (%.1f%%), %,d of them wrong, at its no-box threshold %s (%s)%n", c.answeredB(),
-                100.0 * c.answeredB() / c.cuts(), c.wrongB(), c.thresholdB(), bModel);
-        out.printf("%d paired resamples of the numbers: B answers a smaller share in %.1f%%; A's share answered"
+        // Counts and thresholds as evaluate prints them, so the two commands' lines read (and grep) alike.
+        out.printf(Locale.ROOT, "%s of %s%n", Noun.regular("cut").count(c.cuts()), Noun.regular("number").count(c.numbers()));
+        out.printf(Locale.ROOT, "A answers %d (%.1f%%), %d of them wrong, at its no-box threshold %s (%s)%n", c.answeredA(),
+                100.0 * c.answeredA() / c.cuts(), c.wrongA(), ReportWriter.formatThreshold(c.thresholdA()), aModel);
+        out.printf(Locale.ROOT, "B answers %d (%.1f%%), %d of them wrong, at its no-box threshold %s (%s)%n", c.answeredB(),
+                100.0 * c.answeredB() / c.cuts(), c.wrongB(), ReportWriter.formatThreshold(c.thresholdB()), bModel);
+        out.printf(Locale.ROOT, "%d paired resamples of the numbers: B answers a smaller share in %.1f%%; A's share answered"
                         + " minus B's %.4f, %.0f%% interval [%.4f, %.4f]; answered wrong %.4f [%.4f, %.4f]%n",
                 c.resamples(), 100 * c.fewer(), c.gainOfB(), 100 * Bootstrap.LEVEL, c.gain().low(), c.gain().high(),
                 c.wrongGainOfB(), c.wrongGain().low(), c.wrongGain().high());

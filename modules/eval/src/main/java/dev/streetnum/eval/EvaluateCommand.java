@@ -1,6 +1,7 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.Noun;
 import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.BoxSource;
 import dev.streetnum.model.Ensemble;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -170,17 +172,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** A few lines for a person: the headline numbers, then where the rest is. */
     private void printSummary(CoverageReport report, PrintWriter stdout) {
         if (!ensemble.isEmpty()) {
-            stdout.printf("ensemble of %d models, each head averaged before decoding: %s%n", ensemble.size() + 1,
+            stdout.printf(Locale.ROOT, "ensemble of %d models, each head averaged before decoding: %s%n", ensemble.size() + 1,
                     report.modelId());
         }
         SequenceMetrics m = report.test().metrics();
         TestIntervals sure = report.testIntervals();
-        stdout.printf("test: %d images, sequence accuracy %s%s, per-digit %s, length %s%n",
-                m.examples(), percent(m.sequenceAccuracy()), interval(sure == null ? null : sure.sequenceAccuracy(), true),
+        stdout.printf(Locale.ROOT, "test: %s, sequence accuracy %s%s, per-digit %s, length %s%n",
+                Noun.regular("image").count(m.examples()), percent(m.sequenceAccuracy()), interval(sure == null ? null : sure.sequenceAccuracy(), true),
                 percent(m.digitAccuracy()), percent(m.lengthAccuracy()));
-        stdout.printf("risk-coverage area (AURC) on test: %.4f%s%n", report.test().riskCoverageArea(),
+        stdout.printf(Locale.ROOT, "risk-coverage area (AURC) on test: %.4f%s%n", report.test().riskCoverageArea(),
                 interval(sure == null ? null : sure.riskCoverageArea(), false));
-        stdout.printf("test errors: %s; accepted at the %s threshold: %s%s%n", ErrorKind.describe(m.errors()),
+        stdout.printf(Locale.ROOT, "test errors: %s; accepted at the %s threshold: %s%s%n", ErrorKind.describe(m.errors()),
                 percent(targetAccuracy), ErrorKind.describe(report.acceptedErrors()), report.annotationGapsClause());
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
         keys.add(TargetAccuracy.keyOf(targetAccuracy));
@@ -190,7 +192,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             OperatingPoint onTest = report.calibration().onTest().get(key);
             // The intervals are the acceptance threshold's, the first key.
             boolean acceptance = sure != null && key.equals(TargetAccuracy.keyOf(targetAccuracy));
-            stdout.printf("coverage at %s accuracy: %s%s of test at threshold %s chosen on %s (test accuracy there %s%s);"
+            stdout.printf(Locale.ROOT, "coverage at %s accuracy: %s%s of test at threshold %s chosen on %s (test accuracy there %s%s);"
                             + " best achievable on test %s%n",
                     percent(Double.parseDouble(key)), percent(onTest.coverage()),
                     interval(acceptance ? sure.coverage() : null, true),
@@ -199,28 +201,28 @@ public final class EvaluateCommand implements Callable<Integer> {
                     percent(report.test().bestCoverage().get(key).coverage()));
         }
         if (sure != null) {
-            stdout.printf("in brackets: %.0f%% intervals over %d draws of the test photos with replacement (the"
+            stdout.printf(Locale.ROOT, "in brackets: %.0f%% intervals over %d draws of the test photos with replacement (the"
                     + " threshold held fixed)%n", 100 * sure.level(), sure.resamples());
         }
         CalibrationIntervals again = report.calibrationIntervals();
         if (again != null) {
-            stdout.printf("with the threshold chosen again on each of %d draws of validation (test drawn too): coverage"
-                            + "%s, accuracy there%s, below %s in %s of draws%n", again.resamples(),
-                    interval(again.coverage(), true), interval(again.accuracy(), true), percent(again.targetAccuracy()),
-                    Double.isNaN(again.shareBelowTarget()) ? "n/a"
-                            : String.format("%.1f%%", 100 * again.shareBelowTarget()));
+            stdout.printf(Locale.ROOT, "with the threshold chosen again on each of %d draws of validation (test drawn too): %s%n",
+                    again.resamples(), again.answeredNothing() ? "nothing answered in any draw"
+                            : String.format(Locale.ROOT, "coverage%s, accuracy there%s, below %s in %.1f%% of draws",
+                                    interval(again.coverage(), true), interval(again.accuracy(), true),
+                                    percent(again.targetAccuracy()), 100 * again.shareBelowTarget()));
         }
         if (report.test().meanBoxIou() != null) {
-            stdout.printf("boxes found without a box given: mean IoU %.3f against the true union boxes of test%s%n",
+            stdout.printf(Locale.ROOT, "boxes found without a box given: mean IoU %.3f against the true union boxes of test%s%n",
                     report.test().meanBoxIou(), report.validation() != null && report.validation().meanBoxIou() != null
-                            ? String.format(" (validation %.3f)", report.validation().meanBoxIou()) : "");
+                            ? String.format(Locale.ROOT, " (validation %.3f)", report.validation().meanBoxIou()) : "");
         }
     }
 
     /** " [81.2%, 86.8%]" (or " [0.0130, 0.0261]"), nothing when there is no interval to give. */
     private static String interval(Bootstrap.Interval range, boolean percentages) {
-        return range == null ? "" : range.bracketed(percentages ? v -> String.format("%.1f%%", 100 * v)
-                : v -> String.format("%.4f", v));
+        return range == null ? "" : range.bracketed(percentages ? v -> String.format(Locale.ROOT, "%.1f%%", 100 * v)
+                : v -> String.format(Locale.ROOT, "%.4f", v));
     }
 
     /**
@@ -244,7 +246,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         // A bundle calibrated before the no-box thresholds judges answers read without a box by its with-box one.
         String path = callersBox ? "a caller's box" : stored.atNoBox(target).isPresent() ? "photos without a box"
                 : "photos without a box (the caller's-box one: the bundle has no no-box threshold)";
-        stdout.printf("at the bundle's stored %s threshold for %s (%s): %s of test answered (%d of %d), accuracy"
+        stdout.printf(Locale.ROOT, "at the bundle's stored %s threshold for %s (%s): %s of test answered (%d of %d), accuracy"
                         + " there %s%n", percent(targetAccuracy), path,
                 ReportWriter.formatThreshold(t), percent(p.coverage()), p.accepted(), p.total(), percent(p.accuracy()));
     }
@@ -255,13 +257,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             return "n/a";
         }
         String exact = java.math.BigDecimal.valueOf(fraction).movePointRight(2).stripTrailingZeros().toPlainString();
-        return (exact.length() <= 5 ? exact : String.format("%.2f", 100 * fraction)) + "%";
+        return (exact.length() <= 5 ? exact : String.format(Locale.ROOT, "%.2f", 100 * fraction)) + "%";
     }
 
     private AnnotatedDataset load(Path folder) {
         AnnotatedDataset set = AnnotatedDataset.load(folder, skipBadRows);
         if (set.skippedRows() > 0) {
-            spec.commandLine().getErr().printf("warning: skipped %d malformed rows in %s%n", set.skippedRows(), folder);
+            spec.commandLine().getErr().printf(Locale.ROOT, "warning: skipped %d malformed rows in %s%n", set.skippedRows(), folder);
         }
         return set;
     }
@@ -277,7 +279,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         for (TargetAccuracy target : report.unreachableTargets()) {
             // Whatever was there is kept: no threshold reaches this accuracy on this data.
-            stderr.printf("warning: no threshold reaches %s accuracy on the %s set; not stored%n",
+            stderr.printf(Locale.ROOT, "warning: no threshold reaches %s accuracy on the %s set; not stored%n",
                     target, report.calibration().chosenOn());
         }
         Thresholds calibrated = report.calibratedThresholds();

@@ -2,6 +2,7 @@ package dev.streetnum.eval;
 
 import dev.streetnum.data.Box;
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.FolderOrFile;
 import dev.streetnum.data.Utf8Text;
 import dev.streetnum.model.BoxSource;
 import java.io.IOException;
@@ -31,6 +32,8 @@ public final class PredictionsCsv {
             "file", "truth", "answer", "transcribable", "confidence", "ad_hoc_confidence", "accepted", "correct",
             "box", "box_source", "box_iou");
 
+    private static final FolderOrFile REPORT_FOLDER = new FolderOrFile("report folder", ReportWriter.PREDICTIONS_CSV);
+
     private PredictionsCsv() {
     }
 
@@ -49,7 +52,7 @@ public final class PredictionsCsv {
 
     /** A report folder's predictions.csv, or the file itself (what the commands that read reports accept). */
     public static Path inReport(Path given) {
-        return java.nio.file.Files.isDirectory(given) ? given.resolve(ReportWriter.PREDICTIONS_CSV) : given;
+        return REPORT_FOLDER.file(given);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.streetnum.eval;
 
 import dev.streetnum.model.TargetAccuracy;
+import java.util.Locale;
 import java.util.Map;
 
 /** The report's {@code index.html}: the numbers in tables, the pictures by relative link. */
@@ -85,7 +86,7 @@ final class ReportPage {
     private void boxRow(String name, CoverageReport.SetSummary set) {
         if (set != null && set.meanBoxIou() != null) {
             html.append("<tr><td class=l>").append(name).append("</td><td>")
-                    .append(String.format("%.3f", set.meanBoxIou())).append("</td></tr>");
+                    .append(String.format(Locale.ROOT, "%.3f", set.meanBoxIou())).append("</td></tr>");
         }
     }
 
@@ -128,14 +129,14 @@ final class ReportPage {
                     .append(ReportWriter.formatThreshold(best.threshold())).append("</td></tr>");
         }
         html.append("</table>\n<p>Area under the risk-coverage curve on test: ")
-                .append(String.format("%.4f", report.test().riskCoverageArea()));
+                .append(String.format(Locale.ROOT, "%.4f", report.test().riskCoverageArea()));
         if (sure() != null) {
-            html.append(sure().riskCoverageArea().bracketed(v -> String.format("%.4f", v)));
+            html.append(sure().riskCoverageArea().bracketed(v -> String.format(Locale.ROOT, "%.4f", v)));
         }
         html.append(" (the error rate of the accepted answers averaged over every coverage, lower is better;"
                         + " on a few hundred photos it moves less than coverage at one accuracy).</p>\n");
         if (sure() != null) {
-            html.append("<p>In brackets: ").append(String.format("%.0f%%", 100 * sure().level()))
+            html.append("<p>In brackets: ").append(String.format(Locale.ROOT, "%.0f%%", 100 * sure().level()))
                     .append(" intervals from ").append(sure().resamples())
                     .append(" draws of the test photos with replacement (the threshold held fixed): the range other"
                             + " photos like these would likely give.</p>\n");
@@ -146,11 +147,11 @@ final class ReportPage {
                     .append(" validation photos. Choosing it again on each of ").append(again.resamples())
                     .append(" draws of them, and reading a draw of the test photos at it, the ")
                     .append(percent(again.targetAccuracy())).append(" operating point answers")
-                    .append(range(again.coverage())).append(" of test, accuracy there").append(range(again.accuracy()))
-                    .append(", below ").append(percent(again.targetAccuracy())).append(" in ")
-                    .append(Double.isNaN(again.shareBelowTarget()) ? "n/a"
-                            : String.format("%.1f%%", 100 * again.shareBelowTarget()))
-                    .append(" of draws: how far calibrating on other photos like these could move it.</p>\n");
+                    .append(again.answeredNothing() ? " nothing in any draw"
+                            : range(again.coverage()) + " of test, accuracy there" + range(again.accuracy()) + ", below "
+                                    + percent(again.targetAccuracy()) + " in "
+                                    + String.format(Locale.ROOT, "%.1f%%", 100 * again.shareBelowTarget()) + " of draws")
+                    .append(": how far calibrating on other photos like these could move it.</p>\n");
         }
     }
 
@@ -174,13 +175,13 @@ final class ReportPage {
                 .append(r.refused()).append(" refused, left out): where a bin's accuracy falls below its mean P(S|x),"
                         + " the model is surer than it is right. Expected calibration error ")
                 .append(Double.isNaN(r.expectedCalibrationError()) ? "n/a"
-                        : String.format("%.3f", r.expectedCalibrationError()))
+                        : String.format(Locale.ROOT, "%.3f", r.expectedCalibrationError()))
                 .append(" (the gaps, weighted by bin size). Coverage at a target accuracy needs only the ranking;"
                         + " the thresholds are chosen on validation either way.</p>\n<table><tr><th>answers</th>"
                         + "<th>mean P(S|x)</th><th>accuracy</th></tr>");
         for (Reliability.Bin bin : r.bins()) {
             html.append("<tr><td>").append(bin.count()).append("</td><td>")
-                    .append(String.format("%.4f", bin.meanConfidence())).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.4f", bin.meanConfidence())).append("</td><td>")
                     .append(percent(bin.accuracy())).append("</td></tr>");
         }
         html.append("</table>\n");
@@ -205,7 +206,7 @@ final class ReportPage {
     }
 
     private static String percent(double fraction) {
-        return Double.isNaN(fraction) ? "n/a" : String.format("%.2f%%", 100 * fraction);
+        return Double.isNaN(fraction) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
     }
 
     private static String escape(String text) {

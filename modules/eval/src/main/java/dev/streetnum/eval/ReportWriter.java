@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -98,7 +99,7 @@ public final class ReportWriter {
                 .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         addCurve(chart, "P(S|x), principled", test.principledCurve());
         addCurve(chart, "product of head maxima, ad hoc", test.adHocCurve());
-        XYSeries target = chart.addSeries(String.format("target %.0f%%", 100 * report.targetAccuracy()),
+        XYSeries target = chart.addSeries(String.format(Locale.ROOT, "target %.0f%%", 100 * report.targetAccuracy()),
                 new double[] {0, 1}, new double[] {report.targetAccuracy(), report.targetAccuracy()});
         target.setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
         String base = file.toString();
@@ -109,10 +110,10 @@ public final class ReportWriter {
     /** The reliability diagram: each bin's accuracy against its mean P(S|x), beside the diagonal of a true probability. */
     private static void writeReliability(Reliability reliability, Path file) throws IOException {
         XYChart chart = new XYChartBuilder().width(CHART_WIDTH).height(CHART_HEIGHT)
-                .title(String.format("Is P(S|x) the probability of being right? (test; expected calibration error %s)",
+                .title(String.format(Locale.ROOT, "Is P(S|x) the probability of being right? (test; expected calibration error %s)",
                         Double.isNaN(reliability.expectedCalibrationError()) ? "n/a"
-                                : String.format("%.3f", reliability.expectedCalibrationError())))
-                .xAxisTitle(String.format("mean P(S|x) of a bin (%d bins of equal count)", reliability.bins().size()))
+                                : String.format(Locale.ROOT, "%.3f", reliability.expectedCalibrationError())))
+                .xAxisTitle(String.format(Locale.ROOT, "mean P(S|x) of a bin (%d bins of equal count)", reliability.bins().size()))
                 .yAxisTitle("accuracy of the bin's answers").build();
         chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0)
                 .setChartBackgroundColor(Color.WHITE)
@@ -122,7 +123,7 @@ public final class ReportWriter {
         List<Reliability.Bin> bins = reliability.bins();
         // XChart refuses an empty series: with no answers the diagram shows the diagonal alone.
         if (!bins.isEmpty()) {
-            XYSeries answers = chart.addSeries(String.format("test answers (%d; %d refused)", reliability.answers(),
+            XYSeries answers = chart.addSeries(String.format(Locale.ROOT, "test answers (%d; %d refused)", reliability.answers(),
                             reliability.refused()),
                     bins.stream().mapToDouble(Reliability.Bin::meanConfidence).toArray(),
                     bins.stream().mapToDouble(Reliability.Bin::accuracy).toArray());
@@ -142,6 +143,6 @@ public final class ReportWriter {
     }
 
     static String formatThreshold(double t) {
-        return Double.isFinite(t) ? String.format("%.4g", t) : "none (accept nothing)";
+        return Double.isFinite(t) ? String.format(Locale.ROOT, "%.4g", t) : "none (accept nothing)";
     }
 }

@@ -8,6 +8,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A review sheet: a grid of the crops the model saw with their truth, answer and confidence. Looking
@@ -98,7 +99,7 @@ public final class ReviewSheet {
                 g.setColor(p.correct() ? new Color(0, 120, 0) : new Color(180, 0, 0));
                 g.drawString((p.transcribable() ? "said  " : "refused ") + p.answer(), x, y + h + 27);
                 g.setColor(Color.DARK_GRAY);
-                g.drawString(String.format("p=%.3f%s", p.confidence(), answered ? " answered" : ""), x, y + h + 41);
+                g.drawString(String.format(Locale.ROOT, "p=%.3f%s", p.confidence(), answered ? " answered" : ""), x, y + h + 41);
             }
         } finally {
             g.dispose();

@@ -129,22 +129,25 @@ class CutComparisonTest {
 
     @Test
     void theCommandJudgesEachReportAtItsBundlesNoBoxThreshold(@TempDir Path dir) throws Exception {
-        List<Prediction> a = cutsRead(8, 30);
+        // Over a thousand cuts, and a threshold of more digits than evaluate prints: both printed as evaluate does.
+        List<Prediction> a = cutsRead(8, 300);
         List<Prediction> b = rescored(a, 9);
         PredictionsCsv.write(a, p -> true, dir.resolve("a.csv"));
         PredictionsCsv.write(b, p -> true, dir.resolve("b.csv"));
-        Path bundleA = withThresholds(dir.resolve("a.bundle"), 0.3, 0.7);
+        Path bundleA = withThresholds(dir.resolve("a.bundle"), 0.3, 0.7123456789);
         Path bundleB = withThresholds(dir.resolve("b.bundle"), 0.2, 0.45);
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new CompareCutsCommand());
         cli.setOut(new PrintWriter(out));
         assertEquals(0, cli.execute("--a", dir.resolve("a.csv").toString(), "--a-model", bundleA.toString(),
                 "--b", dir.resolve("b.csv").toString(), "--b-model", bundleB.toString(), "--resamples", "200"));
-        CutComparison c = CutComparison.of(a, b, List.of("a", "b"), 0.7, 0.45, new Bootstrap(200, Bootstrap.SEED));
-        assertEquals(String.format("%,d cuts of 30 numbers%n", a.size())
-                + String.format("A answers %,d (%.1f%%), %,d of them wrong, at its no-box threshold 0.7 (%s)%n",
+        CutComparison c = CutComparison.of(a, b, List.of("a", "b"), 0.7123456789, 0.45,
+                new Bootstrap(200, Bootstrap.SEED));
+        assertTrue(a.size() >= 1000, "a count that a thousands separator would split: " + a.size());
+        assertEquals(String.format("%d cuts of 300 numbers%n", a.size())
+                + String.format("A answers %d (%.1f%%), %d of them wrong, at its no-box threshold 0.7123 (%s)%n",
                         c.answeredA(), 100.0 * c.answeredA() / a.size(), c.wrongA(), bundleA)
-                + String.format("B answers %,d (%.1f%%), %,d of them wrong, at its no-box threshold 0.45 (%s)%n",
+                + String.format("B answers %d (%.1f%%), %d of them wrong, at its no-box threshold 0.4500 (%s)%n",
                         c.answeredB(), 100.0 * c.answeredB() / a.size(), c.wrongB(), bundleB)
                 + String.format("200 paired resamples of the numbers: B answers a smaller share in %.1f%%; A's share"
                         + " answered minus B's %.4f, 90%% interval [%.4f, %.4f]; answered wrong %.4f [%.4f, %.4f]%n",
@@ -163,6 +166,20 @@ class CutComparisonTest {
         DataException e = assertThrows(DataException.class, command::call);
         assertTrue(e.getMessage().endsWith("has no no-box threshold for accuracy 0.98: calibrate one with streetnum"
                 + " evaluate --model " + none + " --no-box --write-threshold"), e.getMessage());
+    }
+
+    @Test
+    void aSingleNumberIsCountedInTheSingular(@TempDir Path dir) throws Exception {
+        PredictionsCsv.write(cutsRead(10, 1), p -> true, dir.resolve("a.csv"));
+        Path bundle = withThresholds(dir.resolve("a.bundle"), 0.3, 0.5);
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new CompareCutsCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        assertEquals(0, cli.execute("--a", dir.resolve("a.csv").toString(), "--a-model", bundle.toString(),
+                "--b", dir.resolve("a.csv").toString(), "--b-model", bundle.toString(), "--resamples", "20"),
+                out::toString);
+        assertTrue(out.toString().startsWith("2 cuts of 1 number" + System.lineSeparator()), out.toString());
     }
 
     private static Path withThresholds(Path file, double box, double noBox) {

@@ -51,6 +51,16 @@ class PredictionsCsvTest {
                 assertThrows(DataException.class, () -> PredictionsCsv.read(dir.resolve("none.csv"))).getMessage());
     }
 
+    /** What compare and compare-cuts say of a report that is not there: the path, and what they expected. */
+    @Test
+    void aMissingReportFolderIsNamedWithWhatWasExpected(@TempDir Path dir) {
+        Path nope = dir.resolve("nope");
+        assertEquals(nope + " does not exist: expected a report folder (with predictions.csv) or the predictions.csv"
+                + " itself", assertThrows(DataException.class, () -> PredictionsCsv.inReport(nope)).getMessage());
+        assertEquals("report folder " + dir + " has no predictions.csv",
+                assertThrows(DataException.class, () -> PredictionsCsv.inReport(dir)).getMessage());
+    }
+
     @Test
     void aBoxSourceIsOneOfTheLabels(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("predictions.csv");

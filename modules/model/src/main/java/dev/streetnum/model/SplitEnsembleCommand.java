@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,7 +45,7 @@ public final class SplitEnsembleCommand implements Callable<Integer> {
                 written.add(file);
             }
             network.save(file);
-            spec.commandLine().getOut().printf("network %d of %d: %s (preset %s, %s) -> %s%n", i + 1, networks.size(),
+            spec.commandLine().getOut().printf(Locale.ROOT, "network %d of %d: %s (preset %s, %s) -> %s%n", i + 1, networks.size(),
                     id, network.metadata().preset(), network.localizers().isEmpty() ? "no localizer"
                             : network.localizers().size() + " localizer(s)", file);
         }

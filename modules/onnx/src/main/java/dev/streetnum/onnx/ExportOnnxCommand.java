@@ -5,6 +5,7 @@ import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import onnx.Onnx;
 import picocli.CommandLine;
@@ -90,7 +91,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
         }
         byte[] bytes = onnx.toByteArray();
         AtomicFile.write(out, tmp -> Files.write(tmp, bytes));
-        spec.commandLine().getOut().printf("wrote %s (%s, %d bytes, model %s)%n", out, precision,
+        spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s (%s, %d bytes, model %s)%n", out, precision,
                 bytes.length, OnnxMetadata.properties(onnx).get(OnnxMetadata.MODEL_ID));
         return 0;
     }

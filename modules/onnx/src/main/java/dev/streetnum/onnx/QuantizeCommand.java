@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -84,7 +85,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         Path target = out == null ? model : out;
         quantized.save(target);
-        stdout.printf("%d int8 network(s) of %s (calibrated on %d images of %s, percentile %s) stored in %s%n",
+        stdout.printf(Locale.ROOT, "%d int8 network(s) of %s (calibrated on %d images of %s, percentile %s) stored in %s%n",
                 members.size(), bundle.metadata().modelId(), images.size(), calibration, percentile, target);
         stdout.println("next: calibrate its threshold on validation photos:  streetnum evaluate --model " + target
                 + " --engine onnx-int8 --data TEST_DIR --val VAL_DIR --out REPORT_DIR --write-threshold");

@@ -286,7 +286,7 @@ public final class LocalizerTrainer {
             photos.add(new Photo(decoded, number));
         }
         if (skipped > 0) {
-            log.printf("warning: %d %s photos of %s have their number wholly outside the photo; skipped%n",
+            log.printf(Locale.ROOT, "warning: %d %s photos of %s have their number wholly outside the photo; skipped%n",
                     skipped, role, set.identity());
         }
         if (photos.isEmpty()) {

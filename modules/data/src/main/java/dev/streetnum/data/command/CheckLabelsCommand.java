@@ -7,8 +7,10 @@ import dev.streetnum.data.Box;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.DigitBox;
 import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.Noun;
 import dev.streetnum.data.SampleSheet;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +23,9 @@ import org.apache.commons.csv.CSVPrinter;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code streetnum check-labels}: annotations that may leave a digit out, listed and drawn for review. */
 @Command(name = "check-labels", mixinStandardHelpOptions = true,
@@ -32,6 +36,9 @@ import picocli.CommandLine.Option;
                 + "for labels no box can show wrong: a label that names part of the number, its other digits "
                 + "unboxed (models/README.md, R48). Changes no label.")
 public final class CheckLabelsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     static final String GAPS_CSV = "gaps.csv";
     static final String GAPS_PNG = "gaps.png";
@@ -46,10 +53,11 @@ public final class CheckLabelsCommand implements Callable<Integer> {
     /** ...and at least this much wider than high, so a narrow number's caption fits under its tile. */
     private static final double VIEW_MIN_ASPECT = 1.6;
 
-    @Option(names = "--data", required = true, description = "A labelled set: a folder with labels.csv, or the CSV.")
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "A labelled set: a folder with labels.csv, or the CSV.")
     Path data;
 
-    @Option(names = "--out", required = true, description = "Folder for gaps.csv and gaps.png.")
+    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Folder for gaps.csv and gaps.png.")
     Path out;
 
     @Option(names = "--review-sheets", description = "Also draw every photo, its number's surroundings with its boxes"
@@ -65,12 +73,14 @@ public final class CheckLabelsCommand implements Callable<Integer> {
                 g -> aroundTheNumber(g.image(), g.image().number() + " gap after " + (g.after() + 1)),
                 out.resolve(GAPS_PNG));
         int sheets = reviewSheets ? writeReviewSheets(set) : 0;
-        System.err.printf(Locale.ROOT, "%d of %d photos (%.1f%%) have an annotation with a gap of more than %.1f digit"
-                        + " widths between neighbouring digit boxes: %s, %s%n", gaps.size(), set.size(),
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(Locale.ROOT, "%d of %s (%.1f%%) have an annotation with a gap of more than %.1f digit"
+                        + " widths between neighbouring digit boxes: %s, %s%n", gaps.size(),
+                Noun.regular("photo").count(set.size()),
                 100.0 * gaps.size() / set.size(), AnnotationGap.SUSPECT_DIGIT_WIDTHS, out.resolve(GAPS_CSV),
                 out.resolve(GAPS_PNG));
         if (reviewSheets) {
-            System.err.printf(Locale.ROOT, "every photo drawn on %d review sheets: %s ...%n", sheets,
+            err.printf(Locale.ROOT, "every photo drawn on %s: %s ...%n", Noun.regular("review sheet").count(sheets),
                     out.resolve(String.format(Locale.ROOT, REVIEW_PNG, 1)));
         }
         return 0;

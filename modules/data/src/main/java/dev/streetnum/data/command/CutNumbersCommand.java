@@ -2,10 +2,12 @@ package dev.streetnum.data.command;
 
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.Noun;
 import dev.streetnum.data.NumberCut;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,8 +51,9 @@ public final class CutNumbersCommand implements Callable<Integer> {
                     + " to cut");
         }
         Path labels = linked.write(cuts);
-        spec.commandLine().getErr().printf("%d cuts of %d numbers (of %d in %s) -> %s%n", cuts.size(), cuttable,
-                linked.set().size(), linked.data(), labels);
+        spec.commandLine().getErr().printf(Locale.ROOT, "%s of %s (of %d in %s) -> %s%n",
+                Noun.regular("cut").count(cuts.size()), Noun.regular("number").count(cuttable), linked.set().size(),
+                linked.data(), labels);
         return 0;
     }
 }

@@ -9,10 +9,11 @@ import picocli.CommandLine.Option;
  */
 final class DerivedSetOptions {
 
-    @Option(names = "--data", required = true, description = "Folder with labels.csv (e.g. data/svhn-real/test).")
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "Folder with labels.csv (e.g. data/svhn-real/test).")
     Path data;
 
-    @Option(names = "--out", required = true, description = "Output folder (not --data's).")
+    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder (not --data's).")
     Path out;
 
     /** @param replaced what writing into the source's folder would do, for the refusal */

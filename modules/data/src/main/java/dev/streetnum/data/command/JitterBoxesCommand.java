@@ -2,9 +2,11 @@ package dev.streetnum.data.command;
 
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.BoxJitter;
+import dev.streetnum.data.Noun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,9 +51,9 @@ public final class JitterBoxesCommand implements Callable<Integer> {
             moved.add(jittered);
         }
         Path labels = linked.write(moved);
-        spec.commandLine().getErr().printf("%d boxes of %s moved by up to %s of their sides (seed %d), mean IoU with"
-                + " the CSV's %.3f -> %s%n", moved.size(), linked.data(), amount, seed, iou / Math.max(1, moved.size()),
-                labels);
+        spec.commandLine().getErr().printf(Locale.ROOT, "%s of %s moved by up to %s of their sides (seed %d), mean IoU with"
+                + " the CSV's %.3f -> %s%n", new Noun("box", "boxes").count(moved.size()), linked.data(), amount, seed,
+                iou / Math.max(1, moved.size()), labels);
         return 0;
     }
 }

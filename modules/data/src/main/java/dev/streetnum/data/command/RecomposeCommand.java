@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,7 +51,7 @@ public final class RecomposeCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         RealDigitRecomposer recomposer = new RealDigitRecomposer(real, split);
-        System.err.printf("read %d train photos, %d digit cuts in %.1f s%n", recomposer.photoCount(),
+        System.err.printf(Locale.ROOT, "read %d train photos, %d digit cuts in %.1f s%n", recomposer.photoCount(),
                 recomposer.cutCount(), (System.nanoTime() - start) / 1e9);
         SyntheticDatasetWriter writer = new SyntheticDatasetWriter(recomposer,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors());
@@ -58,7 +59,7 @@ public final class RecomposeCommand implements Callable<Integer> {
         writeManifest(recomposer);
         Path sheet = out.resolve(GeneratedDataset.SAMPLES);
         GeneratedDataset.writeSamples(written, sheet);
-        System.err.printf("%d images, %s, in %.1f s; contact sheet: %s%n", written.size(), written.identity(),
+        System.err.printf(Locale.ROOT, "%d images, %s, in %.1f s; contact sheet: %s%n", written.size(), written.identity(),
                 (System.nanoTime() - start) / 1e9, sheet);
         return 0;
     }

@@ -5,10 +5,12 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.ImageDecoder;
+import dev.streetnum.data.Noun;
 import dev.streetnum.data.ZoomOut;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
@@ -60,8 +62,8 @@ public final class ZoomOutCommand implements Callable<Integer> {
             }
         }
         Path labels = written.write(placed);
-        spec.commandLine().getErr().printf("%d photos of %s framed %s times wider (seed %d) -> %s%n", placed.size(),
-                written.data(), factor, seed, labels);
+        spec.commandLine().getErr().printf(Locale.ROOT, "%s of %s framed %s times wider (seed %d) -> %s%n",
+                Noun.regular("photo").count(placed.size()), written.data(), factor, seed, labels);
         return 0;
     }
 }

@@ -10,6 +10,8 @@ import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.Box;
 import dev.streetnum.data.DigitBox;
 import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +61,31 @@ class CheckLabelsCommandTest {
         BufferedImage sheet = ImageIO.read(out.resolve(CheckLabelsCommand.GAPS_PNG).toFile());
         assertTrue(sheet != null && sheet.getWidth() > 0, "a readable sheet");
         assertEquals(before, Files.readString(labels), "the labels are untouched");
+    }
+
+    /**
+     * The help names the folders as the other commands do (DIR), and --out as the descriptions do (OUT):
+     * check-labels, and the derived-set commands through their shared options.
+     */
+    @Test
+    void theHelpNamesTheFolders() {
+        for (Object command : List.of(new CheckLabelsCommand(), new CutNumbersCommand(), new JitterBoxesCommand(),
+                new ZoomOutCommand())) {
+            String usage = new CommandLine(command).getUsageMessage();
+            assertTrue(usage.contains("--data=DIR ") && usage.contains("--out=OUT"), usage);
+        }
+    }
+
+    /** A set of one photo is counted as one, on one sheet. */
+    @Test
+    void oneOfEachIsCountedInTheSingular(@TempDir Path dir) throws Exception {
+        Path set = Files.createDirectories(dir.resolve("set"));
+        AnnotatedDataset.write(set.resolve("labels.csv"), List.of(number(set, "a.png", 10, 40)));
+        StringWriter err = new StringWriter();
+        assertEquals(0, new CommandLine(new CheckLabelsCommand()).setErr(new PrintWriter(err, true)).execute(
+                "--data", set.toString(), "--out", dir.resolve("out").toString(), "--review-sheets"));
+        assertTrue(err.toString().startsWith("1 of 1 photo (100.0%) have an annotation with a gap"), err.toString());
+        assertTrue(err.toString().contains("every photo drawn on 1 review sheet: "), err.toString());
     }
 
     /** --review-sheets draws every photo, forty to a sheet; without it, none. */

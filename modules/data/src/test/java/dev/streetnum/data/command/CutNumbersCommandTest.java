@@ -88,7 +88,7 @@ class CutNumbersCommandTest {
 
         assertEquals(0, cli.execute("--data", data.toString(), "--out", out.toString()));
 
-        assertEquals("2 cuts of 1 numbers (of 1 in " + data + ") -> " + out.resolve("labels.csv")
+        assertEquals("2 cuts of 1 number (of 1 in " + data + ") -> " + out.resolve("labels.csv")
                 + System.lineSeparator(), err.toString());
     }
 

@@ -75,7 +75,7 @@ class JitterBoxesCommandTest {
         assertEquals(0, cli.execute("--data", data.toString(), "--out", out.toString(), "--amount", "0.1"));
 
         String line = err.toString();
-        assertTrue(line.startsWith("1 boxes of " + data + " moved by up to 0.1 of their sides (seed 1)"), line);
+        assertTrue(line.startsWith("1 box of " + data + " moved by up to 0.1 of their sides (seed 1)"), line);
         assertTrue(line.endsWith(" -> " + out.resolve("labels.csv") + System.lineSeparator()), line);
     }
 

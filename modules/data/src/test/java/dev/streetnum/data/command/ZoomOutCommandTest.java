@@ -106,6 +106,17 @@ class ZoomOutCommandTest {
     }
 
     @Test
+    void oneZoomedPhotoIsCountedInTheSingular(@TempDir Path dir) throws Exception {
+        Path set = Files.createDirectories(dir.resolve("set"));
+        AnnotatedDataset.write(set.resolve("labels.csv"), List.of(
+                new AnnotatedImage(noise(set, "a.png", 30, 20, 1), List.of(new DigitBox(2, new Box(5, 4, 8, 12))))));
+        StringWriter printed = new StringWriter();
+        assertEquals(0, new CommandLine(new ZoomOutCommand()).setErr(new PrintWriter(printed, true)).execute(
+                "--data", set.toString(), "--out", dir.resolve("zoomed").toString(), "--factor", "2", "--seed", "3"));
+        assertTrue(printed.toString().startsWith("1 photo of " + set + " framed 2.0 times wider"), printed.toString());
+    }
+
+    @Test
     void placementsAreSeededPerPhotoAndStayInsideTheCanvas() {
         ZoomOut zoom = new ZoomOut(3, 7);
         for (int i = 0; i < 200; i++) {
