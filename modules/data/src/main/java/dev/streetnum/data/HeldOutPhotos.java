@@ -5,36 +5,43 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Photos a run is selected on, and so must not train on, labels or none: recognised by content (the
- * SHA-256 of the file's bytes), so the photo itself, a link to it and a copy under another name or in
- * another folder are all one photo. Comparing paths missed every copy; hashing is cheap (the 500
- * validation photos and 4,029 unlabelled ones, 50 MB, in half a second).
+ * Photos no run may train on, labels or none: the validation photos it is selected on and the test photos
+ * its figures are read on. Recognised by content (the SHA-256 of the file's bytes), so the photo itself, a
+ * link to it and a copy under another name or in another folder are all one photo. Comparing paths missed
+ * every copy; hashing is cheap (the 500 validation photos and 4,029 unlabelled ones, 50 MB, in half a second).
  */
 public final class HeldOutPhotos {
 
-    private final String kind;
-    private final Map<String, String> nameByDigest;
+    private static final String VALIDATION = "a run is selected on its validation photos, so it must not train on"
+            + " them, labels or none";
+    private static final String TEST = "figures are read on the test photos, so no run may train on them, labels"
+            + " or none";
 
-    private HeldOutPhotos(String kind, Map<String, String> nameByDigest) {
-        this.kind = kind;
-        this.nameByDigest = nameByDigest;
+    /** For each held-out photo's digest: which photo it is and why it is held out, for the refusal. */
+    private final Map<String, String> refusalByDigest;
+
+    private HeldOutPhotos(Map<String, String> refusalByDigest) {
+        this.refusalByDigest = refusalByDigest;
     }
 
-    /** The photos of {@code set}, each named for messages as the set names it, e.g. "validation". */
-    public static HeldOutPhotos of(AnnotatedDataset set, String kind) {
-        Map<String, String> nameByDigest = new HashMap<>();
+    /** A run's validation photos. */
+    public static HeldOutPhotos validation(AnnotatedDataset val) {
+        return new HeldOutPhotos(Map.of()).with(val, "validation", VALIDATION);
+    }
+
+    /** These photos and {@code test}'s, the test photos beside a run's train and val folders. */
+    public HeldOutPhotos andTest(AnnotatedDataset test) {
+        return with(test, "test", TEST);
+    }
+
+    private HeldOutPhotos with(AnnotatedDataset set, String kind, String why) {
+        Map<String, String> refusals = new HashMap<>(refusalByDigest);
         for (AnnotatedImage image : set.images()) {
-            nameByDigest.putIfAbsent(digest(image.file()), set.nameOf(image));
+            refusals.putIfAbsent(digest(image.file()), "the " + kind + " photo " + set.nameOf(image) + ": " + why);
         }
-        return new HeldOutPhotos(kind, nameByDigest);
-    }
-
-    /** The held-out photo whose bytes {@code photo} has, as its set names it; empty when none has them. */
-    private Optional<String> copied(Path photo) {
-        return Optional.ofNullable(nameByDigest.get(digest(photo)));
+        return new HeldOutPhotos(refusals);
     }
 
     /**
@@ -46,12 +53,11 @@ public final class HeldOutPhotos {
     public void requireNoneIn(AnnotatedDataset candidates, Path shownAs, String purpose) {
         Path folder = Files.isDirectory(shownAs) ? shownAs : shownAs.getParent();
         for (AnnotatedImage image : candidates.images()) {
-            String name = candidates.nameOf(image);
-            Optional<String> heldOut = copied(image.file());
-            if (heldOut.isPresent()) {
-                throw new DataException(purpose + " (" + shownAs + ") include " + (folder == null ? name
-                        : folder.resolve(name).toString()) + ", the " + kind + " photo " + heldOut.get()
-                        + ": a run is selected on its " + kind + " photos, so it must not train on them, labels or none");
+            String refusal = refusalByDigest.get(digest(image.file()));
+            if (refusal != null) {
+                String name = candidates.nameOf(image);
+                throw new DataException(purpose + " (" + shownAs + ") include "
+                        + (folder == null ? name : folder.resolve(name).toString()) + ", " + refusal);
             }
         }
     }

@@ -47,12 +47,13 @@ final class ConsistencyRows implements TrainingLoop.BatchRows, AutoCloseable {
     }
 
     /**
-     * The photos {@code config} names, refused when any is a validation photo (by content: a copy is the photo): a
-     * network selected on photos it trained on, even without their labels, would be scored on what it had seen.
+     * The photos {@code config} names, refused when any is one of the run's held-out photos (by content: a copy is
+     * the photo): a network selected or scored on photos it trained on, even without their labels, would be judged
+     * on what it had seen.
      */
-    static AnnotatedDataset photos(Consistency config, AnnotatedDataset val) {
+    static AnnotatedDataset photos(Consistency config, HeldOutPhotos heldOut) {
         AnnotatedDataset photos = AnnotatedDataset.load(config.photos(), false);
-        HeldOutPhotos.of(val, "validation").requireNoneIn(photos, config.photos(), "the consistency photos");
+        heldOut.requireNoneIn(photos, config.photos(), "the consistency photos");
         return photos;
     }
 

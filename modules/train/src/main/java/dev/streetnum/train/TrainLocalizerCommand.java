@@ -1,6 +1,7 @@
 package dev.streetnum.train;
 
 import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.HeldOutPhotos;
 import dev.streetnum.data.StopSignals;
 import dev.streetnum.model.Localizer;
 import dev.streetnum.model.LocalizerInput;
@@ -8,6 +9,7 @@ import dev.streetnum.model.LocalizerNetwork;
 import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -115,8 +117,15 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
                 learningRate, seed, validateEvery, naturalShare, paddedShare, maxPadding, channels, loss, initFrom);
         // Read the bundle first: a wrong path should fail before minutes of training, not after.
         ModelBundle target = ModelBundle.load(bundle);
-        List<AnnotatedDataset> train = data.stream().map(d -> AnnotatedDataset.load(d, skipBadRows)).toList();
         AnnotatedDataset validation = AnnotatedDataset.load(val, skipBadRows);
+        // Selected by mean IoU on --val, so a --data folder holding a validation photo would be judged on it.
+        HeldOutPhotos heldOut = HeldOutPhotos.validation(validation);
+        List<AnnotatedDataset> train = new ArrayList<>();
+        for (Path folder : data) {
+            AnnotatedDataset set = AnnotatedDataset.load(folder, skipBadRows);
+            heldOut.requireNoneIn(set, folder, "the localizer's training photos");
+            train.add(set);
+        }
         String commandLine = "streetnum " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         PrintWriter err = spec.commandLine().getErr();
         Localizer localizer;

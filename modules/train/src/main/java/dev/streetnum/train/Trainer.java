@@ -112,7 +112,7 @@ public final class Trainer {
             monitor.truncateFrom(state.iteration());
         }
         Consistency consistency = config.consistency();
-        AnnotatedDataset unlabelled = consistency == null ? null : ConsistencyRows.photos(consistency, data.val());
+        AnnotatedDataset unlabelled = consistency == null ? null : ConsistencyRows.photos(consistency, data.heldOut());
         Map<String, Object> provenance = provenance(data, unlabelled, backend);
         int sample = Math.min(config.validationSample(), Math.min(data.train().size(), data.val().size()));
         try (StreetNumberIterator training = new StreetNumberIterator(data.train(), expander,

@@ -3,6 +3,7 @@ package dev.streetnum.train;
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.HeldOutPhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,11 +12,20 @@ import java.util.List;
 /**
  * What a run trains and validates on: {@code DIR/train} plus any extra training folders (say synthetic
  * data mixed with real SVHN photos), and {@code DIR/val}.
+ *
+ * @param heldOut the photos no training folder may hold: val's, and {@code DIR/test}'s where there is one
  */
-public record TrainingData(AnnotatedDataset train, AnnotatedDataset val) {
+public record TrainingData(AnnotatedDataset train, AnnotatedDataset val, HeldOutPhotos heldOut) {
 
     public static final String TRAIN = "train";
     public static final String VAL = "val";
+    /** The test split beside train and val (as {@code split-svhn-real.sh} lays them out), when there is one. */
+    public static final String TEST = "test";
+
+    /** A run's sets as they are, val's photos held out. */
+    public TrainingData(AnnotatedDataset train, AnnotatedDataset val) {
+        this(train, val, HeldOutPhotos.validation(val));
+    }
 
     /**
      * @param dataDir    a folder holding train/ and val/, each with labels.csv
@@ -47,10 +57,17 @@ public record TrainingData(AnnotatedDataset train, AnnotatedDataset val) {
         if (!Files.isDirectory(dataDir)) {
             throw new DataException("data folder " + dataDir + " does not exist or is not a folder");
         }
-        AnnotatedDataset base = AnnotatedDataset.load(split(dataDir, TRAIN), false);
+        Path trainDir = split(dataDir, TRAIN);
+        AnnotatedDataset base = AnnotatedDataset.load(trainDir, false);
         AnnotatedDataset val = valDir == null ? AnnotatedDataset.load(split(dataDir, VAL), false) : loadFolder(valDir, "validation");
+        HeldOutPhotos heldOut = HeldOutPhotos.validation(val);
+        Path testDir = dataDir.resolve(TEST);
+        if (Files.isRegularFile(testDir.resolve(AnnotatedDataset.LABELS_FILE))) {
+            heldOut = heldOut.andTest(AnnotatedDataset.load(testDir, false));
+        }
+        heldOut.requireNoneIn(base, trainDir, "the training photos");
         if (extraTrain.isEmpty() && trainRepeat == 1) {
-            return new TrainingData(base, val);
+            return new TrainingData(base, val, heldOut);
         }
         List<AnnotatedImage> images = new ArrayList<>();
         for (int r = 0; r < trainRepeat; r++) {
@@ -59,13 +76,14 @@ public record TrainingData(AnnotatedDataset train, AnnotatedDataset val) {
         List<String> identities = new ArrayList<>(List.of(trainRepeat == 1 ? base.identity() : trainRepeat + " x " + base.identity()));
         for (Path extra : extraTrain) {
             AnnotatedDataset set = loadFolder(extra, "extra training");
+            heldOut.requireNoneIn(set, extra, "the extra training photos");
             for (int r = 0; r < extraRepeat; r++) {
                 images.addAll(set.images());
             }
             identities.add(extraRepeat == 1 ? set.identity() : extraRepeat + " x " + set.identity());
         }
         // Image paths are resolved at load, so the base set's root only names the mix.
-        return new TrainingData(AnnotatedDataset.of(base.root(), images, String.join(" + ", identities)), val);
+        return new TrainingData(AnnotatedDataset.of(base.root(), images, String.join(" + ", identities)), val, heldOut);
     }
 
     private static AnnotatedDataset loadFolder(Path folder, String what) {

@@ -11,6 +11,7 @@ import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.Augmentation;
 import dev.streetnum.data.CropExpander;
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.HeldOutPhotos;
 import dev.streetnum.data.PreprocessConfig;
 import dev.streetnum.data.SequenceLabels;
 import dev.streetnum.data.StreetNumberIterator;
@@ -193,7 +194,7 @@ class ConsistencyRowsTest {
         Path given = Path.of("").toAbsolutePath().relativize(folder.toAbsolutePath());
 
         DataException refused = assertThrows(DataException.class, () -> ConsistencyRows.photos(
-                new Consistency(given, 0.95, 4, Consistency.STRONG), val));
+                new Consistency(given, 0.95, 4, Consistency.STRONG), HeldOutPhotos.validation(val)));
         assertEquals("the consistency photos (" + given + ") include " + given.resolve(renamed) + ", the validation photo "
                 + original + ": a run is selected on its validation photos, so it must not train on them, labels or none",
                 refused.getMessage());

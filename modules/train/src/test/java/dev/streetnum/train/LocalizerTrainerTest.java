@@ -141,13 +141,25 @@ class LocalizerTrainerTest {
     @Test
     void trainLocalizerCommandAttachesItToACopyOfTheBundle() {
         Path data = TestData.generatedSet(dir.resolve("cmd"), 40, 31);
+        Path val = TestData.generatedSet(dir.resolve("cmd-val"), 8, 32);
         Path in = TestBundles.tinyBundleFile(dir.resolve("in"));
         Path out = dir.resolve("out/with-localizer.bundle");
+
+        // Selected on --val, so its photos are refused among --data's, before any training.
+        StringWriter refusal = new StringWriter();
+        picocli.CommandLine selectedOnItsData = new picocli.CommandLine(new TrainLocalizerCommand());
+        selectedOnItsData.setErr(new PrintWriter(refusal));
+        assertTrue(selectedOnItsData.execute("--data", data.toString(), "--data", val.toString(), "--val", val.toString(),
+                "--bundle", in.toString(), "--out", out.toString(), "--minutes", "0", "--max-iterations", "3") != 0);
+        assertTrue(refusal.toString().contains("the localizer's training photos (" + val + ") include ")
+                && refusal.toString().contains(", the validation photo "), refusal.toString());
+        assertFalse(java.nio.file.Files.exists(out));
+
         StringWriter stdout = new StringWriter();
         picocli.CommandLine cli = new picocli.CommandLine(new TrainLocalizerCommand());
         cli.setOut(new PrintWriter(stdout));
         cli.setErr(new PrintWriter(new StringWriter()));
-        int code = cli.execute("--data", data.toString(), "--val", data.toString(), "--bundle", in.toString(),
+        int code = cli.execute("--data", data.toString(), "--val", val.toString(), "--bundle", in.toString(),
                 "--out", out.toString(), "--minutes", "0", "--max-iterations", "3", "--input-side", "32",
                 "--batch", "8");
         assertEquals(0, code, stdout.toString());
@@ -261,7 +273,8 @@ class LocalizerTrainerTest {
         picocli.CommandLine cli = new picocli.CommandLine(new TrainLocalizerCommand());
         cli.setOut(new PrintWriter(new StringWriter()));
         cli.setErr(new PrintWriter(err));
-        assertEquals(0, cli.execute("--data", data.toString(), "--val", data.toString(), "--bundle", plain.toString(),
+        Path val = TestData.generatedSet(dir.resolve("init-val"), 8, 42);
+        assertEquals(0, cli.execute("--data", data.toString(), "--val", val.toString(), "--bundle", plain.toString(),
                 "--out", next.toString(), "--init-from", withLocalizer.toString(), "--minutes", "0",
                 "--max-iterations", "1", "--validate-every", "1", "--batch", "8", "--lr", "1e-9", "--seed", "8",
                 "--loss", "RELATIVE"), err.toString());

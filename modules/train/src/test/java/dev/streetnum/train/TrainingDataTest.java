@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streetnum.data.AnnotatedDataset;
+import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.DataException;
 import dev.streetnum.data.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +33,40 @@ class TrainingDataTest {
         DataException split = assertThrows(DataException.class, () -> TrainingData.load(dir.resolve("d/val"), List.of()));
         assertTrue(split.getMessage().contains("is one split") && split.getMessage().contains("--data " + dir.resolve("d")),
                 split.getMessage());
+    }
+
+    /**
+     * A validation photo copied into an extra training folder under another photo's name, or a photo of the test
+     * split beside train and val copied into train, is refused by content, named as given and by its set.
+     */
+    @Test
+    void heldOutPhotosInATrainingFolderAreRefusedByContent(@TempDir Path dir) throws Exception {
+        Path d = dir.resolve("d");
+        TestData.generatedSet(d.resolve("train"), 4, 1);
+        TestData.generatedSet(d.resolve("val"), 3, 2);
+        TestData.generatedSet(d.resolve("test"), 3, 4);
+        Path extra = TestData.generatedSet(dir.resolve("extra"), 3, 3);
+        assertEquals(4 + 3, TrainingData.load(d, List.of(extra)).train().size(), "distinct photos pass");
+
+        AnnotatedDataset val = AnnotatedDataset.load(d.resolve("val"), false);
+        AnnotatedDataset extras = AnnotatedDataset.load(extra, false);
+        AnnotatedImage overwritten = extras.images().get(0);
+        byte[] before = Files.readAllBytes(overwritten.file());
+        Files.copy(val.images().get(1).file(), overwritten.file(), StandardCopyOption.REPLACE_EXISTING);
+        DataException copied = assertThrows(DataException.class, () -> TrainingData.load(d, List.of(extra)));
+        assertEquals("the extra training photos (" + extra + ") include " + extra.resolve(extras.nameOf(overwritten))
+                + ", the validation photo " + val.nameOf(val.images().get(1)) + ": a run is selected on its validation"
+                + " photos, so it must not train on them, labels or none", copied.getMessage());
+        Files.write(overwritten.file(), before);
+
+        AnnotatedDataset test = AnnotatedDataset.load(d.resolve("test"), false);
+        AnnotatedDataset train = AnnotatedDataset.load(d.resolve("train"), false);
+        Files.copy(test.images().get(2).file(), train.images().get(3).file(), StandardCopyOption.REPLACE_EXISTING);
+        DataException tested = assertThrows(DataException.class, () -> TrainingData.load(d, List.of()));
+        assertEquals("the training photos (" + d.resolve("train") + ") include "
+                + d.resolve("train").resolve(train.nameOf(train.images().get(3))) + ", the test photo "
+                + test.nameOf(test.images().get(2)) + ": figures are read on the test photos, so no run may train on"
+                + " them, labels or none", tested.getMessage());
     }
 
     @Test
