@@ -29,23 +29,27 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Mixin
     BundleOptions bundle;
 
-    @Option(names = "--image", description = "PNG/JPEG to send (default: a generated 200x100 house number)")
+    @Option(names = "--image", paramLabel = "IMAGE",
+            description = "PNG/JPEG to send (default: a generated 200x100 house number)")
     Path image;
 
-    @Option(names = "--requests", defaultValue = "400", description = "requests per concurrency level (default ${DEFAULT-VALUE})")
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "400",
+            description = "requests per concurrency level (default ${DEFAULT-VALUE})")
     int requests;
 
-    @Option(names = "--concurrency", split = ",", defaultValue = "1,8,32",
+    @Option(names = "--concurrency", paramLabel = "N", split = ",", defaultValue = "1,8,32",
             description = "client concurrencies (default ${DEFAULT-VALUE})")
     List<Integer> concurrencies;
 
-    @Option(names = "--max-batch", defaultValue = "" + ServeConfig.DEFAULT_MAX_BATCH, description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + ServeConfig.DEFAULT_MAX_BATCH,
+            description = "default ${DEFAULT-VALUE}")
     int maxBatch;
 
-    @Option(names = "--max-delay-ms", defaultValue = "" + ServeConfig.DEFAULT_MAX_DELAY_MS, description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--max-delay-ms", paramLabel = "MS", defaultValue = "" + ServeConfig.DEFAULT_MAX_DELAY_MS,
+            description = "default ${DEFAULT-VALUE}")
     int maxDelayMs;
 
-    @Option(names = "--network-seconds", defaultValue = "10",
+    @Option(names = "--network-seconds", paramLabel = "SECONDS", defaultValue = "10",
             description = "timed seconds for the network alone at batch 1 and 64, after warm-up (default ${DEFAULT-VALUE}; 0 skips it)")
     double networkSeconds;
 
