@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,9 +68,9 @@ public final class BenchServeCommand implements Callable<Integer> {
                 .withEngine(bundle.engine);
         ServiceBenchmark benchmark = new ServiceBenchmark(new Transcriber(models, ReadViews.CENTRE), config, body, requests);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("model %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",
+        out.printf(Locale.ROOT, "model %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",
                 config.modelId(), body.length, requests, maxBatch, maxDelayMs);
-        out.printf("%-22s %12s %10s %10s%n", "load", "images/s", "p50 ms", "p99 ms");
+        out.printf(Locale.ROOT, "%-22s %12s %10s %10s%n", "load", "images/s", "p50 ms", "p99 ms");
         if (networkSeconds > 0) {
             // The networks that read a caller's box each read every batch (ServiceBenchmark.networkAlone): a
             // bundle whose paths differ counts those, not every network it stores.
@@ -77,17 +78,17 @@ public final class BenchServeCommand implements Callable<Integer> {
             String networks = readers == 1 ? "network" : readers + " networks";
             for (int batch : NETWORK_BATCHES) {
                 double rate = ServiceBenchmark.networkAlone(models, model.metadata().preprocess(), batch, networkSeconds);
-                out.printf("%-22s %12.1f %10s %10s   (engine %s, no preprocessing)%n", networks + " alone, batch " + batch,
-                        rate, "-", "-", bundle.engine.label());
+                out.printf(Locale.ROOT, "%-22s %12.1f %10s %10s   (engine %s, no preprocessing)%n",
+                        networks + " alone, batch " + batch, rate, "-", "-", bundle.engine.label());
                 out.flush();
             }
         }
         double alone = benchmark.modelAlone();
-        out.printf("%-22s %12.1f %10s %10s%n", "model alone, batch " + maxBatch, alone, "-", "-");
+        out.printf(Locale.ROOT, "%-22s %12.1f %10s %10s%n", "model alone, batch " + maxBatch, alone, "-", "-");
         out.flush();
         benchmark.overHttp(concurrencies, level -> {
-            out.printf("%-22s %12.1f %10.2f %10.2f   (%.2f of the model alone)%n", "HTTP, concurrency " + level.concurrency(),
-                    level.throughput(), level.p50(), level.p99(), level.throughput() / alone);
+            out.printf(Locale.ROOT, "%-22s %12.1f %10.2f %10.2f   (%.2f of the model alone)%n",
+                    "HTTP, concurrency " + level.concurrency(), level.throughput(), level.p50(), level.p99(), level.throughput() / alone);
             out.flush();
         });
         return 0;
