@@ -134,6 +134,26 @@ class MainTest {
         assertFalse(warnings.contains("Could not format"), warnings);
     }
 
+    /**
+     * Every option that takes a value names it in capitals (DIR, OUT, FILE, N, ...), never picocli's default
+     * {@code <fieldName>}, which says how the code is written rather than what to type.
+     */
+    @Test
+    void everyOptionsValueIsNamedInCapitals() {
+        java.util.List<String> unnamed = new java.util.ArrayList<>();
+        for (CommandLine command : Main.commandLine().getSubcommands().values()) {
+            for (CommandLine.Model.ArgSpec arg : command.getCommandSpec().args()) {
+                String label = arg.paramLabel();
+                boolean named = !label.startsWith("<") && label.equals(label.toUpperCase(java.util.Locale.ROOT));
+                if (arg.arity().max() > 0 && !named) {
+                    unnamed.add(command.getCommandName() + " " + (arg.isOption()
+                            ? ((CommandLine.Model.OptionSpec) arg).longestName() : "parameter") + "=" + label);
+                }
+            }
+        }
+        assertTrue(unnamed.isEmpty(), "values without a name: " + unnamed);
+    }
+
     @Test
     void usageErrorsExitTwo() {
         Run r = run("gradcheck", "--no-such-option");

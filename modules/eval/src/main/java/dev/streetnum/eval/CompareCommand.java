@@ -1,5 +1,6 @@
 package dev.streetnum.eval;
 
+import dev.streetnum.data.Noun;
 import dev.streetnum.model.TargetAccuracy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -87,8 +88,9 @@ public final class CompareCommand implements Callable<Integer> {
                     b.get(s));
         }
         String area = upToCoverage == 1 ? "AURC" : String.format(Locale.ROOT, "AURC up to coverage %s", upToCoverage);
-        out.printf(Locale.ROOT, "mean %s over %d set(s) of %d photos: A %.5f, B %.5f, gain of B %.5f%n", area, c.sets(),
-                c.photos(), c.areaA(), c.areaB(), c.gainOfB());
+        out.printf(Locale.ROOT, "mean %s over %s of %s: A %.5f, B %.5f, gain of B %.5f%n", area,
+                Noun.regular("set").count(c.sets()), Noun.regular("photo").count(c.photos()), c.areaA(), c.areaB(),
+                c.gainOfB());
         out.printf(Locale.ROOT, "%d paired resamples: B ahead in %.1f%%, by more than %s in %.1f%%; gain %.0f%% interval"
                         + " [%.4f, %.4f]%n", c.resamples(), 100 * c.ahead(), margin, 100 * c.clear(),
                 100 * Bootstrap.LEVEL, c.gain().low(), c.gain().high());

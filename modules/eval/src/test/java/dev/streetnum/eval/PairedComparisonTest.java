@@ -150,7 +150,7 @@ class PairedComparisonTest {
         assertEquals(0, exit);
         PairedComparison c = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, 1, new Bootstrap(200, 3));
         assertEquals(String.format("set 1: A %.5f (%s), B %.5f (%s)%n", c.setAreasA().get(0), dir.resolve("a.csv"),
-                c.setAreasB().get(0), dir.resolve("b")) + String.format("mean AURC over 1 set(s) of 100 photos: A %.5f, B %.5f, gain of B %.5f%n"
+                c.setAreasB().get(0), dir.resolve("b")) + String.format("mean AURC over 1 set of 100 photos: A %.5f, B %.5f, gain of B %.5f%n"
                         + "200 paired resamples: B ahead in %.1f%%, by more than 0.001 in %.1f%%; gain 90%% interval"
                         + " [%.4f, %.4f]%n", c.areaA(), c.areaB(), c.gainOfB(), 100 * c.ahead(), 100 * c.clear(),
                 c.gain().low(), c.gain().high()), out.toString());
@@ -170,7 +170,7 @@ class PairedComparisonTest {
         assertEquals(0, exit);
         PairedComparison c = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, 0.75,
                 new Bootstrap(100, 3));
-        assertTrue(out.toString().contains(String.format("mean AURC up to coverage 0.75 over 1 set(s) of 100 photos:"
+        assertTrue(out.toString().contains(String.format("mean AURC up to coverage 0.75 over 1 set of 100 photos:"
                 + " A %.5f, B %.5f, gain of B %.5f%n", c.areaA(), c.areaB(), c.gainOfB())), out.toString());
     }
 

@@ -18,10 +18,12 @@ public final class GradcheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, inputs and projections (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1",
+            description = "Seed for weights, inputs and projections (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--projections", defaultValue = "5", description = "Random (u, v) pairs (default ${DEFAULT-VALUE}).")
+    @Option(names = "--projections", paramLabel = "N", defaultValue = "5",
+            description = "Random (u, v) pairs (default ${DEFAULT-VALUE}).")
     int projections;
 
     /** The checks run; a test swaps in a failing report. */

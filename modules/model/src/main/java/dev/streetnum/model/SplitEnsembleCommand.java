@@ -1,5 +1,6 @@
 package dev.streetnum.model;
 
+import dev.streetnum.data.Noun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -47,7 +48,7 @@ public final class SplitEnsembleCommand implements Callable<Integer> {
             network.save(file);
             spec.commandLine().getOut().printf(Locale.ROOT, "network %d of %d: %s (preset %s, %s) -> %s%n", i + 1, networks.size(),
                     id, network.metadata().preset(), network.localizers().isEmpty() ? "no localizer"
-                            : network.localizers().size() + " localizer(s)", file);
+                            : Noun.regular("localizer").count(network.localizers().size()), file);
         }
         spec.commandLine().getOut().println("none has thresholds yet: streetnum evaluate --model BUNDLE --data TEST"
                 + " --val VAL --write-threshold --out REPORT, and again with --no-box");

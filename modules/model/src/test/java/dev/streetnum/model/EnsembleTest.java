@@ -478,7 +478,7 @@ class EnsembleTest {
         ModelBundle second = ModelBundle.load(out.resolve("tiny-test-5-2.bundle"));
         assertEquals(1, first.localizers().size());
         assertTrue(second.localizers().isEmpty());
-        assertEquals("network 1 of 2: tiny-test-5 (preset tiny, 1 localizer(s)) -> " + out.resolve("tiny-test-5.bundle")
+        assertEquals("network 1 of 2: tiny-test-5 (preset tiny, 1 localizer) -> " + out.resolve("tiny-test-5.bundle")
                 + System.lineSeparator() + "network 2 of 2: tiny-test-5 (preset tiny, no localizer) -> "
                 + out.resolve("tiny-test-5-2.bundle") + System.lineSeparator()
                 + "none has thresholds yet: streetnum evaluate --model BUNDLE --data TEST --val VAL --write-threshold"

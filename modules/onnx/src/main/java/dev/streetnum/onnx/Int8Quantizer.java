@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.streetnum.data.Noun;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.model.BundleMetadata;
 import dev.streetnum.model.ModelBundle;
@@ -266,7 +267,7 @@ public final class Int8Quantizer {
     public static ModelBundle attach(ModelBundle bundle, int member, Onnx.ModelProto int8) {
         if (member >= bundle.members().size()) {
             throw new IllegalArgumentException("model " + bundle.metadata().modelId() + " reads with "
-                    + bundle.members().size() + " network(s): it has no member " + (member + 1));
+                    + Noun.regular("network").count(bundle.members().size()) + ": it has no member " + (member + 1));
         }
         return bundle.withAttachment(entry(member), int8.toByteArray());
     }

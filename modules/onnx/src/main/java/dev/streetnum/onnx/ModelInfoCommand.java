@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
                 + " with --model, what a bundle holds."})
 public final class ModelInfoCommand implements Callable<Integer> {
 
-    @Option(names = "--preset", description = "Only this preset (any the table lists, e.g. cpu or cpu_deeper).")
+    @Option(names = "--preset", paramLabel = "P",
+            description = "Only this preset (any the table lists, e.g. cpu or cpu_deeper).")
     String preset;
 
     @Spec

@@ -2,6 +2,7 @@ package dev.streetnum.onnx;
 
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
+import dev.streetnum.data.Noun;
 import dev.streetnum.data.ProgressDisplay;
 import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
@@ -85,8 +86,9 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         Path target = out == null ? model : out;
         quantized.save(target);
-        stdout.printf(Locale.ROOT, "%d int8 network(s) of %s (calibrated on %d images of %s, percentile %s) stored in %s%n",
-                members.size(), bundle.metadata().modelId(), images.size(), calibration, percentile, target);
+        stdout.printf(Locale.ROOT, "%s of %s (calibrated on %d images of %s, percentile %s) stored in %s%n",
+                Noun.regular("int8 network").count(members.size()), bundle.metadata().modelId(), images.size(),
+                calibration, percentile, target);
         stdout.println("next: calibrate its threshold on validation photos:  streetnum evaluate --model " + target
                 + " --engine onnx-int8 --data TEST_DIR --val VAL_DIR --out REPORT_DIR --write-threshold");
         return 0;

@@ -129,6 +129,9 @@ class Int8QuantizerTest {
         ModelBundle tiny = TestBundles.tiny(2);
         Onnx.ModelProto int8 = new Int8Quantizer(99.9).quantize(tiny, List.of(crops).iterator(), 16, "generated", n -> { });
         ModelBundle withInt8 = Int8Quantizer.attach(tiny, 0, int8);
+        IllegalArgumentException noSecond = assertThrows(IllegalArgumentException.class,
+                () -> Int8Quantizer.attach(tiny, 1, int8));
+        assertTrue(noSecond.getMessage().endsWith("reads with 1 network: it has no member 2"), noSecond.getMessage());
         Thresholds before = Thresholds.fromKeys(Map.of("0.980", 0.91, "0.95", 0.8), "old-val");
         ModelBundle calibrated = Engine.ONNX_INT8.withThresholds(
                 Engine.ONNX_INT8.withThresholds(withInt8, before), Thresholds.fromKeys(Map.of("0.98", 0.93), "val"));
@@ -173,7 +176,7 @@ class Int8QuantizerTest {
         quantize.setOut(new java.io.PrintWriter(out));
         assertEquals(0, quantize.execute("--model", file.toString(), "--calibration",
                 dir.resolve("generated").toString(), "--limit", "16"), out.toString());
-        assertTrue(out.toString().contains("2 int8 network(s) of pair"), out.toString());
+        assertTrue(out.toString().contains("2 int8 networks of pair"), out.toString());
         ModelBundle quantized = ModelBundle.load(file);
         assertEquals("pair" + Int8Quantizer.MODEL_ID_SUFFIX, Engine.ONNX_INT8.modelId(quantized));
 

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,23 +30,27 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Mixin
     BundleOptions bundle;
 
-    @Option(names = "--image", description = "PNG/JPEG to send (default: a generated 200x100 house number)")
+    @Option(names = "--image", paramLabel = "IMAGE",
+            description = "PNG/JPEG to send (default: a generated 200x100 house number)")
     Path image;
 
-    @Option(names = "--requests", defaultValue = "400", description = "requests per concurrency level (default ${DEFAULT-VALUE})")
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "400",
+            description = "requests per concurrency level (default ${DEFAULT-VALUE})")
     int requests;
 
-    @Option(names = "--concurrency", split = ",", defaultValue = "1,8,32",
+    @Option(names = "--concurrency", paramLabel = "N", split = ",", defaultValue = "1,8,32",
             description = "client concurrencies (default ${DEFAULT-VALUE})")
     List<Integer> concurrencies;
 
-    @Option(names = "--max-batch", defaultValue = "" + ServeConfig.DEFAULT_MAX_BATCH, description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + ServeConfig.DEFAULT_MAX_BATCH,
+            description = "default ${DEFAULT-VALUE}")
     int maxBatch;
 
-    @Option(names = "--max-delay-ms", defaultValue = "" + ServeConfig.DEFAULT_MAX_DELAY_MS, description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--max-delay-ms", paramLabel = "MS", defaultValue = "" + ServeConfig.DEFAULT_MAX_DELAY_MS,
+            description = "default ${DEFAULT-VALUE}")
     int maxDelayMs;
 
-    @Option(names = "--network-seconds", defaultValue = "10",
+    @Option(names = "--network-seconds", paramLabel = "SECONDS", defaultValue = "10",
             description = "timed seconds for the network alone at batch 1 and 64, after warm-up (default ${DEFAULT-VALUE}; 0 skips it)")
     double networkSeconds;
 
@@ -63,9 +68,9 @@ public final class BenchServeCommand implements Callable<Integer> {
                 .withEngine(bundle.engine);
         ServiceBenchmark benchmark = new ServiceBenchmark(new Transcriber(models, ReadViews.CENTRE), config, body, requests);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("model %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",
+        out.printf(Locale.ROOT, "model %s, image %d bytes, %d requests per level, max-batch %d, max-delay %d ms%n",
                 config.modelId(), body.length, requests, maxBatch, maxDelayMs);
-        out.printf("%-22s %12s %10s %10s%n", "load", "images/s", "p50 ms", "p99 ms");
+        out.printf(Locale.ROOT, "%-22s %12s %10s %10s%n", "load", "images/s", "p50 ms", "p99 ms");
         if (networkSeconds > 0) {
             // The networks that read a caller's box each read every batch (ServiceBenchmark.networkAlone): a
             // bundle whose paths differ counts those, not every network it stores.
@@ -73,17 +78,17 @@ public final class BenchServeCommand implements Callable<Integer> {
             String networks = readers == 1 ? "network" : readers + " networks";
             for (int batch : NETWORK_BATCHES) {
                 double rate = ServiceBenchmark.networkAlone(models, model.metadata().preprocess(), batch, networkSeconds);
-                out.printf("%-22s %12.1f %10s %10s   (engine %s, no preprocessing)%n", networks + " alone, batch " + batch,
-                        rate, "-", "-", bundle.engine.label());
+                out.printf(Locale.ROOT, "%-22s %12.1f %10s %10s   (engine %s, no preprocessing)%n",
+                        networks + " alone, batch " + batch, rate, "-", "-", bundle.engine.label());
                 out.flush();
             }
         }
         double alone = benchmark.modelAlone();
-        out.printf("%-22s %12.1f %10s %10s%n", "model alone, batch " + maxBatch, alone, "-", "-");
+        out.printf(Locale.ROOT, "%-22s %12.1f %10s %10s%n", "model alone, batch " + maxBatch, alone, "-", "-");
         out.flush();
         benchmark.overHttp(concurrencies, level -> {
-            out.printf("%-22s %12.1f %10.2f %10.2f   (%.2f of the model alone)%n", "HTTP, concurrency " + level.concurrency(),
-                    level.throughput(), level.p50(), level.p99(), level.throughput() / alone);
+            out.printf(Locale.ROOT, "%-22s %12.1f %10.2f %10.2f   (%.2f of the model alone)%n",
+                    "HTTP, concurrency " + level.concurrency(), level.throughput(), level.p50(), level.p99(), level.throughput() / alone);
             out.flush();
         });
         return 0;

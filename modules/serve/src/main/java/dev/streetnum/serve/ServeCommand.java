@@ -40,25 +40,27 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     BundleOptions bundle;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "address to listen on (default ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "port (default ${DEFAULT-VALUE}; 0 picks a free one)")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "port (default ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
-    @Option(names = "--max-batch", defaultValue = "" + ServeConfig.DEFAULT_MAX_BATCH,
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + ServeConfig.DEFAULT_MAX_BATCH,
             description = "most images per forward pass (default ${DEFAULT-VALUE})")
     int maxBatch;
 
-    @Option(names = "--max-delay-ms", defaultValue = "" + ServeConfig.DEFAULT_MAX_DELAY_MS,
+    @Option(names = "--max-delay-ms", paramLabel = "MS", defaultValue = "" + ServeConfig.DEFAULT_MAX_DELAY_MS,
             description = "longest an image waits for a batch to fill (default ${DEFAULT-VALUE})")
     int maxDelayMs;
 
-    @Option(names = "--queue", defaultValue = "" + ServeConfig.DEFAULT_QUEUE_CAPACITY,
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "" + ServeConfig.DEFAULT_QUEUE_CAPACITY,
             description = "images that may wait before requests get 503, and the most one call may carry (default ${DEFAULT-VALUE})")
     int queue;
 
-    @Option(names = "--timeout-ms", defaultValue = "" + ServeConfig.DEFAULT_REQUEST_TIMEOUT_MS,
+    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "" + ServeConfig.DEFAULT_REQUEST_TIMEOUT_MS,
             description = "longest a request waits for its answer, or its body may stall (default ${DEFAULT-VALUE})")
     int timeoutMs;
 

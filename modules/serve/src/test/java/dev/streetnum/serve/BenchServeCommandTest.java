@@ -9,11 +9,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code bench-serve}'s table names what it timed. */
+/** {@code bench-serve}'s table names what it timed, and prints its numbers alike on every JVM. */
 class BenchServeCommandTest {
 
     @TempDir
@@ -41,5 +42,28 @@ class BenchServeCommandTest {
                 .toList();
         assertEquals(2, alone.size(), out.toString());
         alone.forEach(l -> assertTrue(l.startsWith("2 networks alone, batch "), l));
+    }
+
+    /** A German JVM writes decimal commas by default; the table is compared across machines, so it does not. */
+    @Test
+    void theTablePrintsDecimalPointsWhateverTheDefaultLocale() throws Exception {
+        Path bundle = dir.resolve("tiny.bundle");
+        TestBundles.tiny(5).save(bundle);
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchServeCommand());
+        cli.setOut(new PrintWriter(out));
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.GERMANY);
+        try {
+            assertEquals(0, cli.execute("--model", bundle.toString(), "--engine", "dl4j", "--threshold", "0.5",
+                    "--requests", "2", "--concurrency", "1", "--network-seconds", "0"), out.toString());
+        } finally {
+            Locale.setDefault(before);
+        }
+        String decimal = " +\\d+\\.\\d+";
+        List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("model alone, batch \\d+" + decimal + " +- +-")), out.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("HTTP, concurrency 1" + decimal.repeat(3)
+                + " +\\(\\d+\\.\\d+ of the model alone\\)")), out.toString());
     }
 }

@@ -1,6 +1,7 @@
 package dev.streetnum.train;
 
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.Noun;
 import dev.streetnum.model.Localizer;
 import dev.streetnum.model.ModelBundle;
 import java.io.PrintWriter;
@@ -73,8 +74,8 @@ public final class AttachLocalizerCommand implements Callable<Integer> {
         if (replace != null) {
             List<Localizer> own = target.localizers();
             if (replace < 1 || replace > own.size()) {
-                throw new IllegalArgumentException("--replace " + replace + ": " + bundle + " holds " + own.size()
-                        + " localizer(s), so N is 1 to " + own.size());
+                throw new IllegalArgumentException("--replace " + replace + ": " + bundle + " holds "
+                        + Noun.regular("localizer").count(own.size()) + ", so N is 1 to " + own.size());
             }
             List<Localizer> swapped = new ArrayList<>(own.subList(0, replace - 1));
             swapped.addAll(localizers);

@@ -31,7 +31,7 @@ public final class LocalizeBoxesCommand implements Callable<Integer> {
             description = "Labelled train photos: a folder with labels.csv (e.g. data/svhn-real/train).")
     Path data;
 
-    @Option(names = "--split", defaultValue = "datasets/svhn-real-split.csv",
+    @Option(names = "--split", paramLabel = "FILE", defaultValue = "datasets/svhn-real-split.csv",
             description = "The split file (file,split) (default: ${DEFAULT-VALUE}).")
     Path split;
 

@@ -75,29 +75,36 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--preset", paramLabel = "P", converter = PresetName.class, description = "Network size: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Preset preset = TrainConfig.DEFAULT_PRESET;
 
-    @Option(names = "--epochs", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs = TrainConfig.DEFAULT_EPOCHS;
 
-    @Option(names = "--minutes", description = "Training time budget in minutes, 0 for none; the learning-rate schedule then runs"
+    @Option(names = "--minutes", paramLabel = "MINUTES",
+            description = "Training time budget in minutes, 0 for none; the learning-rate schedule then runs"
             + " over whichever ends first, the budget or the epochs (default: ${DEFAULT-VALUE}).")
     double minutes = TrainConfig.DEFAULT_TIME_BUDGET_MINUTES;
 
-    @Option(names = "--max-iterations", description = "Stop after this many minibatches, 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-iterations", paramLabel = "N",
+            description = "Stop after this many minibatches, 0 for none (default: ${DEFAULT-VALUE}).")
     int maxIterations = TrainConfig.DEFAULT_MAX_ITERATIONS;
 
-    @Option(names = {"--batch-size", "--batch"}, description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--batch-size", "--batch"}, paramLabel = "N",
+            description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batch = TrainConfig.DEFAULT_BATCH_SIZE;
 
-    @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate = TrainConfig.DEFAULT_LEARNING_RATE;
 
-    @Option(names = "--schedule", description = "Learning-rate schedule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", paramLabel = "SCHEDULE",
+            description = "Learning-rate schedule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     LearningRateSchedule schedule = TrainConfig.DEFAULT_SCHEDULE;
 
-    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", paramLabel = "DECAY",
+            description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay = TrainConfig.DEFAULT_WEIGHT_DECAY;
 
-    @Option(names = "--dropout", description = "Dense-layer drop probability (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dropout", paramLabel = "P",
+            description = "Dense-layer drop probability (default: ${DEFAULT-VALUE}).")
     double dropout = TrainConfig.DEFAULT_DROPOUT;
 
     @Option(names = "--weight-average-decay", paramLabel = "D", description = "Validate and keep an exponential moving"
@@ -124,22 +131,26 @@ public final class TrainCommand implements Callable<Integer> {
             + " (default: the --batch-size).")
     Integer consistencyBatch;
 
-    @Option(names = "--seed", description = "The run's seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", description = "The run's seed (default: ${DEFAULT-VALUE}).")
     long seed = TrainConfig.DEFAULT_SEED;
 
-    @Option(names = "--validate-every", description = "Iterations between validations and checkpoints (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--validate-every", paramLabel = "N",
+            description = "Iterations between validations and checkpoints (default: ${DEFAULT-VALUE}).")
     int validationInterval = TrainConfig.DEFAULT_VALIDATION_INTERVAL;
 
-    @Option(names = "--validation-sample", description = "Images of train and of val scored per validation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--validation-sample", paramLabel = "N",
+            description = "Images of train and of val scored per validation (default: ${DEFAULT-VALUE}).")
     int validationSample = TrainConfig.DEFAULT_VALIDATION_SAMPLE;
 
-    @Option(names = "--patience", description = "Validations without improvement before stopping, 0 never (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", paramLabel = "N",
+            description = "Validations without improvement before stopping, 0 never (default: ${DEFAULT-VALUE}).")
     int patience = TrainConfig.DEFAULT_PATIENCE;
 
-    @Option(names = "--monitor-every", description = "Iterations between per-layer monitor snapshots, 0 off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--monitor-every", paramLabel = "N",
+            description = "Iterations between per-layer monitor snapshots, 0 off (default: ${DEFAULT-VALUE}).")
     int monitorInterval = TrainConfig.DEFAULT_MONITOR_INTERVAL;
 
-    @Option(names = "--workers", description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", paramLabel = "N", description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
     int workers = TrainConfig.DEFAULT_WORKERS;
 
     @Option(names = "--cache", paramLabel = "FILE", description = "File of preprocessed training crops, built on first use.")

@@ -47,49 +47,60 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
             description = "Where the bundle with the localizer is written (atomically; may equal --bundle).")
     Path out;
 
-    @Option(names = "--minutes", description = "Training time budget in minutes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--minutes", paramLabel = "MINUTES",
+            description = "Training time budget in minutes (default: ${DEFAULT-VALUE}).")
     double minutes = LocalizerConfig.DEFAULT_MINUTES;
 
-    @Option(names = "--max-iterations", description = "Stop after this many minibatches, 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-iterations", paramLabel = "N",
+            description = "Stop after this many minibatches, 0 for none (default: ${DEFAULT-VALUE}).")
     long maxIterations = LocalizerConfig.DEFAULT_MAX_ITERATIONS;
 
-    @Option(names = "--input-side", description = "The photo is stretched to this height (and width, unless"
+    @Option(names = "--input-side", paramLabel = "PIXELS",
+            description = "The photo is stretched to this height (and width, unless"
             + " --input-width), a multiple of 16 (default: " + LocalizerConfig.DEFAULT_INPUT_SIDE
             + ", or --init-from's).")
     Integer inputSide;
 
-    @Option(names = "--input-width", description = "The photo is stretched to this width, a multiple of 16; house-number"
+    @Option(names = "--input-width", paramLabel = "PIXELS",
+            description = "The photo is stretched to this width, a multiple of 16; house-number"
             + " photos are two to three times as wide as high, so e.g. --input-width 128 beside --input-side 64"
             + " gives their digits twice the pixels across (default: the input side, or --init-from's).")
     Integer inputWidth;
 
-    @Option(names = "--batch", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batch = LocalizerConfig.DEFAULT_BATCH_SIZE;
 
-    @Option(names = "--lr", description = "Adam learning rate, decayed on a cosine over the budget (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Adam learning rate, decayed on a cosine over the budget (default: ${DEFAULT-VALUE}).")
     double learningRate = LocalizerConfig.DEFAULT_LEARNING_RATE;
 
-    @Option(names = "--seed", description = "The run's seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", description = "The run's seed (default: ${DEFAULT-VALUE}).")
     long seed = LocalizerConfig.DEFAULT_SEED;
 
-    @Option(names = "--validate-every", description = "Minibatches between validations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--validate-every", paramLabel = "N",
+            description = "Minibatches between validations (default: ${DEFAULT-VALUE}).")
     int validateEvery = LocalizerConfig.DEFAULT_VALIDATE_EVERY;
 
-    @Option(names = "--natural-share", description = "Share of views at the photo's natural framing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--natural-share", paramLabel = "SHARE",
+            description = "Share of views at the photo's natural framing (default: ${DEFAULT-VALUE}).")
     double naturalShare = LocalizerConfig.DEFAULT_NATURAL_SHARE;
 
-    @Option(names = "--padded-share", description = "Share of re-framed views that may reach past the photo (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--padded-share", paramLabel = "SHARE",
+            description = "Share of re-framed views that may reach past the photo (default: ${DEFAULT-VALUE}).")
     double paddedShare = LocalizerConfig.DEFAULT_PADDED_SHARE;
 
-    @Option(names = "--max-padding", description = "How far past the photo a padded view may reach, as a fraction of its size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-padding", paramLabel = "SHARE",
+            description = "How far past the photo a padded view may reach, as a fraction of its size (default: ${DEFAULT-VALUE}).")
     double maxPadding = LocalizerConfig.DEFAULT_MAX_PADDING;
 
-    @Option(names = "--width", description = "Channel multiplier of the network, 1-" + LocalizerNetwork.MAX_WIDTH
+    @Option(names = "--width", paramLabel = "K",
+            description = "Channel multiplier of the network, 1-" + LocalizerNetwork.MAX_WIDTH
             + " (1: conv 8-16-32-64, dense 128; 2 has about 4x the parameters and FLOPs) (default: "
             + LocalizerConfig.DEFAULT_WIDTH + ", or --init-from's).")
     Integer width;
 
-    @Option(names = "--loss", description = "What training minimises: L2 (squared error on the encoded box), RELATIVE"
+    @Option(names = "--loss", paramLabel = "LOSS",
+            description = "What training minimises: L2 (squared error on the encoded box), RELATIVE"
             + " (the centre's error in units of the number's own size, smooth L1, so small numbers count as much as"
             + " large ones) or GIOU (generalized IoU of the boxes themselves, 1 - IoU plus the share of the enclosing"
             + " box that neither fills); with --init-from, the start trains on with it (default: ${DEFAULT-VALUE}).")

@@ -229,13 +229,11 @@ class LocalizerTrainerTest {
                 ModelBundle.load(swapped).localizers().stream().map(Localizer::metadata).toList());
         assertTrue(swappedOut.toString().contains("its localizer 2 replaced"), swappedOut.toString());
         Path noFourth = dir.resolve("out/no-fourth.bundle");
-        StringWriter noFourthErr = new StringWriter();
-        picocli.CommandLine four = new picocli.CommandLine(new AttachLocalizerCommand());
-        four.setErr(new PrintWriter(noFourthErr));
-        assertTrue(four.execute("--from", out.toString(), "--bundle", three.toString(), "--replace", "4",
-                "--out", noFourth.toString()) != 0);
-        assertTrue(noFourthErr.toString().contains("holds 3 localizer(s), so N is 1 to 3"), noFourthErr.toString());
+        String noFourthErr = refusedReplacing(out, three, 4, noFourth);
+        assertTrue(noFourthErr.contains("holds 3 localizers, so N is 1 to 3"), noFourthErr);
         assertFalse(java.nio.file.Files.exists(noFourth));
+        String noSecondErr = refusedReplacing(out, moved, 2, noFourth);
+        assertTrue(noSecondErr.contains("holds 1 localizer, so N is 1 to 1"), noSecondErr);
 
         // A bundle whose no-box thresholds were calibrated with another localizer says so when it gets a new one.
         Path calibrated = dir.resolve("out/calibrated.bundle");
@@ -252,6 +250,16 @@ class LocalizerTrainerTest {
             assertEquals(target.equals(calibrated), err.toString().contains("keeps the no-box thresholds calibrated"
                     + " with its previous localizer"), err.toString());
         }
+    }
+
+    /** What attach-localizer says when {@code --replace n} names a localizer {@code bundle} lacks; it must fail. */
+    private static String refusedReplacing(Path from, Path bundle, int n, Path out) {
+        StringWriter err = new StringWriter();
+        picocli.CommandLine attach = new picocli.CommandLine(new AttachLocalizerCommand());
+        attach.setErr(new PrintWriter(err));
+        assertTrue(attach.execute("--from", from.toString(), "--bundle", bundle.toString(), "--replace", "" + n,
+                "--out", out.toString()) != 0);
+        return err.toString();
     }
 
     @Test

@@ -20,16 +20,18 @@ import picocli.CommandLine.Option;
                 + "without and with the crop cache; prints one JSON line.")
 public final class BenchPipelineCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, description = "A data set folder (with labels.csv).")
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "A data set folder (with labels.csv).")
     Path data;
 
-    @Option(names = {"--batch-size", "--batch"}, defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--batch-size", "--batch"}, paramLabel = "N", defaultValue = "64",
+            description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--workers", description = "Worker threads (default: all cores).")
+    @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer workers;
 
-    @Option(names = "--epochs", defaultValue = "2", description = "Timed epochs per setting (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "2",
+            description = "Timed epochs per setting (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Override

@@ -17,26 +17,30 @@ import picocli.CommandLine.Option;
                 + "OUT/generator.json and OUT/samples.png, a contact sheet.")
 public final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, description = "Output folder.")
+    @Option(names = "--out", paramLabel = "OUT", required = true, description = "Output folder.")
     Path out;
 
-    @Option(names = "--train", defaultValue = "10000", description = "Training images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train", paramLabel = "N", defaultValue = "10000",
+            description = "Training images (default: ${DEFAULT-VALUE}).")
     int train;
 
-    @Option(names = "--val", defaultValue = "1000", description = "Validation images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--val", paramLabel = "N", defaultValue = "1000",
+            description = "Validation images (default: ${DEFAULT-VALUE}).")
     int val;
 
-    @Option(names = "--test", defaultValue = "1000", description = "Test images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test", paramLabel = "N", defaultValue = "1000",
+            description = "Test images (default: ${DEFAULT-VALUE}).")
     int test;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1",
+            description = "Generator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--length-mix", defaultValue = "15,54,26,4,0.4,1.5",
+    @Option(names = "--length-mix", paramLabel = "WEIGHTS", defaultValue = "15,54,26,4,0.4,1.5",
             description = "Weights of 1,2,3,4,5,6+ digit numbers (default: SVHN's, ${DEFAULT-VALUE}).")
     String lengthMix;
 
-    @Option(names = {"--workers", "--threads"}, description = "Worker threads (default: all cores).")
+    @Option(names = {"--workers", "--threads"}, paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer workers;
 
     @Override

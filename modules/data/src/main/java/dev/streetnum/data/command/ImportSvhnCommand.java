@@ -14,10 +14,12 @@ import picocli.CommandLine.Option;
         description = "Converts SVHN's digitStruct.mat (MATLAB v7.3/HDF5) to labels.csv (file,label,left,top,width,height).")
 public final class ImportSvhnCommand implements Callable<Integer> {
 
-    @Option(names = "--digitstruct", required = true, description = "The digitStruct.mat of an SVHN split.")
+    @Option(names = "--digitstruct", paramLabel = "FILE", required = true,
+            description = "The digitStruct.mat of an SVHN split.")
     Path digitStruct;
 
-    @Option(names = "--out", required = true, description = "The CSV to write, normally beside the split's images.")
+    @Option(names = "--out", paramLabel = "FILE", required = true,
+            description = "The CSV to write, normally beside the split's images.")
     Path out;
 
     @Override

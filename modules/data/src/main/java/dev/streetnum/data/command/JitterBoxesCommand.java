@@ -33,7 +33,8 @@ public final class JitterBoxesCommand implements Callable<Integer> {
             description = "The most an edge moves, as a share of the box's side, in [0, 1) (e.g. 0.1).")
     double amount;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the moves (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1",
+            description = "Seed of the moves (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override

@@ -23,25 +23,27 @@ import picocli.CommandLine.Option;
                 + "Refuses any photo the split file does not call train.")
 public final class RecomposeCommand implements Callable<Integer> {
 
-    @Option(names = "--real", required = true,
+    @Option(names = "--real", paramLabel = "DIR", required = true,
             description = "Folder of real train photos with labels.csv naming only train photos "
                     + "(e.g. data/svhn-real/train from scripts/split-svhn-real.sh).")
     Path real;
 
-    @Option(names = "--split", defaultValue = "datasets/svhn-real-split.csv",
+    @Option(names = "--split", paramLabel = "FILE", defaultValue = "datasets/svhn-real-split.csv",
             description = "The split file (file,split) (default: ${DEFAULT-VALUE}).")
     Path split;
 
-    @Option(names = "--out", required = true, description = "Output folder.")
+    @Option(names = "--out", paramLabel = "OUT", required = true, description = "Output folder.")
     Path out;
 
-    @Option(names = "--count", defaultValue = "30000", description = "Images to write (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "30000",
+            description = "Images to write (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "7",
+            description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = {"--workers", "--threads"}, description = "Worker threads (default: all cores).")
+    @Option(names = {"--workers", "--threads"}, paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
     @Override

@@ -37,7 +37,8 @@ public final class ZoomOutCommand implements Callable<Integer> {
             description = "The canvas side over the photo's, in [1, 8] (e.g. 2: the number half as wide a share).")
     double factor;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the placements (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1",
+            description = "Seed of the placements (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override

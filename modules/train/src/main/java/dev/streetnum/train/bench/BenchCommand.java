@@ -19,19 +19,20 @@ import picocli.CommandLine.Option;
                 "Only the network is timed: no data pipeline, no decoding."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--preset", required = true,
+    @Option(names = "--preset", paramLabel = "P", required = true,
             description = "network size: ${COMPLETION-CANDIDATES} (any case)")
     Preset preset;
 
-    @Option(names = {"--batch-size", "--batch"}, defaultValue = "" + BenchConfig.DEFAULT_TRAIN_BATCH,
+    @Option(names = {"--batch-size", "--batch"}, paramLabel = "N", defaultValue = "" + BenchConfig.DEFAULT_TRAIN_BATCH,
             description = "training minibatch size (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--seconds", defaultValue = "" + BenchConfig.DEFAULT_SECONDS,
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "" + BenchConfig.DEFAULT_SECONDS,
             description = "timed seconds per phase, after warm-up (default: ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--seed", defaultValue = "1", description = "weights and input seed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1",
+            description = "weights and input seed (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--reference",
