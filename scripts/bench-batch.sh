@@ -44,7 +44,7 @@ wait_quiet "transcribe, 1 image"
 t1=$(seconds "$sn" transcribe --model "$model" "$one")
 wait_quiet "transcribe, $n images"
 tn=$(seconds "$sn" transcribe --model "$model" "$work"/photos/*.png)
-echo "transcribe: 1 image $t1 s (start-up and load), $n images $tn s: $(echo "$n / ($tn - $t1)" | bc -l | xargs printf '%.1f') images/s after load"
+echo "transcribe: 1 image $t1 s (start-up and load), $n images $tn s: $(echo "$n / ($tn - $t1)" | bc -l | LC_ALL=C xargs printf '%.1f') images/s after load"
 
 read -r -a engines <<< "$(bundle_engines "$model")"
 for engine in "${engines[@]}"; do

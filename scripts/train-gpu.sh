@@ -22,7 +22,7 @@ if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; t
   echo "train-gpu: no NVIDIA GPU found (nvidia-smi is missing or lists no device); use scripts/train.sh for CPU." >&2
   exit 2
 fi
-echo "GPU(s) seen by the driver:" >&2
+echo "GPUs the driver sees:" >&2
 nvidia-smi -L >&2
 
 ./mvnw -B -q -Pcuda package -DskipTests
