@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -144,12 +145,12 @@ class CutComparisonTest {
         CutComparison c = CutComparison.of(a, b, List.of("a", "b"), 0.7123456789, 0.45,
                 new Bootstrap(200, Bootstrap.SEED));
         assertTrue(a.size() >= 1000, "a count that a thousands separator would split: " + a.size());
-        assertEquals(String.format("%d cuts of 300 numbers%n", a.size())
-                + String.format("A answers %d (%.1f%%), %d of them wrong, at its no-box threshold 0.7123 (%s)%n",
+        assertEquals(String.format(Locale.ROOT, "%d cuts of 300 numbers%n", a.size())
+                + String.format(Locale.ROOT, "A answers %d (%.1f%%), %d of them wrong, at its no-box threshold 0.7123 (%s)%n",
                         c.answeredA(), 100.0 * c.answeredA() / a.size(), c.wrongA(), bundleA)
-                + String.format("B answers %d (%.1f%%), %d of them wrong, at its no-box threshold 0.4500 (%s)%n",
+                + String.format(Locale.ROOT, "B answers %d (%.1f%%), %d of them wrong, at its no-box threshold 0.4500 (%s)%n",
                         c.answeredB(), 100.0 * c.answeredB() / a.size(), c.wrongB(), bundleB)
-                + String.format("200 paired resamples of the numbers: B answers a smaller share in %.1f%%; A's share"
+                + String.format(Locale.ROOT, "200 paired resamples of the numbers: B answers a smaller share in %.1f%%; A's share"
                         + " answered minus B's %.4f, 90%% interval [%.4f, %.4f]; answered wrong %.4f [%.4f, %.4f]%n",
                         100 * c.fewer(), c.gainOfB(), c.gain().low(), c.gain().high(), c.wrongGainOfB(),
                         c.wrongGain().low(), c.wrongGain().high()), out.toString());

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.csv.CSVRecord;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -92,14 +93,14 @@ class EvaluateEndToEndTest {
         assertTrue(summary.contains("sequence accuracy " + percent(accuracy)), summary);
         JsonNode coverageInterval = json.get("testIntervals").get("coverage");
         assertTrue(summary.contains("coverage at 98% accuracy: " + percent(onTest.get("coverage").asDouble())
-                + String.format(" [%.1f%%, %.1f%%]", 100 * coverageInterval.get("low").asDouble(),
+                + String.format(Locale.ROOT, " [%.1f%%, %.1f%%]", 100 * coverageInterval.get("low").asDouble(),
                         100 * coverageInterval.get("high").asDouble()) + " of test at threshold"), summary);
         JsonNode again = json.get("calibrationIntervals");
         assertEquals(Bootstrap.RESAMPLES, again.get("resamples").asInt());
-        assertTrue(summary.contains(String.format("chosen again on each of %d draws of validation (test drawn too):"
+        assertTrue(summary.contains(String.format(Locale.ROOT, "chosen again on each of %d draws of validation (test drawn too):"
                         + " coverage [%.1f%%, %.1f%%]", Bootstrap.RESAMPLES, 100 * again.get("coverage").get("low").asDouble(),
                 100 * again.get("coverage").get("high").asDouble())), summary);
-        assertTrue(summary.contains(String.format("risk-coverage area (AURC) on test: %.4f",
+        assertTrue(summary.contains(String.format(Locale.ROOT, "risk-coverage area (AURC) on test: %.4f",
                 json.get("test").get("riskCoverageArea").asDouble())), summary);
         assertTrue(summary.contains("report: " + out.resolve(ReportWriter.INDEX_HTML)), summary);
 
@@ -251,7 +252,7 @@ class EvaluateEndToEndTest {
             long right = read.stream().filter(p -> p.transcribable() && p.confidence() >= t
                     && p.answer().equals(p.truth())).count();
             assertTrue(answered > 0 && answered < TEST_IMAGES, "the fixture answers some at " + t + ": " + answered);
-            String expected = String.format("at the bundle's stored 98%% threshold for %s (%s): %s of test answered"
+            String expected = String.format(Locale.ROOT, "at the bundle's stored 98%% threshold for %s (%s): %s of test answered"
                             + " (%d of %d), accuracy there %s", asFound ? "photos without a box" : "a caller's box",
                     ReportWriter.formatThreshold(t), percent(answered / (double) TEST_IMAGES), answered, TEST_IMAGES,
                     percent(right / (double) answered));
@@ -340,7 +341,7 @@ class EvaluateEndToEndTest {
     private static String percent(double fraction) {
         String exact = new java.math.BigDecimal(Double.toString(fraction)).movePointRight(2).stripTrailingZeros()
                 .toPlainString();
-        return (exact.length() <= 5 ? exact : String.format("%.2f", 100 * fraction)) + "%";
+        return (exact.length() <= 5 ? exact : String.format(Locale.ROOT, "%.2f", 100 * fraction)) + "%";
     }
 
     private static int sum(JsonNode counts) {

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,7 @@ class EvaluateNoBoxTest {
         assertEquals(iouSum / photos.size(), json.get("test").get("meanBoxIou").asDouble(), 1e-12);
         assertEquals("no box", json.get("boxes").asText());
         String html = Files.readString(out.resolve(ReportWriter.INDEX_HTML));
-        assertTrue(html.contains("Without boxes") && html.contains(String.format("%.3f", iouSum / photos.size())), html);
+        assertTrue(html.contains("Without boxes") && html.contains(String.format(Locale.ROOT, "%.3f", iouSum / photos.size())), html);
         assertTrue(Files.readString(out.resolve(ReportWriter.PREDICTIONS_CSV)).contains(",localized,"));
         assertTrue(!Files.exists(out.resolve(ReportWriter.BOX_READINGS_CSV)), "one localizer: one box, nothing to list");
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,8 +150,8 @@ class PairedComparisonTest {
                 "--resamples", "200", "--seed", "3");
         assertEquals(0, exit);
         PairedComparison c = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, 1, new Bootstrap(200, 3));
-        assertEquals(String.format("set 1: A %.5f (%s), B %.5f (%s)%n", c.setAreasA().get(0), dir.resolve("a.csv"),
-                c.setAreasB().get(0), dir.resolve("b")) + String.format("mean AURC over 1 set of 100 photos: A %.5f, B %.5f, gain of B %.5f%n"
+        assertEquals(String.format(Locale.ROOT, "set 1: A %.5f (%s), B %.5f (%s)%n", c.setAreasA().get(0), dir.resolve("a.csv"),
+                c.setAreasB().get(0), dir.resolve("b")) + String.format(Locale.ROOT, "mean AURC over 1 set of 100 photos: A %.5f, B %.5f, gain of B %.5f%n"
                         + "200 paired resamples: B ahead in %.1f%%, by more than 0.001 in %.1f%%; gain 90%% interval"
                         + " [%.4f, %.4f]%n", c.areaA(), c.areaB(), c.gainOfB(), 100 * c.ahead(), 100 * c.clear(),
                 c.gain().low(), c.gain().high()), out.toString());
@@ -170,7 +171,7 @@ class PairedComparisonTest {
         assertEquals(0, exit);
         PairedComparison c = PairedComparison.of(List.of(a), List.of(b), List.of("a", "b"), 0.001, 0.75,
                 new Bootstrap(100, 3));
-        assertTrue(out.toString().contains(String.format("mean AURC up to coverage 0.75 over 1 set of 100 photos:"
+        assertTrue(out.toString().contains(String.format(Locale.ROOT, "mean AURC up to coverage 0.75 over 1 set of 100 photos:"
                 + " A %.5f, B %.5f, gain of B %.5f%n", c.areaA(), c.areaB(), c.gainOfB())), out.toString());
     }
 
@@ -243,7 +244,7 @@ class PairedComparisonTest {
 
         List<String> lines = compare("--a", dir.resolve("a.csv").toString(), "--b", dir.resolve("b.csv").toString(),
                 "--set-aside", list.toString(), "--best-coverage-at", "0.9").lines().toList();
-        String expected = String.format("set 1, best coverage at accuracy 0.9 on the set itself: A %s, B %s",
+        String expected = String.format(Locale.ROOT, "set 1, best coverage at accuracy 0.9 on the set itself: A %s, B %s",
                 slowBest(a, aside, 0.9), slowBest(b, aside, 0.9));
         assertEquals(expected, lines.get(lines.size() - 1));
         assertTrue(!slowBest(a, aside, 0.9).equals(slowBest(b, aside, 0.9)), "B's mended answers must show");
@@ -272,7 +273,7 @@ class PairedComparisonTest {
         }
         double[] best = BruteForceCoverage.best(confidence, correct, target);
         return best[0] == 0 ? "none (no threshold is that accurate)"
-                : String.format("%.1f%% (t = %.4f)", 100 * best[0] / kept.size(), best[1]);
+                : String.format(Locale.ROOT, "%.1f%% (t = %.4f)", 100 * best[0] / kept.size(), best[1]);
     }
 
     private static String compare(String... args) {
