@@ -41,7 +41,7 @@ public final class ImageTable {
     /** A manifest file or folder (as Spark writes a table) with this name ending is read as Parquet. */
     static final String PARQUET = ".parquet";
     /** A folder without labels: what {@code binaryFile} lists (Hadoop glob syntax); a file so named is an image. */
-    static final String IMAGE_GLOB = "*.{png,PNG,jpg,JPG,jpeg,JPEG}";
+    static final String IMAGE_GLOB = dev.streetnum.data.ImageDecoder.IMAGE_GLOB;
 
     private final String folder;
     private final long folderImages;

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import me.tongfei.progressbar.ProgressBar;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * One binary file of expanded 64x64 BGR uint8 crops, one per image in data set order, so epochs after
@@ -97,7 +98,9 @@ public final class CropCache implements AutoCloseable {
 
     /** The expanded crop of one image, decoded from its file: the same bytes the cache stores. */
     static byte[] decodeCrop(AnnotatedImage image, CropExpander expander) {
-        return expander.expandedCropBytes(ImageDecoder.read(image.file()), image.region());
+        try (Mat decoded = ImageDecoder.read(image.file())) {
+            return expander.expandedCropBytes(decoded, image.region());
+        }
     }
 
     private static void build(Path file, Header header, AnnotatedDataset data, CropExpander expander, int workers)

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Photos no run may train on, labels or none: the validation photos it is selected on and the test photos
@@ -19,47 +21,73 @@ public final class HeldOutPhotos {
     private static final String TEST = "figures are read on the test photos, so no run may train on them, labels"
             + " or none";
 
-    /** For each held-out photo's digest: which photo it is and why it is held out, for the refusal. */
+    /** For each held-out photo's digest: which photo it is, named where the user can find it, and why. */
     private final Map<String, String> refusalByDigest;
 
     private HeldOutPhotos(Map<String, String> refusalByDigest) {
         this.refusalByDigest = refusalByDigest;
     }
 
-    /** A run's validation photos. */
-    public static HeldOutPhotos validation(AnnotatedDataset val) {
-        return new HeldOutPhotos(Map.of()).with(val, "validation", VALIDATION);
-    }
-
-    /** These photos and {@code test}'s, the test photos beside a run's train and val folders. */
-    public HeldOutPhotos andTest(AnnotatedDataset test) {
-        return with(test, "test", TEST);
-    }
-
-    private HeldOutPhotos with(AnnotatedDataset set, String kind, String why) {
-        Map<String, String> refusals = new HashMap<>(refusalByDigest);
-        for (AnnotatedImage image : set.images()) {
-            refusals.putIfAbsent(digest(image.file()), "the " + kind + " photo " + set.nameOf(image) + ": " + why);
+    /**
+     * A run's validation photos.
+     *
+     * @param shownAs their folder (or labels file) as the user gave it, to name them by
+     */
+    public static HeldOutPhotos validation(AnnotatedDataset val, Path shownAs) {
+        Map<String, String> refusals = new HashMap<>();
+        Path folder = folderOf(shownAs);
+        for (AnnotatedImage image : val.images()) {
+            refusals.putIfAbsent(digest(image.file()), refusal("validation", folder, val.nameOf(image), VALIDATION));
         }
         return new HeldOutPhotos(refusals);
     }
 
     /**
-     * Refuses every photo of {@code candidates} that is a held-out one.
+     * These photos and every image file below {@code folder}, the test photos beside a run's train and val
+     * folders: their files, not a labels file, since a run only needs to know them (a folder that is not there
+     * adds nothing).
+     */
+    public HeldOutPhotos andTestFolder(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return this;
+        }
+        Map<String, String> refusals = new HashMap<>(refusalByDigest);
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.filter(ImageDecoder::isImageFile).sorted().toList()) {
+                refusals.putIfAbsent(digest(file), refusal("test", folder, folder.relativize(file).toString(), TEST));
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot list the test photos in " + folder + ": " + e.getMessage(), e);
+        }
+        return new HeldOutPhotos(refusals);
+    }
+
+    /**
+     * Refuses {@code candidates} when any is a held-out photo, naming the first and counting them all.
      *
      * @param shownAs the candidates' folder (or labels file) as the user gave it: each photo is named under it
      * @param purpose what the candidates are for, e.g. "the consistency photos"
      */
     public void requireNoneIn(AnnotatedDataset candidates, Path shownAs, String purpose) {
-        Path folder = Files.isDirectory(shownAs) ? shownAs : shownAs.getParent();
-        for (AnnotatedImage image : candidates.images()) {
-            String refusal = refusalByDigest.get(digest(image.file()));
-            if (refusal != null) {
-                String name = candidates.nameOf(image);
-                throw new DataException(purpose + " (" + shownAs + ") include "
-                        + (folder == null ? name : folder.resolve(name).toString()) + ", " + refusal);
-            }
+        Path folder = folderOf(shownAs);
+        List<AnnotatedImage> heldOut = candidates.images().stream()
+                .filter(image -> refusalByDigest.containsKey(digest(image.file()))).toList();
+        if (!heldOut.isEmpty()) {
+            String name = candidates.nameOf(heldOut.get(0));
+            String first = (folder == null ? name : folder.resolve(name).toString()) + ", "
+                    + refusalByDigest.get(digest(heldOut.get(0).file()));
+            throw new DataException(purpose + " (" + shownAs + ") include " + (heldOut.size() == 1 ? first
+                    : Noun.regular("held-out photo").count(heldOut.size()) + ", the first " + first));
         }
+    }
+
+    private static String refusal(String kind, Path folder, String name, String why) {
+        return "the " + kind + " photo " + (folder == null ? name : folder.resolve(name).toString()) + ": " + why;
+    }
+
+    /** The folder a data argument names: itself, or the folder of the labels file it names. */
+    private static Path folderOf(Path shownAs) {
+        return Files.isDirectory(shownAs) ? shownAs : shownAs.getParent();
     }
 
     private static String digest(Path photo) {

@@ -10,9 +10,11 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -21,6 +23,15 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * source.
  */
 public final class ImageDecoder {
+
+    /** The file names taken as photos where a folder's images are listed, not named one by one (a glob). */
+    public static final String IMAGE_GLOB = "*.{png,PNG,jpg,JPG,jpeg,JPEG}";
+    private static final PathMatcher IMAGE_NAMES = FileSystems.getDefault().getPathMatcher("glob:" + IMAGE_GLOB);
+
+    /** Whether {@code file} is a regular file whose name {@link #IMAGE_GLOB} takes. */
+    public static boolean isImageFile(Path file) {
+        return Files.isRegularFile(file) && IMAGE_NAMES.matches(file.getFileName());
+    }
 
     /** 16-bit samples map to 8-bit by dividing by 257 (65535 -> 255), not by keeping the high byte. */
     private static final double SIXTEEN_TO_EIGHT_BIT = 1.0 / 257.0;

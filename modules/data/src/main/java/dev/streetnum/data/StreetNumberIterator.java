@@ -66,6 +66,10 @@ public final class StreetNumberIterator implements MultiDataSetIterator, AutoClo
             if (jitter == null) {
                 throw new IllegalArgumentException("options need an augmentation (Augmentation.NONE for none)");
             }
+            if (secondView != null && !augment) {
+                throw new IllegalArgumentException("a second view is another augmentation of each photo: without"
+                        + " augmenting, both views would be the same crop");
+            }
             if (cache != null && augment && (jitter.movesRegion() || secondView != null && secondView.movesRegion())) {
                 throw new IllegalArgumentException("a crop cache holds fixed crops: it cannot serve an augmentation that"
                         + " moves the box; leave out the cache, or the box jitter and the partial number");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -163,6 +164,8 @@ class StreetNumberIteratorTest {
                 assertFalse(weakAlone.hasNext());
             }
         }
+        assertThrows(IllegalArgumentException.class, () -> new StreetNumberIterator.Options(8, false, true, 3, 2, null,
+                Augmentation.NONE, strong), "without augmenting, the two views would be one crop");
     }
 
     @Test

@@ -101,7 +101,15 @@ final class RequestReader {
     /** Refuses a query parameter {@code route} does not take, naming the routes that take it, if any. */
     static void requireKnownQuery(Context ctx, String route) {
         List<String> taken = QUERY_PARAMETERS.get(route);
-        for (String name : ctx.queryParamMap().keySet()) {
+        for (Map.Entry<String, List<String>> parameter : ctx.queryParamMap().entrySet()) {
+            String name = parameter.getKey();
+            if (name.isBlank()) {
+                continue; // "?box=1,2,3,4&" and "?&explain=true": an empty pair names nothing
+            }
+            if (parameter.getValue().size() > 1) {
+                throw ServiceError.badRequest("query parameter '" + name + "' is given "
+                        + parameter.getValue().size() + " times; give it once");
+            }
             if (!taken.contains(name)) {
                 List<String> elsewhere = QUERY_PARAMETERS.entrySet().stream()
                         .filter(e -> e.getValue().contains(name)).map(Map.Entry::getKey).sorted().toList();

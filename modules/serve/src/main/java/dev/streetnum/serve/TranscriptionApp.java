@@ -308,6 +308,10 @@ public final class TranscriptionApp {
 
     /** A route that reads images: {@link #measured}, refusing a query parameter the route does not take. */
     private Handler readingImages(String route, Handler handler) {
+        if (!RequestReader.QUERY_PARAMETERS.containsKey(route)) {
+            throw new IllegalStateException(route + " reads images but RequestReader.QUERY_PARAMETERS does not list"
+                    + " the query parameters it takes");
+        }
         return measured(route, ctx -> {
             RequestReader.requireKnownQuery(ctx, route);
             handler.handle(ctx);

@@ -133,6 +133,8 @@ class BadInputTest {
                         utf8("{\"images\": [" + imageJson(b64(png), null) + "]}"), 400,
                         "query parameter 'explain' is not supported on /v1/transcribe:batch (it takes box);"
                                 + " 'explain' is supported only on /v1/transcribe"),
+                Arguments.of("repeated query parameter", "/v1/transcribe?box=1,1,5,5&box=2,2,5,5", "image/png", png, 400,
+                        "query parameter 'box' is given 2 times; give it once"),
                 Arguments.of("misspelt query parameter", "/v1/transcribe?explian=true", "image/png", png, 400,
                         "query parameter 'explian' is not supported on /v1/transcribe (it takes box, explain)"),
                 Arguments.of("query parameter on v2 infer", "/v2/models/fake-1/infer?box=1,1,5,5", "application/json",

@@ -136,6 +136,14 @@ class TranscriptionAppTest {
         assertAnswerFor(411, json(m).get("results").get(1));
     }
 
+    /** A stray '&' leaves an empty pair in the query, which names no parameter: it is not refused. */
+    @Test
+    void anEmptyQueryPairIsNoParameter() {
+        HttpResponse<String> r = service.postBytes("/v1/transcribe?box=3,4,50,20&", "image/png", TestImages.png(90, 40));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(new Box(3, 4, 50, 20), model.regions.get(model.regions.size() - 1));
+    }
+
     @Test
     void aJsonBatchTakesTheQueryBoxForImagesWithoutTheirOwn() {
         ObjectNode body = ServiceUnderTest.JSON.createObjectNode();

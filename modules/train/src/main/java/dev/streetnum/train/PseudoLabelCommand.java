@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streetnum.data.AnnotatedDataset;
 import dev.streetnum.data.AnnotatedImage;
 import dev.streetnum.data.DataException;
+import dev.streetnum.data.ImageDecoder;
 import dev.streetnum.model.AcceptanceThreshold;
 import dev.streetnum.model.Ensemble;
 import dev.streetnum.model.ModelBundle;
@@ -163,7 +164,7 @@ public final class PseudoLabelCommand implements Callable<Integer> {
             throw new DataException("--images " + folder + " is not a folder");
         }
         try (Stream<Path> files = Files.list(folder)) {
-            List<Path> photos = files.filter(PseudoLabelCommand::isPhoto).sorted().toList();
+            List<Path> photos = files.filter(ImageDecoder::isImageFile).sorted().toList();
             if (photos.isEmpty()) {
                 throw new DataException("no .png or .jpg photos in " + folder);
             }
@@ -171,11 +172,6 @@ public final class PseudoLabelCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new DataException("cannot list " + folder + ": " + e.getMessage(), e);
         }
-    }
-
-    private static boolean isPhoto(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return Files.isRegularFile(file) && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg"));
     }
 
     private static Map<Integer, Integer> byLength(List<AnnotatedImage> labelled) {

@@ -129,8 +129,9 @@ public final class TrainLocalizerCommand implements Callable<Integer> {
         // Read the bundle first: a wrong path should fail before minutes of training, not after.
         ModelBundle target = ModelBundle.load(bundle);
         AnnotatedDataset validation = AnnotatedDataset.load(val, skipBadRows);
-        // Selected by mean IoU on --val, so a --data folder holding a validation photo would be judged on it.
-        HeldOutPhotos heldOut = HeldOutPhotos.validation(validation);
+        // Selected by mean IoU on --val, so a --data folder holding a validation photo would be judged on it; the
+        // test folder beside --val (split-svhn-real.sh's layout) is what the no-box figures are read on.
+        HeldOutPhotos heldOut = HeldOutPhotos.validation(validation, val).andTestFolder(TrainingData.testBeside(val));
         List<AnnotatedDataset> train = new ArrayList<>();
         for (Path folder : data) {
             AnnotatedDataset set = AnnotatedDataset.load(folder, skipBadRows);

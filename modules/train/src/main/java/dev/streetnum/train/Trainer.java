@@ -77,6 +77,9 @@ public final class Trainer {
         long wallStart = System.nanoTime();
         Backend backend = Backend.current();
         LOG.info(backend.logLine());
+        // Refused before the run folder is made: a refusal leaves nothing behind.
+        Consistency consistency = config.consistency();
+        AnnotatedDataset unlabelled = consistency == null ? null : ConsistencyRows.photos(consistency, data.heldOut());
         createRunDir();
         SeedSplit seeds = SeedSplit.of(config.seed());
         CropExpander expander = new CropExpander(config.preprocess());
@@ -111,8 +114,6 @@ public final class Trainer {
         if (monitor != null) {
             monitor.truncateFrom(state.iteration());
         }
-        Consistency consistency = config.consistency();
-        AnnotatedDataset unlabelled = consistency == null ? null : ConsistencyRows.photos(consistency, data.heldOut());
         Map<String, Object> provenance = provenance(data, unlabelled, backend);
         int sample = Math.min(config.validationSample(), Math.min(data.train().size(), data.val().size()));
         try (StreetNumberIterator training = new StreetNumberIterator(data.train(), expander,

@@ -13,7 +13,8 @@ import java.util.List;
  * What a run trains and validates on: {@code DIR/train} plus any extra training folders (say synthetic
  * data mixed with real SVHN photos), and {@code DIR/val}.
  *
- * @param heldOut the photos no training folder may hold: val's, and {@code DIR/test}'s where there is one
+ * @param heldOut the photos no training folder may hold: val's, and the image files of {@code DIR/test} where
+ *                there is one
  */
 public record TrainingData(AnnotatedDataset train, AnnotatedDataset val, HeldOutPhotos heldOut) {
 
@@ -21,11 +22,6 @@ public record TrainingData(AnnotatedDataset train, AnnotatedDataset val, HeldOut
     public static final String VAL = "val";
     /** The test split beside train and val (as {@code split-svhn-real.sh} lays them out), when there is one. */
     public static final String TEST = "test";
-
-    /** A run's sets as they are, val's photos held out. */
-    public TrainingData(AnnotatedDataset train, AnnotatedDataset val) {
-        this(train, val, HeldOutPhotos.validation(val));
-    }
 
     /**
      * @param dataDir    a folder holding train/ and val/, each with labels.csv
@@ -59,12 +55,9 @@ public record TrainingData(AnnotatedDataset train, AnnotatedDataset val, HeldOut
         }
         Path trainDir = split(dataDir, TRAIN);
         AnnotatedDataset base = AnnotatedDataset.load(trainDir, false);
-        AnnotatedDataset val = valDir == null ? AnnotatedDataset.load(split(dataDir, VAL), false) : loadFolder(valDir, "validation");
-        HeldOutPhotos heldOut = HeldOutPhotos.validation(val);
-        Path testDir = dataDir.resolve(TEST);
-        if (Files.isRegularFile(testDir.resolve(AnnotatedDataset.LABELS_FILE))) {
-            heldOut = heldOut.andTest(AnnotatedDataset.load(testDir, false));
-        }
+        Path valAsGiven = valDir == null ? split(dataDir, VAL) : valDir;
+        AnnotatedDataset val = valDir == null ? AnnotatedDataset.load(valAsGiven, false) : loadFolder(valDir, "validation");
+        HeldOutPhotos heldOut = HeldOutPhotos.validation(val, valAsGiven).andTestFolder(dataDir.resolve(TEST));
         heldOut.requireNoneIn(base, trainDir, "the training photos");
         if (extraTrain.isEmpty() && trainRepeat == 1) {
             return new TrainingData(base, val, heldOut);
@@ -87,10 +80,19 @@ public record TrainingData(AnnotatedDataset train, AnnotatedDataset val, HeldOut
     }
 
     private static AnnotatedDataset loadFolder(Path folder, String what) {
-        if (!Files.isRegularFile(folder.resolve(AnnotatedDataset.LABELS_FILE)) && !Files.isRegularFile(folder)) {
-            throw new DataException(what + " folder " + folder + " has no " + AnnotatedDataset.LABELS_FILE);
+        if (!Files.exists(folder)) {
+            throw new DataException(what + " folder " + folder + " does not exist");
         }
         return AnnotatedDataset.load(folder, false);
+    }
+
+    /**
+     * The test folder beside a validation folder (or its labels file), as {@code split-svhn-real.sh} lays them
+     * out: {@code data/svhn-real/test} for {@code data/svhn-real/val}; relative as given where it can be.
+     */
+    public static Path testBeside(Path val) {
+        Path folder = Files.isDirectory(val) ? val : val.toAbsolutePath().getParent();
+        return parentAsGiven(folder).resolve(TEST);
     }
 
     /** The folder above {@code dir}, relative as the user gave it where it can be ("val" has none written). */

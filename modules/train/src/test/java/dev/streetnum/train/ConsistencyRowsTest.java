@@ -173,6 +173,7 @@ class ConsistencyRowsTest {
                 new Consistency(dir.resolve("data/val"), 0.95, 4, Consistency.STRONG)), dir.resolve("refused"), "test")
                 .train(data, false));
         assertTrue(refused.getMessage().contains(", the validation photo "), refused.getMessage());
+        assertFalse(Files.exists(dir.resolve("refused")), "refused before the run folder is made");
 
         ModelBundle bundle = new Trainer(config.withConsistency(new Consistency(dir.resolve("unlabelled"), 0.95, 4,
                 Consistency.STRONG)), dir.resolve("run"), "test").train(data, false);
@@ -194,9 +195,9 @@ class ConsistencyRowsTest {
         Path given = Path.of("").toAbsolutePath().relativize(folder.toAbsolutePath());
 
         DataException refused = assertThrows(DataException.class, () -> ConsistencyRows.photos(
-                new Consistency(given, 0.95, 4, Consistency.STRONG), HeldOutPhotos.validation(val)));
+                new Consistency(given, 0.95, 4, Consistency.STRONG), HeldOutPhotos.validation(val, dir.resolve("data/val"))));
         assertEquals("the consistency photos (" + given + ") include " + given.resolve(renamed) + ", the validation photo "
-                + original + ": a run is selected on its validation photos, so it must not train on them, labels or none",
+                + dir.resolve("data/val").resolve(original) + ": a run is selected on its validation photos, so it must not train on them, labels or none",
                 refused.getMessage());
     }
 

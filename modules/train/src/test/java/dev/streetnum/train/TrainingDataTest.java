@@ -55,18 +55,39 @@ class TrainingDataTest {
         Files.copy(val.images().get(1).file(), overwritten.file(), StandardCopyOption.REPLACE_EXISTING);
         DataException copied = assertThrows(DataException.class, () -> TrainingData.load(d, List.of(extra)));
         assertEquals("the extra training photos (" + extra + ") include " + extra.resolve(extras.nameOf(overwritten))
-                + ", the validation photo " + val.nameOf(val.images().get(1)) + ": a run is selected on its validation"
-                + " photos, so it must not train on them, labels or none", copied.getMessage());
+                + ", the validation photo " + d.resolve("val").resolve(val.nameOf(val.images().get(1)))
+                + ": a run is selected on its validation photos, so it must not train on them, labels or none",
+                copied.getMessage());
         Files.write(overwritten.file(), before);
 
+        // The test folder's files are held out, whatever its labels.csv says: here it has none.
         AnnotatedDataset test = AnnotatedDataset.load(d.resolve("test"), false);
         AnnotatedDataset train = AnnotatedDataset.load(d.resolve("train"), false);
+        Files.delete(d.resolve("test/labels.csv"));
         Files.copy(test.images().get(2).file(), train.images().get(3).file(), StandardCopyOption.REPLACE_EXISTING);
         DataException tested = assertThrows(DataException.class, () -> TrainingData.load(d, List.of()));
         assertEquals("the training photos (" + d.resolve("train") + ") include "
                 + d.resolve("train").resolve(train.nameOf(train.images().get(3))) + ", the test photo "
-                + test.nameOf(test.images().get(2)) + ": figures are read on the test photos, so no run may train on"
-                + " them, labels or none", tested.getMessage());
+                + d.resolve("test").resolve(test.nameOf(test.images().get(2))) + ": figures are read on the test"
+                + " photos, so no run may train on them, labels or none", tested.getMessage());
+
+        // Several are counted, the first named.
+        Files.copy(test.images().get(0).file(), train.images().get(0).file(), StandardCopyOption.REPLACE_EXISTING);
+        DataException two = assertThrows(DataException.class, () -> TrainingData.load(d, List.of()));
+        assertTrue(two.getMessage().startsWith("the training photos (" + d.resolve("train") + ") include 2 held-out"
+                + " photos, the first " + d.resolve("train").resolve(train.nameOf(train.images().get(0)))
+                + ", the test photo "), two.getMessage());
+    }
+
+    /** A run only needs the test folder's files: a labels.csv there that does not parse does not stop it. */
+    @Test
+    void aBrokenTestLabelsFileDoesNotStopARun(@TempDir Path dir) throws Exception {
+        Path d = dir.resolve("d");
+        TestData.generatedSet(d.resolve("train"), 4, 1);
+        TestData.generatedSet(d.resolve("val"), 3, 2);
+        Files.createDirectories(d.resolve("test"));
+        Files.writeString(d.resolve("test/labels.csv"), "file,label,left,top,width,height\nnone.png,1,x,0,1,1\n");
+        assertEquals(4, TrainingData.load(d, List.of()).train().size());
     }
 
     @Test
