@@ -3,13 +3,10 @@ package dev.streetnum.cli;
 import dev.streetnum.data.StreetnumVersion;
 import dev.streetnum.data.command.CommandErrors;
 import dev.streetnum.model.fast.CpuAcceleration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.UsageMessageSpec;
 
 /** The {@code streetnum} launcher: one root command, one subcommand per job. */
 @Command(name = "streetnum",
@@ -45,18 +42,11 @@ import picocli.CommandLine.Model.UsageMessageSpec;
                 dev.streetnum.model.GradcheckCommand.class,
                 dev.streetnum.onnx.ExportOnnxCommand.class,
                 dev.streetnum.onnx.QuantizeCommand.class,
+                SparkBatchEntry.class,
         })
 public final class Main implements Callable<Integer> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Main.class);
-
-    /**
-     * The Spark job runs on its own class path (modules/batch), which scripts/streetnum starts, so it is no
-     * subcommand here; it is listed with them, laid out (and wrapped) by the same command list.
-     */
-    private static final String BATCH = "batch";
-    private static final String BATCH_DESCRIPTION = "Transcribes a folder or manifest of images into a table with"
-            + " Apache Spark (scripts/streetnum batch --help)";
 
     @CommandLine.Spec
     CommandSpec spec;
@@ -105,16 +95,7 @@ public final class Main implements Callable<Integer> {
         cli.setExecutionExceptionHandler(Main::reportError);
         // --preset cpu and --preset CPU both work.
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandListWithBatch);
         return cli;
-    }
-
-    private static String commandListWithBatch(CommandLine.Help help) {
-        Map<String, CommandLine.Help> commands = new LinkedHashMap<>(help.subcommands());
-        CommandSpec batch = CommandSpec.create().name(BATCH);
-        batch.usageMessage().description(BATCH_DESCRIPTION);
-        commands.put(BATCH, new CommandLine.Help(batch, help.colorScheme()));
-        return help.commandList(commands);
     }
 
     /** Bad input is the user's to fix: {@link CommandErrors}, the rule {@code streetnum batch} applies too. */

@@ -89,6 +89,18 @@ class MainTest {
         }
     }
 
+    /** help batch says where batch's options are; reached here, batch says to start it through the launcher. */
+    @Test
+    void batchIsHelpedHereAndStartedByTheLauncher() {
+        Run help = run("help", "batch");
+        assertEquals(0, help.exitCode(), help.err());
+        assertTrue(help.out().contains("Usage: streetnum batch") && help.out().contains("scripts/streetnum batch --help"),
+                help.out());
+        Run direct = run("batch", "--input", "photos", "--out", "table");
+        assertEquals(2, direct.exitCode(), direct.err());
+        assertTrue(direct.err().contains("start it through the launcher, scripts/streetnum batch"), direct.err());
+    }
+
     @Test
     void badInputExitsTwoWithOneLineAndNoStackTrace() {
         Run r = probe(new IllegalArgumentException("--widgets must be positive, got -1"), new AtomicBoolean(),
