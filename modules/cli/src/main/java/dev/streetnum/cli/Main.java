@@ -81,8 +81,10 @@ public final class Main implements Callable<Integer> {
 
     private static boolean helpOnly(CommandLine.ParseResult parsed) {
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            // SparkBatchEntry only says where the batch job starts.
             if (p.isUsageHelpRequested() || p.isVersionHelpRequested()
-                    || p.commandSpec().userObject() instanceof CommandLine.HelpCommand) {
+                    || p.commandSpec().userObject() instanceof CommandLine.HelpCommand
+                    || p.commandSpec().userObject() instanceof SparkBatchEntry) {
                 return true;
             }
         }

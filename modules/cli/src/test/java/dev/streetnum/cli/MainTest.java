@@ -96,9 +96,11 @@ class MainTest {
         assertEquals(0, help.exitCode(), help.err());
         assertTrue(help.out().contains("Usage: streetnum batch") && help.out().contains("scripts/streetnum batch --help"),
                 help.out());
-        Run direct = run("batch", "--input", "photos", "--out", "table");
+        AtomicBoolean accelerated = new AtomicBoolean();
+        Run direct = run(Main.commandLine(), () -> accelerated.set(true), "batch", "--input", "photos", "--out", "table");
         assertEquals(2, direct.exitCode(), direct.err());
         assertTrue(direct.err().contains("start it through the launcher, scripts/streetnum batch"), direct.err());
+        assertFalse(accelerated.get(), "saying so needs no native library");
     }
 
     @Test
